@@ -1,0 +1,81 @@
+//! What every checker returns, and how verdicts merge (network.md section 10).
+
+use serde_json::{Map, Value};
+
+/// A checker's `:valid?`: true, false or `:unknown`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validity {
+    True,
+    False,
+    Unknown,
+}
+
+impl Validity {
+    /// Maelstrom's merge: false beats unknown beats true.
+    pub fn merge(self, other: Validity) -> Validity {
+        use Validity::*;
+        match (self, other) {
+            (False, _) | (_, False) => False,
+            (Unknown, _) | (_, Unknown) => Unknown,
+            _ => True,
+        }
+    }
+
+    pub fn from_bool(b: bool) -> Validity {
+        if b {
+            Validity::True
+        } else {
+            Validity::False
+        }
+    }
+
+    /// JSON form used in results.json: `true`, `false` or `"unknown"`.
+    pub fn to_json(self) -> Value {
+        match self {
+            Validity::True => Value::Bool(true),
+            Validity::False => Value::Bool(false),
+            Validity::Unknown => Value::String("unknown".into()),
+        }
+    }
+
+    /// Exit status of `maelstrom test` for this verdict (results.md section 6).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Validity::True => 0,
+            Validity::False => 1,
+            Validity::Unknown => 2,
+        }
+    }
+}
+
+/// A checker's result: its verdict plus the result map of the workload file,
+/// with keys spelled as in results.edn without the leading colon
+/// (`lost-count`, `stable-latencies`, ...). `fields` must not contain `valid?`;
+/// `to_json` adds it.
+#[derive(Clone, Debug)]
+pub struct CheckResult {
+    pub valid: Validity,
+    pub fields: Map<String, Value>,
+}
+
+impl CheckResult {
+    pub fn new(valid: Validity) -> Self {
+        CheckResult { valid, fields: Map::new() }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.fields.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// A checker that could not run to completion (`check-safe`): `:unknown` with `error`.
+    pub fn unknown(error: impl Into<String>) -> Self {
+        CheckResult::new(Validity::Unknown).with("error", error.into())
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut m = self.fields.clone();
+        m.insert("valid?".into(), self.valid.to_json());
+        Value::Object(m)
+    }
+}

@@ -1,0 +1,127 @@
+//! The Jepsen-style history the engine records and every checker reads.
+//!
+//! One `Op` per invocation and one per completion, in the order they happened
+//! (`index` is the position). Times are nanoseconds since the first client
+//! operation of the main phase, as in Jepsen's `:time`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Who performed an operation: a client worker's process number, or the nemesis.
+///
+/// Process numbers start at the worker thread number and grow by the
+/// concurrency after each `:info` completion (common.md section 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum Process {
+    Client(u64),
+    Nemesis,
+}
+
+impl Process {
+    pub fn is_client(self) -> bool {
+        matches!(self, Process::Client(_))
+    }
+}
+
+/// `:invoke`, `:ok`, `:fail` or `:info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpType {
+    Invoke,
+    Ok,
+    Fail,
+    Info,
+}
+
+/// One history entry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Op {
+    /// Position in the history, 0-based, dense.
+    pub index: usize,
+    /// Nanoseconds since the start of the main phase.
+    pub time: u64,
+    pub process: Process,
+    #[serde(rename = "type")]
+    pub kind: OpType,
+    /// The operation's function, without the leading colon: "echo", "read", "send", ...
+    pub f: String,
+    /// The value: on an invoke, what the generator asked for; on a completion,
+    /// what the client recorded (workload-specific; see each workload file).
+    pub value: Value,
+    /// Recorded error on `:fail` / `:info`, e.g. `["temporarily-unavailable", "text"]`
+    /// or `"net-timeout"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Value>,
+    /// Set when the op came from the exception path (malformed reply, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
+    /// `:final? true` on ops of the final phase.
+    #[serde(rename = "final?", skip_serializing_if = "std::ops::Not::not")]
+    pub is_final: bool,
+}
+
+impl Op {
+    pub fn is_invoke(&self) -> bool {
+        self.kind == OpType::Invoke
+    }
+    pub fn is_ok(&self) -> bool {
+        self.kind == OpType::Ok
+    }
+}
+
+/// A whole history with the pairing between invocations and completions.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub ops: Vec<Op>,
+}
+
+impl History {
+    pub fn new(ops: Vec<Op>) -> Self {
+        History { ops }
+    }
+
+    /// For every op index, the index of its partner (invoke <-> completion) if any.
+    /// Pairs an invoke with the next completion of the same process.
+    pub fn pair_index(&self) -> Vec<Option<usize>> {
+        let mut pairs = vec![None; self.ops.len()];
+        let mut open: std::collections::HashMap<Process, usize> = Default::default();
+        for op in &self.ops {
+            if op.kind == OpType::Invoke {
+                open.insert(op.process, op.index);
+            } else if let Some(inv) = open.remove(&op.process) {
+                pairs[inv] = Some(op.index);
+                pairs[op.index] = Some(inv);
+            }
+        }
+        pairs
+    }
+
+    /// Client operations only (nemesis excluded).
+    pub fn client_ops(&self) -> impl Iterator<Item = &Op> {
+        self.ops.iter().filter(|o| o.process.is_client())
+    }
+
+    /// Renders Maelstrom's `history.txt`: `process<TAB>type<TAB>f<TAB>value[<TAB>error]`.
+    pub fn to_txt(&self) -> String {
+        let mut s = String::new();
+        for op in &self.ops {
+            let p = match op.process {
+                Process::Client(n) => n.to_string(),
+                Process::Nemesis => ":nemesis".to_string(),
+            };
+            let t = match op.kind {
+                OpType::Invoke => ":invoke",
+                OpType::Ok => ":ok",
+                OpType::Fail => ":fail",
+                OpType::Info => ":info",
+            };
+            s.push_str(&format!("{p}\t{t}\t:{}\t{}", op.f, op.value));
+            if let Some(e) = &op.error {
+                s.push_str(&format!("\t{e}"));
+            }
+            s.push('\n');
+        }
+        s
+    }
+}

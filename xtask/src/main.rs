@@ -1,0 +1,11 @@
+//! `cargo xtask`: the embedded Maelstrom bench and the challenge matrix.
+
+mod checker;
+mod history;
+mod workload;
+mod workloads;
+
+fn main() {
+    eprintln!("xtask: under construction");
+    std::process::exit(2);
+}

@@ -1,0 +1,3 @@
+//! The workloads the embedded engine can run.
+
+pub mod rpc;
