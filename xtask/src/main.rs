@@ -2,6 +2,7 @@
 
 mod checker;
 mod history;
+mod journal;
 mod workload;
 mod workloads;
 
