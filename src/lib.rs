@@ -1,1 +1,3 @@
+//! Nodes for the Fly.io Gossip Glomers challenges.
 
+pub mod runtime;

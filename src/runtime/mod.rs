@@ -1,0 +1,21 @@
+//! The node runtime: sans-IO node logic (`Node`, `Ctx`, `Driver`) and the mio
+//! reactor that hosts it on stdin/stdout.
+
+mod context;
+mod driver;
+mod error;
+mod framing;
+mod message;
+mod node;
+mod reactor;
+pub mod services;
+mod timer;
+
+pub use context::{Continuation, Ctx, RpcResult};
+pub use driver::Driver;
+pub use error::{ErrorCode, RpcError};
+pub use framing::LineFramer;
+pub use message::{write_envelope, Decode, DecodeError, Envelope, ErrorBody, Header, NoMessages};
+pub use node::{Node, NodeInfo, Request};
+pub use reactor::run;
+pub use timer::{TimerId, TimerWheel};
