@@ -78,8 +78,21 @@ impl<N: Node> Core<N> {
         }
     }
 
-    pub fn emit<B: Serialize + ?Sized>(&mut self, dest: &str, body: &B, msg_id: Option<u64>, in_reply_to: Option<u64>) {
-        if let Err(e) = write_envelope(&mut self.out, &self.info.id, dest, body, msg_id, in_reply_to) {
+    pub fn emit<B: Serialize + ?Sized>(
+        &mut self,
+        dest: &str,
+        body: &B,
+        msg_id: Option<u64>,
+        in_reply_to: Option<u64>,
+    ) {
+        if let Err(e) = write_envelope(
+            &mut self.out,
+            &self.info.id,
+            dest,
+            body,
+            msg_id,
+            in_reply_to,
+        ) {
             self.log.push(format!("dropped a message to {dest}: {e}"));
         }
     }
@@ -130,7 +143,9 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// the request itself was consumed).
     pub fn reply_to<B: Serialize + ?Sized>(&mut self, dest: &str, msg_id: Option<u64>, body: &B) {
         if msg_id.is_none() {
-            self.core.log.push(format!("reply to {dest} has no request msg_id to answer"));
+            self.core
+                .log
+                .push(format!("reply to {dest} has no request msg_id to answer"));
         }
         self.core.emit(dest, body, None, msg_id);
     }
@@ -154,8 +169,15 @@ impl<'a, N: Node> Ctx<'a, N> {
         assert!(key < (1 << KEY_BITS), "more than 16M RPCs in flight");
         core.rpc_seq += 1;
         let msg_id = (core.rpc_seq << KEY_BITS) | key as u64;
-        let timer = core.timers.set(core.now + timeout_ms, TimerEvent::RpcTimeout { key, msg_id });
-        entry.insert(Pending { msg_id, timer, cont: Box::new(cont) });
+        let timer = core.timers.set(
+            core.now + timeout_ms,
+            TimerEvent::RpcTimeout { key, msg_id },
+        );
+        entry.insert(Pending {
+            msg_id,
+            timer,
+            cont: Box::new(cont),
+        });
         core.emit(dest, body, Some(msg_id), None);
         msg_id
     }

@@ -24,12 +24,24 @@ pub struct Driver<N: Node> {
     core: Core<N>,
     node: Option<N>,
     early: Vec<Vec<u8>>,
+    incarnation: u64,
 }
 
 impl<N: Node> Driver<N> {
-    /// A driver whose clock starts at `now` ms.
+    /// A driver whose clock starts at `now` ms, with incarnation 0.
     pub fn new(now: u64) -> Self {
-        Driver { core: Core::new(now), node: None, early: Vec::new() }
+        Self::with_incarnation(now, 0)
+    }
+
+    /// A driver whose node gets `incarnation` in its `NodeInfo` (the reactor
+    /// passes a random number; simulators pass something seeded).
+    pub fn with_incarnation(now: u64, incarnation: u64) -> Self {
+        Driver {
+            core: Core::new(now),
+            node: None,
+            early: Vec::new(),
+            incarnation,
+        }
     }
 
     /// Whether `init` has been handled.
@@ -71,7 +83,9 @@ impl<N: Node> Driver<N> {
             Ok(e) => e,
             Err(e) => {
                 let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
-                self.core.log.push(format!("skipping a line that is not a message ({e}): {shown}"));
+                self.core.log.push(format!(
+                    "skipping a line that is not a message ({e}): {shown}"
+                ));
                 return;
             }
         };
@@ -79,7 +93,10 @@ impl<N: Node> Driver<N> {
         let header: Header = match serde_json::from_str(raw) {
             Ok(h) => h,
             Err(e) => {
-                self.core.log.push(format!("skipping a message from {} with a bad body ({e}): {raw}", env.src));
+                self.core.log.push(format!(
+                    "skipping a message from {} with a bad body ({e}): {raw}",
+                    env.src
+                ));
                 return;
             }
         };
@@ -89,7 +106,10 @@ impl<N: Node> Driver<N> {
             } else if self.early.len() < MAX_EARLY_LINES {
                 self.early.push(line.to_vec());
             } else {
-                self.core.log.push(format!("dropping a {} from {} that arrived before init", header.kind, env.src));
+                self.core.log.push(format!(
+                    "dropping a {} from {} that arrived before init",
+                    header.kind, env.src
+                ));
             }
             return;
         }
@@ -100,8 +120,12 @@ impl<N: Node> Driver<N> {
     pub fn tick(&mut self, now: u64) {
         self.advance(now);
         for event in self.core.timers.expire(now) {
-            let Some(node) = self.node.as_mut() else { continue };
-            let mut ctx = Ctx { core: &mut self.core };
+            let Some(node) = self.node.as_mut() else {
+                continue;
+            };
+            let mut ctx = Ctx {
+                core: &mut self.core,
+            };
             match event {
                 TimerEvent::User(t) => node.on_timer(t, &mut ctx),
                 TimerEvent::RpcTimeout { key, msg_id } => {
@@ -123,14 +147,30 @@ impl<N: Node> Driver<N> {
             Err(e) => {
                 self.core.log.push(format!("malformed init ({e}): {raw}"));
                 let text = format!("malformed init: {e}");
-                self.core.emit(&env.src, &ErrorBody::new(ErrorCode::MalformedRequest, &text), None, header.msg_id);
+                self.core.emit(
+                    &env.src,
+                    &ErrorBody::new(ErrorCode::MalformedRequest, &text),
+                    None,
+                    header.msg_id,
+                );
                 return;
             }
         };
-        self.core.info = NodeInfo { id: init.node_id, ids: init.node_ids };
+        self.core.info = NodeInfo {
+            id: init.node_id,
+            ids: init.node_ids,
+            incarnation: self.incarnation,
+        };
         self.core.rng = fastrand::Rng::with_seed(seed_from(&self.core.info.id));
-        self.core.emit(&env.src, &serde_json::json!({"type": "init_ok"}), None, header.msg_id);
-        let mut ctx = Ctx { core: &mut self.core };
+        self.core.emit(
+            &env.src,
+            &serde_json::json!({"type": "init_ok"}),
+            None,
+            header.msg_id,
+        );
+        let mut ctx = Ctx {
+            core: &mut self.core,
+        };
         self.node = Some(N::init(&mut ctx));
         let now = self.core.now;
         for line in std::mem::take(&mut self.early) {
@@ -144,24 +184,34 @@ impl<N: Node> Driver<N> {
             match self.core.take_pending(irt) {
                 Some(cont) => {
                     let result = reply_result(header, raw);
-                    let mut ctx = Ctx { core: &mut self.core };
+                    let mut ctx = Ctx {
+                        core: &mut self.core,
+                    };
                     cont(node, &mut ctx, result);
                 }
-                None => self
-                    .core
-                    .log
-                    .push(format!("dropping a late or unexpected reply from {} to msg_id {irt}: {raw}", env.src)),
+                None => self.core.log.push(format!(
+                    "dropping a late or unexpected reply from {} to msg_id {irt}: {raw}",
+                    env.src
+                )),
             }
             return;
         }
         if header.kind == "init" {
-            self.core.log.push(format!("ignoring a second init from {}", env.src));
+            self.core
+                .log
+                .push(format!("ignoring a second init from {}", env.src));
             return;
         }
         match N::Msg::decode(&header.kind, raw) {
             Ok(body) => {
-                let req = Request { src: env.src.clone(), msg_id: header.msg_id, body };
-                let mut ctx = Ctx { core: &mut self.core };
+                let req = Request {
+                    src: env.src.clone(),
+                    msg_id: header.msg_id,
+                    body,
+                };
+                let mut ctx = Ctx {
+                    core: &mut self.core,
+                };
                 node.on_message(req, &mut ctx);
             }
             Err(err) => {
@@ -170,9 +220,15 @@ impl<N: Node> Driver<N> {
                     DecodeError::Malformed(_) => ErrorCode::MalformedRequest,
                 };
                 let text = format!("{} request: {err}", header.kind);
-                self.core.log.push(format!("answering {} from {} with error {}: {raw}", header.kind, env.src, code.code()));
+                self.core.log.push(format!(
+                    "answering {} from {} with error {}: {raw}",
+                    header.kind,
+                    env.src,
+                    code.code()
+                ));
                 if header.msg_id.is_some() {
-                    self.core.emit(&env.src, &ErrorBody::new(code, &text), None, header.msg_id);
+                    self.core
+                        .emit(&env.src, &ErrorBody::new(code, &text), None, header.msg_id);
                 }
             }
         }
@@ -180,16 +236,26 @@ impl<N: Node> Driver<N> {
 }
 
 fn reply_result(header: &Header, raw: &str) -> Result<Value, RpcError> {
-    let body: Value = serde_json::from_str(raw).map_err(|e| RpcError::new(ErrorCode::Crash, e.to_string()))?;
+    let body: Value =
+        serde_json::from_str(raw).map_err(|e| RpcError::new(ErrorCode::Crash, e.to_string()))?;
     if header.kind == "error" {
         let code = body.get("code").and_then(Value::as_u64).unwrap_or(13);
-        let text = body.get("text").and_then(Value::as_str).unwrap_or("").to_string();
-        return Err(RpcError::new(ErrorCode::from_code(code.min(u32::MAX as u64) as u32), text));
+        let text = body
+            .get("text")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        return Err(RpcError::new(
+            ErrorCode::from_code(code.min(u32::MAX as u64) as u32),
+            text,
+        ));
     }
     Ok(body)
 }
 
 /// A stable 64-bit seed from a node id (FNV-1a).
 fn seed_from(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }

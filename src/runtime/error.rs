@@ -75,7 +75,10 @@ pub struct RpcError {
 
 impl RpcError {
     pub fn new(code: ErrorCode, text: impl Into<String>) -> Self {
-        RpcError { code, text: text.into() }
+        RpcError {
+            code,
+            text: text.into(),
+        }
     }
 
     pub fn timeout() -> Self {
@@ -85,7 +88,13 @@ impl RpcError {
 
 impl fmt::Display for RpcError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error {} ({}): {}", self.code.code(), self.code.name(), self.text)
+        write!(
+            f,
+            "error {} ({}): {}",
+            self.code.code(),
+            self.code.name(),
+            self.text
+        )
     }
 }
 

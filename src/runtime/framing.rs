@@ -19,7 +19,12 @@ pub struct LineFramer {
 
 impl LineFramer {
     pub fn new() -> Self {
-        LineFramer { buf: vec![0; 64 * 1024], start: 0, end: 0, scanned: 0 }
+        LineFramer {
+            buf: vec![0; 64 * 1024],
+            start: 0,
+            end: 0,
+            scanned: 0,
+        }
     }
 
     /// Space to read into, at least `min` bytes, after the buffered data

@@ -123,7 +123,11 @@ pub struct ErrorBody<'a> {
 
 impl<'a> ErrorBody<'a> {
     pub fn new(code: crate::runtime::ErrorCode, text: &'a str) -> Self {
-        ErrorBody { kind: "error", code: code.code(), text }
+        ErrorBody {
+            kind: "error",
+            code: code.code(),
+            text,
+        }
     }
 }
 
@@ -143,7 +147,10 @@ mod tests {
     #[test]
     fn splices_reserved_fields_into_bodies() {
         let v = line(&json!({"type":"echo_ok","echo":"x"}), Some(3), Some(7));
-        assert_eq!(v, json!({"src":"n0","dest":"c1","body":{"msg_id":3,"in_reply_to":7,"type":"echo_ok","echo":"x"}}));
+        assert_eq!(
+            v,
+            json!({"src":"n0","dest":"c1","body":{"msg_id":3,"in_reply_to":7,"type":"echo_ok","echo":"x"}})
+        );
         let v = line(&json!({}), None, Some(1));
         assert_eq!(v["body"], json!({"in_reply_to":1}));
         let v = line(&json!({"type":"a"}), None, None);
@@ -159,7 +166,12 @@ mod tests {
 
     #[test]
     fn header_treats_null_as_absent() {
-        let h: Header = serde_json::from_str(r#"{"type":"x","msg_id":null,"in_reply_to":null,"other":1}"#).unwrap();
-        assert_eq!((h.kind.as_str(), h.msg_id, h.in_reply_to), ("x", None, None));
+        let h: Header =
+            serde_json::from_str(r#"{"type":"x","msg_id":null,"in_reply_to":null,"other":1}"#)
+                .unwrap();
+        assert_eq!(
+            (h.kind.as_str(), h.msg_id, h.in_reply_to),
+            ("x", None, None)
+        );
     }
 }

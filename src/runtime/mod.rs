@@ -9,6 +9,7 @@ mod message;
 mod node;
 mod reactor;
 pub mod services;
+pub mod sim;
 mod timer;
 
 pub use context::{Continuation, Ctx, RpcResult};

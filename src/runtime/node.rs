@@ -10,6 +10,9 @@ pub struct NodeInfo {
     pub id: String,
     /// Every node id in test order, this one included.
     pub ids: Vec<String>,
+    /// A random number chosen by the host when the process started: differs
+    /// between two runs (or restarts) of the same node id.
+    pub incarnation: u64,
 }
 
 impl NodeInfo {

@@ -58,7 +58,10 @@ impl<N: Node> Reactor<N> {
         // wrappers are never dropped, so they never close them.
         let stdin = ManuallyDrop::new(unsafe { Receiver::from_raw_fd(STDIN_FD) });
         let stdout = ManuallyDrop::new(unsafe { Sender::from_raw_fd(STDOUT_FD) });
-        let stdin_polled = poll.registry().register(&mut SourceFd(&STDIN_FD), STDIN, Interest::READABLE).is_ok()
+        let stdin_polled = poll
+            .registry()
+            .register(&mut SourceFd(&STDIN_FD), STDIN, Interest::READABLE)
+            .is_ok()
             && stdin.set_nonblocking(true).is_ok();
         let stdout_polled = stdout.set_nonblocking(true).is_ok();
         Ok(Reactor {
@@ -68,7 +71,8 @@ impl<N: Node> Reactor<N> {
             stdin_polled,
             stdout_polled,
             framer: LineFramer::new(),
-            driver: Driver::new(0),
+            // fastrand's global generator is seeded from the OS per process.
+            driver: Driver::with_incarnation(0, fastrand::u64(..)),
             pending_out: Vec::with_capacity(64 * 1024),
             start: Instant::now(),
         })
@@ -82,7 +86,10 @@ impl<N: Node> Reactor<N> {
         let mut events = Events::with_capacity(16);
         let mut out_registered = false;
         loop {
-            let timeout = self.driver.next_deadline().map(|d| Duration::from_millis(d.saturating_sub(self.now())));
+            let timeout = self
+                .driver
+                .next_deadline()
+                .map(|d| Duration::from_millis(d.saturating_sub(self.now())));
             if self.stdin_polled || out_registered {
                 match self.poll.poll(&mut events, timeout) {
                     Ok(()) => {}
@@ -105,7 +112,11 @@ impl<N: Node> Reactor<N> {
             if blocked != out_registered {
                 let mut src = SourceFd(&STDOUT_FD);
                 if blocked {
-                    out_registered = self.poll.registry().register(&mut src, STDOUT, Interest::WRITABLE).is_ok();
+                    out_registered = self
+                        .poll
+                        .registry()
+                        .register(&mut src, STDOUT, Interest::WRITABLE)
+                        .is_ok();
                     if !out_registered {
                         self.write_all_blocking()?;
                     }

@@ -75,7 +75,11 @@ impl<T> TimerWheel<T> {
         let deadline = deadline.max(self.now);
         let generation = self.next_generation;
         self.next_generation += 1;
-        let key = self.entries.insert(Entry { deadline, generation, payload });
+        let key = self.entries.insert(Entry {
+            deadline,
+            generation,
+            payload,
+        });
         self.place(deadline, key, generation);
         TimerId { key, generation }
     }
@@ -144,7 +148,9 @@ impl<T> TimerWheel<T> {
             let mut due_now: Vec<(usize, u64)> = Vec::new();
             for (key, generation) in due {
                 match self.entries.get(key) {
-                    Some(e) if e.generation == generation && e.deadline == next => due_now.push((key, generation)),
+                    Some(e) if e.generation == generation && e.deadline == next => {
+                        due_now.push((key, generation))
+                    }
                     Some(e) if e.generation == generation => keep.push((key, generation)),
                     _ => {}
                 }
@@ -290,7 +296,10 @@ mod tests {
         }
         assert_eq!(fired.len(), 100_000 - cancelled.len());
         assert!(fired.iter().all(|(_, i)| !cancelled.contains(i)));
-        assert!(fired.windows(2).all(|p| p[0].0 <= p[1].0), "fired out of deadline order");
+        assert!(
+            fired.windows(2).all(|p| p[0].0 <= p[1].0),
+            "fired out of deadline order"
+        );
         let mut all: Vec<u64> = fired.iter().map(|(_, i)| *i).collect();
         all.sort();
         all.dedup();

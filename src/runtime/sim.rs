@@ -1,0 +1,244 @@
+//! A deterministic, virtual-time harness for node logic: several `Driver`s,
+//! a message queue with per-message latency, optional loss and partitions,
+//! and in-memory `lin-kv` / `seq-kv`-like services. Tests use it to run
+//! nodes thousands of times faster than real time, with a seed that replays
+//! exactly.
+
+use super::driver::Driver;
+use super::node::Node;
+use serde_json::{json, Value};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashSet};
+
+/// A message in flight.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub at: u64,
+    pub seq: u64,
+    pub src: String,
+    pub dest: String,
+    pub body: Value,
+}
+
+/// A cluster of nodes of type `N` under virtual time.
+pub struct Sim<N: Node> {
+    pub nodes: BTreeMap<String, Driver<N>>,
+    queue: BinaryHeap<Reverse<(u64, u64)>>,
+    in_flight: BTreeMap<u64, Delivery>,
+    seq: u64,
+    pub now: u64,
+    pub rng: fastrand::Rng,
+    /// Latency in ms for node<->node and node<->service messages: uniform in this range.
+    pub latency: (u64, u64),
+    /// Probability of dropping a node<->node message.
+    pub loss: f64,
+    /// Directed (src, dest) pairs whose messages are dropped.
+    pub cut: HashSet<(String, String)>,
+    /// Messages addressed to clients (`c..`), in delivery order.
+    pub client_inbox: Vec<Delivery>,
+    /// Count of node<->node and node<->service messages sent.
+    pub server_msgs: u64,
+    /// The in-memory KV store shared by `lin-kv` and `seq-kv` (linearizable).
+    pub kv: BTreeMap<String, Value>,
+    client_msg_id: u64,
+}
+
+impl<N: Node> Sim<N> {
+    /// `n` nodes `n0..`, initialised, with a seed.
+    pub fn new(n: usize, seed: u64) -> Self {
+        let ids: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
+        let mut sim = Sim {
+            nodes: BTreeMap::new(),
+            queue: BinaryHeap::new(),
+            in_flight: BTreeMap::new(),
+            seq: 0,
+            now: 0,
+            rng: fastrand::Rng::with_seed(seed),
+            latency: (0, 0),
+            loss: 0.0,
+            cut: HashSet::new(),
+            client_inbox: Vec::new(),
+            server_msgs: 0,
+            kv: BTreeMap::new(),
+            client_msg_id: 0,
+        };
+        for id in &ids {
+            let mut d = Driver::with_incarnation(0, seed ^ (sim.nodes.len() as u64));
+            let init = json!({"src":"c0","dest":id,"body":{"type":"init","msg_id":1,"node_id":id,"node_ids":ids}});
+            d.handle_line(init.to_string().as_bytes(), 0);
+            sim.nodes.insert(id.clone(), d);
+        }
+        sim.collect_all();
+        sim.client_inbox.clear();
+        sim
+    }
+
+    /// Sends a client request to `node` now; returns its msg_id.
+    pub fn client_request(&mut self, client: &str, node: &str, mut body: Value) -> u64 {
+        self.client_msg_id += 1;
+        body["msg_id"] = json!(self.client_msg_id);
+        self.push(client.to_string(), node.to_string(), body, 0);
+        self.client_msg_id
+    }
+
+    /// The client reply to `msg_id`, if it arrived.
+    pub fn reply_to(&self, msg_id: u64) -> Option<&Value> {
+        self.client_inbox
+            .iter()
+            .map(|d| &d.body)
+            .find(|b| b["in_reply_to"] == json!(msg_id))
+    }
+
+    /// Runs until virtual time `until` (ms).
+    pub fn run_until(&mut self, until: u64) {
+        loop {
+            let next_msg = self.queue.peek().map(|Reverse((at, _))| *at);
+            let next_timer = self
+                .nodes
+                .values_mut()
+                .filter_map(|d| d.next_deadline())
+                .min();
+            let next = match (next_msg, next_timer) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                (None, None) => break,
+            };
+            if next > until {
+                break;
+            }
+            self.now = self.now.max(next);
+            if next_msg == Some(next) {
+                let Reverse((_, seq)) = self.queue.pop().expect("peeked");
+                let d = self.in_flight.remove(&seq).expect("queued message");
+                self.deliver(d);
+            } else {
+                let now = self.now;
+                for d in self.nodes.values_mut() {
+                    d.tick(now);
+                }
+            }
+            self.collect_all();
+        }
+        self.now = self.now.max(until);
+        let now = self.now;
+        for d in self.nodes.values_mut() {
+            d.tick(now);
+        }
+        self.collect_all();
+    }
+
+    fn deliver(&mut self, d: Delivery) {
+        if d.dest.starts_with('c') {
+            self.client_inbox.push(d);
+        } else if d.dest == "lin-kv" || d.dest == "seq-kv" {
+            if let Some(reply) = self.kv_handle(&d.body) {
+                self.push(d.dest.clone(), d.src.clone(), reply, 0);
+            }
+        } else if let Some(node) = self.nodes.get_mut(&d.dest) {
+            let line = json!({"src": d.src, "dest": d.dest, "body": d.body}).to_string();
+            node.handle_line(line.as_bytes(), self.now);
+        }
+    }
+
+    fn kv_handle(&mut self, body: &Value) -> Option<Value> {
+        let key = body["key"].to_string();
+        let irt = body["msg_id"].clone();
+        let reply = match body["type"].as_str()? {
+            "read" => match self.kv.get(&key) {
+                Some(v) => json!({"type":"read_ok","value":v}),
+                None => json!({"type":"error","code":20,"text":"key does not exist"}),
+            },
+            "write" => {
+                self.kv.insert(key, body["value"].clone());
+                json!({"type":"write_ok"})
+            }
+            "cas" => match self.kv.get(&key) {
+                None if body["create_if_not_exists"] == json!(true) => {
+                    self.kv.insert(key, body["to"].clone());
+                    json!({"type":"cas_ok"})
+                }
+                None => json!({"type":"error","code":20,"text":"key does not exist"}),
+                Some(v) if *v == body["from"] => {
+                    self.kv.insert(key, body["to"].clone());
+                    json!({"type":"cas_ok"})
+                }
+                Some(v) => {
+                    json!({"type":"error","code":22,"text":format!("current value {v} is not {}", body["from"])})
+                }
+            },
+            _ => return None,
+        };
+        let mut reply = reply;
+        reply["in_reply_to"] = irt;
+        Some(reply)
+    }
+
+    fn collect_all(&mut self) {
+        let ids: Vec<String> = self.nodes.keys().cloned().collect();
+        for id in ids {
+            let out = std::mem::take(self.nodes.get_mut(&id).expect("node").output());
+            for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                let v: Value = match serde_json::from_slice(line) {
+                    Ok(v) => v,
+                    Err(e) => panic!(
+                        "node {id} wrote a line that is not JSON ({e}): {}",
+                        String::from_utf8_lossy(line)
+                    ),
+                };
+                let src = v["src"].as_str().unwrap_or_default().to_string();
+                let dest = v["dest"].as_str().unwrap_or_default().to_string();
+                let involves_client = src.starts_with('c') || dest.starts_with('c');
+                let latency = if involves_client {
+                    0
+                } else {
+                    self.rng.u64(self.latency.0..=self.latency.1)
+                };
+                if !involves_client {
+                    self.server_msgs += 1;
+                }
+                let node_to_node = !involves_client
+                    && self.nodes.contains_key(&dest)
+                    && self.nodes.contains_key(&src);
+                if node_to_node
+                    && (self.cut.contains(&(src.clone(), dest.clone()))
+                        || self.rng.f64() < self.loss)
+                {
+                    continue;
+                }
+                self.push(src, dest, v["body"].clone(), latency);
+            }
+        }
+    }
+
+    fn push(&mut self, src: String, dest: String, body: Value, latency: u64) {
+        self.seq += 1;
+        let at = self.now + latency;
+        self.queue.push(Reverse((at, self.seq)));
+        self.in_flight.insert(
+            self.seq,
+            Delivery {
+                at,
+                seq: self.seq,
+                src,
+                dest,
+                body,
+            },
+        );
+    }
+
+    /// Cuts every link between the two groups, both ways.
+    pub fn partition(&mut self, a: &[&str], b: &[&str]) {
+        for x in a {
+            for y in b {
+                self.cut.insert((x.to_string(), y.to_string()));
+                self.cut.insert((y.to_string(), x.to_string()));
+            }
+        }
+    }
+
+    /// Removes every cut.
+    pub fn heal(&mut self) {
+        self.cut.clear();
+    }
+}

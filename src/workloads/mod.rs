@@ -1,0 +1,4 @@
+//! Node logic for each challenge family. Each module is a sans-IO `Node`.
+
+pub mod echo;
+pub mod unique_ids;
