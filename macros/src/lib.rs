@@ -325,6 +325,8 @@ fn message_enum(
     quote! {
         #[doc = #doc]
         #(#attrs)*
+        // Reply enums are named after the JSON types, which all end in `_ok`.
+        #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, PartialEq)]
         #vis enum #name { #(#variants(#variants),)* }
 

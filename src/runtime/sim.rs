@@ -69,6 +69,9 @@ impl<N: Node> Sim<N> {
             sim.nodes.insert(id.clone(), d);
         }
         sim.collect_all();
+        // Deliver the init_oks now, so a test's first request's reply is not
+        // confused with them (both answer msg_id 1).
+        sim.run_until(0);
         sim.client_inbox.clear();
         sim
     }
