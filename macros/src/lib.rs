@@ -326,6 +326,7 @@ fn message_enum(
         #[doc = #doc]
         #(#attrs)*
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::enum_variant_names)] // reply enums are all `..Ok`
         #vis enum #name { #(#variants(#variants),)* }
 
         impl #p::Decode for #name {
