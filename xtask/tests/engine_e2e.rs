@@ -364,3 +364,60 @@ fn latency_applies_between_nodes_not_to_clients() {
     }
     assert!(checked > 0);
 }
+
+#[test]
+fn partition_nemesis_schedule_and_history() {
+    let bin = fixture("echo_ok.py");
+    let r = xtask(
+        "nemesis",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "3",
+            "--time-limit",
+            "2",
+            "--nemesis",
+            "partition",
+            "--nemesis-interval",
+            "0.3",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let h = r.jsonl("history.jsonl");
+    let nem: Vec<&Value> = h.iter().filter(|o| o["process"] == "nemesis").collect();
+    assert!(
+        nem.len() >= 4,
+        "several nemesis ops at interval 0.3 s: {nem:?}"
+    );
+    assert!(nem.iter().all(|o| o["type"] == "info"));
+    assert_eq!(nem[0]["f"], "start-partition");
+    assert!(
+        nem[0]["time"].as_u64().unwrap() < 100_000_000,
+        "first start at t=0"
+    );
+    assert_eq!(nem[1]["value"][0], "isolated");
+    for pair in nem.chunks(2) {
+        assert_eq!(
+            pair[0]["f"],
+            pair.get(1).map_or(pair[0]["f"].clone(), |p| p["f"].clone())
+        );
+    }
+    let fs: Vec<&str> = nem.chunks(2).map(|p| p[0]["f"].as_str().unwrap()).collect();
+    assert!(
+        fs.windows(2).all(|w| w[0] != w[1]),
+        "start and stop alternate: {fs:?}"
+    );
+    assert!(
+        nem.iter()
+            .all(|o| o["time"].as_u64().unwrap() < 2_000_000_000),
+        "none at/after the limit"
+    );
+    let stop = nem
+        .iter()
+        .find(|o| o["f"] == "stop-partition" && o["value"].is_string())
+        .unwrap();
+    assert_eq!(stop["value"], "network-healed");
+}

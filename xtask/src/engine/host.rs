@@ -28,8 +28,8 @@ pub trait Host {
     fn silence_stdout(&mut self, node: usize);
     /// The node's exit status if it has exited.
     fn exit_status(&mut self, node: usize) -> Option<String>;
-    /// Close stdin, wait `grace`, kill whatever is left. Returns nodes that had
-    /// already exited before shutdown began, with their status.
+    /// Close stdin, wait `grace`, SIGKILL whatever is left. Exit statuses at
+    /// shutdown are not failures (field-notes 7).
     fn shutdown(&mut self, grace: Duration);
 }
 

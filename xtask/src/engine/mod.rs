@@ -148,7 +148,7 @@ fn one_run(
         }
     };
     write("history.txt", history.to_txt());
-    write("history.jsonl", jsonl(&history.ops));
+    write("history.jsonl", history_jsonl(&history));
     write("net-journal.jsonl", jsonl(&journal));
     write(
         "run.json",
@@ -171,6 +171,23 @@ fn one_run(
         return crash(&crashes.join("\n\n"));
     }
     valid.exit_code()
+}
+
+/// One op per line. The contract's `Process` is `#[serde(untagged)]`, which
+/// writes the nemesis as `null`; history.edn says `:nemesis`, so we write "nemesis".
+fn history_jsonl(history: &History) -> String {
+    let mut s = String::new();
+    for op in &history.ops {
+        let Ok(mut v) = serde_json::to_value(op) else {
+            continue;
+        };
+        if op.process == crate::history::Process::Nemesis {
+            v["process"] = serde_json::Value::from("nemesis");
+        }
+        s.push_str(&v.to_string());
+        s.push('\n');
+    }
+    s
 }
 
 fn jsonl<T: serde::Serialize>(items: &[T]) -> String {
