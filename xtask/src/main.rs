@@ -1,6 +1,7 @@
 //! `cargo xtask`: the embedded Maelstrom bench and the challenge matrix.
 
 mod checker;
+mod edn;
 mod engine;
 mod history;
 mod journal;
