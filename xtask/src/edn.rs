@@ -13,6 +13,9 @@
 
 use serde_json::{Map, Number, Value};
 
+mod print;
+pub use print::{plain_str, pr_str};
+
 /// Parses exactly one EDN form (surrounded by optional whitespace/comments).
 pub fn parse(text: &str) -> Result<Value, String> {
     let mut reader = Reader { src: text, pos: 0 };

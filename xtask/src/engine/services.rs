@@ -3,7 +3,6 @@
 //! `SERVICE_IDS` here and sends the returned body back to `src`, through the
 //! same latency machinery as any message and exempt from partitions.
 
-mod clj_text;
 mod kv;
 mod seq_kv;
 

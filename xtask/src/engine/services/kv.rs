@@ -1,7 +1,7 @@
 //! One key-value state and how a read / write / cas request applies to it:
 //! Maelstrom's `PersistentKV` (services.md sections 1-2).
 
-use super::clj_text::{plain_str, pr_str};
+use crate::edn::{plain_str, pr_str};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
