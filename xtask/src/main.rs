@@ -5,6 +5,7 @@ mod edn;
 mod engine;
 mod history;
 mod journal;
+mod report;
 mod workload;
 mod workloads;
 
