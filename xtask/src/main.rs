@@ -6,6 +6,7 @@ mod engine;
 mod history;
 mod journal;
 mod report;
+mod serve;
 mod workload;
 mod workloads;
 
