@@ -148,13 +148,16 @@ fn one_run(
         }
     };
     write("history.txt", history.to_txt());
-    write("history.jsonl", history_jsonl(&history));
+    write("history.jsonl", jsonl(&history.ops));
     write("net-journal.jsonl", jsonl(&journal));
     write(
         "run.json",
         serde_json::json!({"seed": seed, "main_phase_offset_ns": t0, "args": args.maelstrom_args})
             .to_string(),
     );
+    if let Err(e) = crate::report::write_pictures(&store.dir, &history, &journal, t0.unwrap_or(0)) {
+        eprintln!("WARN could not draw the pictures: {e}");
+    }
     if let Some(msg) = fatal {
         return crash(&msg);
     }
@@ -171,23 +174,6 @@ fn one_run(
         return crash(&crashes.join("\n\n"));
     }
     valid.exit_code()
-}
-
-/// One op per line. The contract's `Process` is `#[serde(untagged)]`, which
-/// writes the nemesis as `null`; history.edn says `:nemesis`, so we write "nemesis".
-fn history_jsonl(history: &History) -> String {
-    let mut s = String::new();
-    for op in &history.ops {
-        let Ok(mut v) = serde_json::to_value(op) else {
-            continue;
-        };
-        if op.process == crate::history::Process::Nemesis {
-            v["process"] = serde_json::Value::from("nemesis");
-        }
-        s.push_str(&v.to_string());
-        s.push('\n');
-    }
-    s
 }
 
 fn jsonl<T: serde::Serialize>(items: &[T]) -> String {
