@@ -254,3 +254,180 @@ impl Client for KafkaClient {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(c: &mut KafkaClient, body: Value) -> Step {
+        c.on_rpc(RpcOutcome::Reply(&body))
+    }
+
+    fn sent(step: Step) -> Value {
+        match step {
+            Step::Send(b) => b,
+            other => panic!("expected an RPC, got {other:?}"),
+        }
+    }
+
+    fn done(step: Step) -> Completion {
+        match step {
+            Step::Complete(c) => c,
+            other => panic!("expected a completion, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn assign_fetches_committed_offsets_but_starts_new_keys_at_zero() {
+        let mut c = KafkaClient::new();
+        let req = sent(c.invoke(&OpSpec::new("assign", json!(["3", "4"]))));
+        assert_eq!(
+            req,
+            json!({"type": "list_committed_offsets", "keys": ["3", "4"]})
+        );
+        let ok = done(reply(
+            &mut c,
+            json!({"type": "list_committed_offsets_ok", "in_reply_to": 1, "offsets": {"3": 7}}),
+        ));
+        assert_eq!((ok.kind, ok.value), (OpType::Ok, json!(["3", "4"])));
+        let poll = sent(c.invoke(&OpSpec::new("poll", json!([["poll"]]))));
+        assert_eq!(poll, json!({"type": "poll", "offsets": {"3": 0, "4": 0}}));
+    }
+
+    #[test]
+    fn assign_errors_fail_and_bad_offsets_are_malformed() {
+        let mut c = KafkaClient::new();
+        c.invoke(&OpSpec::new("assign", json!(["1"])));
+        assert_eq!(done(c.on_rpc(RpcOutcome::Timeout)).kind, OpType::Fail);
+        c.invoke(&OpSpec::new("assign", json!(["1"])));
+        let bad = done(reply(
+            &mut c,
+            json!({"type": "list_committed_offsets_ok", "in_reply_to": 2, "offsets": {"1": "x"}}),
+        ));
+        assert_eq!(bad.kind, OpType::Info);
+        assert!(bad.exception.is_some());
+    }
+
+    #[test]
+    fn poll_advances_offsets_and_commits_the_highest() {
+        let mut c = KafkaClient::new();
+        assert_eq!(
+            sent(c.invoke(&OpSpec::new("poll", json!([["poll"]])))),
+            json!({"type": "poll", "offsets": {}})
+        );
+        let msgs = json!({"9": [[0, 1], [4, 2]], "5": []});
+        let commit = sent(reply(
+            &mut c,
+            json!({"type": "poll_ok", "in_reply_to": 1, "msgs": msgs}),
+        ));
+        assert_eq!(
+            commit,
+            json!({"type": "commit_offsets", "offsets": {"9": 4}})
+        );
+        let ok = done(reply(
+            &mut c,
+            json!({"type": "commit_offsets_ok", "in_reply_to": 2}),
+        ));
+        assert_eq!((ok.kind, ok.value), (OpType::Ok, json!([["poll", msgs]])));
+        let next = sent(c.invoke(&OpSpec::new("poll", json!([["poll"]]))));
+        assert_eq!(next, json!({"type": "poll", "offsets": {"5": 0, "9": 5}}));
+        // Nothing returned: no commit RPC.
+        let ok = done(reply(
+            &mut c,
+            json!({"type": "poll_ok", "in_reply_to": 3, "msgs": {}}),
+        ));
+        assert_eq!(ok.value, json!([["poll", {}]]));
+    }
+
+    #[test]
+    fn failed_commit_loses_the_poll_data() {
+        let mut c = KafkaClient::new();
+        c.invoke(&OpSpec::new("poll", json!([["poll"]])));
+        reply(
+            &mut c,
+            json!({"type": "poll_ok", "in_reply_to": 1, "msgs": {"1": [[0, 1]]}}),
+        );
+        let f = done(reply(
+            &mut c,
+            json!({"type": "error", "in_reply_to": 2, "code": 11}),
+        ));
+        assert_eq!((f.kind, f.value), (OpType::Fail, json!([["poll"]])));
+        // ... yet the local offset already moved past it.
+        assert_eq!(
+            sent(c.invoke(&OpSpec::new("poll", json!([["poll"]]))))["offsets"],
+            json!({"1": 1})
+        );
+    }
+
+    #[test]
+    fn malformed_poll_replies_are_info_with_exception() {
+        for msgs in [
+            json!({"1": [[0, 1, 2]]}),
+            json!({"1": [[0.5, 1]]}),
+            json!({"1": 3}),
+            json!({"1": [7]}),
+        ] {
+            let mut c = KafkaClient::new();
+            c.invoke(&OpSpec::new("poll", json!([["poll"]])));
+            let r = done(reply(
+                &mut c,
+                json!({"type": "poll_ok", "in_reply_to": 1, "msgs": msgs}),
+            ));
+            assert_eq!(r.kind, OpType::Info, "{msgs}");
+            assert!(r.exception.is_some());
+        }
+        let mut c = KafkaClient::new();
+        c.invoke(&OpSpec::new("poll", json!([["poll"]])));
+        let r = done(reply(
+            &mut c,
+            json!({"type": "poll_ok", "in_reply_to": 1, "msgs": {}, "extra": 1}),
+        ));
+        assert!(r.exception.is_some());
+    }
+
+    #[test]
+    fn send_records_offset_and_maps_errors() {
+        let mut c = KafkaClient::new();
+        let op = OpSpec::new("send", json!([["send", "2", 3]]));
+        assert_eq!(
+            sent(c.invoke(&op)),
+            json!({"type": "send", "key": "2", "msg": 3})
+        );
+        let ok = done(reply(
+            &mut c,
+            json!({"type": "send_ok", "in_reply_to": 1, "offset": 1000}),
+        ));
+        assert_eq!(ok.value, json!([["send", "2", [1000, 3]]]));
+        c.invoke(&op);
+        let info = done(c.on_rpc(RpcOutcome::Timeout));
+        assert_eq!(
+            (info.kind, info.value),
+            (OpType::Info, json!([["send", "2", 3]]))
+        );
+        c.invoke(&op);
+        assert_eq!(
+            done(reply(
+                &mut c,
+                json!({"type": "error", "in_reply_to": 3, "code": 14})
+            ))
+            .kind,
+            OpType::Fail
+        );
+    }
+
+    #[test]
+    fn crash_and_seek_to_beginning_need_no_rpc() {
+        let mut c = KafkaClient::new();
+        let crash = done(c.invoke(&OpSpec::new("crash", Value::Null)));
+        assert_eq!((crash.kind, crash.error), (OpType::Info, None));
+        let seek = OpSpec::new(
+            "assign",
+            json!({"keys": ["1", "2"], "seek-to-beginning?": true}),
+        );
+        assert_eq!(done(c.invoke(&seek)).value, json!(["1", "2"]));
+        assert_eq!(
+            sent(c.invoke(&OpSpec::new("poll", json!([["poll"]]))))["offsets"],
+            json!({"1": 0, "2": 0})
+        );
+    }
+}

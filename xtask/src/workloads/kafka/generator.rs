@@ -297,3 +297,182 @@ impl Generator for KafkaGenerator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Op;
+
+    fn opts(concurrency: usize) -> TestOpts {
+        let mut o = TestOpts::defaults(vec!["n0".into()]);
+        o.concurrency = concurrency;
+        o
+    }
+
+    fn completion(process: u64, f: &str, value: Value) -> Op {
+        Op {
+            index: 0,
+            time: 0,
+            process: Process::Client(process),
+            kind: OpType::Ok,
+            f: f.into(),
+            value,
+            error: None,
+            exception: None,
+            is_final: false,
+        }
+    }
+
+    #[test]
+    fn stream_mix_key_choice_and_retirement() {
+        let mut g = KafkaGenerator::new(&opts(2));
+        let mut rng = fastrand::Rng::with_seed(1);
+        g.next(0, 0, &mut rng); // the crash due at t = 0
+        let (mut sends, mut polls, mut assigns, mut crashes) = (0, 0, 0, 0);
+        let mut per_key: HashMap<String, Vec<u64>> = HashMap::new();
+        let mut slot9 = 0;
+        for i in 0..40_000u64 {
+            let op = g.next(0, 1 + i, &mut rng);
+            match op.f.as_str() {
+                "send" => {
+                    sends += 1;
+                    let k = op.value[0][1].as_str().unwrap().to_string();
+                    let v = op.value[0][2].as_u64().unwrap();
+                    if k == "9" {
+                        slot9 += 1;
+                    }
+                    per_key.entry(k).or_default().push(v);
+                }
+                "poll" => polls += 1,
+                "assign" => assigns += 1,
+                _ => crashes += 1,
+            }
+        }
+        assert_eq!(crashes, 0, "first crash gap is 0..30 s at concurrency 2");
+        let total = (sends + polls + assigns) as f64;
+        assert!((sends as f64 / (sends + polls) as f64 - 0.5).abs() < 0.03);
+        assert!(
+            (assigns as f64 / total - 0.125).abs() < 0.02,
+            "{assigns} of {total}"
+        );
+        // Values 1..=16 per key, in order, then the key is retired.
+        for vs in per_key.values() {
+            assert!(vs.len() <= 16);
+            assert_eq!(*vs, (1..=vs.len() as u64).collect::<Vec<_>>());
+        }
+        assert_eq!(per_key["9"].len(), 16);
+        assert!(
+            slot9 == 16 && per_key.len() > 500,
+            "keys churn: {}",
+            per_key.len()
+        );
+    }
+
+    #[test]
+    fn key_slots_are_exponential() {
+        let g = KafkaGenerator::new(&opts(1));
+        let mut rng = fastrand::Rng::with_seed(3);
+        let mut counts = [0u32; 10];
+        for _ in 0..100_000 {
+            counts[g.key_slot(&mut rng)] += 1;
+        }
+        assert!((counts[9] as f64 / 100_000.0 - 1024.0 / 2046.0).abs() < 0.01);
+        assert!((counts[8] as f64 / 100_000.0 - 512.0 / 2046.0).abs() < 0.01);
+        assert!(counts[0] < 300);
+    }
+
+    #[test]
+    fn crashes_come_every_2x30s_over_concurrency_on_average() {
+        let mut g = KafkaGenerator::new(&opts(4));
+        let mut rng = fastrand::Rng::with_seed(5);
+        assert_eq!(g.next(0, 0, &mut rng).f, "crash");
+        let mut crashes = 0;
+        for ms in 1..=600_000u64 {
+            if g.next(0, ms * 1_000_000, &mut rng).f == "crash" {
+                crashes += 1;
+            }
+        }
+        // 600 s / (30 s / 4) = 80 expected.
+        assert!((60..=100).contains(&crashes), "{crashes}");
+    }
+
+    #[test]
+    fn poll_unseen_widens_assigns_with_unpolled_keys() {
+        let mut g = KafkaGenerator::new(&opts(2));
+        let mut rng = fastrand::Rng::with_seed(9);
+        g.next(0, 0, &mut rng);
+        let inv = completion(0, "send", json!([["send", "900000", 1]]));
+        g.observe(
+            &inv,
+            &completion(0, "send", json!([["send", "900000", [3, 1]]])),
+        );
+        let widened = (0..2000)
+            .map(|_| g.next(0, 1, &mut rng))
+            .filter(|o| o.f == "assign")
+            .filter(|o| o.value.as_array().unwrap().contains(&json!("900000")))
+            .count();
+        assert!(widened > 20, "{widened}");
+        // Once polled up to offset 3, key 900000 is caught up and no longer added.
+        g.observe(
+            &inv,
+            &completion(1, "poll", json!([["poll", {"900000": [[3, 1]]}]])),
+        );
+        let again = (0..2000)
+            .map(|_| g.next(0, 1, &mut rng))
+            .filter(|o| {
+                o.value
+                    .as_array()
+                    .is_some_and(|a| a.contains(&json!("900000")))
+            })
+            .count();
+        assert_eq!(again, 0);
+    }
+
+    #[test]
+    fn final_polls_per_thread_until_caught_up() {
+        let mut g = KafkaGenerator::new(&opts(2));
+        let mut rng = fastrand::Rng::with_seed(2);
+        let inv = completion(0, "send", json!(null));
+        g.observe(&inv, &completion(0, "send", json!([["send", "1", [4, 1]]])));
+        g.observe(&inv, &completion(1, "poll", json!([["poll", {"2": []}]])));
+        let FinalStep::Op(crash) = g.final_next(0, 0, &mut rng) else {
+            panic!()
+        };
+        assert_eq!(crash.f, "crash");
+        let FinalStep::Op(assign) = g.final_next(0, 0, &mut rng) else {
+            panic!()
+        };
+        assert_eq!(
+            assign.value,
+            json!({"keys": ["1", "2"], "seek-to-beginning?": true})
+        );
+        let FinalStep::Op(poll) = g.final_next(0, 0, &mut rng) else {
+            panic!()
+        };
+        assert_eq!(poll.f, "poll");
+        match g.final_next(0, 0, &mut rng) {
+            FinalStep::Sleep(ns) => assert!(ns < FINAL_POLL_GAP_NS),
+            FinalStep::Op(_) => {} // a 0 ns gap
+            FinalStep::Done => panic!("not caught up yet"),
+        }
+        // Thread 0 polls key 1 up to offset 4 and key 2 as []: done. Thread 1 is not.
+        g.observe(
+            &inv,
+            &completion(2, "poll", json!([["poll", {"1": [[4, 1]], "2": []}]])),
+        );
+        assert_eq!(g.final_next(0, 1_000_000_000, &mut rng), FinalStep::Done);
+        assert_eq!(
+            g.final_next(1, 1_000_000_000, &mut rng).clone(),
+            FinalStep::Op(OpSpec::new("crash", Value::Null))
+        );
+    }
+
+    #[test]
+    fn no_keys_means_no_final_ops() {
+        let mut g = KafkaGenerator::new(&opts(1));
+        assert_eq!(
+            g.final_next(0, 0, &mut fastrand::Rng::with_seed(1)),
+            FinalStep::Done
+        );
+    }
+}
