@@ -1,6 +1,7 @@
 //! The workloads the embedded engine can run.
 
 pub mod echo;
+pub mod kafka;
 pub mod rpc;
 
 use crate::workload::Workload;
@@ -9,6 +10,7 @@ use crate::workload::Workload;
 pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
     match name {
         "echo" => Some(Box::new(echo::Echo)),
+        "kafka" => Some(Box::new(kafka::Kafka)),
         _ => None,
     }
 }
