@@ -305,3 +305,108 @@ impl Replicator {
         self.head()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ids() -> Vec<String> {
+        vec!["n0".into(), "n1".into()]
+    }
+
+    fn commit(lamport: u64, key: u64, value: u64) -> Committed {
+        Committed {
+            version: Version { lamport, node: 0 },
+            writes: vec![(json!(key), json!(value))],
+        }
+    }
+
+    fn deliver(to: &mut Replicator, from: &str, b: Batch, now: u64) -> Vec<Committed> {
+        let batch = Incoming {
+            first: b.first,
+            txns: b.txns,
+            ack: b.ack,
+            seen: b.seen,
+        };
+        to.on_batch(from, batch, now)
+    }
+
+    #[test]
+    fn a_lost_batch_is_resent_as_soon_as_the_peer_reports_the_hole() {
+        let timing = Timing::for_cluster(2);
+        let mut a = Replicator::new("n0", &ids(), timing);
+        let mut b = Replicator::new("n1", &ids(), timing);
+        a.record(&commit(1, 1, 1));
+        let lost = a.on_tick(40);
+        assert_eq!(lost.len(), 1);
+        a.record(&commit(2, 1, 2));
+        let second = a.on_tick(80).pop().unwrap();
+        assert_eq!(second.first, 2);
+        assert!(
+            deliver(&mut b, "n0", second, 81).is_empty(),
+            "2 waits for 1"
+        );
+        let report = b.on_tick(120).pop().unwrap();
+        assert_eq!((report.ack, report.seen), (0, 2));
+        deliver(&mut a, "n1", report, 121);
+        // Well before the retransmission timeout, the next tick resends 1..=2.
+        assert!(161 < 40 + timing.rto);
+        let resend = a.on_tick(161).pop().unwrap();
+        assert_eq!((resend.first, resend.txns.len()), (1, 2));
+        let ready = deliver(&mut b, "n0", resend, 162);
+        let values: Vec<_> = ready.iter().map(|c| c.writes[0].1.clone()).collect();
+        assert_eq!(values, vec![json!(1), json!(2)]);
+        let ack = b.on_tick(200).pop().unwrap();
+        deliver(&mut a, "n1", ack, 201);
+        assert_eq!(a.unacked(), 0);
+        assert!(a.on_tick(240).is_empty(), "nothing to send, nothing owed");
+    }
+
+    #[test]
+    fn silence_backs_off_and_a_message_from_the_peer_resumes_at_once() {
+        let timing = Timing::for_cluster(2);
+        let mut a = Replicator::new("n0", &ids(), timing);
+        let mut b = Replicator::new("n1", &ids(), timing);
+        a.record(&commit(1, 1, 1));
+        let mut resends = Vec::new();
+        for now in (40..5000).step_by(40) {
+            for batch in a.on_tick(now) {
+                if !batch.txns.is_empty() {
+                    resends.push(now);
+                }
+            }
+        }
+        let gaps: Vec<u64> = resends.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(gaps.windows(2).all(|g| g[1] >= g[0]), "gaps grow: {gaps:?}");
+        assert!(gaps.iter().all(|g| *g <= timing.max_rto + timing.tick));
+        assert!(*gaps.last().unwrap() >= timing.max_rto);
+        // The partition heals: b has something of its own to say.
+        b.record(&commit(1, 2, 1));
+        let hello = b.on_tick(5000).pop().unwrap();
+        deliver(&mut a, "n1", hello, 5001);
+        let resend = a.on_tick(5040).pop().unwrap();
+        assert_eq!(
+            resend.txns.len(),
+            1,
+            "resent on the first tick after the heal"
+        );
+    }
+
+    #[test]
+    fn acks_beyond_what_was_sent_and_strangers_are_harmless() {
+        let timing = Timing::for_cluster(2);
+        let mut a = Replicator::new("n0", &ids(), timing);
+        a.record(&commit(1, 1, 1));
+        let forged = Incoming {
+            first: 1,
+            txns: vec![],
+            ack: u64::MAX,
+            seen: u64::MAX,
+        };
+        assert!(a.on_batch("n1", forged.clone(), 1).is_empty());
+        assert!(a.on_batch("n7", forged, 1).is_empty());
+        assert_eq!(a.unacked(), 0);
+        assert_eq!(a.committed(), 1);
+    }
+}

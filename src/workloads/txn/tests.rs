@@ -209,6 +209,31 @@ fn idle_cluster_converges_soon_after_the_final_heal() {
     c.sim.run_until(c.sim.now + 1000);
     c.assert_converged();
     check_read_committed(&c.history()).unwrap();
+    // Quiescent: once all is acknowledged, nobody sends anything.
+    let msgs = c.sim.server_msgs;
+    c.sim.run_until(c.sim.now + 2000);
+    assert_eq!(c.sim.server_msgs, msgs);
+}
+
+#[test]
+fn under_load_every_pre_heal_write_is_everywhere_soon_after_the_heal() {
+    // Maelstrom's network for 6c: no loss, no latency; partitions only.
+    for (n, bound) in [(2, 150), (5, 500)] {
+        let mut c = Cluster::new(n, 9, (0, 0), 0.0);
+        c.load(0, 1000);
+        let (left, right) = c.ids.split_at(n / 2);
+        let left: Vec<&str> = left.iter().map(String::as_str).collect();
+        let right: Vec<&str> = right.iter().map(String::as_str).collect();
+        c.sim.partition(&left, &right);
+        c.load(1000, 6000);
+        c.sim.heal();
+        let took = c.catch_up_time(true, 3000).expect("caught up");
+        println!("{n} replicas, 5 s partition, 1000 txn/s: every pre-heal write everywhere {took} ms after the heal");
+        assert!(took <= bound, "{n} nodes took {took} ms");
+        c.sim.run_until(c.sim.now + 2000);
+        c.assert_converged();
+        check_read_committed(&c.history()).unwrap();
+    }
 }
 
 #[test]
