@@ -27,12 +27,13 @@ impl Run {
             .unwrap_or_else(|| panic!("workload.{key} missing:\n{}", self.output))
     }
 
-    /// How many partitions the nemesis started (history.jsonl, one op a line).
+    /// How many partitions the nemesis started (history.jsonl, one op a line;
+    /// nemesis ops are `:info` on both sides, the first one carries the shape name).
     fn partitions_started(&self) -> usize {
         self.history
             .lines()
             .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|op| op["f"] == "start-partition" && op["type"] == "invoke")
+            .filter(|op| op["f"] == "start-partition" && op["value"].is_string())
             .count()
     }
 }
