@@ -168,11 +168,25 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
     if selector == "all" {
         return Ok(all);
     }
-    let picked: Vec<Row> = all.into_iter().filter(|r| r.family == selector || r.id == selector).collect();
+    let picked: Vec<Row> = all
+        .into_iter()
+        .filter(|r| r.family == selector || r.id == selector)
+        .collect();
     if picked.is_empty() {
-        let families = ["echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn"];
+        let families = [
+            "echo",
+            "unique-ids",
+            "broadcast",
+            "g-counter",
+            "kafka",
+            "txn",
+        ];
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
-        return Err(format!("no challenge {selector:?}: use a family ({}) or a row ({})", families.join(", "), ids.join(", ")));
+        return Err(format!(
+            "no challenge {selector:?}: use a family ({}) or a row ({})",
+            families.join(", "),
+            ids.join(", ")
+        ));
     }
     Ok(picked)
 }
@@ -204,11 +218,34 @@ fn num(v: &Value, path: &[&str]) -> Option<f64> {
 
 /// The figures a family is judged by, as one short cell.
 fn figures(family: &str, r: &Value) -> String {
-    let f = |path: &[&str]| num(r, path).map(|x| if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.2}") }).unwrap_or_else(|| "-".into());
-    let j = |path: &[&str]| get(r, path).map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-    let ok = format!("ok {}/{}", f(&["stats", "ok-count"]), f(&["stats", "count"]));
+    let f = |path: &[&str]| {
+        num(r, path)
+            .map(|x| {
+                if x.fract() == 0.0 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.2}")
+                }
+            })
+            .unwrap_or_else(|| "-".into())
+    };
+    let j = |path: &[&str]| {
+        get(r, path)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let ok = format!(
+        "ok {}/{}",
+        f(&["stats", "ok-count"]),
+        f(&["stats", "count"])
+    );
     match family {
-        "echo" => format!("{ok}, echo errors {}", get(r, &["workload", "errors"]).and_then(Value::as_array).map_or(0, Vec::len)),
+        "echo" => format!(
+            "{ok}, echo errors {}",
+            get(r, &["workload", "errors"])
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        ),
         "unique-ids" => format!(
             "{ok}, ids {}, duplicated {}, availability {}",
             f(&["workload", "acknowledged-count"]),
@@ -223,13 +260,24 @@ fn figures(family: &str, r: &Value) -> String {
             f(MAX),
             f(&["workload", "lost-count"])
         ),
-        "g-counter" => format!("final reads {}, acceptable {}, msgs-per-op {}", j(&["workload", "final-reads"]), j(&["workload", "acceptable"]), f(MSGS)),
-        "kafka" => format!("msgs-per-op {}, {ok}, anomalies {}", f(MSGS), j(&["workload", "error-types"])),
+        "g-counter" => format!(
+            "final reads {}, acceptable {}, msgs-per-op {}",
+            j(&["workload", "final-reads"]),
+            j(&["workload", "acceptable"]),
+            f(MSGS)
+        ),
+        "kafka" => format!(
+            "msgs-per-op {}, {ok}, anomalies {}",
+            f(MSGS),
+            j(&["workload", "error-types"])
+        ),
         "txn" => format!(
             "msgs-per-op {}, {ok}, availability {}, anomalies {}",
             f(MSGS),
             f(&["availability", "ok-fraction"]),
-            get(r, &["workload", "anomaly-types"]).map(|v| v.to_string()).unwrap_or_else(|| "[]".into())
+            get(r, &["workload", "anomaly-types"])
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "[]".into())
         ),
         _ => ok,
     }
@@ -256,13 +304,30 @@ pub fn run_rows(rows: &[Row], extra: &[String]) -> Vec<Outcome> {
 
 fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
     if !bin.exists() {
-        return Run { exit: -1, results: None, run_dir: None, error: Some(format!("node not built yet: {} is missing", bin.display())) };
+        return Run {
+            exit: -1,
+            results: None,
+            run_dir: None,
+            error: Some(format!("node not built yet: {} is missing", bin.display())),
+        };
     }
     let exe = match std::env::current_exe() {
         Ok(e) => e,
-        Err(e) => return Run { exit: -1, results: None, run_dir: None, error: Some(format!("cannot find xtask itself: {e}")) },
+        Err(e) => {
+            return Run {
+                exit: -1,
+                results: None,
+                run_dir: None,
+                error: Some(format!("cannot find xtask itself: {e}")),
+            }
+        }
     };
-    let mut args: Vec<String> = vec!["maelstrom".into(), "test".into(), "--bin".into(), bin.display().to_string()];
+    let mut args: Vec<String> = vec![
+        "maelstrom".into(),
+        "test".into(),
+        "--bin".into(),
+        bin.display().to_string(),
+    ];
     args.extend(row.flags.split_whitespace().map(String::from));
     args.extend(extra.iter().cloned());
     let before = latest_dir();
@@ -275,7 +340,14 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
         .status();
     let exit = match status {
         Ok(s) => s.code().unwrap_or(-1),
-        Err(e) => return Run { exit: -1, results: None, run_dir: None, error: Some(format!("cannot run the test: {e}")) },
+        Err(e) => {
+            return Run {
+                exit: -1,
+                results: None,
+                run_dir: None,
+                error: Some(format!("cannot run the test: {e}")),
+            }
+        }
     };
     let run_dir = latest_dir().filter(|d| Some(d) != before.as_ref());
     let results = run_dir.as_ref().and_then(|d| {
@@ -289,7 +361,12 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
         (_, 255) => Some("the run crashed (exit 255): see its output above".into()),
         _ => None,
     };
-    Run { exit, results, run_dir, error }
+    Run {
+        exit,
+        results,
+        run_dir,
+        error,
+    }
 }
 
 /// The directory store/latest points at, resolved.
@@ -315,18 +392,30 @@ fn judge(row: &Row, run: &Run) -> Outcome {
             None => misses.push(format!("{} missing", t.label)),
         }
     }
-    let valid = run.exit == 0;
+    // Both the exit status and the results map must say valid.
+    let valid = run.exit == 0 && real::verdict(results) == 0;
     let passed = valid && misses.is_empty() && run.error.is_none();
     let verdict = match (valid, misses.is_empty()) {
         (true, true) => "pass".to_string(),
         (true, false) => format!("FAIL target: {}", misses.join("; ")),
-        (false, _) => format!("FAIL valid? {}", get(results, &["valid?"]).map(|v| v.to_string()).unwrap_or_else(|| format!("exit {}", run.exit))),
+        (false, _) => format!(
+            "FAIL valid? {}",
+            get(results, &["valid?"])
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| format!("exit {}", run.exit))
+        ),
     };
     let mut figures = figures(row.family, results);
     if let Some(e) = &run.error {
         figures = format!("{e}; {figures}");
     }
-    Outcome { row: row.clone(), passed, verdict, figures, run_dir: run.run_dir.clone() }
+    Outcome {
+        row: row.clone(),
+        passed,
+        verdict,
+        figures,
+        run_dir: run.run_dir.clone(),
+    }
 }
 
 /// The final table.
@@ -339,24 +428,39 @@ pub fn table(outcomes: &[Outcome]) -> String {
             .as_ref()
             .map(|d| d.strip_prefix(&cwd).unwrap_or(d).display().to_string())
             .unwrap_or_else(|| "-".into());
-        s.push_str(&format!("| {} {} | {} | {} | {} |\n", o.row.id, o.row.name, o.verdict, o.figures, dir));
+        s.push_str(&format!(
+            "| {} {} | {} | {} | {} |\n",
+            o.row.id, o.row.name, o.verdict, o.figures, dir
+        ));
     }
     let passed = outcomes.iter().filter(|o| o.passed).count();
-    s.push_str(&format!("\n{passed} passed, {} failed\n", outcomes.len() - passed));
+    s.push_str(&format!(
+        "\n{passed} passed, {} failed\n",
+        outcomes.len() - passed
+    ));
     s
 }
 
 /// target/release of this workspace (where `cargo build --release` puts the nodes).
 pub fn release_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
-    exe.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("target/release"))
+    exe.parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target/release"))
 }
 
 /// Builds every node binary in release mode.
 pub fn build_nodes() -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "--package", "gossip-glomers", "--bins"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--package",
+            "gossip-glomers",
+            "--bins",
+        ])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
@@ -374,17 +478,28 @@ mod tests {
     #[test]
     fn every_challenge_of_challenges_md_has_a_row() {
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
-        for id in ["1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b-i", "6b-ii", "6c"] {
+        for id in [
+            "1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b-i", "6b-ii",
+            "6c",
+        ] {
             assert!(ids.contains(&id), "missing row {id}");
         }
         assert!(select("kafka").unwrap().iter().all(|r| r.family == "kafka"));
         assert_eq!(select("3d").unwrap().len(), 1);
         assert!(select("nope").is_err());
-        assert!(rows().iter().all(|r| !r.flags.contains('\u{2013}')), "6c's en-dash typo must not be copied");
+        assert!(
+            rows().iter().all(|r| !r.flags.contains('\u{2013}')),
+            "6c's en-dash typo must not be copied"
+        );
     }
 
     fn run_with(exit: i32, results: Value) -> Run {
-        Run { exit, results: Some(results), run_dir: None, error: None }
+        Run {
+            exit,
+            results: Some(results),
+            run_dir: None,
+            error: None,
+        }
     }
 
     #[test]
@@ -398,7 +513,10 @@ mod tests {
         assert!(o.verdict.contains("max ms"), "{}", o.verdict);
         let missing = json!({"valid?": true, "net": {"servers": {}}});
         assert!(!judge(&row, &run_with(0, missing)).passed);
-        assert!(!judge(&row, &run_with(1, good)).passed, "an invalid run never passes");
+        assert!(
+            !judge(&row, &run_with(1, good)).passed,
+            "an invalid run never passes"
+        );
     }
 
     #[test]

@@ -44,7 +44,10 @@ fn runtime_command(args: &[String]) -> i32 {
     bench.ours = dir.join("echo");
     bench.baseline = dir.join("baseline-echo");
     if !bench.baseline.exists() {
-        eprintln!("{} is missing: build xtask in release mode (cargo xtask does)", bench.baseline.display());
+        eprintln!(
+            "{} is missing: build xtask in release mode (cargo xtask does)",
+            bench.baseline.display()
+        );
         return 255;
     }
     match bench.run() {

@@ -46,19 +46,31 @@ impl Node {
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
-        let mut node = Node { child, stdin, stdout };
+        let mut node = Node {
+            child,
+            stdin,
+            stdout,
+        };
         node.send(br#"{"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}}"#)?;
         node.expect_reply(1)?;
         Ok(node)
     }
 
     fn send(&mut self, line: &[u8]) -> Result<(), String> {
-        self.stdin.write_all(line).and_then(|_| self.stdin.write_all(b"\n")).map_err(|e| e.to_string())
+        self.stdin
+            .write_all(line)
+            .and_then(|_| self.stdin.write_all(b"\n"))
+            .map_err(|e| e.to_string())
     }
 
     fn expect_reply(&mut self, msg_id: u64) -> Result<(), String> {
         let mut line = String::new();
-        if self.stdout.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+        if self
+            .stdout
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
             return Err("node closed stdout".into());
         }
         let needle = format!("\"in_reply_to\":{msg_id}");
@@ -69,7 +81,8 @@ impl Node {
     }
 
     fn peak_rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -92,7 +105,9 @@ impl Node {
 }
 
 fn echo_line(msg_id: u64) -> String {
-    format!(r#"{{"src":"c1","dest":"n0","body":{{"type":"echo","msg_id":{msg_id},"echo":"Please echo {msg_id}"}}}}"#)
+    format!(
+        r#"{{"src":"c1","dest":"n0","body":{{"type":"echo","msg_id":{msg_id},"echo":"Please echo {msg_id}"}}}}"#
+    )
 }
 
 /// Pipelined throughput: a writer thread pushes every request while this
@@ -110,7 +125,12 @@ fn throughput(bin: &Path, n: usize) -> Result<(f64, u64), String> {
     let mut line = String::new();
     for i in 0..n {
         line.clear();
-        if node.stdout.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+        if node
+            .stdout
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
             return Err(format!("node stopped after {i} replies"));
         }
     }
@@ -145,7 +165,10 @@ impl CloneLike for ChildStdin {
     /// A second handle on the same pipe, for the writer thread.
     fn try_clone_like(&mut self) -> Result<std::fs::File, String> {
         use std::os::fd::{AsFd, OwnedFd};
-        let fd: OwnedFd = self.as_fd().try_clone_to_owned().map_err(|e| e.to_string())?;
+        let fd: OwnedFd = self
+            .as_fd()
+            .try_clone_to_owned()
+            .map_err(|e| e.to_string())?;
         Ok(std::fs::File::from(fd))
     }
 }
@@ -165,11 +188,18 @@ fn quantile(v: &mut [f64], q: f64) -> f64 {
 impl RuntimeBench {
     /// Runs the rounds and returns (ours, baseline).
     pub fn run(&self) -> Result<(NodeFigures, NodeFigures), String> {
-        let mut results = [(Vec::new(), Vec::new(), Vec::new(), Vec::new()), (Vec::new(), Vec::new(), Vec::new(), Vec::new())];
+        let mut results = [
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+        ];
         for round in 0..self.rounds {
             for (k, bin) in [&self.ours, &self.baseline].into_iter().enumerate() {
                 // Alternate the order so neither node always runs on a warmer machine.
-                let bin = if round % 2 == 0 { bin } else { [&self.baseline, &self.ours][k] };
+                let bin = if round % 2 == 0 {
+                    bin
+                } else {
+                    [&self.baseline, &self.ours][k]
+                };
                 let slot = if bin == &self.ours { 0 } else { 1 };
                 let (rps, rss) = throughput(bin, self.pipelined)?;
                 let mut lat = ping_pong(bin, self.ping_pong)?;
@@ -208,7 +238,10 @@ pub fn report(ours: &NodeFigures, base: &NodeFigures, bench: &RuntimeBench) -> S
         bench.pipelined, bench.ping_pong, bench.rounds
     ));
     s.push_str("| node | requests/s | median round trip (us) | p99 (us) | peak RSS (KiB) |\n|---|---:|---:|---:|---:|\n");
-    for (name, f) in [("mio reactor (`echo`)", ours), ("baseline (threads + BufRead + serde_json)", base)] {
+    for (name, f) in [
+        ("mio reactor (`echo`)", ours),
+        ("baseline (threads + BufRead + serde_json)", base),
+    ] {
         s.push_str(&format!(
             "| {name} | {:.0} | {:.1} | {:.1} | {} |\n",
             f.requests_per_sec, f.median_us, f.p99_us, f.peak_rss_kib

@@ -36,11 +36,18 @@ fn main() {
                 node_id = body["node_id"].as_str().unwrap_or_default().to_string();
                 json!({"type": "init_ok", "in_reply_to": body["msg_id"], "msg_id": next_id})
             }
-            Some("echo") => json!({"type": "echo_ok", "in_reply_to": body["msg_id"], "msg_id": next_id, "echo": body["echo"]}),
-            _ => json!({"type": "error", "in_reply_to": body["msg_id"], "code": 10, "text": "not supported"}),
+            Some("echo") => {
+                json!({"type": "echo_ok", "in_reply_to": body["msg_id"], "msg_id": next_id, "echo": body["echo"]})
+            }
+            _ => {
+                json!({"type": "error", "in_reply_to": body["msg_id"], "code": 10, "text": "not supported"})
+            }
         };
         let envelope = json!({"src": node_id, "dest": msg["src"], "body": reply});
-        if writeln!(out, "{envelope}").and_then(|_| out.flush()).is_err() {
+        if writeln!(out, "{envelope}")
+            .and_then(|_| out.flush())
+            .is_err()
+        {
             break;
         }
     }
