@@ -60,7 +60,10 @@ pub struct CheckResult {
 
 impl CheckResult {
     pub fn new(valid: Validity) -> Self {
-        CheckResult { valid, fields: Map::new() }
+        CheckResult {
+            valid,
+            fields: Map::new(),
+        }
     }
 
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the embedded Maelstrom bench and the challenge matrix.
 
 mod checker;
+mod checkers;
 mod history;
 mod journal;
 mod workload;

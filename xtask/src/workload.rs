@@ -70,7 +70,10 @@ pub struct OpSpec {
 
 impl OpSpec {
     pub fn new(f: &str, value: Value) -> Self {
-        OpSpec { f: f.to_string(), value }
+        OpSpec {
+            f: f.to_string(),
+            value,
+        }
     }
 }
 
@@ -86,13 +89,28 @@ pub struct Completion {
 
 impl Completion {
     pub fn ok(value: Value) -> Self {
-        Completion { kind: OpType::Ok, value, error: None, exception: None }
+        Completion {
+            kind: OpType::Ok,
+            value,
+            error: None,
+            exception: None,
+        }
     }
     pub fn fail(value: Value, error: Value) -> Self {
-        Completion { kind: OpType::Fail, value, error: Some(error), exception: None }
+        Completion {
+            kind: OpType::Fail,
+            value,
+            error: Some(error),
+            exception: None,
+        }
     }
     pub fn info(value: Value, error: Value) -> Self {
-        Completion { kind: OpType::Info, value, error: Some(error), exception: None }
+        Completion {
+            kind: OpType::Info,
+            value,
+            error: Some(error),
+            exception: None,
+        }
     }
     /// `:info` with an exception (malformed reply, client-side crash).
     pub fn exception(value: Value, text: impl Into<String>) -> Self {

@@ -50,11 +50,21 @@ impl Kind {
 /// Check a reply body against a closed schema: `type` must equal
 /// `expected_type`, `in_reply_to` is a required integer, `msg_id` an optional
 /// integer, `fields` are required, and no other key may appear.
-pub fn check_closed_schema(body: &Value, expected_type: &str, fields: &[(&str, Kind)]) -> Result<(), String> {
-    let obj = body.as_object().ok_or_else(|| format!("reply body is not an object: {body}"))?;
+pub fn check_closed_schema(
+    body: &Value,
+    expected_type: &str,
+    fields: &[(&str, Kind)],
+) -> Result<(), String> {
+    let obj = body
+        .as_object()
+        .ok_or_else(|| format!("reply body is not an object: {body}"))?;
     match obj.get("type") {
         Some(Value::String(t)) if t == expected_type => {}
-        other => return Err(format!("expected a {expected_type} reply, got type {other:?} in {body}")),
+        other => {
+            return Err(format!(
+                "expected a {expected_type} reply, got type {other:?} in {body}"
+            ))
+        }
     }
     match obj.get("in_reply_to") {
         Some(v) if Kind::Int.accepts(v) => {}
@@ -73,9 +83,12 @@ pub fn check_closed_schema(body: &Value, expected_type: &str, fields: &[(&str, K
         }
     }
     for key in obj.keys() {
-        let known = matches!(key.as_str(), "type" | "in_reply_to" | "msg_id") || fields.iter().any(|(n, _)| n == key);
+        let known = matches!(key.as_str(), "type" | "in_reply_to" | "msg_id")
+            || fields.iter().any(|(n, _)| n == key);
         if !known {
-            return Err(format!("disallowed key {key} in {expected_type} reply {body}"));
+            return Err(format!(
+                "disallowed key {key} in {expected_type} reply {body}"
+            ));
         }
     }
     Ok(())
@@ -126,7 +139,10 @@ pub fn with_errors<'a>(
     }
     match check_closed_schema(body, expected_type, fields) {
         Ok(()) => Interpreted::Ok(body.as_object().expect("schema checked an object")),
-        Err(e) => Interpreted::Done(Completion::exception(op_value.clone(), format!("malformed RPC response: {e}"))),
+        Err(e) => Interpreted::Done(Completion::exception(
+            op_value.clone(),
+            format!("malformed RPC response: {e}"),
+        )),
     }
 }
 
@@ -140,16 +156,25 @@ pub fn strict<'a>(
 ) -> Interpreted<'a> {
     let body = match outcome {
         RpcOutcome::Timeout => {
-            return Interpreted::Done(Completion::exception(op_value.clone(), "RPC timed out (net-timeout)"))
+            return Interpreted::Done(Completion::exception(
+                op_value.clone(),
+                "RPC timed out (net-timeout)",
+            ))
         }
         RpcOutcome::Reply(b) => b,
     };
     if body.get("type").and_then(Value::as_str) == Some("error") {
-        return Interpreted::Done(Completion::exception(op_value.clone(), format!("RPC error reply: {body}")));
+        return Interpreted::Done(Completion::exception(
+            op_value.clone(),
+            format!("RPC error reply: {body}"),
+        ));
     }
     match check_closed_schema(body, expected_type, fields) {
         Ok(()) => Interpreted::Ok(body.as_object().expect("schema checked an object")),
-        Err(e) => Interpreted::Done(Completion::exception(op_value.clone(), format!("malformed RPC response: {e}"))),
+        Err(e) => Interpreted::Done(Completion::exception(
+            op_value.clone(),
+            format!("malformed RPC response: {e}"),
+        )),
     }
 }
 
@@ -162,13 +187,40 @@ mod tests {
     #[test]
     fn closed_schema_rejects_extra_and_missing_keys() {
         let f = [("echo", Kind::Any)];
-        assert!(check_closed_schema(&json!({"type":"echo_ok","in_reply_to":1,"echo":"x"}), "echo_ok", &f).is_ok());
-        assert!(check_closed_schema(&json!({"type":"echo_ok","in_reply_to":1,"msg_id":3,"echo":"x"}), "echo_ok", &f).is_ok());
-        assert!(check_closed_schema(&json!({"type":"echo_ok","in_reply_to":1,"echo":"x","note":1}), "echo_ok", &f).is_err());
+        assert!(check_closed_schema(
+            &json!({"type":"echo_ok","in_reply_to":1,"echo":"x"}),
+            "echo_ok",
+            &f
+        )
+        .is_ok());
+        assert!(check_closed_schema(
+            &json!({"type":"echo_ok","in_reply_to":1,"msg_id":3,"echo":"x"}),
+            "echo_ok",
+            &f
+        )
+        .is_ok());
+        assert!(check_closed_schema(
+            &json!({"type":"echo_ok","in_reply_to":1,"echo":"x","note":1}),
+            "echo_ok",
+            &f
+        )
+        .is_err());
         assert!(check_closed_schema(&json!({"type":"echo_ok","echo":"x"}), "echo_ok", &f).is_err());
-        assert!(check_closed_schema(&json!({"type":"echo_ok","in_reply_to":1}), "echo_ok", &f).is_err());
-        assert!(check_closed_schema(&json!({"type":"echo_ok","in_reply_to":1.0,"echo":"x"}), "echo_ok", &f).is_err());
-        assert!(check_closed_schema(&json!({"type":"read_ok","in_reply_to":1,"value":5.0}), "read_ok", &[("value", Kind::Int)]).is_err());
+        assert!(
+            check_closed_schema(&json!({"type":"echo_ok","in_reply_to":1}), "echo_ok", &f).is_err()
+        );
+        assert!(check_closed_schema(
+            &json!({"type":"echo_ok","in_reply_to":1.0,"echo":"x"}),
+            "echo_ok",
+            &f
+        )
+        .is_err());
+        assert!(check_closed_schema(
+            &json!({"type":"read_ok","in_reply_to":1,"value":5.0}),
+            "read_ok",
+            &[("value", Kind::Int)]
+        )
+        .is_err());
     }
 
     #[test]
@@ -181,14 +233,44 @@ mod tests {
         let e11 = json!({"type":"error","in_reply_to":1,"code":11,"text":"t"});
         let e13 = json!({"type":"error","in_reply_to":1,"code":13});
         let e1000 = json!({"type":"error","in_reply_to":1,"code":1000,"extra":true});
-        assert_eq!(done(with_errors(RpcOutcome::Reply(&e11), false, &v, "x_ok", &[])), OpType::Fail);
-        assert_eq!(done(with_errors(RpcOutcome::Reply(&e13), false, &v, "x_ok", &[])), OpType::Info);
-        assert_eq!(done(with_errors(RpcOutcome::Reply(&e13), true, &v, "x_ok", &[])), OpType::Fail);
-        assert_eq!(done(with_errors(RpcOutcome::Reply(&e1000), false, &v, "x_ok", &[])), OpType::Info);
-        assert_eq!(done(with_errors(RpcOutcome::Timeout, false, &v, "x_ok", &[])), OpType::Info);
-        assert_eq!(done(with_errors(RpcOutcome::Timeout, true, &v, "x_ok", &[])), OpType::Fail);
+        assert_eq!(
+            done(with_errors(RpcOutcome::Reply(&e11), false, &v, "x_ok", &[])),
+            OpType::Fail
+        );
+        assert_eq!(
+            done(with_errors(RpcOutcome::Reply(&e13), false, &v, "x_ok", &[])),
+            OpType::Info
+        );
+        assert_eq!(
+            done(with_errors(RpcOutcome::Reply(&e13), true, &v, "x_ok", &[])),
+            OpType::Fail
+        );
+        assert_eq!(
+            done(with_errors(
+                RpcOutcome::Reply(&e1000),
+                false,
+                &v,
+                "x_ok",
+                &[]
+            )),
+            OpType::Info
+        );
+        assert_eq!(
+            done(with_errors(RpcOutcome::Timeout, false, &v, "x_ok", &[])),
+            OpType::Info
+        );
+        assert_eq!(
+            done(with_errors(RpcOutcome::Timeout, true, &v, "x_ok", &[])),
+            OpType::Fail
+        );
         let ok = json!({"type":"x_ok","in_reply_to":1});
-        assert_eq!(done(with_errors(RpcOutcome::Reply(&ok), false, &v, "x_ok", &[])), OpType::Ok);
-        assert_eq!(done(strict(RpcOutcome::Reply(&e11), &v, "x_ok", &[])), OpType::Info);
+        assert_eq!(
+            done(with_errors(RpcOutcome::Reply(&ok), false, &v, "x_ok", &[])),
+            OpType::Ok
+        );
+        assert_eq!(
+            done(strict(RpcOutcome::Reply(&e11), &v, "x_ok", &[])),
+            OpType::Info
+        );
     }
 }

@@ -1,0 +1,3 @@
+//! Checkers shared by workloads.
+
+pub mod elle;
