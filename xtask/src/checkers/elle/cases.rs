@@ -1,13 +1,15 @@
 //! The anomalies Elle finds without the dependency graph: G1a (aborted
 //! read), G1b (intermediate read), internal inconsistency and lost update.
+//! With `render` false the cases are counted but not rendered (`null`):
+//! types the consistency models do not report need no details.
 
-use super::txn::{Id, MopF, Parsed};
+use super::txn::{Id, Mop, MopF, Parsed};
 use crate::history::OpType;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// An `:ok` txn read (any read micro-op) a value some `:fail` txn wrote.
-pub fn g1a(p: &Parsed) -> Vec<Value> {
+pub fn g1a(p: &Parsed, render: bool) -> Vec<Value> {
     let mut failed: HashMap<(Id, Id), usize> = HashMap::new();
     for op in p.ops.iter().filter(|o| o.kind == OpType::Fail) {
         for m in op.mops.iter().filter(|m| m.f == MopF::Write) {
@@ -18,7 +20,11 @@ pub fn g1a(p: &Parsed) -> Vec<Value> {
     for op in p.ops.iter().filter(|o| o.kind == OpType::Ok) {
         for m in op.mops.iter().filter(|m| m.f == MopF::Read) {
             if let Some(&writer) = failed.get(&(m.key, m.value)) {
-                cases.push(json!({"op": p.op_json(op.index), "mop": p.mop_json(m), "writer": p.op_json(writer)}));
+                cases.push(if render {
+                    read_case(p, op.index, m, writer)
+                } else {
+                    Value::Null
+                });
             }
         }
     }
@@ -28,7 +34,7 @@ pub fn g1a(p: &Parsed) -> Vec<Value> {
 /// An `:ok` txn read a value another op wrote and then overwrote within the
 /// same txn. Intermediate writes come from every client op, invocations
 /// included, later ops winning (Elle folds over the whole history).
-pub fn g1b(p: &Parsed) -> Vec<Value> {
+pub fn g1b(p: &Parsed, render: bool) -> Vec<Value> {
     let mut intermediate: HashMap<(Id, Id), usize> = HashMap::new();
     for op in &p.ops {
         let mut last: HashMap<Id, Id> = HashMap::new();
@@ -47,7 +53,11 @@ pub fn g1b(p: &Parsed) -> Vec<Value> {
         for m in op.mops.iter().filter(|m| m.f == MopF::Read) {
             if let Some(&writer) = intermediate.get(&(m.key, m.value)) {
                 if writer != op.index {
-                    cases.push(json!({"op": p.op_json(op.index), "mop": p.mop_json(m), "writer": p.op_json(writer)}));
+                    cases.push(if render {
+                        read_case(p, op.index, m, writer)
+                    } else {
+                        Value::Null
+                    });
                 }
             }
         }
@@ -57,7 +67,7 @@ pub fn g1b(p: &Parsed) -> Vec<Value> {
 
 /// Within one `:ok` txn, a read that differs from the txn's own earlier
 /// write, or earlier truthy read, of that key. One case per txn (the first).
-pub fn internal(p: &Parsed) -> Vec<Value> {
+pub fn internal(p: &Parsed, render: bool) -> Vec<Value> {
     let mut cases = Vec::new();
     for op in p.ops.iter().filter(|o| o.kind == OpType::Ok) {
         let mut state: HashMap<Id, Id> = HashMap::new();
@@ -68,11 +78,11 @@ pub fn internal(p: &Parsed) -> Vec<Value> {
                 }
                 MopF::Read => match state.get(&m.key) {
                     Some(&s) if p.interner.truthy(s) && s != m.value => {
-                        cases.push(json!({
-                            "op": p.op_json(op.index),
-                            "mop": p.mop_json(m),
-                            "expected": p.interner.value(s).clone(),
-                        }));
+                        cases.push(if render {
+                            json!({"op": p.op_json(op.index), "mop": p.mop_json(m), "expected": p.interner.value(s).clone()})
+                        } else {
+                            Value::Null
+                        });
                         break;
                     }
                     _ => {
@@ -87,7 +97,7 @@ pub fn internal(p: &Parsed) -> Vec<Value> {
 
 /// Two or more `:ok` txns whose first read of k returned the same value and
 /// which each wrote k after that read (`elle.txn/lost-update-cases`).
-pub fn lost_update(p: &Parsed) -> Vec<Value> {
+pub fn lost_update(p: &Parsed, render: bool) -> Vec<Value> {
     // (key, value read) -> txn op indices, in first-seen order.
     let mut groups: Vec<((Id, Id), Vec<usize>)> = Vec::new();
     let mut slot: HashMap<(Id, Id), usize> = HashMap::new();
@@ -113,6 +123,9 @@ pub fn lost_update(p: &Parsed) -> Vec<Value> {
         .into_iter()
         .filter(|(_, txns)| txns.len() >= 2)
         .map(|((k, v), txns)| {
+            if !render {
+                return Value::Null;
+            }
             json!({
                 "key": p.interner.value(k).clone(),
                 "value": p.interner.value(v).clone(),
@@ -120,4 +133,8 @@ pub fn lost_update(p: &Parsed) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+fn read_case(p: &Parsed, op: usize, m: &Mop, writer: usize) -> Value {
+    json!({"op": p.op_json(op), "mop": p.mop_json(m), "writer": p.op_json(writer)})
 }
