@@ -9,6 +9,25 @@
 //! explaining and classifying the cycles found ([`explain`]); judge them
 //! against the consistency models ([`models`]) in Elle's result map
 //! ([`rw_register`]).
+//!
+//! Departures from Elle, all deliberate (see also the notes in each file):
+//! * Search order: vertices and successors in history order, where Elle uses
+//!   Bifurcan's hash order; the cycle reported for an SCC can differ, and in
+//!   rare SCCs holding cycles of several classes, so can the class.
+//! * Cost: a linear pre-test picks the start vertex, so searches that take
+//!   Elle past its 1000 ms per-SCC timeout finish here; a timeout (kept, with
+//!   Elle's fallback cycle) is practically never hit, and types Elle would
+//!   miss after timing out are found.
+//! * G-nonadjacent walks saturate the rw count at 2 (same walk length, maybe
+//!   another walk of that length).
+//! * Errors are `:unknown` with a message, not a Java stack trace; the
+//!   type-sanity check covers keys only (JSON values have one integer type);
+//!   a cyclic-versions SCC of non-numbers does not throw as Elle's `min` would.
+//!
+//! Reproduced as Elle has them: blind-write G0 is invisible (no ww edge
+//! without a read), ww-only cycles are labelled G1c, a short G-single walked
+//! twice is also a G-nonadjacent, and there is no separate
+//! G-nonadjacent-process search.
 
 // Nothing in the binary calls the workload registry until the engine branch
 // is merged; remove this then.
