@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod counter;
+pub mod elle;
 pub mod exceptions;
 pub mod net;
 pub mod set_full;

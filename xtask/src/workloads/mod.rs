@@ -6,6 +6,7 @@ pub mod g_counter;
 pub mod kafka;
 pub mod rpc;
 pub mod topology;
+pub mod txn_rw_register;
 pub mod unique_ids;
 
 use crate::workload::Workload;
@@ -17,6 +18,7 @@ pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
         "echo" => Some(Box::new(echo::Echo)),
         "g-counter" => Some(Box::new(g_counter::GCounter)),
         "kafka" => Some(Box::new(kafka::Kafka)),
+        "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
         "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
         _ => None,
     }
