@@ -80,7 +80,7 @@ pub const WORKLOADS: [&str; 10] = [
     "unique-ids",
 ];
 
-const TOPOLOGIES: [&str; 7] = ["grid", "line", "tree", "tree2", "tree3", "tree4", "total"];
+use crate::workloads::topology::NAMES as TOPOLOGIES;
 
 pub const USAGE: &str =
     "Usage: cargo xtask maelstrom test -w WORKLOAD --bin PATH [OPTIONS] [-- NODE-ARGS]

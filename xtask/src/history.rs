@@ -74,9 +74,6 @@ impl Op {
     pub fn is_invoke(&self) -> bool {
         self.kind == OpType::Invoke
     }
-    pub fn is_ok(&self) -> bool {
-        self.kind == OpType::Ok
-    }
 }
 
 /// A whole history with the pairing between invocations and completions.

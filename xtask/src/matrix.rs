@@ -392,7 +392,8 @@ fn judge(row: &Row, run: &Run) -> Outcome {
             None => misses.push(format!("{} missing", t.label)),
         }
     }
-    let valid = run.exit == 0;
+    // Both the exit status and the results map must say valid.
+    let valid = run.exit == 0 && real::verdict(results) == 0;
     let passed = valid && misses.is_empty() && run.error.is_none();
     let verdict = match (valid, misses.is_empty()) {
         (true, true) => "pass".to_string(),

@@ -1,9 +1,15 @@
-//! Checkers composed around every workload's own checker (network.md section 10).
+//! Checkers over a finished history: each workload's own checker, and the
+//! ones composed around every run (network.md section 10).
 
 pub mod availability;
+pub mod counter;
+pub mod elle;
 pub mod exceptions;
 pub mod net;
+pub mod set_full;
 pub mod stats;
+pub mod unique_ids;
+pub mod value_order;
 
 #[cfg(test)]
 pub mod testing {

@@ -8,7 +8,6 @@ use std::process::Command;
 /// A real `maelstrom` launcher: `$MAELSTROM`, then `~/bin/maelstrom/maelstrom`,
 /// then the first `maelstrom` on `PATH`. Only executable files count; a
 /// `$MAELSTROM` that names no executable file falls through to the others.
-#[allow(dead_code)] // called by the CLI and the matrix (merged from another branch)
 pub fn find_maelstrom() -> Option<PathBuf> {
     find_in(
         std::env::var_os("MAELSTROM"),
@@ -58,7 +57,6 @@ fn is_executable(path: &Path) -> bool {
 /// `store/` lands where ours would), its stdout and stderr streaming
 /// straight to ours; returns its exit status (0 valid, 1 invalid, 2 unknown,
 /// 254 bad arguments, 255 crash: results.md section 6).
-#[allow(dead_code)] // called by the CLI and the matrix (merged from another branch)
 pub fn run_real(maelstrom: &Path, test_args: &[String]) -> Result<i32, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
@@ -80,7 +78,6 @@ pub fn run_real_in(maelstrom: &Path, test_args: &[String], cwd: &Path) -> Result
 
 /// `<store_dir>/latest/results.edn` as a JSON map (keys without the leading
 /// colon; see `crate::edn` for the mapping).
-#[allow(dead_code)] // called by the CLI and the matrix (merged from another branch)
 pub fn read_results(store_dir: &Path) -> Result<serde_json::Value, String> {
     let file = store_dir.join("latest").join("results.edn");
     let text = std::fs::read_to_string(&file)
@@ -94,7 +91,6 @@ pub fn read_results(store_dir: &Path) -> Result<serde_json::Value, String> {
 
 /// The exit status Maelstrom gives a results map's top-level `valid?`:
 /// 0 for true, 1 for false, 2 for `:unknown` (or anything else).
-#[allow(dead_code)] // called by the CLI and the matrix (merged from another branch)
 pub fn verdict(results: &serde_json::Value) -> i32 {
     match results.get("valid?") {
         Some(serde_json::Value::Bool(true)) => 0,

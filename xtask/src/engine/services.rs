@@ -11,7 +11,6 @@ use seq_kv::SeqKv;
 use serde_json::{json, Value};
 
 /// The service node ids, exactly as Maelstrom registers them.
-#[allow(dead_code)] // used by the engine's router (merged from another branch)
 pub const SERVICE_IDS: [&str; 4] = ["lin-kv", "seq-kv", "lww-kv", "lin-tso"];
 
 /// The four services' state; requests are handled one at a time in the order
@@ -35,7 +34,6 @@ impl Default for Services {
     }
 }
 
-#[allow(dead_code)] // called by the engine's event loop (merged from another branch)
 impl Services {
     pub fn new() -> Self {
         Services {

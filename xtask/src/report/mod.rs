@@ -22,7 +22,6 @@ pub const PICTURES: [&str; 4] = [
 /// into `dir`. History times are ns since the first op of the main phase;
 /// journal times are ns since engine start; `main_phase_offset_ns` is the
 /// engine time of history time 0.
-#[allow(dead_code)] // called by the engine after a run (merged from another branch)
 pub fn write_pictures(
     dir: &Path,
     history: &History,

@@ -18,7 +18,6 @@ pub struct Server {
 }
 
 /// Serves `store` on 127.0.0.1:`port` until the process is killed.
-#[allow(dead_code)] // called by the CLI (merged from another branch)
 pub fn serve(store: &Path, port: u16) -> Result<(), String> {
     let server = bind(store, port)?;
     println!("Listening on http://{}/", server.local_addr()?);

@@ -132,10 +132,6 @@ impl<'h> Model<'h> {
         &self.key_names[k as usize]
     }
 
-    pub fn msg_key(&self, m: MsgId) -> KeyId {
-        self.msgs[m as usize].0
-    }
-
     pub fn msg_value(&self, m: MsgId) -> &Value {
         &self.msgs[m as usize].1
     }
