@@ -2,4 +2,5 @@
 
 pub mod echo;
 pub mod g_counter;
+pub mod kafka;
 pub mod unique_ids;
