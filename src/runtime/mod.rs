@@ -10,6 +10,7 @@ mod node;
 mod reactor;
 pub mod services;
 pub mod sim;
+mod sim_seq_kv;
 mod timer;
 
 pub use context::{Continuation, Ctx, RpcResult};
@@ -19,4 +20,5 @@ pub use framing::LineFramer;
 pub use message::{write_envelope, Decode, DecodeError, Envelope, ErrorBody, Header, NoMessages};
 pub use node::{Node, NodeInfo, Request};
 pub use reactor::run;
+pub use sim_seq_kv::StaleSeqKv;
 pub use timer::{TimerId, TimerWheel};

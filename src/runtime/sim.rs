@@ -6,6 +6,7 @@
 
 use super::driver::Driver;
 use super::node::Node;
+use super::sim_seq_kv::StaleSeqKv;
 use serde_json::{json, Value};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashSet};
@@ -40,6 +41,9 @@ pub struct Sim<N: Node> {
     pub server_msgs: u64,
     /// The in-memory KV store shared by `lin-kv` and `seq-kv` (linearizable).
     pub kv: BTreeMap<String, Value>,
+    /// When set (see `use_stale_seq_kv`), `seq-kv` is served by this model of
+    /// Maelstrom's stale-read behaviour instead of by `kv`.
+    pub stale_seq_kv: Option<StaleSeqKv>,
     client_msg_id: u64,
 }
 
@@ -60,6 +64,7 @@ impl<N: Node> Sim<N> {
             client_inbox: Vec::new(),
             server_msgs: 0,
             kv: BTreeMap::new(),
+            stale_seq_kv: None,
             client_msg_id: 0,
         };
         for id in &ids {
@@ -134,6 +139,11 @@ impl<N: Node> Sim<N> {
     fn deliver(&mut self, d: Delivery) {
         if d.dest.starts_with('c') {
             self.client_inbox.push(d);
+        } else if let (Some(kv), "seq-kv") = (self.stale_seq_kv.as_mut(), d.dest.as_str()) {
+            if let Some(mut reply) = kv.handle(&d.src, &d.body) {
+                reply["in_reply_to"] = d.body["msg_id"].clone();
+                self.push(d.dest.clone(), d.src.clone(), reply, 0);
+            }
         } else if d.dest == "lin-kv" || d.dest == "seq-kv" {
             if let Some(reply) = self.kv_handle(&d.body) {
                 self.push(d.dest.clone(), d.src.clone(), reply, 0);
@@ -228,6 +238,11 @@ impl<N: Node> Sim<N> {
                 body,
             },
         );
+    }
+
+    /// Serves `seq-kv` with stale reads, as Maelstrom does (services.md 4).
+    pub fn use_stale_seq_kv(&mut self) {
+        self.stale_seq_kv = Some(StaleSeqKv::new(self.rng.u64(..)));
     }
 
     /// Cuts every link between the two groups, both ways.

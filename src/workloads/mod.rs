@@ -1,5 +1,7 @@
 //! Node logic for each challenge family. Each module is a sans-IO `Node`.
 
 pub mod echo;
+pub mod g_counter;
+pub mod kafka;
 pub mod txn;
 pub mod unique_ids;

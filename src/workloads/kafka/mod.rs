@@ -1,0 +1,245 @@
+//! Challenges 5a-5c: a Kafka-style log, served from memory on every node.
+//!
+//! Any node accepts a `send` on its own, with no message to anyone: offsets
+//! come from a Lamport clock, `offset = clock * node_count + node_index`, so
+//! two nodes never hand out the same offset and each node's offsets grow.
+//! Nodes replicate what they accepted to each other asynchronously, in
+//! batches (`replication`), so polls, commits and `list_committed_offsets`
+//! are all answered locally.
+//!
+//! The catch is visibility. A poll must never jump over a message that will
+//! later appear below an offset it already returned. So a node shows only
+//! the *stable* prefix of each log: offsets whose clock is at most every
+//! node's clock, as this node knows it (its own, and each peer's latest
+//! promise). No node will ever assign such a clock again, and every message
+//! with such a clock has reached this node; so what a poll sees is a prefix
+//! of the final log, on every node, and consecutive polls can never skip.
+//! Nodes raise their clock to any peer clock they hear of, so the stable
+//! point keeps up with the busiest node. The price: a message becomes
+//! pollable a batch interval or two after it was acknowledged, and if a node
+//! were unreachable the stable point would stop (sends stay available).
+//!
+//! Nothing uses lin-kv: the log lives in the nodes' memory.
+
+mod log;
+mod replication;
+
+use crate::messages;
+use crate::runtime::{Ctx, Node, Request};
+use log::Logs;
+use replication::{Op, OutLog, OwnOp, PeerLink, Received, MAX_BATCH};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+messages! {
+    /// The kafka workload, and the replication between nodes.
+    pub Kafka {
+        send { key: String, msg: Value } -> send_ok { offset: u64 },
+        poll { offsets: BTreeMap<String, i64> }
+            -> poll_ok { msgs: BTreeMap<String, Vec<(u64, Value)>> },
+        commit_offsets { offsets: BTreeMap<String, i64> } -> commit_offsets_ok,
+        list_committed_offsets { keys: Vec<String> }
+            -> list_committed_offsets_ok { offsets: BTreeMap<String, u64> },
+        /// A batch of the sender's operations from index `from` of its
+        /// outgoing log; `clock` (only when the batch reaches the log's end)
+        /// promises its later sends a larger clock; `ack` is how much of the
+        /// receiver's log the sender holds.
+        replicate { from: u64, ops: Vec<Op>, clock?: u64, ack: u64 },
+    }
+}
+
+/// How often batches go out (when there is something to send).
+const FLUSH_MS: u64 = 25;
+
+/// The node's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// Send the pending batches.
+    Flush,
+}
+
+/// A kafka node: a full in-memory replica of every log.
+pub struct KafkaNode {
+    index: u64,
+    node_count: u64,
+    /// Lamport clock: every accepted send takes the next value.
+    clock: u64,
+    logs: Logs,
+    out: OutLog,
+    peers: BTreeMap<String, PeerLink>,
+}
+
+impl Node for KafkaNode {
+    type Msg = KafkaRequest;
+    type Timer = Timer;
+
+    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
+        let info = ctx.info().clone();
+        let peers: BTreeMap<String, PeerLink> = info
+            .ids
+            .iter()
+            .filter(|n| **n != info.id)
+            .map(|n| (n.clone(), PeerLink::default()))
+            .collect();
+        if !peers.is_empty() {
+            ctx.set_timer(FLUSH_MS, Timer::Flush);
+        }
+        KafkaNode {
+            index: info.index() as u64,
+            node_count: info.ids.len().max(1) as u64,
+            clock: 0,
+            logs: Logs::default(),
+            out: OutLog::default(),
+            peers,
+        }
+    }
+
+    fn on_message(&mut self, msg: Request<KafkaRequest>, ctx: &mut Ctx<'_, Self>) {
+        match &msg.body {
+            KafkaRequest::Send(Send { key, msg: value }) => {
+                let offset = self.accept(key, value.clone());
+                ctx.reply(&msg, &SendOk { offset });
+            }
+            KafkaRequest::Poll(Poll { offsets }) => {
+                let from = offsets.iter().map(|(k, o)| (k, (*o).max(0) as u64));
+                let msgs = self.logs.poll(from, self.visible_below());
+                ctx.reply(&msg, &PollOk { msgs });
+            }
+            KafkaRequest::CommitOffsets(CommitOffsets { offsets }) => {
+                for (key, offset) in offsets {
+                    let offset = (*offset).max(0) as u64;
+                    if self.logs.commit(key, offset) && !self.peers.is_empty() {
+                        self.out.push(OwnOp::Commit {
+                            key: key.clone(),
+                            offset,
+                        });
+                    }
+                }
+                ctx.reply(&msg, &CommitOffsetsOk {});
+            }
+            KafkaRequest::ListCommittedOffsets(ListCommittedOffsets { keys }) => {
+                let offsets = keys
+                    .iter()
+                    .filter_map(|k| Some((k.clone(), self.logs.committed(k)?)))
+                    .collect();
+                ctx.reply(&msg, &ListCommittedOffsetsOk { offsets });
+            }
+            KafkaRequest::Replicate(batch) => self.receive(&msg.src, batch, ctx),
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        match timer {
+            Timer::Flush => {
+                self.flush(ctx);
+                ctx.set_timer(FLUSH_MS, Timer::Flush);
+            }
+        }
+    }
+}
+
+impl KafkaNode {
+    /// Stores a client's message under the next clock; returns its offset.
+    fn accept(&mut self, key: &str, msg: Value) -> u64 {
+        self.clock += 1;
+        let offset = self.clock * self.node_count + self.index;
+        self.logs.insert(key, offset, msg);
+        if !self.peers.is_empty() {
+            self.out.push(OwnOp::Send {
+                key: key.to_string(),
+                offset,
+            });
+        }
+        offset
+    }
+
+    /// Offsets below this are stable: every message there is known here and
+    /// no node will ever assign one of them again.
+    fn visible_below(&self) -> u64 {
+        let stable_clock = self
+            .peers
+            .values()
+            .map(|p| p.promised)
+            .fold(self.clock, u64::min);
+        stable_clock
+            .saturating_add(1)
+            .saturating_mul(self.node_count)
+    }
+
+    fn receive(&mut self, src: &str, batch: &Replicate, ctx: &mut Ctx<'_, Self>) {
+        let Some(sender_index) = ctx.info().ids.iter().position(|n| n == src) else {
+            ctx.log(format!("ignoring a replicate batch from non-peer {src}"));
+            return;
+        };
+        let Some(link) = self.peers.get_mut(src) else {
+            return;
+        };
+        let received = link.receive(
+            batch.from,
+            batch.ops.len(),
+            batch.clock,
+            batch.ack,
+            self.out.end(),
+            ctx.now(),
+        );
+        // Any clock a peer reached is a clock we may jump to: it lets the
+        // stable point follow the busiest node.
+        if let Some(c) = batch.clock {
+            self.clock = self.clock.max(c);
+        }
+        let Received::Apply { skip } = received else {
+            return;
+        };
+        for op in &batch.ops[skip..] {
+            match op {
+                Op::Send(key, offset, msg) => {
+                    if offset % self.node_count != sender_index as u64 {
+                        ctx.log(format!("{src} sent {key}@{offset}, not one of its offsets"));
+                    } else if !self.logs.insert(key, *offset, msg.clone()) {
+                        ctx.log(format!("{src} sent {key}@{offset} with another message"));
+                    }
+                }
+                Op::Commit(key, offset) => {
+                    self.logs.commit(key, *offset);
+                }
+            }
+        }
+    }
+
+    /// Sends every peer what it has not got yet (and acks, and our clock).
+    fn flush(&mut self, ctx: &mut Ctx<'_, Self>) {
+        let end = self.out.end();
+        let now = ctx.now();
+        for (peer, link) in self.peers.iter_mut() {
+            let Some(from) = link.next_batch(end, self.clock, now) else {
+                continue;
+            };
+            let ops: Vec<Op> = self
+                .out
+                .slice(from, MAX_BATCH)
+                .map(|op| match op {
+                    OwnOp::Send { key, offset } => {
+                        let msg = self.logs.get(key, *offset).cloned().unwrap_or(Value::Null);
+                        Op::Send(key.clone(), *offset, msg)
+                    }
+                    OwnOp::Commit { key, offset } => Op::Commit(key.clone(), *offset),
+                })
+                .collect();
+            let batch_end = from + ops.len() as u64;
+            let clock = (batch_end == end).then_some(self.clock);
+            let body = Replicate {
+                from,
+                ops,
+                clock,
+                ack: link.have,
+            };
+            ctx.send(peer, &body);
+            link.sent(batch_end, clock);
+        }
+        let all_acked = self.peers.values().map(|p| p.acked).min().unwrap_or(end);
+        self.out.trim(all_acked);
+    }
+}
+
+#[cfg(test)]
+mod tests;
