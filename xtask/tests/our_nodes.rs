@@ -1,0 +1,127 @@
+//! Our own nodes through the embedded engine, with short time limits: the
+//! official rows with full flags run in `cargo xtask test-all`.
+//!
+//! The node binaries are built here, in the same profile as this test, with
+//! the cargo that runs the tests.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// target/<profile>/, where cargo put the xtask binary and will put the nodes.
+fn profile_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_xtask"))
+        .parent()
+        .expect("xtask has a directory")
+        .to_path_buf()
+}
+
+/// Builds every node binary once per test process.
+fn node(bin: &str) -> PathBuf {
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let dir = profile_dir();
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(["build", "--quiet", "--package", "gossip-glomers", "--bins"]);
+        if dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+            cmd.arg("--release");
+        }
+        if let Some(target) = dir.parent() {
+            cmd.arg("--target-dir").arg(target);
+        }
+        match cmd.status() {
+            Ok(s) if s.success() => Ok(()),
+            Ok(s) => Err(format!("building the nodes failed: {s}")),
+            Err(e) => Err(format!("cannot run cargo: {e}")),
+        }
+    });
+    if let Err(e) = built {
+        panic!("{e}");
+    }
+    profile_dir().join(bin)
+}
+
+/// Runs `xtask maelstrom test` in a fresh directory; returns (exit code, results.json).
+fn run(bin: &str, flags: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(dir.path())
+        .args(["maelstrom", "test", "--bin"])
+        .arg(node(bin))
+        .args(flags.split_whitespace())
+        .output()
+        .expect("run xtask");
+    let text = std::fs::read_to_string(dir.path().join("store/latest/results.json"))
+        .unwrap_or_else(|e| {
+            panic!(
+                "no results.json ({e}); stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_str(&text).expect("results.json is JSON"),
+    )
+}
+
+fn assert_valid(code: i32, r: &Value) {
+    assert_eq!(r["valid?"], Value::Bool(true), "{r:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn echo_passes() {
+    let (code, r) = run("echo", "-w echo --node-count 1 --time-limit 2 --rate 50");
+    assert_valid(code, &r);
+}
+
+#[test]
+fn unique_ids_are_totally_available_under_partitions() {
+    let (code, r) = run("unique-ids", "-w unique-ids --node-count 3 --time-limit 3 --rate 500 --availability total --nemesis partition --nemesis-interval 1");
+    assert_valid(code, &r);
+    assert_eq!(r["workload"]["duplicated-count"], 0);
+}
+
+#[test]
+fn g_counter_final_reads_are_exact_after_partitions() {
+    let (code, r) = run("g-counter", "-w g-counter --node-count 3 --rate 100 --time-limit 4 --nemesis partition --nemesis-interval 1");
+    assert_valid(code, &r);
+    assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
+}
+
+#[test]
+fn kafka_5b_flags_shortened_are_clean() {
+    let (code, r) = run(
+        "kafka",
+        "-w kafka --node-count 2 --concurrency 2n --time-limit 4 --rate 1000",
+    );
+    assert_valid(code, &r);
+    assert_eq!(
+        r["workload"]["error-types"],
+        serde_json::json!([]),
+        "{:#}",
+        r["workload"]
+    );
+    assert!(
+        r["net"]["servers"]["msgs-per-op"].as_f64().unwrap() < 1.0,
+        "{:#}",
+        r["net"]
+    );
+}
+
+#[test]
+fn txn_6a_flags_shortened_pass() {
+    let (code, r) = run("txn-rw-register", "-w txn-rw-register --node-count 1 --time-limit 3 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total");
+    assert_valid(code, &r);
+}
+
+#[test]
+fn txn_6c_flags_shortened_hold_read_committed_under_partitions() {
+    let (code, r) = run(
+        "txn-rw-register",
+        "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 4 --rate 1000 --consistency-models read-committed --availability total --nemesis partition --nemesis-interval 1",
+    );
+    assert_valid(code, &r);
+    assert_eq!(r["availability"]["ok-fraction"], 1.0);
+}
