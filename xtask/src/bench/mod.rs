@@ -1,6 +1,7 @@
 //! `cargo xtask bench ...`: measurements reported as ratios and as
 //! Maelstrom's own figures, never asserted as wall-clock unit tests.
 
+pub mod broadcast;
 pub mod runtime;
 
 use std::path::PathBuf;
@@ -9,8 +10,11 @@ use std::path::PathBuf;
 pub fn command(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("runtime") => runtime_command(&args[1..]),
+        Some("broadcast") => broadcast_command(&args[1..]),
         _ => {
-            eprintln!("Usage: cargo xtask bench runtime [--requests N] [--rounds N]");
+            eprintln!(
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--readme] [MAELSTROM FLAGS ...]"
+            );
             254
         }
     }
@@ -60,4 +64,82 @@ fn runtime_command(args: &[String]) -> i32 {
             1
         }
     }
+}
+
+/// `bench broadcast [--settings 0,50,...] [--readme] [extra test flags]`.
+fn broadcast_command(args: &[String]) -> i32 {
+    let mut settings = broadcast::DEFAULT_SETTINGS.to_vec();
+    let mut readme = false;
+    let mut extra = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--readme" => readme = true,
+            "--settings" => {
+                let parsed: Result<Vec<u64>, _> = it
+                    .next()
+                    .map(|v| v.split(',').map(str::parse).collect())
+                    .unwrap_or(Ok(vec![]));
+                match parsed {
+                    Ok(v) if !v.is_empty() => settings = v,
+                    _ => {
+                        eprintln!("bench broadcast: --settings takes comma-separated milliseconds, e.g. 0,100,250");
+                        return 254;
+                    }
+                }
+            }
+            other => extra.push(other.to_string()),
+        }
+    }
+    if let Err(e) = crate::matrix::build_nodes() {
+        eprintln!("{e}");
+        return 255;
+    }
+    let bin = crate::matrix::release_dir().join("broadcast");
+    let points = match broadcast::sweep(&bin, &settings, &extra) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("bench broadcast failed: {e}");
+            return 1;
+        }
+    };
+    let table = broadcast::table(&points);
+    println!("\n{table}");
+    let svg_path = std::path::Path::new("xtask/docs/broadcast-frontier.svg");
+    if let Some(dir) = svg_path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Err(e) = std::fs::write(svg_path, broadcast::plot(&points)) {
+        eprintln!("cannot write {}: {e}", svg_path.display());
+        return 1;
+    }
+    println!("plot: {}", svg_path.display());
+    if readme {
+        let cmd = format!(
+            "cargo xtask bench broadcast{}",
+            if settings == broadcast::DEFAULT_SETTINGS {
+                String::new()
+            } else {
+                format!(
+                    " --settings {}",
+                    settings
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            }
+        );
+        let block = format!(
+            "Measured with `{cmd}` (each row one run of `{}` with the knob set; today's run, {}):\n\n{table}\n![broadcast frontier](xtask/docs/broadcast-frontier.svg)\n",
+            broadcast::FLAGS,
+            crate::engine::store::timestamp(std::time::SystemTime::now())
+        );
+        if let Err(e) = broadcast::update_readme(std::path::Path::new("README.md"), &block) {
+            eprintln!("{e}");
+            return 1;
+        }
+        println!("README.md updated");
+    }
+    0
 }

@@ -4,7 +4,7 @@
 
 mod messages;
 mod perf;
-mod svg;
+pub mod svg;
 
 use crate::history::History;
 use crate::journal::JournalEvent;
