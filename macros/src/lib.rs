@@ -325,6 +325,8 @@ fn message_enum(
     quote! {
         #[doc = #doc]
         #(#attrs)*
+        // Reply enums are all `..Ok` variants by the protocol's naming.
+        #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, PartialEq)]
         #vis enum #name { #(#variants(#variants),)* }
 
