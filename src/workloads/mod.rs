@@ -1,4 +1,5 @@
 //! Node logic for each challenge family. Each module is a sans-IO `Node`.
 
+pub mod broadcast;
 pub mod echo;
 pub mod unique_ids;
