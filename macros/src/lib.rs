@@ -328,6 +328,7 @@ fn message_enum(
         // Reply enums are all `..Ok` variants by the protocol's naming.
         #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::enum_variant_names)] // reply enums are all `..Ok`
         #vis enum #name { #(#variants(#variants),)* }
 
         impl #p::Decode for #name {

@@ -11,11 +11,20 @@ use serde_json::Value;
 ///
 /// Process numbers start at the worker thread number and grow by the
 /// concurrency after each `:info` completion (common.md section 2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Process {
     Client(u64),
     Nemesis,
+}
+
+/// A client process is its number; the nemesis is `"nemesis"` (`:nemesis` in history.edn).
+impl Serialize for Process {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Process::Client(n) => s.serialize_u64(*n),
+            Process::Nemesis => s.serialize_str("nemesis"),
+        }
+    }
 }
 
 impl Process {
@@ -64,9 +73,6 @@ pub struct Op {
 impl Op {
     pub fn is_invoke(&self) -> bool {
         self.kind == OpType::Invoke
-    }
-    pub fn is_ok(&self) -> bool {
-        self.kind == OpType::Ok
     }
 }
 

@@ -1,3 +1,25 @@
 //! The workloads the embedded engine can run.
 
+pub mod broadcast;
+pub mod echo;
+pub mod g_counter;
+pub mod kafka;
 pub mod rpc;
+pub mod topology;
+pub mod txn_rw_register;
+pub mod unique_ids;
+
+use crate::workload::Workload;
+
+/// The workload registered under a `-w` name, if the embedded engine has it.
+pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
+    match name {
+        "broadcast" => Some(Box::new(broadcast::Broadcast)),
+        "echo" => Some(Box::new(echo::Echo)),
+        "g-counter" => Some(Box::new(g_counter::GCounter)),
+        "kafka" => Some(Box::new(kafka::Kafka)),
+        "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
+        "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
+        _ => None,
+    }
+}

@@ -30,7 +30,6 @@ pub enum Kind {
     Any,
     /// An integral JSON number (Prismatic `Int`: `5.0` is rejected).
     Int,
-    String,
     Array,
     Object,
 }
@@ -40,7 +39,6 @@ impl Kind {
         match self {
             Kind::Any => true,
             Kind::Int => v.is_i64() || v.is_u64(),
-            Kind::String => v.is_string(),
             Kind::Array => v.is_array(),
             Kind::Object => v.is_object(),
         }

@@ -1,0 +1,6 @@
+gossip_glomers::messages! {
+    pub Bad {
+        ReadOk { value: u64 },
+    }
+}
+fn main() {}

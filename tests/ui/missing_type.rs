@@ -1,0 +1,6 @@
+gossip_glomers::messages! {
+    pub Bad {
+        read { key },
+    }
+}
+fn main() {}

@@ -1,0 +1,6 @@
+gossip_glomers::messages! {
+    pub Bad {
+        read { msg_id: u64 },
+    }
+}
+fn main() {}

@@ -1,0 +1,148 @@
+//! `elle.rw-register/check` and `elle.txn/result-map`, for the options
+//! Maelstrom passes (`:wfr-keys? true`, `:consistency-models`).
+
+use super::cases;
+use super::cycles::{self, Finding, CYCLE_SEARCH_TIMEOUT};
+use super::deps::{self, ExtIndex, OrderGraph};
+use super::explain::render;
+use super::models;
+use super::txn::Parsed;
+use super::versions;
+use crate::checker::Validity;
+use crate::history::History;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct ElleOpts {
+    /// `:consistency-models` (Elle's default is strict-serializable).
+    pub consistency_models: Vec<String>,
+    /// `:wfr-keys?` (Maelstrom: true).
+    pub wfr_keys: bool,
+    /// `:cycle-search-timeout`, per SCC.
+    pub cycle_search_timeout: Duration,
+}
+
+impl ElleOpts {
+    /// The options Maelstrom's txn-rw-register workload passes.
+    pub fn maelstrom(consistency_models: Vec<String>) -> Self {
+        ElleOpts {
+            consistency_models,
+            wfr_keys: true,
+            cycle_search_timeout: CYCLE_SEARCH_TIMEOUT,
+        }
+    }
+}
+
+/// Elle's result map.
+#[derive(Clone, Debug)]
+pub struct ElleResult {
+    /// Elle's own verdict. Maelstrom's wrapper recomputes validity from the
+    /// anomaly types, so only the tests (which pin Elle's behaviour) read it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub valid: Validity,
+    /// Sorted reportable anomaly types found.
+    pub anomaly_types: Vec<String>,
+    /// Reportable anomalies, by type.
+    pub anomalies: Map<String, Value>,
+    /// `:not` / `:also-not` (present whenever something reportable was found).
+    pub boundary: Option<(Vec<String>, Vec<String>)>,
+}
+
+/// Checks a txn-rw-register history. `Err` is a checker crash (`:unknown`
+/// with `:error` in Maelstrom): duplicate writers of a read value, key type
+/// mixes, malformed transactions, unknown consistency models.
+pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
+    let p = Parsed::new(history)?;
+    let prohibited = models::prohibited(&opts.consistency_models)?;
+    let mut reportable = prohibited.clone();
+    reportable.extend(models::UNKNOWN_TYPES.iter().map(|s| s.to_string()));
+
+    let order = if models::needs_realtime(&reportable) {
+        OrderGraph::Realtime
+    } else if models::needs_process(&reportable) {
+        OrderGraph::Process
+    } else {
+        OrderGraph::None
+    };
+    let versions = versions::infer(&p, opts.wfr_keys);
+    let idx = ExtIndex::new(&p);
+    let graph = deps::build(&p, &idx, &versions, order)?;
+
+    // Anomaly map, in Elle's merge order (later keys would replace earlier ones).
+    let mut anomalies: Vec<(String, Value)> = Vec::new();
+    if !versions.cyclic.is_empty() {
+        anomalies.push((
+            "cyclic-versions".into(),
+            Value::Array(versions.cyclic.clone()),
+        ));
+    }
+    if !graph.has_vertex {
+        anomalies.push(("empty-transaction-graph".into(), Value::Bool(true)));
+    }
+    let mut by_type: Vec<(String, Vec<Value>)> = Vec::new();
+    for finding in cycles::cycle_cases(&graph.adj, opts.cycle_search_timeout)? {
+        let (kind, value) = match finding {
+            // Only reportable anomalies are shown: others need no rendering.
+            Finding::Cycle(ex) if reportable.contains(&ex.kind) => {
+                (ex.kind.clone(), render(&p, &versions, &ex))
+            }
+            Finding::Cycle(ex) => (ex.kind, Value::Null),
+            Finding::Timeout(v) => ("cycle-search-timeout".to_string(), v),
+        };
+        match by_type.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, list)) => list.push(value),
+            None => by_type.push((kind, vec![value])),
+        }
+    }
+    anomalies.extend(by_type.into_iter().map(|(k, v)| (k, Value::Array(v))));
+    let show = |name: &str| reportable.contains(name);
+    for (name, found) in [
+        ("internal", cases::internal(&p, show("internal"))),
+        ("G1a", cases::g1a(&p, show("G1a"))),
+        ("G1b", cases::g1b(&p, show("G1b"))),
+        ("lost-update", cases::lost_update(&p, show("lost-update"))),
+    ] {
+        if !found.is_empty() {
+            anomalies.push((name.into(), Value::Array(found)));
+        }
+    }
+    Ok(result_map(&prohibited, &reportable, anomalies))
+}
+
+/// `elle.txn/result-map`.
+fn result_map(
+    prohibited: &BTreeSet<String>,
+    reportable: &BTreeSet<String>,
+    anomalies: Vec<(String, Value)>,
+) -> ElleResult {
+    let found: Vec<&str> = anomalies.iter().map(|(k, _)| k.as_str()).collect();
+    let mut report = Map::new();
+    for (k, v) in &anomalies {
+        if reportable.contains(k) {
+            report.insert(k.clone(), v.clone());
+        }
+    }
+    if report.is_empty() {
+        return ElleResult {
+            valid: Validity::True,
+            anomaly_types: Vec::new(),
+            anomalies: report,
+            boundary: None,
+        };
+    }
+    let bad = report.keys().any(|k| prohibited.contains(k));
+    let mut types: Vec<String> = report.keys().cloned().collect();
+    types.sort();
+    ElleResult {
+        valid: if bad {
+            Validity::False
+        } else {
+            Validity::Unknown
+        },
+        anomaly_types: types,
+        anomalies: report,
+        boundary: Some(models::boundary(&found)),
+    }
+}

@@ -1,0 +1,526 @@
+//! `maelstrom test` command-line parsing with Maelstrom v0.2.3's flags,
+//! defaults and validation (network.md section 7). Hand-written rather than
+//! clap: tools.cli's quirks (repeatable `-n` replacing the default list, the
+//! `Kn` concurrency form, comma splitting rules) are easier to reproduce
+//! exactly by hand than to bend a general parser into.
+
+/// Which engine runs the test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineChoice {
+    Auto,
+    Embedded,
+    Maelstrom,
+}
+
+/// `--latency-dist`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LatencyDist {
+    Constant,
+    Uniform,
+    Exponential,
+}
+
+/// `--availability`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Availability {
+    Total,
+    Fraction(f64),
+}
+
+/// A parsed `maelstrom test` command line.
+#[derive(Clone, Debug)]
+pub struct TestArgs {
+    pub workload: Option<String>,
+    pub bin: String,
+    pub node_ids: Vec<String>,
+    pub concurrency: usize,
+    pub time_limit_s: u64,
+    pub rate: f64,
+    pub latency_ms: u64,
+    pub latency_dist: LatencyDist,
+    pub nemesis_partition: bool,
+    pub nemesis_interval_s: f64,
+    pub availability: Option<Availability>,
+    pub topology: String,
+    pub consistency_models: Vec<String>,
+    pub key_count: Option<u64>,
+    pub max_txn_length: u64,
+    pub max_writes_per_key: u64,
+    pub test_count: u64,
+    pub log_stderr: bool,
+    pub log_net_send: bool,
+    pub log_net_recv: bool,
+    pub seed: Option<u64>,
+    pub engine: EngineChoice,
+    /// Positional arguments: the node's argv.
+    pub node_args: Vec<String>,
+    /// The command line minus our own flags (--seed, --engine), for the real Maelstrom.
+    pub maelstrom_args: Vec<String>,
+}
+
+/// Why parsing stopped.
+#[derive(Debug, PartialEq)]
+pub enum CliError {
+    /// `--help`: print usage, exit 0.
+    Help,
+    /// Bad or missing options: print, exit 254.
+    Usage(String),
+}
+
+pub const WORKLOADS: [&str; 10] = [
+    "broadcast",
+    "echo",
+    "g-counter",
+    "g-set",
+    "kafka",
+    "lin-kv",
+    "pn-counter",
+    "txn-list-append",
+    "txn-rw-register",
+    "unique-ids",
+];
+
+use crate::workloads::topology::NAMES as TOPOLOGIES;
+
+pub const USAGE: &str =
+    "Usage: cargo xtask maelstrom test -w WORKLOAD --bin PATH [OPTIONS] [-- NODE-ARGS]
+
+Options (Maelstrom v0.2.3 defaults):
+  -w, --workload NAME        one of broadcast, echo, g-counter, g-set, kafka, lin-kv,
+                             pn-counter, txn-list-append, txn-rw-register, unique-ids
+      --bin FILE             node executable (required)
+      --node-count N         nodes n0..n(N-1)
+      --nodes A,B / -n NAME  node names (default n1..n5); --nodes-file FILE
+      --time-limit S         main phase seconds (60)
+      --rate R               total ops/s (5); 0 = no ops
+      --concurrency C        worker threads, integer or Kn (1n)
+      --latency MS           mean latency (0); --latency-dist constant|uniform|exponential
+      --nemesis partition    --nemesis-interval S (10)
+      --availability A       total or a fraction in [0,1]
+      --topology T           grid|line|tree|tree2|tree3|tree4|total (grid)
+      --consistency-models M, --key-count N, --max-txn-length N (4), --max-writes-per-key N (16)
+      --test-count N (1), --log-stderr, --log-net-send, --log-net-recv
+      --seed N               fix every random choice of the embedded engine
+      --engine E             auto|embedded|maelstrom (auto)";
+
+fn usage(flag: &str, msg: impl std::fmt::Display) -> CliError {
+    CliError::Usage(format!("Error while parsing option \"{flag}\": {msg}"))
+}
+
+fn positive(flag: &str, v: &str) -> Result<u64, CliError> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(usage(flag, format!("{v:?} must be a positive integer"))),
+    }
+}
+
+fn non_negative(flag: &str, v: &str) -> Result<u64, CliError> {
+    v.trim()
+        .parse::<u64>()
+        .map_err(|_| usage(flag, format!("{v:?} must be a non-negative integer")))
+}
+
+fn number(flag: &str, v: &str) -> Result<f64, CliError> {
+    match v.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(usage(flag, format!("{v:?} is not a number"))),
+    }
+}
+
+/// Splits like Jepsen's `(str/split s #",\s*")` for `--nodes`.
+fn split_nodes(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim_start().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// v0.2.3 splits `--consistency-models` on a comma with whitespace on both
+/// sides (`#"\s+,\s+"`), so `a,b` stays one (unknown) model name.
+fn split_models(v: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = v.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            // Look for `\s+,\s+` starting here.
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            if j < chars.len()
+                && chars[j] == ','
+                && j + 1 < chars.len()
+                && chars[j + 1].is_whitespace()
+            {
+                let mut k = j + 1;
+                while k < chars.len() && chars[k].is_whitespace() {
+                    k += 1;
+                }
+                out.push(std::mem::take(&mut cur));
+                i = k;
+                continue;
+            }
+        }
+        cur.push(chars[i]);
+        i += 1;
+    }
+    out.push(cur);
+    out
+}
+
+/// Flags that take no value.
+const BOOL_FLAGS: [&str; 7] = [
+    "--log-stderr",
+    "--log-net-send",
+    "--log-net-recv",
+    "--leave-db-running",
+    "--logging-json",
+    "--strict-host-key-checking",
+    "--no-ssh",
+];
+
+/// Flags that take a value (long names; `-w` and `-n` are mapped first).
+const VALUE_FLAGS: [&str; 25] = [
+    "--workload",
+    "--bin",
+    "--node-count",
+    "--nodes",
+    "--node",
+    "--nodes-file",
+    "--time-limit",
+    "--rate",
+    "--concurrency",
+    "--latency",
+    "--latency-dist",
+    "--nemesis",
+    "--nemesis-interval",
+    "--availability",
+    "--topology",
+    "--consistency-models",
+    "--key-count",
+    "--max-txn-length",
+    "--max-writes-per-key",
+    "--test-count",
+    "--seed",
+    "--engine",
+    "--username",
+    "--password",
+    "--ssh-private-key",
+];
+
+/// Parse the arguments after `maelstrom test`.
+pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
+    let mut raw: Vec<(String, Option<String>)> = Vec::new();
+    let mut positional = Vec::new();
+    let mut maelstrom_args = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            positional.extend(args[i..].iter().cloned());
+            maelstrom_args.extend(args[i - 1..].iter().cloned());
+            break;
+        }
+        if a == "-h" || a == "--help" {
+            return Err(CliError::Help);
+        }
+        if !a.starts_with('-') || a == "-" {
+            positional.push(a.clone());
+            maelstrom_args.push(a.clone());
+            continue;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let long = match name.as_str() {
+            "-w" => "--workload".to_string(),
+            "-n" => "--node".to_string(),
+            other => other.to_string(),
+        };
+        if BOOL_FLAGS.contains(&long.as_str()) {
+            if inline.is_some() {
+                return Err(usage(&long, "takes no value"));
+            }
+            maelstrom_args.push(a.clone());
+            raw.push((long, None));
+        } else if VALUE_FLAGS.contains(&long.as_str()) {
+            let v = match inline {
+                Some(v) => v,
+                None => {
+                    let v = args
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| usage(&long, "missing required argument"))?;
+                    i += 1;
+                    v
+                }
+            };
+            if long != "--seed" && long != "--engine" {
+                maelstrom_args.push(long.clone());
+                maelstrom_args.push(v.clone());
+            }
+            raw.push((long, Some(v)));
+        } else {
+            return Err(CliError::Usage(format!("Unknown option: \"{a}\"")));
+        }
+    }
+
+    let mut t = TestArgs {
+        workload: None,
+        bin: String::new(),
+        node_ids: Vec::new(),
+        concurrency: 0,
+        time_limit_s: 60,
+        rate: 5.0,
+        latency_ms: 0,
+        latency_dist: LatencyDist::Constant,
+        nemesis_partition: false,
+        nemesis_interval_s: 10.0,
+        availability: None,
+        topology: "grid".into(),
+        consistency_models: vec!["strict-serializable".into()],
+        key_count: None,
+        max_txn_length: 4,
+        max_writes_per_key: 16,
+        test_count: 1,
+        log_stderr: false,
+        log_net_send: false,
+        log_net_recv: false,
+        seed: None,
+        engine: EngineChoice::Auto,
+        node_args: positional,
+        maelstrom_args,
+    };
+    let mut bin = None;
+    let mut node_count = None;
+    let mut nodes_list: Option<Vec<String>> = None;
+    let mut nodes_file: Vec<String> = Vec::new();
+    let mut explicit_nodes: Vec<String> = Vec::new();
+    let mut concurrency = "1n".to_string();
+    for (flag, v) in raw {
+        let v = v.unwrap_or_default();
+        let f = flag.as_str();
+        match f {
+            "--workload" => {
+                if !WORKLOADS.contains(&v.as_str()) {
+                    return Err(usage(
+                        f,
+                        format!("{v:?} must be one of {}", WORKLOADS.join(", ")),
+                    ));
+                }
+                t.workload = Some(v);
+            }
+            "--bin" => bin = Some(v),
+            "--node-count" => node_count = Some(positive(f, &v)?),
+            "--nodes" => nodes_list = Some(split_nodes(&v)),
+            "--node" => explicit_nodes.push(v),
+            "--nodes-file" => {
+                let text = std::fs::read_to_string(&v)
+                    .map_err(|e| usage(f, format!("cannot read {v}: {e}")))?;
+                nodes_file.extend(
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(String::from),
+                );
+            }
+            "--time-limit" => t.time_limit_s = positive(f, &v)?,
+            "--rate" => {
+                let r = number(f, &v)?;
+                if r < 0.0 {
+                    return Err(usage(f, "must be a non-negative number"));
+                }
+                t.rate = r;
+            }
+            "--concurrency" => concurrency = v,
+            "--latency" => t.latency_ms = non_negative(f, &v)?,
+            "--latency-dist" => {
+                t.latency_dist = match v.as_str() {
+                    "constant" => LatencyDist::Constant,
+                    "uniform" => LatencyDist::Uniform,
+                    "exponential" => LatencyDist::Exponential,
+                    _ => {
+                        return Err(usage(
+                            f,
+                            format!("{v:?} must be one of constant, uniform, exponential"),
+                        ))
+                    }
+                }
+            }
+            "--nemesis" => {
+                t.nemesis_partition = false;
+                for fault in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    if fault != "partition" {
+                        return Err(usage(
+                            f,
+                            format!("{fault:?} is not a valid fault; only partition"),
+                        ));
+                    }
+                    t.nemesis_partition = true;
+                }
+            }
+            "--nemesis-interval" => {
+                let x = number(f, &v)?;
+                if x <= 0.0 {
+                    return Err(usage(f, "must be a positive number"));
+                }
+                t.nemesis_interval_s = x;
+            }
+            "--availability" => {
+                t.availability = Some(if v == "total" {
+                    Availability::Total
+                } else {
+                    match number(f, &v) {
+                        Ok(x) if (0.0..=1.0).contains(&x) => Availability::Fraction(x),
+                        _ => return Err(usage(f, "must be total or a number between 0 and 1")),
+                    }
+                })
+            }
+            "--topology" => {
+                if !TOPOLOGIES.contains(&v.as_str()) {
+                    return Err(usage(
+                        f,
+                        format!("{v:?} must be one of {}", TOPOLOGIES.join(", ")),
+                    ));
+                }
+                t.topology = v;
+            }
+            "--consistency-models" => t.consistency_models = split_models(&v),
+            "--key-count" => t.key_count = Some(positive(f, &v)?),
+            "--max-txn-length" => t.max_txn_length = positive(f, &v)?,
+            "--max-writes-per-key" => t.max_writes_per_key = positive(f, &v)?,
+            "--test-count" => t.test_count = positive(f, &v)?,
+            "--log-stderr" => t.log_stderr = true,
+            "--log-net-send" => t.log_net_send = true,
+            "--log-net-recv" => t.log_net_recv = true,
+            "--seed" => {
+                t.seed = Some(
+                    v.trim()
+                        .parse()
+                        .map_err(|_| usage(f, format!("{v:?} must be an unsigned integer")))?,
+                )
+            }
+            "--engine" => {
+                t.engine = match v.as_str() {
+                    "auto" => EngineChoice::Auto,
+                    "embedded" => EngineChoice::Embedded,
+                    "maelstrom" => EngineChoice::Maelstrom,
+                    _ => {
+                        return Err(usage(
+                            f,
+                            format!("{v:?} must be one of auto, embedded, maelstrom"),
+                        ))
+                    }
+                }
+            }
+            // Accepted and unused, as in Maelstrom (SSH is forced to dummy).
+            _ => {}
+        }
+    }
+    t.bin = bin.ok_or_else(|| CliError::Usage("Expected a --bin PATH_TO_BINARY to test".into()))?;
+
+    let middle = match node_count {
+        Some(n) => Some((0..n).map(|k| format!("n{k}")).collect()),
+        None => nodes_list,
+    };
+    let mut node_ids = nodes_file;
+    node_ids.extend(middle.unwrap_or_default());
+    node_ids.extend(explicit_nodes);
+    if node_ids.is_empty() {
+        node_ids = (1..=5).map(|k| format!("n{k}")).collect();
+    }
+    t.node_ids = node_ids;
+
+    let c = concurrency.trim();
+    t.concurrency = match c.strip_suffix('n') {
+        Some(k) => k.parse::<usize>().ok().map(|k| k * t.node_ids.len()),
+        None => c.parse::<usize>().ok(),
+    }
+    .ok_or_else(|| {
+        usage(
+            "--concurrency",
+            format!("{concurrency:?} must be an integer, optionally followed by n"),
+        )
+    })?;
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<TestArgs, CliError> {
+        parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn defaults_match_maelstrom() {
+        let t = p("-w echo --bin x").unwrap();
+        assert_eq!(t.node_ids, ["n1", "n2", "n3", "n4", "n5"]);
+        assert_eq!(t.concurrency, 5);
+        assert_eq!((t.time_limit_s, t.rate, t.latency_ms), (60, 5.0, 0));
+        assert_eq!(t.nemesis_interval_s, 10.0);
+        assert_eq!(t.topology, "grid");
+        assert_eq!(t.consistency_models, ["strict-serializable"]);
+    }
+
+    #[test]
+    fn node_count_and_concurrency() {
+        let t = p("-w echo --bin x --node-count 3 --concurrency 2n -- a b").unwrap();
+        assert_eq!(t.node_ids, ["n0", "n1", "n2"]);
+        assert_eq!(t.concurrency, 6);
+        assert_eq!(t.node_args, ["a", "b"]);
+        let t = p("-w echo --bin x --nodes a,b -n z --concurrency 7 pos").unwrap();
+        assert_eq!(t.node_ids, ["a", "b", "z"]);
+        assert_eq!(t.concurrency, 7);
+        assert_eq!(t.node_args, ["pos"]);
+    }
+
+    #[test]
+    fn bad_values_and_flags_are_usage_errors() {
+        for bad in [
+            "-w echo --bin x --rate -1",
+            "-w echo --bin x --time-limit 0",
+            "-w echo --bin x --latency-dist gauss",
+            "-w echo --bin x --nemesis kill",
+            "-w echo --bin x --availability 1.5",
+            "-w nope --bin x",
+            "-w echo --bin x --frobnicate",
+            "-w echo --bin x --concurrency xn",
+            "-w echo",
+            "-w echo --bin",
+        ] {
+            assert!(matches!(p(bad), Err(CliError::Usage(_))), "{bad}");
+        }
+        match p("-w echo --bin x --rate abc") {
+            Err(CliError::Usage(m)) => assert!(m.contains("--rate"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn models_split_only_on_spaced_commas() {
+        assert_eq!(
+            split_models("read-committed,serializable"),
+            ["read-committed,serializable"]
+        );
+        assert_eq!(
+            split_models("read-committed , serializable"),
+            ["read-committed", "serializable"]
+        );
+    }
+
+    #[test]
+    fn maelstrom_args_drop_our_flags() {
+        let t = p("-w echo --bin x --seed 5 --engine embedded --node-count 1").unwrap();
+        assert_eq!(t.seed, Some(5));
+        assert_eq!(
+            t.maelstrom_args,
+            ["--workload", "echo", "--bin", "x", "--node-count", "1"]
+        );
+    }
+}

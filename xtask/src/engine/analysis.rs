@@ -1,0 +1,98 @@
+//! Compose the checkers as Maelstrom does (network.md section 10): each runs
+//! on its own; a panicking checker becomes `unknown` with an error.
+
+use crate::checker::{CheckResult, Validity};
+use crate::checkers::{availability, exceptions, net, stats};
+use crate::cli::Availability;
+use crate::history::History;
+use crate::journal::JournalEvent;
+use crate::workload::{TestOpts, Workload};
+use serde_json::{Map, Value};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+fn safe(f: impl FnOnce() -> CheckResult) -> CheckResult {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "checker panicked".into());
+            CheckResult::unknown(format!("checker panicked: {msg}"))
+        }
+    }
+}
+
+/// The results map (keys as in results.edn without colons) and its verdict.
+pub fn analyze(
+    workload: &dyn Workload,
+    opts: &TestOpts,
+    history: &History,
+    journal: &[JournalEvent],
+    expected: Option<Availability>,
+) -> (Value, Validity) {
+    let results = [
+        ("workload", safe(|| workload.check(history, opts))),
+        ("stats", safe(|| stats::check(history))),
+        (
+            "availability",
+            safe(|| availability::check(history, expected)),
+        ),
+        ("net", safe(|| net::check(journal, history))),
+        ("exceptions", safe(|| exceptions::check(history))),
+    ];
+    let mut valid = Validity::True;
+    let mut m = Map::new();
+    for (k, r) in results {
+        valid = valid.merge(r.valid);
+        m.insert(k.into(), r.to_json());
+    }
+    m.insert("valid?".into(), valid.to_json());
+    (Value::Object(m), valid)
+}
+
+/// Maelstrom's final line (results.md section 6).
+pub fn verdict_line(v: Validity) -> &'static str {
+    match v {
+        Validity::True => "Everything looks good! ヽ(‘ー`)ノ",
+        Validity::False => "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻",
+        Validity::Unknown => "Errors occurred during analysis, but no anomalies found. ಠ~ಠ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checker::CheckResult;
+    use crate::workload::{Client, Generator};
+
+    struct Panicky;
+    impl Workload for Panicky {
+        fn name(&self) -> &'static str {
+            "panicky"
+        }
+        fn generator(&self, _: &TestOpts) -> Box<dyn Generator> {
+            unreachable!()
+        }
+        fn client(&self, _: &TestOpts) -> Box<dyn Client> {
+            unreachable!()
+        }
+        fn client_reusable(&self) -> bool {
+            true
+        }
+        fn check(&self, _: &History, _: &TestOpts) -> CheckResult {
+            panic!("boom")
+        }
+    }
+
+    #[test]
+    fn a_panicking_checker_is_unknown_not_a_crash() {
+        let opts = TestOpts::defaults(vec!["n0".into()]);
+        let (v, valid) = analyze(&Panicky, &opts, &History::default(), &[], None);
+        assert_eq!(valid, Validity::Unknown);
+        assert_eq!(v["workload"]["valid?"], serde_json::json!("unknown"));
+        assert!(v["workload"]["error"].as_str().unwrap().contains("boom"));
+        assert_eq!(v["stats"]["valid?"], serde_json::json!(true));
+    }
+}

@@ -1,0 +1,324 @@
+//! The simulated network (network.md sections 1-4): registered ids, one
+//! deadline-ordered inbox per id with a single consumer, latency at send,
+//! partition check at dequeue, and the journal. Pure: the caller supplies
+//! the time and performs the deliveries this module hands back.
+
+use super::latency::Latency;
+use super::partition::Grudge;
+use crate::journal::{JournalEvent, JournalKind};
+use serde_json::Value;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// Network-wide message id (the `id` key delivered to nodes).
+    pub id: u64,
+    pub src: String,
+    pub dest: String,
+    pub body: Value,
+    pub deadline_ns: u64,
+}
+
+impl Message {
+    /// The line a node reads: `id` first, then src, dest, body (protocol.md section 2).
+    pub fn to_line(&self) -> String {
+        let s = |v: &str| Value::String(v.to_string()).to_string();
+        format!(
+            r#"{{"id":{},"src":{},"dest":{},"body":{}}}"#,
+            self.id,
+            s(&self.src),
+            s(&self.dest),
+            self.body
+        )
+    }
+}
+
+/// Heap entry ordered by (deadline, id): ties go to the earlier-sent message.
+struct Queued(Message);
+
+impl PartialEq for Queued {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (self.0.deadline_ns, self.0.id).cmp(&(o.0.deadline_ns, o.0.id))
+    }
+}
+
+#[derive(Default)]
+struct Inbox {
+    queue: BinaryHeap<Reverse<Queued>>,
+    /// The message the consumer has taken and is sleeping on until its deadline.
+    /// Anything arriving meanwhile waits behind it (head-of-line blocking).
+    sleeping: Option<Message>,
+}
+
+/// What the consumer of one inbox does next.
+#[derive(Debug, PartialEq)]
+pub enum Pump {
+    /// Hand this message over now (already journaled as `recv`).
+    Deliver(Message),
+    /// The consumer just started sleeping until this deadline; wake it then.
+    Sleep(u64),
+    /// Nothing to do now (empty, or already sleeping with a wake-up pending).
+    Idle,
+}
+
+pub struct Network {
+    inboxes: HashMap<String, Inbox>,
+    grudge: Grudge,
+    latency: Latency,
+    rng: fastrand::Rng,
+    next_msg_id: u64,
+    next_event_id: u64,
+    pub journal: Vec<JournalEvent>,
+    pub log_send: bool,
+    pub log_recv: bool,
+}
+
+impl Network {
+    pub fn new(latency: Latency, rng: fastrand::Rng) -> Self {
+        Network {
+            inboxes: HashMap::new(),
+            grudge: Grudge::new(),
+            latency,
+            rng,
+            next_msg_id: 0,
+            next_event_id: 0,
+            journal: Vec::new(),
+            log_send: false,
+            log_recv: false,
+        }
+    }
+
+    pub fn register(&mut self, id: &str) {
+        self.inboxes.entry(id.to_string()).or_default();
+    }
+
+    /// Remove an id; anything queued for it is discarded.
+    pub fn unregister(&mut self, id: &str) {
+        self.inboxes.remove(id);
+    }
+
+    /// Messages sent so far (ids consumed, including rejected ones).
+    pub fn messages_sent(&self) -> u64 {
+        self.next_msg_id
+    }
+
+    fn journal(&mut self, kind: JournalKind, m: &Message, now: u64) {
+        let ev = JournalEvent {
+            id: self.next_event_id,
+            time: now,
+            kind,
+            msg_id: m.id,
+            src: m.src.clone(),
+            dest: m.dest.clone(),
+            body: m.body.clone(),
+        };
+        self.next_event_id += 1;
+        self.journal.push(ev);
+    }
+
+    /// Send path of section 2: id, validate, latency, journal, enqueue.
+    /// Err when src or dest is not registered (the id is still consumed).
+    pub fn send(&mut self, src: &str, dest: &str, body: Value, now: u64) -> Result<(), String> {
+        let id = self.next_msg_id;
+        self.next_msg_id += 1;
+        if !self.inboxes.contains_key(src) {
+            return Err(format!(
+                "Invalid src for message {{src {src:?}, dest {dest:?}}}: {src} is not registered"
+            ));
+        }
+        if !self.inboxes.contains_key(dest) {
+            return Err(format!(
+                "Invalid dest for message {{src {src:?}, dest {dest:?}}}: {dest} is not registered"
+            ));
+        }
+        let lat = self.latency.draw(src, dest, &mut self.rng);
+        let m = Message {
+            id,
+            src: src.into(),
+            dest: dest.into(),
+            body,
+            deadline_ns: now + lat * 1_000_000,
+        };
+        self.journal(JournalKind::Send, &m, now);
+        if self.log_send {
+            println!("INFO :send {}", m.to_line());
+        }
+        if let Some(inbox) = self.inboxes.get_mut(dest) {
+            inbox.queue.push(Reverse(Queued(m)));
+        }
+        Ok(())
+    }
+
+    fn dropped_by_partition(&self, m: &Message) -> bool {
+        self.grudge
+            .get(&m.dest)
+            .is_some_and(|srcs| srcs.contains(&m.src))
+    }
+
+    fn delivered(&mut self, m: Message, now: u64) -> Pump {
+        self.journal(JournalKind::Recv, &m, now);
+        if self.log_recv {
+            println!("INFO :recv {}", m.to_line());
+        }
+        Pump::Deliver(m)
+    }
+
+    /// Run the consumer of `dest` one step (section 4).
+    pub fn pump(&mut self, dest: &str, now: u64) -> Pump {
+        loop {
+            let Some(inbox) = self.inboxes.get_mut(dest) else {
+                return Pump::Idle;
+            };
+            if let Some(m) = &inbox.sleeping {
+                if m.deadline_ns > now {
+                    return Pump::Idle;
+                }
+                let m = inbox.sleeping.take().expect("checked above");
+                return self.delivered(m, now);
+            }
+            let Some(Reverse(Queued(m))) = inbox.queue.pop() else {
+                return Pump::Idle;
+            };
+            // Partition check at dequeue time, before sleeping.
+            if self.dropped_by_partition(&m) {
+                continue;
+            }
+            if m.deadline_ns <= now {
+                return self.delivered(m, now);
+            }
+            let d = m.deadline_ns;
+            if let Some(inbox) = self.inboxes.get_mut(dest) {
+                inbox.sleeping = Some(m);
+            }
+            return Pump::Sleep(d);
+        }
+    }
+
+    /// Install a grudge (adds to whatever is in force).
+    pub fn partition(&mut self, grudge: &Grudge) {
+        for (dest, srcs) in grudge {
+            self.grudge
+                .entry(dest.clone())
+                .or_default()
+                .extend(srcs.iter().cloned());
+        }
+    }
+
+    /// Empty the grudge table.
+    pub fn heal(&mut self) {
+        self.grudge.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::LatencyDist;
+    use serde_json::json;
+
+    fn net(lat: u64) -> Network {
+        let mut n = Network::new(
+            Latency::new(lat, LatencyDist::Constant).unwrap(),
+            fastrand::Rng::with_seed(1),
+        );
+        for id in ["n0", "n1", "c0", "lin-kv"] {
+            n.register(id);
+        }
+        n
+    }
+
+    const MS: u64 = 1_000_000;
+
+    #[test]
+    fn latency_only_between_non_clients_and_envelope_has_id_first() {
+        let mut n = net(100);
+        n.send("c0", "n0", json!({"type":"echo"}), 0).unwrap();
+        match n.pump("n0", 0) {
+            Pump::Deliver(m) => assert_eq!(
+                m.to_line(),
+                r#"{"id":0,"src":"c0","dest":"n0","body":{"type":"echo"}}"#
+            ),
+            p => panic!("{p:?}"),
+        }
+        n.send("n0", "lin-kv", json!({}), 0).unwrap();
+        assert_eq!(n.pump("lin-kv", 0), Pump::Sleep(100 * MS));
+        assert_eq!(n.pump("lin-kv", 50 * MS), Pump::Idle);
+        assert!(matches!(n.pump("lin-kv", 100 * MS), Pump::Deliver(_)));
+        assert_eq!(n.journal.len(), 4);
+        assert!(n.send("n0", "c9", json!({}), 0).is_err());
+        assert_eq!(n.messages_sent(), 3, "rejected sends consume an id");
+        assert_eq!(n.journal.len(), 4, "rejected sends are not journaled");
+    }
+
+    #[test]
+    fn head_of_line_blocking_delays_client_messages() {
+        let mut n = net(100);
+        n.send("n1", "n0", json!({"k":1}), 0).unwrap();
+        assert_eq!(n.pump("n0", 0), Pump::Sleep(100 * MS));
+        // A 0-latency client request arrives during the sleep: it waits.
+        n.send("c0", "n0", json!({"k":2}), 10 * MS).unwrap();
+        assert_eq!(n.pump("n0", 10 * MS), Pump::Idle);
+        match n.pump("n0", 100 * MS) {
+            Pump::Deliver(m) => assert_eq!(m.body, json!({"k":1})),
+            p => panic!("{p:?}"),
+        }
+        match n.pump("n0", 100 * MS) {
+            Pump::Deliver(m) => assert_eq!(m.body, json!({"k":2})),
+            p => panic!("{p:?}"),
+        }
+    }
+
+    #[test]
+    fn partitions_are_checked_at_dequeue_and_only_by_grudge() {
+        let mut n = net(10);
+        let g: Grudge = [("n0".to_string(), ["n1".to_string()].into())].into();
+        // Sent and taken before the partition: delivered.
+        n.send("n1", "n0", json!(1), 0).unwrap();
+        assert_eq!(n.pump("n0", 0), Pump::Sleep(10 * MS));
+        n.partition(&g);
+        assert!(matches!(n.pump("n0", 10 * MS), Pump::Deliver(_)));
+        // Sent during the partition: dropped at dequeue, journaled as send only.
+        n.send("n1", "n0", json!(2), 20 * MS).unwrap();
+        assert_eq!(n.pump("n0", 20 * MS), Pump::Idle);
+        // Other direction and clients are unaffected.
+        n.send("n0", "n1", json!(3), 20 * MS).unwrap();
+        assert_eq!(n.pump("n1", 20 * MS), Pump::Sleep(30 * MS));
+        n.send("c0", "n0", json!(4), 20 * MS).unwrap();
+        assert!(matches!(n.pump("n0", 20 * MS), Pump::Deliver(_)));
+        n.heal();
+        n.send("n1", "n0", json!(5), 40 * MS).unwrap();
+        assert_eq!(n.pump("n0", 40 * MS), Pump::Sleep(50 * MS));
+        let sends = n
+            .journal
+            .iter()
+            .filter(|e| e.kind == JournalKind::Send)
+            .count();
+        let recvs = n
+            .journal
+            .iter()
+            .filter(|e| e.kind == JournalKind::Recv)
+            .count();
+        assert_eq!((sends, recvs), (5, 2));
+    }
+
+    #[test]
+    fn unregistered_inbox_discards() {
+        let mut n = net(0);
+        n.send("n0", "c0", json!(1), 0).unwrap();
+        n.unregister("c0");
+        assert_eq!(n.pump("c0", 0), Pump::Idle);
+        assert!(n.send("n0", "c0", json!(2), 0).is_err());
+    }
+}

@@ -1,0 +1,51 @@
+//! The pictures every embedded run writes into its store directory
+//! (results.md sections 2 and 5), as SVG: Maelstrom draws the three perf
+//! graphs with gnuplot as PNGs; we draw the same content without gnuplot.
+
+mod messages;
+mod perf;
+mod svg;
+
+use crate::history::History;
+use crate::journal::JournalEvent;
+use std::path::Path;
+
+/// The file names `write_pictures` creates.
+pub const PICTURES: [&str; 4] = [
+    "latency-raw.svg",
+    "latency-quantiles.svg",
+    "rate.svg",
+    "messages.svg",
+];
+
+/// Writes latency-raw.svg, latency-quantiles.svg, rate.svg and messages.svg
+/// into `dir`. History times are ns since the first op of the main phase;
+/// journal times are ns since engine start; `main_phase_offset_ns` is the
+/// engine time of history time 0.
+pub fn write_pictures(
+    dir: &Path,
+    history: &History,
+    journal: &[JournalEvent],
+    main_phase_offset_ns: u64,
+) -> Result<(), String> {
+    let samples = perf::samples(history);
+    let end_s = samples.iter().map(|s| s.end_s).fold(
+        history.ops.last().map_or(0.0, |o| o.time as f64 / 1e9),
+        f64::max,
+    );
+    let intervals = perf::nemesis_intervals(history, end_s);
+    let pictures = [
+        perf::latency_raw(&samples, &intervals),
+        perf::latency_quantiles(&samples, &intervals),
+        perf::rate(&samples, &intervals),
+        messages::render(journal, main_phase_offset_ns),
+    ];
+    for (name, svg) in PICTURES.iter().zip(pictures) {
+        let path = dir.join(name);
+        std::fs::write(&path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,290 @@
+//! latency-raw.svg, latency-quantiles.svg and rate.svg: Jepsen's `:perf`
+//! graphs (results.md section 2), drawn from the history.
+
+use super::svg::{colour, esc, Frame};
+use crate::history::{History, OpType, Process};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Quantile buckets are 30 s wide and rate buckets 10 s, as in Jepsen.
+const QUANTILE_BUCKET_S: f64 = 30.0;
+const RATE_BUCKET_S: f64 = 10.0;
+const QUANTILES: [f64; 4] = [0.5, 0.95, 0.99, 1.0];
+/// latency-raw draws at most this many points (every k-th op beyond it), so
+/// long runs keep a picture a browser opens.
+const MAX_RAW_POINTS: usize = 20_000;
+
+/// One completed client operation.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    pub f: String,
+    pub outcome: OpType,
+    /// Invocation time, seconds since the main phase started.
+    pub start_s: f64,
+    /// Completion time, seconds.
+    pub end_s: f64,
+    pub latency_ms: f64,
+}
+
+/// Every client invocation that has a completion.
+pub fn samples(history: &History) -> Vec<Sample> {
+    let pairs = history.pair_index();
+    let mut out = Vec::new();
+    for op in history.client_ops() {
+        if op.kind != OpType::Invoke {
+            continue;
+        }
+        let Some(done) = pairs
+            .get(op.index)
+            .copied()
+            .flatten()
+            .and_then(|i| history.ops.get(i))
+        else {
+            continue;
+        };
+        let start_s = op.time as f64 / 1e9;
+        let end_s = done.time as f64 / 1e9;
+        out.push(Sample {
+            f: op.f.clone(),
+            outcome: done.kind,
+            start_s,
+            end_s,
+            latency_ms: done.time.saturating_sub(op.time) as f64 / 1e6,
+        });
+    }
+    out
+}
+
+/// Nemesis activity as [start, end] seconds: from a `start…` op to the last
+/// op of the `stop…` that follows (invocation and completion alike), open
+/// intervals running to `end_s`.
+pub fn nemesis_intervals(history: &History, end_s: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut open: Option<f64> = None;
+    let mut last_was_stop = false;
+    for op in history.ops.iter().filter(|o| o.process == Process::Nemesis) {
+        let t = op.time as f64 / 1e9;
+        if op.f.starts_with("start") {
+            open.get_or_insert(t);
+            last_was_stop = false;
+        } else if op.f.starts_with("stop") {
+            if let Some(s) = open.take() {
+                out.push((s, t));
+            } else if let (true, Some(last)) = (last_was_stop, out.last_mut()) {
+                last.1 = t;
+            }
+            last_was_stop = true;
+        }
+    }
+    if let Some(s) = open {
+        out.push((s, end_s.max(s)));
+    }
+    out
+}
+
+fn outcome_name(kind: OpType) -> &'static str {
+    match kind {
+        OpType::Ok => "ok",
+        OpType::Fail => "fail",
+        OpType::Info => "info",
+        OpType::Invoke => "invoke",
+    }
+}
+
+/// Samples grouped by "f outcome", in a stable order.
+fn by_series(samples: &[Sample]) -> BTreeMap<String, Vec<&Sample>> {
+    let mut series: BTreeMap<String, Vec<&Sample>> = BTreeMap::new();
+    for s in samples {
+        series
+            .entry(format!("{} {}", s.f, outcome_name(s.outcome)))
+            .or_default()
+            .push(s);
+    }
+    series
+}
+
+fn time_span(samples: &[Sample], intervals: &[(f64, f64)]) -> f64 {
+    samples
+        .iter()
+        .map(|s| s.end_s)
+        .chain(intervals.iter().map(|i| i.1))
+        .fold(0.0, f64::max)
+}
+
+fn shade(frame: &Frame, intervals: &[(f64, f64)]) -> String {
+    intervals
+        .iter()
+        .map(|(a, b)| frame.band(*a, *b, "nemesis", "#e0a050"))
+        .collect()
+}
+
+fn nemesis_legend(frame: &Frame, index: usize, intervals: &[(f64, f64)]) -> String {
+    if intervals.is_empty() {
+        String::new()
+    } else {
+        frame.legend(index, "#f0cfa0", "nemesis")
+    }
+}
+
+/// latency-raw.svg: each op's latency against its invocation time.
+pub fn latency_raw(samples: &[Sample], intervals: &[(f64, f64)]) -> String {
+    let span = time_span(samples, intervals);
+    let max_ms = samples.iter().map(|s| s.latency_ms).fold(1.0, f64::max);
+    let min_ms = samples
+        .iter()
+        .map(|s| s.latency_ms)
+        .filter(|l| *l > 0.0)
+        .fold(max_ms, f64::min);
+    let frame = Frame::new((0.0, span), (min_ms, max_ms), true);
+    let stride = samples.len().div_ceil(MAX_RAW_POINTS).max(1);
+    let title = if stride > 1 {
+        format!("Raw latency (every {stride}th op)")
+    } else {
+        "Raw latency".to_string()
+    };
+    let mut s = frame.open(&title, "Time (s)", "Latency (ms)");
+    s.push_str(&shade(&frame, intervals));
+    let series = by_series(samples);
+    for (i, (name, points)) in series.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<g class="series" data-series="{}" fill="{}">"#,
+            esc(name),
+            colour(i)
+        );
+        for p in points.iter().step_by(stride) {
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="2"/>"#,
+                frame.x(p.start_s),
+                frame.y(p.latency_ms)
+            );
+        }
+        s.push_str("</g>");
+        s.push_str(&frame.legend(i, colour(i), name));
+    }
+    s.push_str(&nemesis_legend(&frame, series.len(), intervals));
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The value at sorted index min(n-1, floor(n*q)), as Jepsen picks quantiles.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    sorted[((n as f64 * q).floor() as usize).min(n - 1)]
+}
+
+/// latency-quantiles.svg: per f, latency quantiles in 30 s buckets.
+pub fn latency_quantiles(samples: &[Sample], intervals: &[(f64, f64)]) -> String {
+    let span = time_span(samples, intervals);
+    // f -> bucket -> latencies
+    let mut buckets: BTreeMap<&str, BTreeMap<u64, Vec<f64>>> = BTreeMap::new();
+    for p in samples {
+        let b = (p.start_s / QUANTILE_BUCKET_S).floor().max(0.0) as u64;
+        buckets
+            .entry(p.f.as_str())
+            .or_default()
+            .entry(b)
+            .or_default()
+            .push(p.latency_ms);
+    }
+    let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for (f, per_bucket) in &mut buckets {
+        for q in QUANTILES {
+            let pts = per_bucket
+                .iter_mut()
+                .map(|(b, lat)| {
+                    lat.sort_by(f64::total_cmp);
+                    let mid = ((*b as f64 + 0.5) * QUANTILE_BUCKET_S).min(span.max(0.0));
+                    (mid, quantile(lat, q))
+                })
+                .collect();
+            lines.push((format!("{f} {q}"), pts));
+        }
+    }
+    let max_ms = lines
+        .iter()
+        .flat_map(|l| l.1.iter().map(|p| p.1))
+        .fold(1.0, f64::max);
+    let min_ms = lines
+        .iter()
+        .flat_map(|l| l.1.iter().map(|p| p.1))
+        .filter(|l| *l > 0.0)
+        .fold(max_ms, f64::min);
+    let frame = Frame::new((0.0, span), (min_ms, max_ms), true);
+    let mut s = frame.open("Latency quantiles", "Time (s)", "Latency (ms)");
+    s.push_str(&shade(&frame, intervals));
+    s.push_str(&draw_lines(&frame, &lines));
+    s.push_str(&nemesis_legend(&frame, lines.len(), intervals));
+    s.push_str("</svg>\n");
+    s
+}
+
+/// rate.svg: completions per second per (f, outcome) in 10 s buckets.
+pub fn rate(samples: &[Sample], intervals: &[(f64, f64)]) -> String {
+    let span = time_span(samples, intervals);
+    let n_buckets = (span / RATE_BUCKET_S).floor() as u64 + 1;
+    let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for (name, points) in by_series(samples) {
+        let mut counts = vec![0u64; n_buckets as usize];
+        for p in points {
+            let b = ((p.end_s / RATE_BUCKET_S).floor().max(0.0) as usize).min(counts.len() - 1);
+            counts[b] += 1;
+        }
+        let pts = counts
+            .iter()
+            .enumerate()
+            .map(|(b, c)| {
+                (
+                    ((b as f64 + 0.5) * RATE_BUCKET_S).min(span),
+                    *c as f64 / RATE_BUCKET_S,
+                )
+            })
+            .collect();
+        lines.push((name, pts));
+    }
+    let max_hz = lines
+        .iter()
+        .flat_map(|l| l.1.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    let frame = Frame::new((0.0, span), (0.0, max_hz), false);
+    let mut s = frame.open("Rate", "Time (s)", "Throughput (hz)");
+    s.push_str(&shade(&frame, intervals));
+    s.push_str(&draw_lines(&frame, &lines));
+    s.push_str(&nemesis_legend(&frame, lines.len(), intervals));
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Polylines with a dot at each point (a single bucket is still visible).
+fn draw_lines(frame: &Frame, lines: &[(String, Vec<(f64, f64)>)]) -> String {
+    let mut s = String::new();
+    for (i, (name, pts)) in lines.iter().enumerate() {
+        let c = colour(i);
+        let _ = write!(
+            s,
+            r#"<g class="series" data-series="{}" stroke="{c}" fill="{c}">"#,
+            esc(name)
+        );
+        let coords: Vec<String> = pts
+            .iter()
+            .map(|(x, y)| format!("{:.1},{:.1}", frame.x(*x), frame.y(*y)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" points="{}"/>"#,
+            coords.join(" ")
+        );
+        for (x, y) in pts {
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="2.5"/>"#,
+                frame.x(*x),
+                frame.y(*y)
+            );
+        }
+        s.push_str("</g>");
+        s.push_str(&frame.legend(i, c, name));
+    }
+    s
+}

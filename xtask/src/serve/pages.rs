@@ -1,0 +1,142 @@
+//! The HTML pages: the index of runs, one page per run, directory listings.
+
+use super::http::{esc, percent_encode};
+use super::store::{key_figures, Run};
+use serde_json::Value;
+use std::fmt::Write;
+use std::path::Path;
+
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}\
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;overflow:auto}\
+img{max-width:100%;border:1px solid #eee;margin:4px 0}";
+
+fn page(title: &str, body: &str) -> String {
+    format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{0}</title><style>{STYLE}</style></head><body><h1>{0}</h1>{body}</body></html>\n", esc(title))
+}
+
+/// The verdict cell colour of results.md section 7.
+fn verdict(valid: Option<&Value>) -> (&'static str, &'static str) {
+    match valid {
+        Some(Value::Bool(true)) => ("#6DB6FE", "true"),
+        Some(Value::Bool(false)) => ("#FEB5DA", "false"),
+        Some(Value::String(s)) if s == "unknown" => ("#FFAA26", "unknown"),
+        Some(_) => ("#DDDDDD", "?"),
+        None => ("#DDDDDD", "incomplete"),
+    }
+}
+
+pub fn index(runs: &[Run]) -> String {
+    let mut rows = String::new();
+    for run in runs {
+        let (colour, text) = verdict(run.valid());
+        let figures = run.results.as_ref().map(key_figures).unwrap_or_default();
+        let figures: Vec<String> = figures
+            .iter()
+            .map(|(k, v)| format!("{}: {}", esc(k), esc(v)))
+            .collect();
+        let _ = write!(
+            rows,
+            "<tr class=\"run\"><td><a href=\"/run/{link}\">{workload}</a></td><td>{time}</td><td class=\"verdict\" style=\"background:{colour}\">{text}</td><td>{figures}</td><td><a href=\"/files/{link}/\">files</a></td></tr>",
+            link = percent_encode(&run.rel()),
+            workload = esc(&run.workload),
+            time = esc(&run.timestamp),
+            figures = figures.join("<br>"),
+        );
+    }
+    let body = if runs.is_empty() {
+        "<p>No runs in store/ yet.</p>".to_string()
+    } else {
+        format!("<table><tr><th>workload</th><th>time</th><th>valid?</th><th>key figures</th><th></th></tr>{rows}</table>")
+    };
+    page("Test runs", &body)
+}
+
+/// A run's page: verdict and figures, pictures, results, history and node logs.
+pub fn run(run: &Run, dir: &Path) -> String {
+    let base = format!("/files/{}", percent_encode(&run.rel()));
+    let (colour, text) = verdict(run.valid());
+    let mut body = format!(
+        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
+    );
+    if let Some(results) = &run.results {
+        let figures = key_figures(results);
+        if !figures.is_empty() {
+            body.push_str("<table>");
+            for (k, v) in figures {
+                let _ = write!(body, "<tr><th>{}</th><td>{}</td></tr>", esc(&k), esc(&v));
+            }
+            body.push_str("</table>");
+        }
+    }
+    body.push_str("<h2>Pictures</h2>");
+    for picture in crate::report::PICTURES {
+        if dir.join(picture).is_file() {
+            let _ = write!(body, "<div><a href=\"{base}/{picture}\"><img class=\"picture\" src=\"{base}/{picture}\" alt=\"{picture}\"></a></div>");
+        }
+    }
+    body.push_str("<h2>History</h2><ul>");
+    for name in ["history.txt", "history.edn", "history.json", "jepsen.log"] {
+        if dir.join(name).is_file() {
+            let _ = write!(body, "<li><a href=\"{base}/{name}\">{name}</a></li>");
+        }
+    }
+    body.push_str("</ul><h2>Node logs</h2><ul>");
+    for name in file_names(&dir.join("node-logs")) {
+        let _ = write!(
+            body,
+            "<li><a class=\"log\" href=\"{base}/node-logs/{}\">{}</a></li>",
+            percent_encode(&name),
+            esc(&name)
+        );
+    }
+    body.push_str("</ul><h2>Results</h2>");
+    let results_text = match &run.results {
+        Some(results) => serde_json::to_string_pretty(results).unwrap_or_default(),
+        None => "(no results yet)".to_string(),
+    };
+    let _ = write!(body, "<pre class=\"results\">{}</pre>", esc(&results_text));
+    page(&format!("{} {}", run.workload, run.timestamp), &body)
+}
+
+/// A directory listing under /files/.
+pub fn listing(rel: &str, dir: &Path) -> String {
+    let rel = rel.trim_matches('/');
+    let mut body = String::from("<ul>");
+    let mut entries: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .map(|it| {
+            it.flatten()
+                .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path().is_dir())))
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort();
+    for (name, is_dir) in entries {
+        let href = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let slash = if is_dir { "/" } else { "" };
+        let _ = write!(
+            body,
+            "<li><a href=\"/files/{}{slash}\">{}{slash}</a></li>",
+            percent_encode(&href),
+            esc(&name)
+        );
+    }
+    body.push_str("</ul>");
+    page(&format!("store/{rel}"), &body)
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|it| {
+            it.flatten()
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

@@ -1,0 +1,114 @@
+//! End to end over loopback: a store with two runs, a server on a free port.
+
+use super::*;
+use crate::history::History;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+/// Builds store/ with an older passing broadcast run (results.json, pictures,
+/// history, a node log) and a newer failing echo run (results.edn only).
+fn store() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let store = root.path().join("store");
+    let old = store.join("broadcast/20240101T100000.000Z");
+    std::fs::create_dir_all(old.join("node-logs")).unwrap();
+    let results = r#"{"valid?": true, "net": {"servers": {"msgs-per-op": 3.5}},
+                      "workload": {"valid?": true, "stable-latencies": {"0.5": 12, "0.99": 95}}}"#;
+    std::fs::write(old.join("results.json"), results).unwrap();
+    std::fs::write(old.join("history.txt"), "0\t:invoke\t:read\tnil\n").unwrap();
+    std::fs::write(old.join("node-logs/n0.log"), "n0 says <hi>\n").unwrap();
+    crate::report::write_pictures(&old, &History::default(), &[], 0).unwrap();
+    let new = store.join("echo/20240202T100000.000Z");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("results.edn"),
+        "{:valid? false, :workload {:valid? false}}",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("echo/20240202T100000.000Z", store.join("latest")).unwrap();
+    std::os::unix::fs::symlink("/etc", store.join("evil")).unwrap();
+    root
+}
+
+fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Type: "))
+        .unwrap_or("")
+        .to_string();
+    (status, content_type, body.to_string())
+}
+
+#[test]
+fn browses_runs_pictures_and_logs_over_loopback() {
+    let root = store();
+    let server = bind(&root.path().join("store"), 0).unwrap();
+    let addr = server.local_addr().unwrap();
+    let paths = [
+        "/",
+        "/run/broadcast/20240101T100000.000Z",
+        "/files/broadcast/20240101T100000.000Z/messages.svg",
+        "/files/broadcast/20240101T100000.000Z/node-logs/n0.log",
+        "/files/broadcast/",
+        "/files/../secret",
+        "/files/%2e%2e/secret",
+        "/files/evil/hostname",
+        "/files/broadcast/nope",
+        "/run/broadcast/nope",
+        "/elsewhere",
+    ];
+    // Serve exactly as many requests as the test makes, then stop.
+    let n = paths.len();
+    let handle = std::thread::spawn(move || (0..n).for_each(|_| server.handle_next()));
+    let got: Vec<(u16, String, String)> = paths.iter().map(|p| get(addr, p)).collect();
+    handle.join().unwrap();
+
+    let (status, _, index) = &got[0];
+    assert_eq!(*status, 200);
+    let (echo, broadcast) = (
+        index.find(">echo<").unwrap(),
+        index.find(">broadcast<").unwrap(),
+    );
+    assert!(echo < broadcast, "newest run first");
+    assert!(
+        index.contains("background:#FEB5DA\">false") && index.contains("background:#6DB6FE\">true")
+    );
+    assert!(index.contains("msgs-per-op: 3.50") && index.contains("0.99: 95"));
+
+    let (status, _, run) = &got[1];
+    assert_eq!(*status, 200);
+    for picture in crate::report::PICTURES {
+        assert!(
+            run.contains(&format!(
+                "src=\"/files/broadcast/20240101T100000.000Z/{picture}\""
+            )),
+            "{picture}"
+        );
+    }
+    assert!(
+        run.contains("node-logs/n0.log")
+            && run.contains("history.txt")
+            && run.contains("&quot;msgs-per-op&quot;: 3.5")
+    );
+
+    assert_eq!((got[2].0, got[2].1.as_str()), (200, "image/svg+xml"));
+    assert!(got[2].2.starts_with("<svg"));
+    assert_eq!((got[3].0, got[3].2.as_str()), (200, "n0 says <hi>\n"));
+    assert!(got[4].2.contains("20240101T100000.000Z/"));
+    let statuses: Vec<u16> = got[5..].iter().map(|g| g.0).collect();
+    assert_eq!(statuses, [403, 403, 403, 404, 404, 404]);
+}
+
+#[test]
+fn percent_decoding_rejects_malformed_escapes() {
+    assert_eq!(http::percent_decode("/a%20b"), Some("/a b".into()));
+    assert_eq!(http::percent_decode("/a%2"), None);
+    assert_eq!(http::percent_decode("/a%zz"), None);
+    assert_eq!(http::percent_decode("/%ff"), None);
+}

@@ -1,0 +1,163 @@
+//! The `echo` workload (workloads/echo.md).
+
+use crate::checker::{CheckResult, Validity};
+use crate::history::{History, OpType};
+use crate::workload::{Client, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload};
+use crate::workloads::rpc::{with_errors, Interpreted, Kind};
+use serde_json::{json, Value};
+
+pub struct Echo;
+
+struct EchoGen;
+
+impl Generator for EchoGen {
+    fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
+        OpSpec::new("echo", json!(format!("Please echo {}", rng.u32(0..128))))
+    }
+}
+
+#[derive(Default)]
+struct EchoClient {
+    value: Value,
+}
+
+impl Client for EchoClient {
+    fn invoke(&mut self, op: &OpSpec) -> Step {
+        self.value = op.value.clone();
+        Step::Send(json!({"type": "echo", "echo": op.value}))
+    }
+
+    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
+        match with_errors(
+            outcome,
+            false,
+            &self.value,
+            "echo_ok",
+            &[("echo", Kind::Any)],
+        ) {
+            Interpreted::Ok(body) => {
+                Step::Complete(crate::workload::Completion::ok(Value::Object(body.clone())))
+            }
+            Interpreted::Done(c) => Step::Complete(c),
+        }
+    }
+}
+
+impl Workload for Echo {
+    fn name(&self) -> &'static str {
+        "echo"
+    }
+    fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
+        Box::new(EchoGen)
+    }
+    fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
+        Box::new(EchoClient::default())
+    }
+    fn client_reusable(&self) -> bool {
+        false
+    }
+    fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
+        check(history)
+    }
+}
+
+/// Pair each invocation with its :ok/:fail completion; a :fail never has a
+/// matching `echo` field, so it always counts as an error; :info is skipped.
+pub fn check(history: &History) -> CheckResult {
+    let pairs = history.pair_index();
+    let mut errors = Vec::new();
+    for op in history.client_ops().filter(|o| o.is_invoke()) {
+        let Some(c) = pairs
+            .get(op.index)
+            .copied()
+            .flatten()
+            .and_then(|i| history.ops.get(i))
+        else {
+            continue;
+        };
+        let matches = match c.kind {
+            OpType::Ok => c.value.get("echo") == Some(&op.value),
+            OpType::Fail => false,
+            _ => continue,
+        };
+        if !matches {
+            errors.push(json!([
+                "Expected a message with :echo",
+                op.value,
+                "But received",
+                c.value
+            ]));
+        }
+    }
+    CheckResult::new(Validity::from_bool(errors.is_empty())).with("errors", errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{Op, Process};
+
+    fn op(index: usize, process: u64, kind: OpType, value: Value) -> Op {
+        Op {
+            index,
+            time: index as u64,
+            process: Process::Client(process),
+            kind,
+            f: "echo".into(),
+            value,
+            error: None,
+            exception: None,
+            is_final: false,
+        }
+    }
+
+    fn reply(s: &str) -> Value {
+        json!({"type":"echo_ok","echo":s,"in_reply_to":1})
+    }
+
+    #[test]
+    fn good_history_passes_and_info_is_skipped() {
+        let h = History::new(vec![
+            op(0, 0, OpType::Invoke, json!("Please echo 1")),
+            op(1, 1, OpType::Invoke, json!("Please echo 2")),
+            op(2, 0, OpType::Ok, reply("Please echo 1")),
+            op(3, 1, OpType::Info, json!("Please echo 2")),
+        ]);
+        let r = check(&h);
+        assert_eq!(r.valid, Validity::True);
+        assert_eq!(r.fields["errors"], json!([]));
+    }
+
+    #[test]
+    fn mismatch_and_fail_are_errors() {
+        let h = History::new(vec![
+            op(0, 0, OpType::Invoke, json!("Please echo 1")),
+            op(1, 0, OpType::Ok, reply("Please echo 9")),
+            op(2, 0, OpType::Invoke, json!("Please echo 3")),
+            op(3, 0, OpType::Fail, json!("Please echo 3")),
+        ]);
+        let r = check(&h);
+        assert_eq!(r.valid, Validity::False);
+        assert_eq!(r.fields["errors"].as_array().map(Vec::len), Some(2));
+        assert_eq!(r.fields["errors"][0][1], json!("Please echo 1"));
+    }
+
+    #[test]
+    fn client_maps_replies() {
+        let mut c = EchoClient::default();
+        let op = OpSpec::new("echo", json!("x"));
+        assert_eq!(c.invoke(&op), Step::Send(json!({"type":"echo","echo":"x"})));
+        let ok = json!({"type":"echo_ok","echo":"x","in_reply_to":1});
+        assert!(
+            matches!(c.on_rpc(RpcOutcome::Reply(&ok)), Step::Complete(ref x) if x.kind == OpType::Ok)
+        );
+        let extra = json!({"type":"echo_ok","echo":"x","in_reply_to":1,"note":1});
+        match c.on_rpc(RpcOutcome::Reply(&extra)) {
+            Step::Complete(x) => assert!(x.kind == OpType::Info && x.exception.is_some()),
+            s => panic!("{s:?}"),
+        }
+        assert!(
+            matches!(c.on_rpc(RpcOutcome::Timeout), Step::Complete(ref x) if x.kind == OpType::Info)
+        );
+    }
+}

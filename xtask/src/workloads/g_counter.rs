@@ -1,0 +1,223 @@
+//! The `g-counter` workload (workloads/g-counter.md): pn-counter's client,
+//! generator and checker, with negative adds filtered out of the generator.
+
+use crate::checker::CheckResult;
+use crate::checkers::counter;
+use crate::history::History;
+use crate::workload::{
+    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
+    Workload,
+};
+use crate::workloads::rpc::{strict, Interpreted, Kind};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+pub struct GCounter;
+
+impl Workload for GCounter {
+    fn name(&self) -> &'static str {
+        "g-counter"
+    }
+    fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
+        Box::new(CounterGenerator {
+            final_done: HashSet::new(),
+        })
+    }
+    fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
+        Box::new(CounterClient { in_flight: None })
+    }
+    fn client_reusable(&self) -> bool {
+        false
+    }
+    fn final_phase(&self) -> Option<FinalPhase> {
+        Some(FinalPhase {
+            time_limit_ns: None,
+        })
+    }
+    fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
+        counter::check(history)
+    }
+}
+
+struct CounterGenerator {
+    /// Threads that already ran their one final read.
+    final_done: HashSet<usize>,
+}
+
+impl Generator for CounterGenerator {
+    /// `(gen/filter non-negative-add (gen/mix [add(-5..4) read]))`: a filtered
+    /// draw is replaced by a fresh draw, so adds come with probability 1/3
+    /// and a delta uniform over 0..=4.
+    fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
+        loop {
+            if rng.bool() {
+                let delta = rng.i64(-5..5);
+                if delta >= 0 {
+                    return OpSpec::new("add", Value::from(delta));
+                }
+            } else {
+                return OpSpec::new("read", Value::Null);
+            }
+        }
+    }
+
+    /// `(gen/each-thread {:f :read, :final? true})`.
+    fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
+        if self.final_done.insert(thread) {
+            FinalStep::Op(OpSpec::new("read", Value::Null))
+        } else {
+            FinalStep::Done
+        }
+    }
+}
+
+/// pn-counter's client: no `with-errors`, so every error, timeout or
+/// malformed reply throws and the op becomes `:info`.
+struct CounterClient {
+    in_flight: Option<OpSpec>,
+}
+
+impl Client for CounterClient {
+    fn invoke(&mut self, op: &OpSpec) -> Step {
+        let body = match op.f.as_str() {
+            "add" => json!({"type": "add", "delta": op.value}),
+            "read" => json!({"type": "read"}),
+            other => {
+                return Step::Complete(Completion::exception(
+                    op.value.clone(),
+                    format!("g-counter: unknown :f {other}"),
+                ))
+            }
+        };
+        self.in_flight = Some(op.clone());
+        Step::Send(body)
+    }
+
+    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
+        let Some(op) = self.in_flight.take() else {
+            return Step::Complete(Completion::exception(
+                Value::Null,
+                "g-counter: reply with no operation in flight",
+            ));
+        };
+        let done = match op.f.as_str() {
+            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
+                Interpreted::Ok(_) => Completion::ok(op.value),
+                Interpreted::Done(c) => c,
+            },
+            _ => match strict(outcome, &op.value, "read_ok", &[("value", Kind::Int)]) {
+                Interpreted::Ok(body) => {
+                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
+                }
+                Interpreted::Done(c) => c,
+            },
+        };
+        Step::Complete(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::OpType;
+
+    #[test]
+    fn generator_mixes_one_third_adds_of_zero_to_four() {
+        let opts = TestOpts::defaults(vec!["n0".into(), "n1".into()]);
+        let mut g = GCounter.generator(&opts);
+        let mut rng = fastrand::Rng::with_seed(7);
+        let (mut adds, mut reads) = (0u32, 0u32);
+        let mut deltas = [0u32; 5];
+        for _ in 0..30_000 {
+            let op = g.next(0, 0, &mut rng);
+            match op.f.as_str() {
+                "add" => {
+                    adds += 1;
+                    let d = op.value.as_i64().unwrap();
+                    assert!((0..=4).contains(&d));
+                    deltas[d as usize] += 1;
+                }
+                "read" => {
+                    reads += 1;
+                    assert_eq!(op.value, Value::Null);
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        let add_share = adds as f64 / (adds + reads) as f64;
+        assert!(
+            (add_share - 1.0 / 3.0).abs() < 0.02,
+            "add share {add_share}"
+        );
+        assert!(
+            deltas.iter().all(|&n| n > adds / 5 - adds / 25),
+            "{deltas:?}"
+        );
+        // One final read per thread.
+        assert_eq!(
+            g.final_next(0, 0, &mut rng),
+            FinalStep::Op(OpSpec::new("read", Value::Null))
+        );
+        assert_eq!(
+            g.final_next(1, 0, &mut rng),
+            FinalStep::Op(OpSpec::new("read", Value::Null))
+        );
+        assert_eq!(g.final_next(0, 0, &mut rng), FinalStep::Done);
+    }
+
+    #[test]
+    fn client_is_strict_and_records_integers() {
+        let opts = TestOpts::defaults(vec!["n0".into()]);
+        let mut c = GCounter.client(&opts);
+        let add = OpSpec::new("add", json!(3));
+        assert_eq!(c.invoke(&add), Step::Send(json!({"type":"add","delta":3})));
+        let ok = json!({"type":"add_ok","in_reply_to":1});
+        assert_eq!(
+            c.on_rpc(RpcOutcome::Reply(&ok)),
+            Step::Complete(Completion::ok(json!(3)))
+        );
+        let read = OpSpec::new("read", Value::Null);
+        assert_eq!(c.invoke(&read), Step::Send(json!({"type":"read"})));
+        let ok = json!({"type":"read_ok","in_reply_to":2,"value":12});
+        assert_eq!(
+            c.on_rpc(RpcOutcome::Reply(&ok)),
+            Step::Complete(Completion::ok(json!(12)))
+        );
+
+        let kind = |c: &mut Box<dyn Client>, op: &OpSpec, outcome: RpcOutcome| {
+            c.invoke(op);
+            match c.on_rpc(outcome) {
+                Step::Complete(done) => (done.kind, done.value),
+                Step::Send(_) => panic!("unexpected send"),
+            }
+        };
+        // A definite error still throws: :info, value = the delta.
+        let e = json!({"type":"error","in_reply_to":3,"code":11});
+        assert_eq!(
+            kind(&mut c, &add, RpcOutcome::Reply(&e)),
+            (OpType::Info, json!(3))
+        );
+        assert_eq!(
+            kind(&mut c, &add, RpcOutcome::Timeout),
+            (OpType::Info, json!(3))
+        );
+        assert_eq!(kind(&mut c, &read, RpcOutcome::Timeout).0, OpType::Info);
+        let float = json!({"type":"read_ok","in_reply_to":4,"value":5.0});
+        assert_eq!(
+            kind(&mut c, &read, RpcOutcome::Reply(&float)).0,
+            OpType::Info
+        );
+        let extra = json!({"type":"add_ok","in_reply_to":5,"value":1});
+        assert_eq!(
+            kind(&mut c, &add, RpcOutcome::Reply(&extra)).0,
+            OpType::Info
+        );
+        assert!(!GCounter.client_reusable());
+        assert_eq!(
+            GCounter.final_phase(),
+            Some(FinalPhase {
+                time_limit_ns: None
+            })
+        );
+    }
+}

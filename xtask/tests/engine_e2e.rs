@@ -1,0 +1,423 @@
+//! End-to-end: run the xtask binary against small Python nodes and check the
+//! exit status, output and store files. Each run is a few seconds long.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    dir: PathBuf,
+}
+
+impl Run {
+    fn store_file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join("store/latest").join(name)).unwrap_or_default()
+    }
+    fn jsonl(&self, name: &str) -> Vec<Value> {
+        self.store_file(name)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("valid jsonl"))
+            .collect()
+    }
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Run `xtask maelstrom test <args>` in a fresh directory.
+fn xtask(test: &str, args: &[&str]) -> Run {
+    let dir = std::env::temp_dir().join(format!("xtask-e2e-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(&dir)
+        .args(["maelstrom", "test", "--engine", "embedded", "--seed", "42"])
+        .args(args)
+        .output()
+        .expect("xtask runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        dir,
+    }
+}
+
+fn results(r: &Run) -> Value {
+    serde_json::from_str(&r.store_file("results.json")).expect("results.json")
+}
+
+#[test]
+fn correct_echo_passes() {
+    let bin = fixture("echo_ok.py");
+    let r = xtask(
+        "ok",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "2",
+            "--time-limit",
+            "2",
+            "--rate",
+            "20",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .ends_with("}\n\n\nEverything looks good! ヽ(‘ー`)ノ\n"),
+        "{}",
+        r.stdout
+    );
+    let res = results(&r);
+    assert_eq!(res["valid?"], Value::Bool(true));
+    let ok = res["stats"]["ok-count"].as_u64().unwrap();
+    assert!(
+        ok >= 10,
+        "about 40 ops expected at rate 20 for 2 s, got {ok}"
+    );
+    // Init traffic (2 x init, 2 x init_ok) plus two messages per op, all client traffic.
+    let invokes = r
+        .jsonl("history.jsonl")
+        .iter()
+        .filter(|o| o["type"] == "invoke")
+        .count() as u64;
+    assert_eq!(
+        res["net"]["clients"]["msg-count"].as_u64().unwrap(),
+        4 + 2 * invokes
+    );
+    assert_eq!(res["net"]["servers"]["msg-count"].as_u64().unwrap(), 0);
+    // Ops alternate over both nodes; stderr reached the node logs.
+    let journal = r.jsonl("net-journal.jsonl");
+    for n in ["n0", "n1"] {
+        assert!(journal
+            .iter()
+            .any(|e| e["dest"] == n && e["body"]["type"] == "echo"));
+        assert!(r
+            .store_file(&format!("node-logs/{n}.log"))
+            .contains("answered init"));
+    }
+    assert!(r.dir.join("store/echo/latest/history.txt").exists());
+}
+
+#[test]
+fn altered_echo_is_invalid() {
+    let bin = fixture("echo_faulty.py");
+    let r = xtask(
+        "alter",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "1",
+            "--time-limit",
+            "2",
+            "--",
+            "alter",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r
+        .stdout
+        .trim_end()
+        .ends_with("Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻"));
+    let res = results(&r);
+    assert_eq!(res["workload"]["valid?"], Value::Bool(false));
+    assert!(!res["workload"]["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn extra_reply_key_becomes_info_with_exception() {
+    let bin = fixture("echo_faulty.py");
+    let r = xtask(
+        "extra",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "1",
+            "--time-limit",
+            "2",
+            "--",
+            "extra-key",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let res = results(&r);
+    assert_eq!(res["stats"]["valid?"], Value::Bool(false));
+    assert_eq!(res["stats"]["ok-count"], 0);
+    assert_eq!(
+        res["workload"]["valid?"],
+        Value::Bool(true),
+        "info ops are skipped by the echo checker"
+    );
+    assert_eq!(
+        res["exceptions"]["exceptions"][0]["class"],
+        "malformed RPC response"
+    );
+    // Each :info renumbers the process and opens a fresh client (c2, c3, ...).
+    let h = r.jsonl("history.jsonl");
+    let procs: Vec<u64> = h
+        .iter()
+        .filter(|o| o["type"] == "invoke")
+        .map(|o| o["process"].as_u64().unwrap())
+        .collect();
+    assert!(
+        procs.len() >= 2 && procs.windows(2).all(|w| w[1] == w[0] + 1),
+        "{procs:?}"
+    );
+    let journal = r.jsonl("net-journal.jsonl");
+    assert!(
+        journal.iter().any(|e| e["src"] == "c3"),
+        "a replacement client was opened"
+    );
+}
+
+#[test]
+fn non_json_line_is_reported_and_node_output_ignored() {
+    let bin = fixture("echo_faulty.py");
+    let r = xtask(
+        "badline",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "1",
+            "--time-limit",
+            "1",
+            "--",
+            "bad-line",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("bad STDOUT line") && r.stderr.contains("hello, this is not JSON"),
+        "{}",
+        r.stderr
+    );
+    let res = results(&r);
+    assert_eq!(res["stats"]["ok-count"], 0);
+    let h = r.jsonl("history.jsonl");
+    assert!(h
+        .iter()
+        .any(|o| o["type"] == "info" && o["error"] == "net-timeout"));
+}
+
+#[test]
+fn node_exiting_mid_run_is_a_crash() {
+    let bin = fixture("echo_faulty.py");
+    let r = xtask(
+        "exit",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "1",
+            "--time-limit",
+            "2",
+            "--rate",
+            "10",
+            "--",
+            "exit",
+        ],
+    );
+    assert_eq!(r.code, 255, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("Node n0 crashed with exit status: 3"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("giving up"),
+        "last stderr lines are in the report"
+    );
+    assert!(r.stdout.contains("\"valid?\""), "analysis is still printed");
+}
+
+#[test]
+fn node_never_answering_init_aborts() {
+    let bin = fixture("echo_faulty.py");
+    let r = xtask(
+        "noinit",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "1",
+            "--time-limit",
+            "1",
+            "--",
+            "no-init",
+        ],
+    );
+    assert_eq!(r.code, 255, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("Expected node n0 to respond to an init message"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stdout.contains("valid?"),
+        "no analysis after a setup failure"
+    );
+}
+
+#[test]
+fn bad_flags_exit_254() {
+    let bin = fixture("echo_ok.py");
+    for args in [
+        vec!["-w", "echo", "--bin", &bin, "--rate", "fast"],
+        vec!["-w", "echo", "--bin", &bin, "--frobnicate"],
+        vec!["-w", "echo"],
+    ] {
+        let r = xtask("flags", &args);
+        assert_eq!(r.code, 254, "{args:?}: {}", r.stderr);
+    }
+    let r = xtask("flags", &["-w", "echo", "--bin", &bin, "--rate", "fast"]);
+    assert!(r.stderr.contains("--rate"), "{}", r.stderr);
+    // v0.2.3 crashes without -w; a zero-mean uniform latency crashes at startup.
+    assert_eq!(xtask("flags", &["--bin", &bin]).code, 255);
+    assert_eq!(
+        xtask(
+            "flags",
+            &["-w", "echo", "--bin", &bin, "--latency-dist", "uniform"]
+        )
+        .code,
+        255
+    );
+}
+
+#[test]
+fn latency_applies_between_nodes_not_to_clients() {
+    let bin = fixture("echo_faulty.py");
+    let r = xtask(
+        "latency",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "2",
+            "--time-limit",
+            "2",
+            "--latency",
+            "100",
+            "--",
+            "forward",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let h = r.jsonl("history.jsonl");
+    let mut lat = Vec::new();
+    for inv in h.iter().filter(|o| o["type"] == "invoke") {
+        let done = h
+            .iter()
+            .find(|o| o["index"].as_u64() > inv["index"].as_u64() && o["process"] == inv["process"])
+            .expect("completion");
+        assert_eq!(done["type"], "ok");
+        lat.push((done["time"].as_u64().unwrap() - inv["time"].as_u64().unwrap()) / 1_000_000);
+    }
+    assert!(!lat.is_empty());
+    // Two node-to-node hops of 100 ms each; client hops are free.
+    assert!(lat.iter().all(|&ms| (199..290).contains(&ms)), "{lat:?}");
+    let journal = r.jsonl("net-journal.jsonl");
+    let mut checked = 0;
+    for send in journal.iter().filter(|e| e["type"] == "send") {
+        let Some(recv) = journal
+            .iter()
+            .find(|e| e["type"] == "recv" && e["msg_id"] == send["msg_id"])
+        else {
+            continue;
+        };
+        let dt = (recv["time"].as_u64().unwrap() - send["time"].as_u64().unwrap()) / 1_000_000;
+        let client = send["src"].as_str().unwrap().starts_with('c')
+            || send["dest"].as_str().unwrap().starts_with('c');
+        if client {
+            assert!(dt < 50, "client message took {dt} ms");
+        } else {
+            assert!((100..150).contains(&dt), "node message took {dt} ms");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn partition_nemesis_schedule_and_history() {
+    let bin = fixture("echo_ok.py");
+    let r = xtask(
+        "nemesis",
+        &[
+            "-w",
+            "echo",
+            "--bin",
+            &bin,
+            "--node-count",
+            "3",
+            "--time-limit",
+            "2",
+            "--nemesis",
+            "partition",
+            "--nemesis-interval",
+            "0.3",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let h = r.jsonl("history.jsonl");
+    let nem: Vec<&Value> = h.iter().filter(|o| o["process"] == "nemesis").collect();
+    assert!(
+        nem.len() >= 4,
+        "several nemesis ops at interval 0.3 s: {nem:?}"
+    );
+    assert!(nem.iter().all(|o| o["type"] == "info"));
+    assert_eq!(nem[0]["f"], "start-partition");
+    assert!(
+        nem[0]["time"].as_u64().unwrap() < 100_000_000,
+        "first start at t=0"
+    );
+    assert_eq!(nem[1]["value"][0], "isolated");
+    for pair in nem.chunks(2) {
+        assert_eq!(
+            pair[0]["f"],
+            pair.get(1).map_or(pair[0]["f"].clone(), |p| p["f"].clone())
+        );
+    }
+    let fs: Vec<&str> = nem.chunks(2).map(|p| p[0]["f"].as_str().unwrap()).collect();
+    assert!(
+        fs.windows(2).all(|w| w[0] != w[1]),
+        "start and stop alternate: {fs:?}"
+    );
+    assert!(
+        nem.iter()
+            .all(|o| o["time"].as_u64().unwrap() < 2_000_000_000),
+        "none at/after the limit"
+    );
+    let stop = nem
+        .iter()
+        .find(|o| o["f"] == "stop-partition" && o["value"].is_string())
+        .unwrap();
+    assert_eq!(stop["value"], "network-healed");
+}
