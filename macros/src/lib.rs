@@ -325,8 +325,6 @@ fn message_enum(
     quote! {
         #[doc = #doc]
         #(#attrs)*
-        // Reply enums are all `..Ok` variants by the protocol's naming.
-        #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::enum_variant_names)] // reply enums are all `..Ok`
         #vis enum #name { #(#variants(#variants),)* }
