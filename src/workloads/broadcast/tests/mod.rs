@@ -14,7 +14,7 @@ impl ConfigSource for Defaults {
     }
 }
 
-/// The low-latency configuration (`BROADCAST_BATCH_MS=0`).
+/// The low-latency configuration (`BROADCAST_BATCH_MS=25`).
 pub struct LowLatency;
 
 impl ConfigSource for LowLatency {
