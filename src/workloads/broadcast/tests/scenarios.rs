@@ -236,6 +236,27 @@ fn isolated_hub_catches_up_after_the_heal() {
 }
 
 #[test]
+fn everything_is_everywhere_within_5_s_of_healing_a_long_hub_partition() {
+    // Retransmission timeouts have backed off to their 4 s cap by the heal.
+    let mut run = Run::<Defaults>::new(25, 81, (100, 100));
+    let ids = run.node_ids();
+    let leaves: Vec<&str> = ids[1..].iter().map(String::as_str).collect();
+    run.sim.partition(&["n0"], &leaves);
+    run.drive(100.0, 20_000);
+    run.sim.heal();
+    run.idle_until(25_000);
+    let missing = run.missing_anywhere();
+    assert!(missing.is_empty(), "{} values still missing", missing.len());
+    let unacked: usize = run
+        .sim
+        .nodes
+        .values()
+        .map(|d| d.node().unwrap().unacked_values())
+        .sum();
+    assert_eq!(unacked, 0);
+}
+
+#[test]
 fn isolated_leaf_catches_up_after_the_heal() {
     let mut run = Run::<Defaults>::new(25, 61, (100, 100));
     let ids = run.node_ids();
