@@ -39,6 +39,11 @@ pub struct Sim<N: Node> {
     pub client_inbox: Vec<Delivery>,
     /// Count of node<->node and node<->service messages sent.
     pub server_msgs: u64,
+    /// When true, every node<->node and node<->service message sent (dropped
+    /// ones included) is also kept in `server_log`, for tests that look at
+    /// what was sent, not only how much.
+    pub record_server_msgs: bool,
+    pub server_log: Vec<Delivery>,
     /// The in-memory KV store shared by `lin-kv` and `seq-kv` (linearizable).
     pub kv: BTreeMap<String, Value>,
     /// When set (see `use_stale_seq_kv`), `seq-kv` is served by this model of
@@ -63,6 +68,8 @@ impl<N: Node> Sim<N> {
             cut: HashSet::new(),
             client_inbox: Vec::new(),
             server_msgs: 0,
+            record_server_msgs: false,
+            server_log: Vec::new(),
             kv: BTreeMap::new(),
             stale_seq_kv: None,
             client_msg_id: 0,
@@ -209,6 +216,15 @@ impl<N: Node> Sim<N> {
                 };
                 if !involves_client {
                     self.server_msgs += 1;
+                    if self.record_server_msgs {
+                        self.server_log.push(Delivery {
+                            at: self.now + latency,
+                            seq: 0,
+                            src: src.clone(),
+                            dest: dest.clone(),
+                            body: v["body"].clone(),
+                        });
+                    }
                 }
                 let node_to_node = !involves_client
                     && self.nodes.contains_key(&dest)

@@ -1,5 +1,6 @@
 //! Node logic for each challenge family. Each module is a sans-IO `Node`.
 
+pub mod broadcast;
 pub mod echo;
 pub mod g_counter;
 pub mod kafka;
