@@ -19,7 +19,7 @@ pub const FLAGS: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100
 /// The knob swept.
 pub const KNOB: &str = "BROADCAST_BATCH_MS";
 /// Default sweep (ms).
-pub const DEFAULT_SETTINGS: [u64; 8] = [0, 25, 50, 100, 150, 200, 250, 350];
+pub const DEFAULT_SETTINGS: [u64; 8] = [0, 25, 50, 100, 150, 200, 300, 500];
 
 /// One point of the frontier.
 #[derive(Clone, Debug, PartialEq)]
