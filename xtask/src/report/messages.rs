@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 /// Maelstrom stops drawing after this many journal events.
 pub const JOURNAL_LIMIT: usize = 10_000;
+/// The lanes span this width, and so does the picture: Maelstrom's
+/// `(+ (:width layout 50))` reads 50 as a default, not an addend.
 const WIDTH: f64 = 1200.0;
 const Y_STEP: f64 = 20.0;
 /// Node names are repeated every this many steps.
@@ -121,10 +123,9 @@ pub fn render(journal: &[JournalEvent], main_phase_offset_ns: u64) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="2.0" width="{}" height="{height}">"#,
-        WIDTH + 50.0
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="2.0" width="{WIDTH}" height="{height}">"#
     );
-    s.push_str("<style>svg { font-family: Helvetica, Arial, sans-serif; font-size: 11px; } rect { stroke-linecap: butt; stroke-width: 3; stroke: #fff; } polygon { fill: #000; }</style>");
+    s.push_str("<style>svg { font-family: Helvetica, Arial, sans-serif; font-size: 11px; } rect { stroke-linecap: butt; stroke-width: 3; stroke: #fff; } polygon { fill: #000; } text.label { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }</style>");
     s.push_str(r#"<defs><polygon id="ahead" points="0 0, -12 4, -12 -4"/></defs>"#);
     s.push_str(r#"<rect width="100%" height="100%" fill="white" stroke="none"/>"#);
 
@@ -157,7 +158,7 @@ pub fn render(journal: &[JournalEvent], main_phase_offset_ns: u64) -> String {
         let yy = y(i as f64 + 0.5);
         let _ = write!(
             s,
-            r##"<g class="main-phase"><line x1="0" y1="{yy:.1}" x2="{WIDTH}" y2="{yy:.1}" stroke="#9c9" stroke-dasharray="4 4"/><text x="4" y="{:.1}" fill="#6a6">main phase</text></g>"##,
+            r##"<g class="main-phase"><line x1="0" y1="{yy:.1}" x2="{WIDTH}" y2="{yy:.1}" stroke="#9c9" stroke-dasharray="4 4"/><text class="label" x="4" y="{:.1}" fill="#6a6">main phase</text></g>"##,
             yy - 3.0
         );
     }
@@ -198,6 +199,9 @@ pub fn render(journal: &[JournalEvent], main_phase_offset_ns: u64) -> String {
     s
 }
 
+/// One message arrow. Its label carries a white halo (Maelstrom draws a
+/// blurred white "glow" copy under each label; a white text stroke painted
+/// below the fill looks the same) so crossing arrows do not hide the text.
 fn arrow(e: &JournalEvent, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String {
     let length = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
     let angle = (y1 - y0).atan2(x1 - x0).to_degrees();
@@ -209,7 +213,7 @@ fn arrow(e: &JournalEvent, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String
     };
     let title = format!("{} → {} {}", e.src, e.dest, keyword_map(&e.body, &[]));
     format!(
-        r##"<g class="msg" data-type="{ty}" transform="translate({x0:.1} {y0:.1}) rotate({angle:.2})"><rect x="0" y="-2.5" height="5" width="{w:.1}" fill="{c}"><title>{title}</title></rect><use xlink:href="#ahead" x="{length:.1}" y="0"/><text text-anchor="middle" x="{mid:.1}" y="-4"{flip}>{label}</text></g>"##,
+        r##"<g class="msg" data-type="{ty}" transform="translate({x0:.1} {y0:.1}) rotate({angle:.2})"><rect x="0" y="-2.5" height="5" width="{w:.1}" fill="{c}"><title>{title}</title></rect><use xlink:href="#ahead" x="{length:.1}" y="0"/><text class="label" text-anchor="middle" x="{mid:.1}" y="-4"{flip}>{label}</text></g>"##,
         ty = esc(body_type(&e.body)),
         w = (length - 4.0).max(0.0),
         c = colour(e),

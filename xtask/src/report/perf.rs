@@ -111,10 +111,13 @@ fn time_span(samples: &[Sample], intervals: &[(f64, f64)]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Partition periods are shaded in this colour (network.md section 5).
+const NEMESIS_FILL: &str = "#E9DCA0";
+
 fn shade(frame: &Frame, intervals: &[(f64, f64)]) -> String {
     intervals
         .iter()
-        .map(|(a, b)| frame.band(*a, *b, "nemesis", "#e0a050"))
+        .map(|(a, b)| frame.band(*a, *b, "nemesis", NEMESIS_FILL))
         .collect()
 }
 
@@ -122,7 +125,7 @@ fn nemesis_legend(frame: &Frame, index: usize, intervals: &[(f64, f64)]) -> Stri
     if intervals.is_empty() {
         String::new()
     } else {
-        frame.legend(index, "#f0cfa0", "nemesis")
+        frame.legend(index, NEMESIS_FILL, "nemesis")
     }
 }
 
@@ -195,7 +198,9 @@ pub fn latency_quantiles(samples: &[Sample], intervals: &[(f64, f64)]) -> String
                 .iter_mut()
                 .map(|(b, lat)| {
                     lat.sort_by(f64::total_cmp);
-                    let mid = ((*b as f64 + 0.5) * QUANTILE_BUCKET_S).min(span.max(0.0));
+                    // At the bucket's midpoint, as Jepsen draws it, even
+                    // past the end of a short run.
+                    let mid = (*b as f64 + 0.5) * QUANTILE_BUCKET_S;
                     (mid, quantile(lat, q))
                 })
                 .collect();
@@ -211,7 +216,7 @@ pub fn latency_quantiles(samples: &[Sample], intervals: &[(f64, f64)]) -> String
         .flat_map(|l| l.1.iter().map(|p| p.1))
         .filter(|l| *l > 0.0)
         .fold(max_ms, f64::min);
-    let frame = Frame::new((0.0, span), (min_ms, max_ms), true);
+    let frame = Frame::new((0.0, span.max(last_x(&lines))), (min_ms, max_ms), true);
     let mut s = frame.open("Latency quantiles", "Time (s)", "Latency (ms)");
     s.push_str(&shade(&frame, intervals));
     s.push_str(&draw_lines(&frame, &lines));
@@ -234,12 +239,7 @@ pub fn rate(samples: &[Sample], intervals: &[(f64, f64)]) -> String {
         let pts = counts
             .iter()
             .enumerate()
-            .map(|(b, c)| {
-                (
-                    ((b as f64 + 0.5) * RATE_BUCKET_S).min(span),
-                    *c as f64 / RATE_BUCKET_S,
-                )
-            })
+            .map(|(b, c)| ((b as f64 + 0.5) * RATE_BUCKET_S, *c as f64 / RATE_BUCKET_S))
             .collect();
         lines.push((name, pts));
     }
@@ -247,13 +247,21 @@ pub fn rate(samples: &[Sample], intervals: &[(f64, f64)]) -> String {
         .iter()
         .flat_map(|l| l.1.iter().map(|p| p.1))
         .fold(0.0, f64::max);
-    let frame = Frame::new((0.0, span), (0.0, max_hz), false);
+    let frame = Frame::new((0.0, span.max(last_x(&lines))), (0.0, max_hz), false);
     let mut s = frame.open("Rate", "Time (s)", "Throughput (hz)");
     s.push_str(&shade(&frame, intervals));
     s.push_str(&draw_lines(&frame, &lines));
     s.push_str(&nemesis_legend(&frame, lines.len(), intervals));
     s.push_str("</svg>\n");
     s
+}
+
+/// The largest x of any point (0 without points).
+fn last_x(lines: &[(String, Vec<(f64, f64)>)]) -> f64 {
+    lines
+        .iter()
+        .flat_map(|l| l.1.iter().map(|p| p.0))
+        .fold(0.0, f64::max)
 }
 
 /// Polylines with a dot at each point (a single bucket is still visible).

@@ -54,6 +54,11 @@ impl Frame {
             x0 = x0.min(0.0);
             x1 = x0 + 1.0;
         }
+        // Like gnuplot's autoscale, the axis runs on to a whole tick, so the
+        // last point does not sit on the frame.
+        if let Some(step) = nice_step(x0, x1, X_TICKS) {
+            x1 = ((x1 / step) + 1e-9).ceil() * step;
+        }
         let y_range = if log_y {
             let lo = y_range.0.max(1e-3);
             let hi = y_range.1.max(lo);
@@ -120,7 +125,7 @@ impl Frame {
             px1 - px0,
             py1 - py0
         );
-        for t in nice_ticks(self.x_range.0, self.x_range.1, 8) {
+        for t in nice_ticks(self.x_range.0, self.x_range.1, X_TICKS) {
             let x = self.x(t);
             let _ = write!(
                 s,
@@ -129,7 +134,7 @@ impl Frame {
             );
             let _ = write!(
                 s,
-                r#"<text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                r#"<text class="x-tick" x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
                 py1 + 16.0,
                 fmt_tick(t)
             );
@@ -169,7 +174,8 @@ impl Frame {
         s
     }
 
-    /// A shaded vertical band from x = `a` to `b` (data units).
+    /// A shaded vertical band from x = `a` to `b` (data units), translucent
+    /// so the grid lines under it still show.
     pub fn band(&self, a: f64, b: f64, class: &str, fill: &str) -> String {
         let (x0, x1) = (
             self.x(a).max(self.left),
@@ -179,7 +185,7 @@ impl Frame {
             return String::new();
         }
         format!(
-            r#"<rect class="{class}" x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="{fill}" fill-opacity="0.25"/>"#,
+            r#"<rect class="{class}" x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="{fill}" fill-opacity="0.7"/>"#,
             self.top,
             x1 - x0,
             self.height - self.top - self.bottom
@@ -200,10 +206,14 @@ impl Frame {
     }
 }
 
-/// About `n` round tick values covering [a, b].
-pub fn nice_ticks(a: f64, b: f64, n: usize) -> Vec<f64> {
+/// About how many ticks the x axis gets.
+const X_TICKS: usize = 8;
+
+/// The round step (1, 2 or 5 times a power of ten) that cuts [a, b] into
+/// about `n` pieces; None for an empty or non-finite range.
+fn nice_step(a: f64, b: f64, n: usize) -> Option<f64> {
     if b.partial_cmp(&a) != Some(std::cmp::Ordering::Greater) || !a.is_finite() || !b.is_finite() {
-        return vec![a];
+        return None;
     }
     let raw = (b - a) / n.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
@@ -212,6 +222,14 @@ pub fn nice_ticks(a: f64, b: f64, n: usize) -> Vec<f64> {
         .map(|m| m * mag)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * mag);
+    (step > 0.0 && step.is_finite()).then_some(step)
+}
+
+/// About `n` round tick values covering [a, b].
+pub fn nice_ticks(a: f64, b: f64, n: usize) -> Vec<f64> {
+    let Some(step) = nice_step(a, b, n) else {
+        return vec![a];
+    };
     let mut t = (a / step).ceil() * step;
     let mut out = Vec::new();
     while t <= b + step * 1e-9 && out.len() < 100 {

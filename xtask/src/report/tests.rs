@@ -232,6 +232,48 @@ fn quantiles_and_rate_have_their_series() {
     assert_eq!(count_class(&rate, "nemesis"), 1);
 }
 
+/// The time (s) at x position `cx`, read off the x-axis tick labels.
+fn time_at(doc: &roxmltree::Document, cx: f64) -> f64 {
+    let ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("x-tick"))
+        .map(|n| {
+            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+            (n.text().unwrap().parse().unwrap(), x)
+        })
+        .collect();
+    let ((t0, x0), (t1, x1)) = (ticks[0], ticks[ticks.len() - 1]);
+    t0 + (cx - x0) / (x1 - x0) * (t1 - t0)
+}
+
+fn circles_x(doc: &roxmltree::Document) -> Vec<f64> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|n| n.attribute("cx").unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn bucket_points_sit_at_bucket_midpoints_inside_the_axis() {
+    // As in Jepsen, a bucket's point is drawn at its midpoint (15 s for
+    // quantiles, 5 s for rate) even when the run is shorter, and the axis
+    // reaches past it (gnuplot autoscales to whole tics).
+    let (_dir, texts) = write_all(&history(), &journal());
+    for (text, midpoint) in [(&texts[1], 15.0), (&texts[2], 5.0)] {
+        let doc = roxmltree::Document::parse(text).unwrap();
+        let xs = circles_x(&doc);
+        assert!(!xs.is_empty());
+        for cx in xs {
+            let t = time_at(&doc, cx);
+            assert!(
+                (t - midpoint).abs() < 0.05,
+                "point at {t} s, not {midpoint}"
+            );
+            assert!(cx < 900.0 - 190.0, "point on the plot's right border");
+        }
+    }
+}
+
 #[test]
 fn messages_draw_one_arrow_per_delivered_non_init_message() {
     let (_dir, texts) = write_all(&history(), &journal());

@@ -61,7 +61,7 @@ impl Server {
 
     fn respond(&self, path: &str) -> Response {
         if path == "/" {
-            return Response::html(pages::index(&store::runs(&self.store)));
+            return Response::html(pages::index(&self.store, &store::runs(&self.store)));
         }
         if let Some(rel) = path.strip_prefix("/run/") {
             return match store::resolve(&self.store, rel) {

@@ -8,7 +8,9 @@ use std::path::Path;
 
 const STYLE: &str = "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}\
 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;overflow:auto}\
-img{max-width:100%;border:1px solid #eee;margin:4px 0}";
+img{max-width:100%;border:1px solid #eee;margin:4px 0}\
+.diagram{max-height:80vh;max-width:100%;overflow:auto;display:inline-block;border:1px solid #ccc}\
+.diagram img{max-width:none;margin:0;border:0}";
 
 fn page(title: &str, body: &str) -> String {
     format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{0}</title><style>{STYLE}</style></head><body><h1>{0}</h1>{body}</body></html>\n", esc(title))
@@ -25,9 +27,29 @@ fn verdict(valid: Option<&Value>) -> (&'static str, &'static str) {
     }
 }
 
-pub fn index(runs: &[Run]) -> String {
+/// The files an index row links to directly, as `maelstrom serve` links
+/// results, history and log (results.md section 7): (label, file name).
+const INDEX_LINKS: [(&str, &[&str]); 3] = [
+    ("results", &["results.json", "results.edn"]),
+    ("history", &["history.txt"]),
+    ("log", &["jepsen.log"]),
+];
+
+/// `store` is the directory the runs were listed from.
+pub fn index(store: &Path, runs: &[Run]) -> String {
     let mut rows = String::new();
     for run in runs {
+        let dir = store.join(&run.workload).join(&run.timestamp);
+        let link = percent_encode(&run.rel());
+        let mut files = String::new();
+        for (label, names) in INDEX_LINKS {
+            if let Some(name) = names.iter().find(|n| dir.join(n).is_file()) {
+                let _ = write!(
+                    files,
+                    "<a class=\"{label}\" href=\"/files/{link}/{name}\">{label}</a> "
+                );
+            }
+        }
         let (colour, text) = verdict(run.valid());
         let figures = run.results.as_ref().map(key_figures).unwrap_or_default();
         let figures: Vec<String> = figures
@@ -36,8 +58,7 @@ pub fn index(runs: &[Run]) -> String {
             .collect();
         let _ = write!(
             rows,
-            "<tr class=\"run\"><td><a href=\"/run/{link}\">{workload}</a></td><td>{time}</td><td class=\"verdict\" style=\"background:{colour}\">{text}</td><td>{figures}</td><td><a href=\"/files/{link}/\">files</a></td></tr>",
-            link = percent_encode(&run.rel()),
+            "<tr class=\"run\"><td><a href=\"/run/{link}\">{workload}</a></td><td>{time}</td><td class=\"verdict\" style=\"background:{colour}\">{text}</td><td>{figures}</td><td>{files}<a class=\"files\" href=\"/files/{link}/\">files</a></td></tr>",
             workload = esc(&run.workload),
             time = esc(&run.timestamp),
             figures = figures.join("<br>"),
@@ -46,7 +67,7 @@ pub fn index(runs: &[Run]) -> String {
     let body = if runs.is_empty() {
         "<p>No runs in store/ yet.</p>".to_string()
     } else {
-        format!("<table><tr><th>workload</th><th>time</th><th>valid?</th><th>key figures</th><th></th></tr>{rows}</table>")
+        format!("<table><tr><th>workload</th><th>time</th><th>valid?</th><th>key figures</th><th>links</th></tr>{rows}</table>")
     };
     page("Test runs", &body)
 }
@@ -56,7 +77,7 @@ pub fn run(run: &Run, dir: &Path) -> String {
     let base = format!("/files/{}", percent_encode(&run.rel()));
     let (colour, text) = verdict(run.valid());
     let mut body = format!(
-        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
+        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a> · <a href=\"#pictures\">pictures</a> · <a href=\"#history\">history</a> · <a href=\"#logs\">node logs</a> · <a href=\"#results\">results</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
     );
     if let Some(results) = &run.results {
         let figures = key_figures(results);
@@ -68,19 +89,37 @@ pub fn run(run: &Run, dir: &Path) -> String {
             body.push_str("</table>");
         }
     }
-    body.push_str("<h2>Pictures</h2>");
+    body.push_str("<h2 id=\"pictures\">Pictures</h2>");
     for picture in crate::report::PICTURES {
         if dir.join(picture).is_file() {
-            let _ = write!(body, "<div><a href=\"{base}/{picture}\"><img class=\"picture\" src=\"{base}/{picture}\" alt=\"{picture}\"></a></div>");
+            // The message diagram grows 20 px per network event (metres for a
+            // long run), so it scrolls in a box instead of pushing the
+            // history, logs and results off the page.
+            let class = if picture == "messages.svg" {
+                "diagram"
+            } else {
+                "plot"
+            };
+            let _ = write!(body, "<div class=\"{class}\"><a href=\"{base}/{picture}\"><img class=\"picture\" src=\"{base}/{picture}\" alt=\"{picture}\"></a></div>");
         }
     }
-    body.push_str("<h2>History</h2><ul>");
-    for name in ["history.txt", "history.edn", "history.json", "jepsen.log"] {
+    body.push_str("<h2 id=\"history\">History</h2><ul>");
+    // Maelstrom's files, then the embedded bench's (history.jsonl, the
+    // network journal and the run's options).
+    for name in [
+        "history.txt",
+        "history.edn",
+        "history.json",
+        "jepsen.log",
+        "history.jsonl",
+        "net-journal.jsonl",
+        "run.json",
+    ] {
         if dir.join(name).is_file() {
             let _ = write!(body, "<li><a href=\"{base}/{name}\">{name}</a></li>");
         }
     }
-    body.push_str("</ul><h2>Node logs</h2><ul>");
+    body.push_str("</ul><h2 id=\"logs\">Node logs</h2><ul>");
     for name in file_names(&dir.join("node-logs")) {
         let _ = write!(
             body,
@@ -89,7 +128,7 @@ pub fn run(run: &Run, dir: &Path) -> String {
             esc(&name)
         );
     }
-    body.push_str("</ul><h2>Results</h2>");
+    body.push_str("</ul><h2 id=\"results\">Results</h2>");
     let results_text = match &run.results {
         Some(results) => serde_json::to_string_pretty(results).unwrap_or_default(),
         None => "(no results yet)".to_string(),

@@ -80,6 +80,13 @@ fn browses_runs_pictures_and_logs_over_loopback() {
         index.contains("background:#FEB5DA\">false") && index.contains("background:#6DB6FE\">true")
     );
     assert!(index.contains("msgs-per-op: 3.50") && index.contains("0.99: 95"));
+    // Direct links to results and history where the run has them.
+    assert!(index.contains(
+        "<a class=\"results\" href=\"/files/broadcast/20240101T100000.000Z/results.json\">"
+    ));
+    assert!(index.contains("/files/broadcast/20240101T100000.000Z/history.txt\">history<"));
+    assert!(index.contains("/files/echo/20240202T100000.000Z/results.edn\">results<"));
+    assert!(!index.contains("/files/echo/20240202T100000.000Z/history.txt"));
 
     let (status, _, run) = &got[1];
     assert_eq!(*status, 200);

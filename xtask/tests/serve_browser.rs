@@ -1,0 +1,429 @@
+//! The results browser end to end in a real headless Chromium: real runs
+//! made by the xtask binary, `xtask serve` on a free port, and the index and
+//! run pages as the browser renders them.
+//!
+//! Chromium is required (CI installs Debian's `chromium` package). Set
+//! XTASK_SKIP_BROWSER=1 to skip this test where it cannot be installed, and
+//! XTASK_SCREENSHOT_DIR=<dir> to keep the screenshots for a look by eye.
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const INSTALL_HINT: &str = "chromium is not on PATH. Install it with \
+     `apt-get update && apt-get install -y chromium` (CI's .ci/run does), \
+     or set XTASK_SKIP_BROWSER=1 to skip this test";
+
+/// The verdict colours of results.md section 7.
+const BLUE: &str = "#6DB6FE";
+const PINK: &str = "#FEB5DA";
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `xtask maelstrom test <args>` in `cwd`; returns the new run's
+/// store-relative directory, `<workload>/<timestamp>`.
+fn make_run(cwd: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(cwd)
+        .args(["maelstrom", "test", "--engine", "embedded", "--seed", "7"])
+        .args(args)
+        .output()
+        .expect("xtask runs");
+    let latest = std::fs::read_link(cwd.join("store/latest")).unwrap_or_else(|e| {
+        panic!(
+            "no store/latest after {args:?}: {e}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    latest.to_string_lossy().trim_matches('/').to_string()
+}
+
+/// The `xtask serve` child; killed when dropped, also on a failed assertion.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+fn start_server(cwd: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(cwd)
+        .args(["serve", "--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("xtask serve starts");
+    let mut server = Server { child, port };
+    // The probe connections send nothing; the server answers them and moves on.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("xtask serve exited early: {status}");
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "xtask serve never answered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+/// A plain HTTP GET: (status, content type, body).
+fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("response head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let content_type = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Type: "))
+        .unwrap_or("")
+        .to_string();
+    (status, content_type, raw[split + 4..].to_vec())
+}
+
+/// Headless Chromium with a private profile, killed after a minute.
+struct Browser {
+    exe: PathBuf,
+    profile: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Browser {
+    fn run(&self, args: &[String]) -> String {
+        let stdout_file = self.out.join("chromium.stdout");
+        let mut child = Command::new(&self.exe)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--no-first-run",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", self.profile.path().display()))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&stdout_file).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium starts");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium {args:?} took over 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "chromium {args:?}: {status}");
+        std::fs::read_to_string(&stdout_file).unwrap_or_default()
+    }
+
+    /// The DOM after the page loaded, serialised by the browser.
+    fn dom(&self, url: &str) -> String {
+        self.run(&["--dump-dom".into(), url.into()])
+    }
+
+    /// A 1400x1000 screenshot of `url`, checked to be a non-trivial PNG and
+    /// copied to XTASK_SCREENSHOT_DIR when that is set.
+    fn screenshot(&self, url: &str, name: &str) {
+        let file = self.out.join(name);
+        self.run(&[
+            format!("--screenshot={}", file.display()),
+            "--window-size=1400,1000".into(),
+            url.into(),
+        ]);
+        let png = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000,
+            "screenshot of {url}: {} bytes",
+            png.len()
+        );
+        if let Some(dir) = std::env::var_os("XTASK_SCREENSHOT_DIR") {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::copy(&file, Path::new(&dir).join(name));
+        }
+    }
+}
+
+/// The text between `start` and the next `end`, for each occurrence.
+fn sections<'a>(text: &'a str, start: &str, end: &str) -> Vec<&'a str> {
+    text.match_indices(start)
+        .map(|(i, _)| {
+            let rest = &text[i..];
+            &rest[..rest.find(end).map_or(rest.len(), |j| j + end.len())]
+        })
+        .collect()
+}
+
+fn results(cwd: &Path, rel: &str) -> Value {
+    let text = std::fs::read_to_string(cwd.join("store").join(rel).join("results.json"))
+        .expect("results.json");
+    serde_json::from_str(&text).expect("results.json parses")
+}
+
+/// The colour and text a verdict cell shows for `valid?`.
+fn expected_verdict(results: &Value) -> (&'static str, &'static str) {
+    match results.get("valid?") {
+        Some(Value::Bool(true)) => (BLUE, "true"),
+        Some(Value::Bool(false)) => (PINK, "false"),
+        other => panic!("these runs have a boolean verdict, not {other:?}"),
+    }
+}
+
+/// Fetches `href` from the server and checks it is served.
+fn assert_served(server: &Server, href: &str) -> (String, Vec<u8>) {
+    let (status, content_type, body) = get(server, href);
+    assert_eq!(status, 200, "{href}");
+    assert!(!body.is_empty(), "{href} is empty");
+    (content_type, body)
+}
+
+#[test]
+fn index_and_run_pages_render_in_headless_chromium() {
+    let Some(exe) = find_on_path("chromium").or_else(|| find_on_path("chromium-browser")) else {
+        if std::env::var("XTASK_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!("serve_browser: skipped (XTASK_SKIP_BROWSER=1 and chromium absent)");
+            return;
+        }
+        panic!("{INSTALL_HINT}");
+    };
+
+    let cwd = tempfile::tempdir().unwrap();
+    let cwd = cwd.path();
+    let (echo, faulty, echo_bin) = ("echo", "echo_faulty.py", fixture("echo_ok.py"));
+    let echo_ok = make_run(
+        cwd,
+        &[
+            "-w",
+            echo,
+            "--bin",
+            &echo_bin,
+            "--node-count",
+            "1",
+            "--time-limit",
+            "2",
+        ],
+    );
+    let echo_bad = make_run(
+        cwd,
+        &[
+            "-w",
+            echo,
+            "--bin",
+            &fixture(faulty),
+            "--node-count",
+            "1",
+            "--time-limit",
+            "2",
+            "--",
+            "alter",
+        ],
+    );
+    let broadcast = make_run(
+        cwd,
+        &[
+            "-w",
+            "broadcast",
+            "--bin",
+            &fixture("broadcast_flood.py"),
+            "--node-count",
+            "5",
+            "--time-limit",
+            "3",
+            "--rate",
+            "20",
+            "--nemesis",
+            "partition",
+            "--nemesis-interval",
+            "1",
+            "--latency",
+            "20",
+        ],
+    );
+    // Newest first: the order the runs were made, reversed.
+    let runs = [&broadcast, &echo_bad, &echo_ok];
+    assert_eq!(
+        expected_verdict(&results(cwd, &echo_bad)),
+        (PINK, "false"),
+        "the faulty echo must fail, so the index shows both colours"
+    );
+
+    let server = start_server(cwd);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let shots = tempfile::tempdir().unwrap();
+    let browser = Browser {
+        exe,
+        profile: tempfile::tempdir().unwrap(),
+        out: shots.path().to_path_buf(),
+    };
+
+    // The index: one row per run, newest first, verdict text and colour,
+    // links to the run page, results, history and files.
+    let index = browser.dom(&format!("{base}/"));
+    assert!(index.contains("<h1>Test runs</h1>"), "{index}");
+    let rows = sections(&index, "<tr class=\"run\">", "</tr>");
+    assert_eq!(rows.len(), runs.len(), "{index}");
+    for (row, rel) in rows.iter().zip(runs) {
+        let (workload, timestamp) = rel.split_once('/').unwrap();
+        assert!(
+            row.contains(&format!("<a href=\"/run/{rel}\">{workload}</a>")),
+            "{row}"
+        );
+        assert!(row.contains(&format!("<td>{timestamp}</td>")), "{row}");
+        let (colour, text) = expected_verdict(&results(cwd, rel));
+        assert!(
+            row.contains(&format!(
+                "class=\"verdict\" style=\"background:{colour}\">{text}</td>"
+            )),
+            "{row}"
+        );
+        assert!(row.contains("msgs-per-op (all): "), "{row}");
+        for (class, file) in [
+            ("results", "results.json"),
+            ("history", "history.txt"),
+            ("files", ""),
+        ] {
+            let href = format!("/files/{rel}/{file}");
+            assert!(
+                row.contains(&format!("<a class=\"{class}\" href=\"{href}\">")),
+                "{class} link in {row}"
+            );
+            assert_served(&server, &href);
+        }
+    }
+    assert!(rows[0].contains("lost-count: 0"), "{}", rows[0]);
+    browser.screenshot(&format!("{base}/"), "index.png");
+
+    // The broadcast run page: verdict, figures, the four pictures, history,
+    // one log per node, the results map.
+    let page = browser.dom(&format!("{base}/run/{broadcast}"));
+    let (workload, timestamp) = broadcast.split_once('/').unwrap();
+    assert!(
+        page.contains(&format!("<h1>{workload} {timestamp}</h1>")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "style=\"background:{BLUE};padding:2px 8px\">true<"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<th>stable latency ms</th>"), "{page}");
+    let pictures = [
+        "latency-raw.svg",
+        "latency-quantiles.svg",
+        "rate.svg",
+        "messages.svg",
+    ];
+    let imgs = sections(&page, "<img class=\"picture\"", ">");
+    assert_eq!(imgs.len(), pictures.len(), "{page}");
+    for (img, picture) in imgs.iter().zip(pictures) {
+        let src = format!("/files/{broadcast}/{picture}");
+        assert!(img.contains(&format!("src=\"{src}\"")), "{img}");
+        // Served as SVG, well-formed XML with an <svg> root of a real size…
+        let (content_type, body) = assert_served(&server, &src);
+        assert_eq!(content_type, "image/svg+xml", "{src}");
+        let text = String::from_utf8(body).expect("SVG is UTF-8");
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{src} does not parse: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg", "{src}");
+        for dim in ["width", "height"] {
+            let v: f64 = root.attribute(dim).and_then(|v| v.parse().ok()).unwrap();
+            assert!(v >= 100.0, "{src} {dim}={v}");
+        }
+        // …and the browser reads it as an SVG document, not an XML error page.
+        let dom = browser.dom(&format!("{base}{src}"));
+        assert!(
+            dom.contains("<svg") && !dom.contains("parsererror"),
+            "{src}: {dom}"
+        );
+        browser.screenshot(&format!("{base}{src}"), &picture.replace(".svg", ".png"));
+    }
+    // The partition nemesis is shaded in the perf pictures; messages drawn.
+    let svg = |name: &str| {
+        String::from_utf8(get(&server, &format!("/files/{broadcast}/{name}")).2).unwrap()
+    };
+    assert!(svg("latency-raw.svg").contains("class=\"nemesis\""));
+    assert!(svg("latency-raw.svg").contains("<circle"));
+    assert!(svg("messages.svg").contains("data-type=\"gossip\""));
+
+    for name in ["history.txt", "history.jsonl", "net-journal.jsonl"] {
+        let href = format!("/files/{broadcast}/{name}");
+        assert!(
+            page.contains(&format!("<a href=\"{href}\">{name}</a>")),
+            "{name}"
+        );
+        assert_served(&server, &href);
+    }
+    for node in 0..5 {
+        let href = format!("/files/{broadcast}/node-logs/n{node}.log");
+        assert!(
+            page.contains(&format!("<a class=\"log\" href=\"{href}\">n{node}.log</a>")),
+            "n{node}.log in {page}"
+        );
+        let (content_type, _) = assert_served(&server, &href);
+        assert!(content_type.starts_with("text/plain"), "{href}");
+    }
+    assert!(page.contains("<pre class=\"results\">"), "{page}");
+    assert!(page.contains("\"valid?\": true"), "{page}");
+    browser.screenshot(&format!("{base}/run/{broadcast}"), "run.png");
+
+    // The failing run's page shows its verdict in pink.
+    let page = browser.dom(&format!("{base}/run/{echo_bad}"));
+    assert!(
+        page.contains(&format!(
+            "style=\"background:{PINK};padding:2px 8px\">false<"
+        )),
+        "{page}"
+    );
+    browser.screenshot(&format!("{base}/run/{echo_bad}"), "run-failed.png");
+    drop(server);
+}
