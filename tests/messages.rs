@@ -168,3 +168,98 @@ proptest! {
         }
     }
 }
+
+/// Decodes `json` as message `kind` of `T`, serialises it back, and checks
+/// the result is exactly `json` (same keys, same values): the closed-schema
+/// guarantee for a message a node sends or receives.
+fn round_trips<T: Decode + Serialize + std::fmt::Debug>(kind: &str, json: Value) {
+    let decoded =
+        T::decode(kind, &json.to_string()).unwrap_or_else(|e| panic!("{kind}: {e}: {json}"));
+    let back = serde_json::to_value(&decoded).unwrap();
+    assert_eq!(back, json, "{kind} does not round-trip exactly");
+}
+
+/// Every reply a workload client receives, in the exact shape Maelstrom's
+/// schema accepts (workloads/*.md), and every request in the shape it sends.
+#[test]
+fn every_workload_message_round_trips_with_its_exact_fields() {
+    use gossip_glomers::workloads::{broadcast as b, g_counter as g, kafka as k, txn as t};
+    let checked: Vec<(&[&str], Vec<&str>)> = vec![
+        (
+            b::BroadcastReply::TYPES,
+            vec!["broadcast_ok", "read_ok", "topology_ok"],
+        ),
+        (g::GCounterReply::TYPES, vec!["add_ok", "read_ok"]),
+        (
+            k::KafkaReply::TYPES,
+            vec![
+                "send_ok",
+                "poll_ok",
+                "commit_offsets_ok",
+                "list_committed_offsets_ok",
+            ],
+        ),
+        (t::TxnRwReply::TYPES, vec!["txn_ok"]),
+        (echo::EchoReply::TYPES, vec!["echo_ok"]),
+        (unique_ids::UniqueIdsReply::TYPES, vec!["generate_ok"]),
+    ];
+    for (types, covered) in checked {
+        let mut types = types.to_vec();
+        types.sort();
+        let mut covered = covered;
+        covered.sort();
+        assert_eq!(types, covered, "a reply type has no round-trip case below");
+    }
+
+    round_trips::<b::BroadcastReply>("broadcast_ok", json!({"type": "broadcast_ok"}));
+    round_trips::<b::BroadcastReply>(
+        "read_ok",
+        json!({"type": "read_ok", "messages": [0, 1, 7, 1.5, "x", [1, 2], {"a": 1}]}),
+    );
+    round_trips::<b::BroadcastReply>("topology_ok", json!({"type": "topology_ok"}));
+    round_trips::<b::BroadcastRequest>("broadcast", json!({"type": "broadcast", "message": 1000}));
+    round_trips::<b::BroadcastRequest>("read", json!({"type": "read"}));
+    round_trips::<b::BroadcastRequest>(
+        "topology",
+        json!({"type": "topology", "topology": {"n0": ["n1"], "n1": ["n0"]}}),
+    );
+
+    round_trips::<g::GCounterReply>("add_ok", json!({"type": "add_ok"}));
+    round_trips::<g::GCounterReply>("read_ok", json!({"type": "read_ok", "value": 1234}));
+    round_trips::<g::GCounterRequest>("add", json!({"type": "add", "delta": 4}));
+    round_trips::<g::GCounterRequest>("read", json!({"type": "read"}));
+
+    round_trips::<k::KafkaReply>("send_ok", json!({"type": "send_ok", "offset": 1000}));
+    round_trips::<k::KafkaReply>(
+        "poll_ok",
+        json!({"type": "poll_ok", "msgs": {"9": [[0, 1], [1, 2]], "12": [[3, 7]]}}),
+    );
+    round_trips::<k::KafkaReply>("commit_offsets_ok", json!({"type": "commit_offsets_ok"}));
+    round_trips::<k::KafkaReply>(
+        "list_committed_offsets_ok",
+        json!({"type": "list_committed_offsets_ok", "offsets": {"9": 2}}),
+    );
+    round_trips::<k::KafkaRequest>("send", json!({"type": "send", "key": "9", "msg": 3}));
+    round_trips::<k::KafkaRequest>("poll", json!({"type": "poll", "offsets": {}}));
+    round_trips::<k::KafkaRequest>(
+        "poll",
+        json!({"type": "poll", "offsets": {"9": 0, "12": 3}}),
+    );
+    round_trips::<k::KafkaRequest>(
+        "commit_offsets",
+        json!({"type": "commit_offsets", "offsets": {"9": 2}}),
+    );
+    round_trips::<k::KafkaRequest>(
+        "list_committed_offsets",
+        json!({"type": "list_committed_offsets", "keys": ["9", "12"]}),
+    );
+
+    round_trips::<t::TxnRwReply>(
+        "txn_ok",
+        json!({"type": "txn_ok", "txn": [["r", 1, 3], ["w", 1, 6], ["r", 2, null]]}),
+    );
+    round_trips::<t::TxnRwRequest>(
+        "txn",
+        json!({"type": "txn", "txn": [["r", 1, null], ["w", 1, 6], ["w", 2, 9]]}),
+    );
+}
