@@ -114,3 +114,24 @@ fn node_silenced_by_a_bad_line_lives_on_and_is_not_a_crash() {
         r.context()
     );
 }
+
+/// Found when a demo's init race crashed a run and store/latest still showed
+/// the run before it. Jepsen updates the latest symlinks in a `finally`
+/// (core.clj, with-log-snarfing), so they name the crashed run.
+#[test]
+fn store_latest_names_a_crashed_run() {
+    let bin = fixture("init_refused.py");
+    let r = xtask(
+        "crash-latest",
+        &["-w", "echo", "--bin", &bin, "--node-count", "1"],
+    );
+    assert_eq!(r.code, 255, "{}", r.context());
+    let latest = std::fs::canonicalize(r.dir.join("store/latest"));
+    let by_workload = std::fs::canonicalize(r.dir.join("store/echo/latest"));
+    let current = std::fs::canonicalize(r.dir.join("store/current"));
+    assert!(latest.is_ok(), "no store/latest\n{}", r.context());
+    assert_eq!(latest.as_ref().ok(), current.as_ref().ok());
+    assert_eq!(latest.as_ref().ok(), by_workload.as_ref().ok());
+    let run: Value = serde_json::from_str(&r.store_file("run.json")).unwrap_or(Value::Null);
+    assert_eq!(run["seed"], 7, "store/latest is this run's directory");
+}
