@@ -341,8 +341,9 @@ fn latency_applies_between_nodes_not_to_clients() {
         lat.push((done["time"].as_u64().unwrap() - inv["time"].as_u64().unwrap()) / 1_000_000);
     }
     assert!(!lat.is_empty());
-    // Two node-to-node hops of 100 ms each; client hops are free.
-    assert!(lat.iter().all(|&ms| (199..290).contains(&ms)), "{lat:?}");
+    // Two node-to-node hops of 100 ms each, each delivered up to 1 ms early
+    // (Maelstrom sleeps whole ms, network.md section 3); client hops are free.
+    assert!(lat.iter().all(|&ms| (198..290).contains(&ms)), "{lat:?}");
     let journal = r.jsonl("net-journal.jsonl");
     let mut checked = 0;
     for send in journal.iter().filter(|e| e["type"] == "send") {
@@ -358,7 +359,7 @@ fn latency_applies_between_nodes_not_to_clients() {
         if client {
             assert!(dt < 50, "client message took {dt} ms");
         } else {
-            assert!((100..150).contains(&dt), "node message took {dt} ms");
+            assert!((99..150).contains(&dt), "node message took {dt} ms");
             checked += 1;
         }
     }

@@ -37,6 +37,9 @@ struct Proc {
     child: Child,
     stdin: Option<Sender<String>>,
     silenced: Arc<AtomicBool>,
+    /// Dropped with the host; until then a silenced node's stdout pipe stays
+    /// open (see the stdout reader thread).
+    _stdout_hold: Sender<()>,
 }
 
 pub struct ProcessHost {
@@ -110,13 +113,22 @@ impl ProcessHost {
             });
             let silenced = Arc::new(AtomicBool::new(false));
             let (otx, flag) = (tx.clone(), silenced.clone());
+            let (hold_tx, hold_rx) = channel::<()>();
             std::thread::spawn(move || {
-                read_lines(stdout, |line| {
+                let mut stdout = stdout;
+                read_lines(&mut stdout, |line| {
                     let _ = otx.send(HostEvent::Stdout { node, line });
                     // Maelstrom stops reading a node's stdout after a bad line,
                     // so the node eventually blocks on a full pipe.
                     !flag.load(Ordering::Relaxed)
-                })
+                });
+                // Keep the pipe open but unread until the host goes away:
+                // Maelstrom's reader thread stops reading without closing it,
+                // so the node lives on (blocking once the pipe is full). Closing
+                // it here would kill the node with SIGPIPE / EPIPE, which the
+                // crash check would then report as a crash (exit 255).
+                let _ = hold_rx.recv();
+                drop(stdout);
             });
             let etx = tx.clone();
             std::thread::spawn(move || {
@@ -128,6 +140,7 @@ impl ProcessHost {
                 child,
                 stdin: Some(in_tx),
                 silenced,
+                _stdout_hold: hold_tx,
             });
         }
         Ok(ProcessHost { procs, rx })

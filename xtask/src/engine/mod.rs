@@ -120,9 +120,18 @@ fn one_run(
     {
         net.register(id);
     }
+    // Jepsen updates the latest symlinks even when setup or the run throws
+    // (core.clj: snarf-logs! in with-log-snarfing's finally), so store/latest
+    // names a crashed run too, never the run before it.
+    let crash_here = |msg: &str| {
+        if let Err(e) = store.mark_latest() {
+            eprintln!("WARN could not update store/latest: {e}");
+        }
+        crash(msg)
+    };
     let mut host = match ProcessHost::spawn(bin, &args.node_args, opts.node_ids.len()) {
         Ok(h) => h,
-        Err(e) => return crash(&e),
+        Err(e) => return crash_here(&e),
     };
     let clock = RealClock::new();
     let spec = core::RunSpec {
@@ -159,7 +168,7 @@ fn one_run(
         eprintln!("WARN could not draw the pictures: {e}");
     }
     if let Some(msg) = fatal {
-        return crash(&msg);
+        return crash_here(&msg);
     }
     let (results, valid) =
         analysis::analyze(workload, &opts, &history, &journal, args.availability);

@@ -57,9 +57,9 @@ impl Ord for Queued {
 #[derive(Default)]
 struct Inbox {
     queue: BinaryHeap<Reverse<Queued>>,
-    /// The message the consumer has taken and is sleeping on until its deadline.
+    /// The message the consumer has taken and the time its sleep ends.
     /// Anything arriving meanwhile waits behind it (head-of-line blocking).
-    sleeping: Option<Message>,
+    sleeping: Option<(Message, u64)>,
 }
 
 /// What the consumer of one inbox does next.
@@ -67,10 +67,24 @@ struct Inbox {
 pub enum Pump {
     /// Hand this message over now (already journaled as `recv`).
     Deliver(Message),
-    /// The consumer just started sleeping until this deadline; wake it then.
+    /// The consumer just started sleeping until this time; wake it then.
     Sleep(u64),
     /// Nothing to do now (empty, or already sleeping with a wake-up pending).
     Idle,
+}
+
+/// When a consumer that takes a message at `now` delivers it, or None for
+/// "right away". Maelstrom (net.clj `recv!`) sleeps `(long dt)` whole
+/// milliseconds, dt = deadline - now: truncation wakes it up to 1 ms before
+/// the deadline (network.md section 3). Its consumer always takes a message
+/// some time after the send, so with whole-ms latencies dt is never a whole
+/// number of ms: an idle receiver gets an L ms message after L - 1 ms (plus
+/// the sleep's overshoot). The `- 1` keeps that true when our clock has not
+/// moved between send and pump (a virtual clock, or a coarse one).
+fn wake_time(deadline_ns: u64, now: u64) -> Option<u64> {
+    const MS: u64 = 1_000_000;
+    let sleep_ms = deadline_ns.checked_sub(now)?.checked_sub(1)? / MS;
+    (sleep_ms > 0).then(|| now + sleep_ms * MS)
 }
 
 pub struct Network {
@@ -181,11 +195,11 @@ impl Network {
             let Some(inbox) = self.inboxes.get_mut(dest) else {
                 return Pump::Idle;
             };
-            if let Some(m) = &inbox.sleeping {
-                if m.deadline_ns > now {
+            if let Some((_, wake)) = &inbox.sleeping {
+                if *wake > now {
                     return Pump::Idle;
                 }
-                let m = inbox.sleeping.take().expect("checked above");
+                let (m, _) = inbox.sleeping.take().expect("checked above");
                 return self.delivered(m, now);
             }
             let Some(Reverse(Queued(m))) = inbox.queue.pop() else {
@@ -195,14 +209,13 @@ impl Network {
             if self.dropped_by_partition(&m) {
                 continue;
             }
-            if m.deadline_ns <= now {
+            let Some(wake) = wake_time(m.deadline_ns, now) else {
                 return self.delivered(m, now);
-            }
-            let d = m.deadline_ns;
+            };
             if let Some(inbox) = self.inboxes.get_mut(dest) {
-                inbox.sleeping = Some(m);
+                inbox.sleeping = Some((m, wake));
             }
-            return Pump::Sleep(d);
+            return Pump::Sleep(wake);
         }
     }
 
@@ -253,7 +266,7 @@ mod tests {
             p => panic!("{p:?}"),
         }
         n.send("n0", "lin-kv", json!({}), 0).unwrap();
-        assert_eq!(n.pump("lin-kv", 0), Pump::Sleep(100 * MS));
+        assert_eq!(n.pump("lin-kv", 0), Pump::Sleep(99 * MS));
         assert_eq!(n.pump("lin-kv", 50 * MS), Pump::Idle);
         assert!(matches!(n.pump("lin-kv", 100 * MS), Pump::Deliver(_)));
         assert_eq!(n.journal.len(), 4);
@@ -266,7 +279,7 @@ mod tests {
     fn head_of_line_blocking_delays_client_messages() {
         let mut n = net(100);
         n.send("n1", "n0", json!({"k":1}), 0).unwrap();
-        assert_eq!(n.pump("n0", 0), Pump::Sleep(100 * MS));
+        assert_eq!(n.pump("n0", 0), Pump::Sleep(99 * MS));
         // A 0-latency client request arrives during the sleep: it waits.
         n.send("c0", "n0", json!({"k":2}), 10 * MS).unwrap();
         assert_eq!(n.pump("n0", 10 * MS), Pump::Idle);
@@ -286,7 +299,7 @@ mod tests {
         let g: Grudge = [("n0".to_string(), ["n1".to_string()].into())].into();
         // Sent and taken before the partition: delivered.
         n.send("n1", "n0", json!(1), 0).unwrap();
-        assert_eq!(n.pump("n0", 0), Pump::Sleep(10 * MS));
+        assert_eq!(n.pump("n0", 0), Pump::Sleep(9 * MS));
         n.partition(&g);
         assert!(matches!(n.pump("n0", 10 * MS), Pump::Deliver(_)));
         // Sent during the partition: dropped at dequeue, journaled as send only.
@@ -294,12 +307,12 @@ mod tests {
         assert_eq!(n.pump("n0", 20 * MS), Pump::Idle);
         // Other direction and clients are unaffected.
         n.send("n0", "n1", json!(3), 20 * MS).unwrap();
-        assert_eq!(n.pump("n1", 20 * MS), Pump::Sleep(30 * MS));
+        assert_eq!(n.pump("n1", 20 * MS), Pump::Sleep(29 * MS));
         n.send("c0", "n0", json!(4), 20 * MS).unwrap();
         assert!(matches!(n.pump("n0", 20 * MS), Pump::Deliver(_)));
         n.heal();
         n.send("n1", "n0", json!(5), 40 * MS).unwrap();
-        assert_eq!(n.pump("n0", 40 * MS), Pump::Sleep(50 * MS));
+        assert_eq!(n.pump("n0", 40 * MS), Pump::Sleep(49 * MS));
         let sends = n
             .journal
             .iter()
@@ -311,6 +324,26 @@ mod tests {
             .filter(|e| e.kind == JournalKind::Recv)
             .count();
         assert_eq!((sends, recvs), (5, 2));
+    }
+
+    #[test]
+    fn consumer_sleeps_whole_milliseconds_like_maelstrom() {
+        // Taken 0.3 ms after the send: dt = 9.7 ms, Thread/sleep (long 9.7) = 9 ms.
+        let mut n = net(10);
+        n.send("n1", "n0", json!(1), 0).unwrap();
+        assert_eq!(n.pump("n0", 300_000), Pump::Sleep(9_300_000));
+        assert_eq!(n.pump("n0", 9_299_999), Pump::Idle);
+        assert!(matches!(n.pump("n0", 9_300_000), Pump::Deliver(_)));
+        // Less than a millisecond left: (long dt) = 0, delivered at once.
+        n.send("n1", "n0", json!(2), 20 * MS).unwrap();
+        assert!(matches!(n.pump("n0", 29_000_001), Pump::Deliver(_)));
+        // Latency 1 ms: always delivered as soon as it is taken.
+        let mut n = net(1);
+        n.send("n1", "n0", json!(3), 0).unwrap();
+        assert!(matches!(n.pump("n0", 0), Pump::Deliver(_)));
+        assert_eq!(wake_time(5 * MS, 5 * MS), None);
+        assert_eq!(wake_time(5 * MS, 6 * MS), None);
+        assert_eq!(wake_time(7 * MS, 5 * MS), Some(6 * MS));
     }
 
     #[test]
