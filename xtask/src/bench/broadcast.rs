@@ -22,7 +22,7 @@ pub const KNOB: &str = "BROADCAST_BATCH_MS";
 pub const DEFAULT_SETTINGS: [u64; 8] = [0, 25, 50, 100, 150, 200, 300, 500];
 
 /// One point of the frontier.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub batch_ms: u64,
     pub valid: bool,
@@ -30,6 +30,14 @@ pub struct Point {
     pub median_ms: f64,
     pub max_ms: f64,
     pub run_dir: String,
+}
+
+/// What `xtask/docs/broadcast-frontier.json` keeps: the points of the last
+/// sweep and when it ran, so the plot can be redrawn (`--replot`).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Recorded {
+    pub measured_at: String,
+    pub points: Vec<Point>,
 }
 
 /// A goal of issue 5, drawn on the plot.
@@ -42,13 +50,13 @@ struct Goal {
 
 const GOALS: [Goal; 2] = [
     Goal {
-        label: "goal 1: ≤1.5 msgs/op, median ≤350, max ≤550",
+        label: "goal 1: 1.5/op, 350/550 ms",
         msgs_per_op: 1.5,
         median_ms: Some(350.0),
         max_ms: 550.0,
     },
     Goal {
-        label: "goal 2: ≤13 msgs/op, max ≤250",
+        label: "goal 2: 13/op, max 250 ms",
         msgs_per_op: 13.0,
         median_ms: None,
         max_ms: 250.0,

@@ -13,7 +13,7 @@ pub fn command(args: &[String]) -> i32 {
         Some("broadcast") => broadcast_command(&args[1..]),
         _ => {
             eprintln!(
-                "Usage: cargo xtask bench runtime [--requests N] [--rounds N]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--readme] [MAELSTROM FLAGS ...]"
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--readme] [--replot] [MAELSTROM FLAGS ...]"
             );
             254
         }
@@ -70,11 +70,13 @@ fn runtime_command(args: &[String]) -> i32 {
 fn broadcast_command(args: &[String]) -> i32 {
     let mut settings = broadcast::DEFAULT_SETTINGS.to_vec();
     let mut readme = false;
+    let mut replot = false;
     let mut extra = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--readme" => readme = true,
+            "--replot" => replot = true,
             "--settings" => {
                 let parsed: Result<Vec<u64>, _> = it
                     .next()
@@ -91,24 +93,58 @@ fn broadcast_command(args: &[String]) -> i32 {
             other => extra.push(other.to_string()),
         }
     }
-    if let Err(e) = crate::matrix::build_nodes() {
-        eprintln!("{e}");
-        return 255;
-    }
-    let bin = crate::matrix::release_dir().join("broadcast");
-    let points = match broadcast::sweep(&bin, &settings, &extra) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("bench broadcast failed: {e}");
-            return 1;
+    let data_path = std::path::Path::new("xtask/docs/broadcast-frontier.json");
+    // The figures come from runs: either new ones, or (--replot) the runs
+    // recorded last time, redrawn without re-running them.
+    let (points, measured_at) = if replot {
+        match std::fs::read_to_string(data_path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                serde_json::from_str::<broadcast::Recorded>(&t).map_err(|e| e.to_string())
+            }) {
+            Ok(r) => (r.points, r.measured_at),
+            Err(e) => {
+                eprintln!(
+                    "bench broadcast --replot: cannot read {}: {e}",
+                    data_path.display()
+                );
+                return 1;
+            }
+        }
+    } else {
+        if let Err(e) = crate::matrix::build_nodes() {
+            eprintln!("{e}");
+            return 255;
+        }
+        let bin = crate::matrix::release_dir().join("broadcast");
+        match broadcast::sweep(&bin, &settings, &extra) {
+            Ok(p) => (
+                p,
+                crate::engine::store::timestamp(std::time::SystemTime::now()),
+            ),
+            Err(e) => {
+                eprintln!("bench broadcast failed: {e}");
+                return 1;
+            }
         }
     };
+    if let Some(dir) = data_path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let recorded = broadcast::Recorded {
+        measured_at: measured_at.clone(),
+        points: points.clone(),
+    };
+    if let Err(e) = std::fs::write(
+        data_path,
+        serde_json::to_string_pretty(&recorded).unwrap_or_default() + "\n",
+    ) {
+        eprintln!("cannot write {}: {e}", data_path.display());
+        return 1;
+    }
     let table = broadcast::table(&points);
     println!("\n{table}");
     let svg_path = std::path::Path::new("xtask/docs/broadcast-frontier.svg");
-    if let Some(dir) = svg_path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
     if let Err(e) = std::fs::write(svg_path, broadcast::plot(&points)) {
         eprintln!("cannot write {}: {e}", svg_path.display());
         return 1;
@@ -131,9 +167,8 @@ fn broadcast_command(args: &[String]) -> i32 {
             }
         );
         let block = format!(
-            "Measured with `{cmd}` (each row one run of `{}` with the knob set; today's run, {}):\n\n{table}\n![broadcast frontier](xtask/docs/broadcast-frontier.svg)\n",
-            broadcast::FLAGS,
-            crate::engine::store::timestamp(std::time::SystemTime::now())
+            "Measured with `{cmd}` at {measured_at} (each row one run of `{}` with the knob set; the figures are kept in `xtask/docs/broadcast-frontier.json`):\n\n{table}\n![broadcast frontier](xtask/docs/broadcast-frontier.svg)\n",
+            broadcast::FLAGS
         );
         if let Err(e) = broadcast::update_readme(std::path::Path::new("README.md"), &block) {
             eprintln!("{e}");
