@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{fixture, flags, maelstrom_test, strings, Run};
+use support::{assert_verdict, fixture, flags, maelstrom_test, strings, Run};
 
 /// Runs the bench with `--node-count n --concurrency 2n`; the run must write
 /// store/latest/results.json.
@@ -29,16 +29,24 @@ fn bad_error_types(r: &Value) -> Vec<String> {
     strings(&r["workload"]["bad-error-types"])
 }
 
+/// Asserts the run failed (exit 1) with `error_type` among the checker's
+/// bad error types.
+fn assert_rejected(bench: &Run, error_type: &str) {
+    let (r, code) = (bench.results(), bench.code);
+    assert_eq!(code, 1, "{:#}", r["workload"]);
+    assert_verdict(r, "workload", false);
+    assert!(
+        bad_error_types(r).iter().any(|t| t == error_type),
+        "{:?}",
+        bad_error_types(r)
+    );
+}
+
 fn assert_passes(bench: &Run) {
     let (r, code) = (bench.results(), bench.code);
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(true),
-        "{:#}",
-        r["workload"]
-    );
+    assert_verdict(r, "workload", true);
     assert_eq!(r["workload"]["error-types"], serde_json::json!([]));
-    assert_eq!(r["stats"]["valid?"], Value::Bool(true), "{:#}", r["stats"]);
+    assert_verdict(r, "stats", true);
     assert_eq!(r["valid?"], Value::Bool(true));
     assert_eq!(code, 0);
     // Every kind of op succeeded at least once, crashes included in the history.
@@ -81,25 +89,10 @@ fn uncoordinated_offsets_are_rejected() {
     // With latency, both nodes number a hot key's messages before they hear
     // of each other's: the same offset ends up holding two messages.
     let bench = run_with("kafka_uncoordinated.py", 2, 200, "--latency 20");
-    let (code, r) = (bench.code, bench.results());
-    assert_eq!(code, 1, "{:#}", r["workload"]);
-    assert_eq!(r["workload"]["valid?"], Value::Bool(false));
-    assert!(
-        bad_error_types(r).contains(&"inconsistent-offsets".to_string()),
-        "{:?}",
-        bad_error_types(r)
-    );
+    assert_rejected(&bench, "inconsistent-offsets");
 }
 
 #[test]
 fn skipping_polls_are_rejected() {
-    let bench = run("kafka_skipping.py", 1, 200);
-    let (code, r) = (bench.code, bench.results());
-    assert_eq!(code, 1, "{:#}", r["workload"]);
-    assert_eq!(r["workload"]["valid?"], Value::Bool(false));
-    assert!(
-        bad_error_types(r).contains(&"poll-skip".to_string()),
-        "{:?}",
-        bad_error_types(r)
-    );
+    assert_rejected(&run("kafka_skipping.py", 1, 200), "poll-skip");
 }

@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{fixture, flags, maelstrom_test, strings, Run};
+use support::{assert_verdict, fixture, flags, maelstrom_test, strings, Run};
 
 /// Runs `xtask maelstrom test -w txn-rw-register --bin <fixture> <flags>`;
 /// the run must write store/latest/results.json.
@@ -21,8 +21,17 @@ fn anomaly_types(results: &Value) -> Vec<String> {
     strings(&results["workload"]["anomaly-types"])
 }
 
+/// Asserts the workload checker found an `anomaly` (e.g. "G1a").
+fn assert_anomaly(results: &Value, anomaly: &str) {
+    let found = anomaly_types(results);
+    assert!(found.iter().any(|a| a == anomaly), "{found:?}");
+}
+
 /// Two nodes, two clients each, 3 s at 200 ops/s.
 const TWO_NODES: &str = "--node-count 2 --concurrency 2n --time-limit 3 --rate 200";
+
+/// `TWO_NODES` with one node.
+const ONE_NODE: &str = "--node-count 1 --concurrency 2n --time-limit 3 --rate 200";
 
 #[test]
 fn correct_read_committed_node_passes_totally_available() {
@@ -31,52 +40,36 @@ fn correct_read_committed_node_passes_totally_available() {
         &format!("{TWO_NODES} --consistency-models read-committed --availability total"),
     );
     let (code, r) = (bench.code, bench.results());
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(true),
-        "{}",
-        r["workload"]
-    );
+    assert_verdict(r, "workload", true);
     assert_eq!(anomaly_types(r), Vec::<String>::new());
-    assert_eq!(
-        r["availability"]["valid?"],
-        Value::Bool(true),
-        "{}",
-        r["availability"]
-    );
+    assert_verdict(r, "availability", true);
     assert_eq!(r["valid?"], Value::Bool(true));
     assert_eq!(code, 0);
 }
 
 #[test]
 fn correct_read_committed_node_passes_under_partitions() {
-    let bench = run("txn_rc_node.py", &format!("{TWO_NODES} --consistency-models read-committed --availability total --nemesis partition"));
+    let bench = run(
+        "txn_rc_node.py",
+        &format!(
+            "{TWO_NODES} --consistency-models read-committed --availability total \
+             --nemesis partition"
+        ),
+    );
     let (code, r) = (bench.code, bench.results());
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(true),
-        "{}",
-        r["workload"]
-    );
-    assert_eq!(
-        r["availability"]["valid?"],
-        Value::Bool(true),
-        "{}",
-        r["availability"]
-    );
+    assert_verdict(r, "workload", true);
+    assert_verdict(r, "availability", true);
     assert_eq!(code, 0);
 }
 
 #[test]
 fn single_node_read_uncommitted_passes() {
-    let bench = run("txn_rc_node.py", "--node-count 1 --concurrency 2n --time-limit 3 --rate 200 --consistency-models read-uncommitted --availability total");
-    let (code, r) = (bench.code, bench.results());
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(true),
-        "{}",
-        r["workload"]
+    let bench = run(
+        "txn_rc_node.py",
+        &format!("{ONE_NODE} --consistency-models read-uncommitted --availability total"),
     );
+    let (code, r) = (bench.code, bench.results());
+    assert_verdict(r, "workload", true);
     assert_eq!(code, 0);
 }
 
@@ -87,17 +80,8 @@ fn aborted_but_applied_writes_are_g1a() {
         &format!("{TWO_NODES} --consistency-models read-committed"),
     );
     let (code, r) = (bench.code, bench.results());
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(false),
-        "{}",
-        r["workload"]
-    );
-    assert!(
-        anomaly_types(r).contains(&"G1a".to_string()),
-        "{:?}",
-        anomaly_types(r)
-    );
+    assert_verdict(r, "workload", false);
+    assert_anomaly(r, "G1a");
     assert_eq!(r["valid?"], Value::Bool(false));
     assert_eq!(code, 1);
 }
@@ -109,17 +93,8 @@ fn exposed_intermediate_writes_are_g1b_under_read_committed() {
         &format!("{TWO_NODES} --consistency-models read-committed"),
     );
     let (code, r) = (bench.code, bench.results());
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(false),
-        "{}",
-        r["workload"]
-    );
-    assert!(
-        anomaly_types(r).contains(&"G1b".to_string()),
-        "{:?}",
-        anomaly_types(r)
-    );
+    assert_verdict(r, "workload", false);
+    assert_anomaly(r, "G1b");
     assert_eq!(code, 1);
 }
 
@@ -130,12 +105,7 @@ fn exposed_intermediate_writes_are_allowed_under_read_uncommitted() {
         &format!("{TWO_NODES} --consistency-models read-uncommitted"),
     );
     let (code, r) = (bench.code, bench.results());
-    assert_eq!(
-        r["workload"]["valid?"],
-        Value::Bool(true),
-        "{}",
-        r["workload"]
-    );
+    assert_verdict(r, "workload", true);
     assert_eq!(code, 0);
 }
 

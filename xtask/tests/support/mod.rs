@@ -37,6 +37,17 @@ pub fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Asserts that results.json's `section` (e.g. "workload") has `valid?`
+/// `expected`; the message shows the section.
+pub fn assert_verdict(results: &Value, section: &str, expected: bool) {
+    assert_eq!(
+        results[section]["valid?"],
+        Value::Bool(expected),
+        "{section}: {:#}",
+        results[section]
+    );
+}
+
 /// `xtask <args>` in a fresh temporary directory.
 pub fn xtask(args: &[&str]) -> Run {
     let dir = tempfile::Builder::new()
