@@ -1,86 +1,41 @@
 //! End-to-end: run the xtask binary against small Python nodes and check the
 //! exit status, output and store files. Each run is a few seconds long.
 
+#[allow(dead_code)] // each test file uses a part of the shared harness
+mod support;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use support::{fixture, flags, xtask, Run};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    dir: PathBuf,
+/// `xtask maelstrom test <args>` on the embedded engine with a fixed seed.
+fn embedded_test(args: &[&str]) -> Run {
+    xtask(
+        &[
+            &["maelstrom", "test", "--engine", "embedded", "--seed", "42"],
+            args,
+        ]
+        .concat(),
+    )
 }
 
-impl Run {
-    fn store_file(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.join("store/latest").join(name)).unwrap_or_default()
-    }
-    fn jsonl(&self, name: &str) -> Vec<Value> {
-        self.store_file(name)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("valid jsonl"))
-            .collect()
-    }
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-/// Run `xtask maelstrom test <args>` in a fresh directory.
-fn xtask(test: &str, args: &[&str]) -> Run {
-    let dir = std::env::temp_dir().join(format!("xtask-e2e-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(&dir)
-        .args(["maelstrom", "test", "--engine", "embedded", "--seed", "42"])
-        .args(args)
-        .output()
-        .expect("xtask runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        dir,
-    }
-}
-
-fn results(r: &Run) -> Value {
-    serde_json::from_str(&r.store_file("results.json")).expect("results.json")
+/// `embedded_test` of the echo workload with `--bin <fixture> <flags>`.
+fn echo(node: &str, flag_line: &str) -> Run {
+    let bin = fixture(node);
+    let bin = bin.to_str().expect("UTF-8 path");
+    embedded_test(&[&["-w", "echo", "--bin", bin], &flags(flag_line)[..]].concat())
 }
 
 #[test]
 fn correct_echo_passes() {
-    let bin = fixture("echo_ok.py");
-    let r = xtask(
-        "ok",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "2",
-            "--time-limit",
-            "2",
-            "--rate",
-            "20",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let r = echo("echo_ok.py", "--node-count 2 --time-limit 2 --rate 20");
+    assert_eq!(r.code, 0, "{}", r.tail());
     assert!(
         r.stdout
             .ends_with("}\n\n\nEverything looks good! ヽ(‘ー`)ノ\n"),
         "{}",
         r.stdout
     );
-    let res = results(&r);
+    let res = r.results();
     assert_eq!(res["valid?"], Value::Bool(true));
     let ok = res["stats"]["ok-count"].as_u64().unwrap();
     assert!(
@@ -104,61 +59,32 @@ fn correct_echo_passes() {
         assert!(journal
             .iter()
             .any(|e| e["dest"] == n && e["body"]["type"] == "echo"));
-        assert!(r
-            .store_file(&format!("node-logs/{n}.log"))
-            .contains("answered init"));
+        assert!(r.node_log(n).contains("answered init"));
     }
-    assert!(r.dir.join("store/echo/latest/history.txt").exists());
+    assert!(r.dir().join("store/echo/latest/history.txt").exists());
 }
 
 #[test]
 fn altered_echo_is_invalid() {
-    let bin = fixture("echo_faulty.py");
-    let r = xtask(
-        "alter",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "1",
-            "--time-limit",
-            "2",
-            "--",
-            "alter",
-        ],
-    );
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let r = echo("echo_faulty.py", "--node-count 1 --time-limit 2 -- alter");
+    assert_eq!(r.code, 1, "{}", r.tail());
     assert!(r
         .stdout
         .trim_end()
         .ends_with("Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻"));
-    let res = results(&r);
+    let res = r.results();
     assert_eq!(res["workload"]["valid?"], Value::Bool(false));
     assert!(!res["workload"]["errors"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn extra_reply_key_becomes_info_with_exception() {
-    let bin = fixture("echo_faulty.py");
-    let r = xtask(
-        "extra",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "1",
-            "--time-limit",
-            "2",
-            "--",
-            "extra-key",
-        ],
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 1 --time-limit 2 -- extra-key",
     );
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    let res = results(&r);
+    assert_eq!(r.code, 1, "{}", r.tail());
+    let res = r.results();
     assert_eq!(res["stats"]["valid?"], Value::Bool(false));
     assert_eq!(res["stats"]["ok-count"], 0);
     assert_eq!(
@@ -171,7 +97,7 @@ fn extra_reply_key_becomes_info_with_exception() {
         "malformed RPC response"
     );
     // Each :info renumbers the process and opens a fresh client (c2, c3, ...).
-    let h = r.jsonl("history.jsonl");
+    let h = r.history();
     let procs: Vec<u64> = h
         .iter()
         .filter(|o| o["type"] == "invoke")
@@ -190,31 +116,19 @@ fn extra_reply_key_becomes_info_with_exception() {
 
 #[test]
 fn non_json_line_is_reported_and_node_output_ignored() {
-    let bin = fixture("echo_faulty.py");
-    let r = xtask(
-        "badline",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "1",
-            "--time-limit",
-            "1",
-            "--",
-            "bad-line",
-        ],
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 1 --time-limit 1 -- bad-line",
     );
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1, "{}", r.tail());
     assert!(
         r.stderr.contains("bad STDOUT line") && r.stderr.contains("hello, this is not JSON"),
         "{}",
         r.stderr
     );
-    let res = results(&r);
+    let res = r.results();
     assert_eq!(res["stats"]["ok-count"], 0);
-    let h = r.jsonl("history.jsonl");
+    let h = r.history();
     assert!(h
         .iter()
         .any(|o| o["type"] == "info" && o["error"] == "net-timeout"));
@@ -222,25 +136,11 @@ fn non_json_line_is_reported_and_node_output_ignored() {
 
 #[test]
 fn node_exiting_mid_run_is_a_crash() {
-    let bin = fixture("echo_faulty.py");
-    let r = xtask(
-        "exit",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "1",
-            "--time-limit",
-            "2",
-            "--rate",
-            "10",
-            "--",
-            "exit",
-        ],
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 1 --time-limit 2 --rate 10 -- exit",
     );
-    assert_eq!(r.code, 255, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 255, "{}", r.tail());
     assert!(
         r.stderr.contains("Node n0 crashed with exit status: 3"),
         "{}",
@@ -255,23 +155,8 @@ fn node_exiting_mid_run_is_a_crash() {
 
 #[test]
 fn node_never_answering_init_aborts() {
-    let bin = fixture("echo_faulty.py");
-    let r = xtask(
-        "noinit",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "1",
-            "--time-limit",
-            "1",
-            "--",
-            "no-init",
-        ],
-    );
-    assert_eq!(r.code, 255, "{}\n{}", r.stdout, r.stderr);
+    let r = echo("echo_faulty.py", "--node-count 1 --time-limit 1 -- no-init");
+    assert_eq!(r.code, 255, "{}", r.tail());
     assert!(
         r.stderr
             .contains("Expected node n0 to respond to an init message"),
@@ -287,50 +172,33 @@ fn node_never_answering_init_aborts() {
 #[test]
 fn bad_flags_exit_254() {
     let bin = fixture("echo_ok.py");
+    let bin = bin.to_str().expect("UTF-8 path");
     for args in [
-        vec!["-w", "echo", "--bin", &bin, "--rate", "fast"],
-        vec!["-w", "echo", "--bin", &bin, "--frobnicate"],
+        vec!["-w", "echo", "--bin", bin, "--rate", "fast"],
+        vec!["-w", "echo", "--bin", bin, "--frobnicate"],
         vec!["-w", "echo"],
     ] {
-        let r = xtask("flags", &args);
+        let r = embedded_test(&args);
         assert_eq!(r.code, 254, "{args:?}: {}", r.stderr);
     }
-    let r = xtask("flags", &["-w", "echo", "--bin", &bin, "--rate", "fast"]);
+    let r = embedded_test(&["-w", "echo", "--bin", bin, "--rate", "fast"]);
     assert!(r.stderr.contains("--rate"), "{}", r.stderr);
     // v0.2.3 crashes without -w; a zero-mean uniform latency crashes at startup.
-    assert_eq!(xtask("flags", &["--bin", &bin]).code, 255);
+    assert_eq!(embedded_test(&["--bin", bin]).code, 255);
     assert_eq!(
-        xtask(
-            "flags",
-            &["-w", "echo", "--bin", &bin, "--latency-dist", "uniform"]
-        )
-        .code,
+        embedded_test(&["-w", "echo", "--bin", bin, "--latency-dist", "uniform"]).code,
         255
     );
 }
 
 #[test]
 fn latency_applies_between_nodes_not_to_clients() {
-    let bin = fixture("echo_faulty.py");
-    let r = xtask(
-        "latency",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "2",
-            "--time-limit",
-            "2",
-            "--latency",
-            "100",
-            "--",
-            "forward",
-        ],
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 2 --time-limit 2 --latency 100 -- forward",
     );
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    let h = r.jsonl("history.jsonl");
+    assert_eq!(r.code, 0, "{}", r.tail());
+    let h = r.history();
     let mut lat = Vec::new();
     for inv in h.iter().filter(|o| o["type"] == "invoke") {
         let done = h
@@ -368,26 +236,12 @@ fn latency_applies_between_nodes_not_to_clients() {
 
 #[test]
 fn partition_nemesis_schedule_and_history() {
-    let bin = fixture("echo_ok.py");
-    let r = xtask(
-        "nemesis",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "3",
-            "--time-limit",
-            "2",
-            "--nemesis",
-            "partition",
-            "--nemesis-interval",
-            "0.3",
-        ],
+    let r = echo(
+        "echo_ok.py",
+        "--node-count 3 --time-limit 2 --nemesis partition --nemesis-interval 0.3",
     );
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    let h = r.jsonl("history.jsonl");
+    assert_eq!(r.code, 0, "{}", r.tail());
+    let h = r.history();
     let nem: Vec<&Value> = h.iter().filter(|o| o["process"] == "nemesis").collect();
     assert!(
         nem.len() >= 4,

@@ -4,10 +4,14 @@
 //! The node binaries are built here, in the same profile as this test, with
 //! the cargo that runs the tests.
 
+#[allow(dead_code)] // each test file uses a part of the shared harness
+mod support;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use support::{flags, maelstrom_test};
 
 /// target/<profile>/, where cargo put the xtask binary and will put the nodes.
 fn profile_dir() -> PathBuf {
@@ -42,27 +46,12 @@ fn node(bin: &str) -> PathBuf {
     profile_dir().join(bin)
 }
 
-/// Runs `xtask maelstrom test` in a fresh directory; returns (exit code, results.json).
-fn run(bin: &str, flags: &str) -> (i32, Value) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(dir.path())
-        .args(["maelstrom", "test", "--bin"])
-        .arg(node(bin))
-        .args(flags.split_whitespace())
-        .output()
-        .expect("run xtask");
-    let text = std::fs::read_to_string(dir.path().join("store/latest/results.json"))
-        .unwrap_or_else(|e| {
-            panic!(
-                "no results.json ({e}); stderr:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-    (
-        out.status.code().unwrap_or(-1),
-        serde_json::from_str(&text).expect("results.json is JSON"),
-    )
+/// Runs `xtask maelstrom test --bin <node> <flags>` in a fresh directory;
+/// returns (exit code, results.json), which the run must write.
+fn run(bin: &str, flag_line: &str) -> (i32, Value) {
+    let r = maelstrom_test(&node(bin), &flags(flag_line));
+    let results = r.results().clone();
+    (r.code, results)
 }
 
 fn assert_valid(code: i32, r: &Value) {

@@ -8,12 +8,16 @@
 //! Set XTASK_SKIP_BROWSER=1 to skip this test where it cannot be installed,
 //! and XTASK_SCREENSHOT_DIR=<dir> to keep the screenshots for a look by eye.
 
+#[allow(dead_code)] // each test file uses a part of the shared harness
+mod support;
+
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{fixture, flags, maelstrom_test, Run};
 
 const INSTALL_HINT: &str = "chromium is not on PATH and could not be installed. Install it with \
      `apt-get update && apt-get install -y chromium` (as root, this test runs \
@@ -56,36 +60,24 @@ fn chromium() -> Option<PathBuf> {
 const BLUE: &str = "#6DB6FE";
 const PINK: &str = "#FEB5DA";
 
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
 fn find_on_path(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(name))
         .find(|p| p.is_file())
 }
 
-/// `xtask maelstrom test <args>` in `cwd`; returns the new run's
-/// store-relative directory, `<workload>/<timestamp>`.
-fn make_run(cwd: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(cwd)
-        .args(["maelstrom", "test", "--engine", "embedded", "--seed", "7"])
-        .args(args)
-        .output()
-        .expect("xtask runs");
-    let latest = std::fs::read_link(cwd.join("store/latest")).unwrap_or_else(|e| {
-        panic!(
-            "no store/latest after {args:?}: {e}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    latest.to_string_lossy().trim_matches('/').to_string()
+/// Flags of every run here: the embedded engine and a fixed seed.
+const ENGINE: &str = "--engine embedded --seed 7";
+
+/// `xtask maelstrom test --bin <fixture> <ENGINE> <flags>`, in `cwd`'s
+/// directory when given, else in a fresh one.
+fn make_run(cwd: Option<&Run>, node: &str, flag_line: &str) -> Run {
+    let line = format!("{ENGINE} {flag_line}");
+    let (bin, args) = (fixture(node), flags(&line));
+    match cwd {
+        Some(earlier) => earlier.maelstrom_test_again(&bin, &args),
+        None => maelstrom_test(&bin, &args),
+    }
 }
 
 /// The `xtask serve` child; killed when dropped, also on a failed assertion.
@@ -237,12 +229,6 @@ fn sections<'a>(text: &'a str, start: &str, end: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn results(cwd: &Path, rel: &str) -> Value {
-    let text = std::fs::read_to_string(cwd.join("store").join(rel).join("results.json"))
-        .expect("results.json");
-    serde_json::from_str(&text).expect("results.json parses")
-}
-
 /// The colour and text a verdict cell shows for `valid?`.
 fn expected_verdict(results: &Value) -> (&'static str, &'static str) {
     match results.get("valid?") {
@@ -270,62 +256,33 @@ fn index_and_run_pages_render_in_headless_chromium() {
         panic!("{INSTALL_HINT}");
     };
 
-    let cwd = tempfile::tempdir().unwrap();
-    let cwd = cwd.path();
-    let (echo, faulty, echo_bin) = ("echo", "echo_faulty.py", fixture("echo_ok.py"));
-    let echo_ok = make_run(
-        cwd,
-        &[
-            "-w",
-            echo,
-            "--bin",
-            &echo_bin,
-            "--node-count",
-            "1",
-            "--time-limit",
-            "2",
-        ],
+    let echo_ok_run = make_run(None, "echo_ok.py", "-w echo --node-count 1 --time-limit 2");
+    let echo_bad_run = make_run(
+        Some(&echo_ok_run),
+        "echo_faulty.py",
+        "-w echo --node-count 1 --time-limit 2 -- alter",
     );
-    let echo_bad = make_run(
-        cwd,
-        &[
-            "-w",
-            echo,
-            "--bin",
-            &fixture(faulty),
-            "--node-count",
-            "1",
-            "--time-limit",
-            "2",
-            "--",
-            "alter",
-        ],
+    let broadcast_run = make_run(
+        Some(&echo_ok_run),
+        "broadcast_flood.py",
+        "-w broadcast --node-count 5 --time-limit 3 --rate 20 --nemesis partition \
+         --nemesis-interval 1 --latency 20",
     );
-    let broadcast = make_run(
-        cwd,
-        &[
-            "-w",
-            "broadcast",
-            "--bin",
-            &fixture("broadcast_flood.py"),
-            "--node-count",
-            "5",
-            "--time-limit",
-            "3",
-            "--rate",
-            "20",
-            "--nemesis",
-            "partition",
-            "--nemesis-interval",
-            "1",
-            "--latency",
-            "20",
-        ],
+    let cwd = echo_ok_run.dir();
+    // Store-relative run directories, `<workload>/<timestamp>`.
+    let (echo_ok, echo_bad, broadcast) = (
+        echo_ok_run.latest_run(),
+        echo_bad_run.latest_run(),
+        broadcast_run.latest_run(),
     );
     // Newest first: the order the runs were made, reversed.
-    let runs = [&broadcast, &echo_bad, &echo_ok];
+    let runs = [
+        (&broadcast, &broadcast_run),
+        (&echo_bad, &echo_bad_run),
+        (&echo_ok, &echo_ok_run),
+    ];
     assert_eq!(
-        expected_verdict(&results(cwd, &echo_bad)),
+        expected_verdict(echo_bad_run.results()),
         (PINK, "false"),
         "the faulty echo must fail, so the index shows both colours"
     );
@@ -345,14 +302,14 @@ fn index_and_run_pages_render_in_headless_chromium() {
     assert!(index.contains("<h1>Test runs</h1>"), "{index}");
     let rows = sections(&index, "<tr class=\"run\">", "</tr>");
     assert_eq!(rows.len(), runs.len(), "{index}");
-    for (row, rel) in rows.iter().zip(runs) {
+    for (row, (rel, run)) in rows.iter().zip(runs) {
         let (workload, timestamp) = rel.split_once('/').unwrap();
         assert!(
             row.contains(&format!("<a href=\"/run/{rel}\">{workload}</a>")),
             "{row}"
         );
         assert!(row.contains(&format!("<td>{timestamp}</td>")), "{row}");
-        let (colour, text) = expected_verdict(&results(cwd, rel));
+        let (colour, text) = expected_verdict(run.results());
         assert!(
             row.contains(&format!(
                 "class=\"verdict\" style=\"background:{colour}\">{text}</td>"

@@ -1,0 +1,203 @@
+//! The harness every end-to-end test file shares: run the xtask binary in a
+//! fresh temporary directory and read what it left in `store/latest`.
+//!
+//! Each test file is its own crate and uses a part of this module, so the
+//! files declare it with `#[allow(dead_code)] mod support;`.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::rc::Rc;
+use tempfile::TempDir;
+
+/// How many lines of each stream `Run::tail` shows.
+const TAIL_LINES: usize = 40;
+
+/// tests/fixtures/<name>.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Splits a line of flags on whitespace, for flag values without spaces.
+pub fn flags(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// The strings of a JSON array; empty when `v` is not an array.
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts that results.json's `section` (e.g. "workload") has `valid?`
+/// `expected`; the message shows the section.
+pub fn assert_verdict(results: &Value, section: &str, expected: bool) {
+    assert_eq!(
+        results[section]["valid?"],
+        Value::Bool(expected),
+        "{section}: {:#}",
+        results[section]
+    );
+}
+
+/// `xtask <args>` in a fresh temporary directory.
+pub fn xtask(args: &[&str]) -> Run {
+    let dir = tempfile::Builder::new()
+        .prefix("xtask-e2e-")
+        .tempdir()
+        .expect("create a temp dir");
+    run_in(Rc::new(dir), args)
+}
+
+/// `xtask maelstrom test --bin <bin> <args>` in a fresh temporary directory.
+pub fn maelstrom_test(bin: &Path, args: &[&str]) -> Run {
+    xtask(&maelstrom_test_args(bin, args))
+}
+
+fn maelstrom_test_args<'a>(bin: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
+    let bin = bin.to_str().expect("the node binary's path is UTF-8");
+    ["maelstrom", "test", "--bin", bin]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect()
+}
+
+fn run_in(dir: Rc<TempDir>, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .expect("run the xtask binary");
+    // Resolved now: a later run in the same directory moves store/latest.
+    let latest = dir.path().join("store/latest");
+    let mut run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        results: None,
+        latest_link: std::fs::read_link(&latest).ok(),
+        latest_dir: std::fs::canonicalize(&latest).ok(),
+        dir,
+    };
+    let text = run.store_file("results.json");
+    if !text.is_empty() {
+        let parsed = serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!(
+                "store/latest/results.json is not JSON ({e}):\n{text}\n{}",
+                run.tail()
+            )
+        });
+        run.results = Some(parsed);
+    }
+    run
+}
+
+/// One finished xtask process and the directory it ran in, kept until the
+/// last `Run` made in it is dropped.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// store/latest/results.json, when the run wrote one.
+    pub results: Option<Value>,
+    /// store/latest's target and the directory it named when the run ended.
+    latest_link: Option<PathBuf>,
+    latest_dir: Option<PathBuf>,
+    dir: Rc<TempDir>,
+}
+
+impl Run {
+    /// The working directory the run had.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A further `xtask maelstrom test --bin <bin> <args>` in this run's
+    /// directory, so that both runs share one `store/`. Should it fail before
+    /// moving store/latest, its store files are the earlier run's.
+    pub fn maelstrom_test_again(&self, bin: &Path, args: &[&str]) -> Run {
+        run_in(Rc::clone(&self.dir), &maelstrom_test_args(bin, args))
+    }
+
+    /// results.json; panics with the output tail when the run wrote none.
+    pub fn results(&self) -> &Value {
+        self.results
+            .as_ref()
+            .unwrap_or_else(|| panic!("no store/latest/results.json\n{}", self.tail()))
+    }
+
+    /// The `workload` section of results.json.
+    pub fn workload(&self) -> &Value {
+        &self.results()["workload"]
+    }
+
+    /// A count in the `workload` section; panics with the output tail when absent.
+    pub fn workload_count(&self, key: &str) -> u64 {
+        self.workload()[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("workload.{key} missing\n{}", self.tail()))
+    }
+
+    /// store/latest/<name> as store/latest was when the run ended; empty
+    /// when it does not exist.
+    pub fn store_file(&self, name: &str) -> String {
+        self.latest_dir
+            .as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join(name)).ok())
+            .unwrap_or_default()
+    }
+
+    /// store/latest/<name> as JSON lines; every line must parse.
+    pub fn jsonl(&self, name: &str) -> Vec<Value> {
+        self.store_file(name)
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {l}\n{}", self.tail()))
+            })
+            .collect()
+    }
+
+    /// store/latest/history.jsonl, one op a line.
+    pub fn history(&self) -> Vec<Value> {
+        self.jsonl("history.jsonl")
+    }
+
+    /// store/latest/node-logs/<node>.log, empty when it does not exist.
+    pub fn node_log(&self, node: &str) -> String {
+        self.store_file(&format!("node-logs/{node}.log"))
+    }
+
+    /// Where store/latest pointed when the run ended, store-relative:
+    /// `<workload>/<timestamp>`.
+    pub fn latest_run(&self) -> String {
+        let target = self
+            .latest_link
+            .as_ref()
+            .unwrap_or_else(|| panic!("no store/latest link\n{}", self.tail()));
+        target.to_string_lossy().trim_matches('/').to_string()
+    }
+
+    /// The exit code and the last lines of stdout and stderr, for assertion messages.
+    pub fn tail(&self) -> String {
+        format!(
+            "--- exit code {}\n--- stdout (tail)\n{}\n--- stderr (tail)\n{}",
+            self.code,
+            last_lines(&self.stdout),
+            last_lines(&self.stderr)
+        )
+    }
+}
+
+fn last_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+}
