@@ -3,65 +3,17 @@
 //! are not part of this repository: each test uses a small fixture of ours
 //! that shows the same engine behaviour.
 
+#[allow(dead_code)]
+mod support;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use support::{fixture, flags, maelstrom_test, Run};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    dir: PathBuf,
-}
-
-impl Run {
-    fn store_file(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.join("store/latest").join(name)).unwrap_or_default()
-    }
-
-    fn history(&self) -> Vec<Value> {
-        self.store_file("history.jsonl")
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-
-    fn context(&self) -> String {
-        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-/// Run `xtask maelstrom test <args>` in a fresh directory.
-fn xtask(label: &str, args: &[&str]) -> Run {
-    let dir = std::env::temp_dir().join(format!("xtask-demo-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(&dir)
-        .args(["maelstrom", "test", "--engine", "embedded", "--seed", "7"])
-        .args(args)
-        .output()
-        .expect("xtask runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        dir,
-    }
+/// `xtask maelstrom test --bin <bin> <args>` with a fixed seed, in a fresh directory.
+fn seeded(bin: &str, args: &str) -> Run {
+    let mut all = flags("--engine embedded --seed 7");
+    all.extend(flags(args));
+    maelstrom_test(&fixture(bin), &all)
 }
 
 /// Found with demo/ruby/pn_counter.rb, whose threads race `init` and print
@@ -71,48 +23,30 @@ fn xtask(label: &str, args: &[&str]) -> Run {
 /// of EPIPE/SIGPIPE and the run was reported as a crash (exit 255).
 #[test]
 fn node_silenced_by_a_bad_line_lives_on_and_is_not_a_crash() {
-    let bin = fixture("echo_bad_line_once.py");
-    let r = xtask(
-        "badline-once",
-        &[
-            "-w",
-            "echo",
-            "--bin",
-            &bin,
-            "--node-count",
-            "1",
-            "--concurrency",
-            "3",
-            "--rate",
-            "20",
-            "--time-limit",
-            "2",
-        ],
+    let r = seeded(
+        "echo_bad_line_once.py",
+        "-w echo --node-count 1 --concurrency 3 --rate 20 --time-limit 2",
     );
     assert!(
         !r.stderr.contains("crashed") && !r.stderr.contains("exited during the run"),
         "{}",
-        r.context()
+        r.tail()
     );
     // No echo_ok ever reaches a client, so :stats is invalid: exit 1, not 255.
-    assert_eq!(r.code, 1, "{}", r.context());
-    let log = r.store_file("node-logs/n0.log");
+    assert_eq!(r.code, 1, "{}", r.tail());
+    let log = r.node_log("n0");
     assert!(
         log.contains("answered echo #2") && log.contains("answered echo #3"),
         "the node kept answering after its bad line:\n{log}\n{}",
-        r.context()
+        r.tail()
     );
     let history = r.history();
     let timeouts = history
         .iter()
         .filter(|o| o["type"] == "info" && o["error"] == "net-timeout")
         .count();
-    assert!(timeouts >= 3, "{timeouts} timeouts\n{}", r.context());
-    assert!(
-        !history.iter().any(|o| o["type"] == "ok"),
-        "{}",
-        r.context()
-    );
+    assert!(timeouts >= 3, "{timeouts} timeouts\n{}", r.tail());
+    assert!(!history.iter().any(|o| o["type"] == "ok"), "{}", r.tail());
 }
 
 /// Found when a demo's init race crashed a run and store/latest still showed
@@ -120,16 +54,12 @@ fn node_silenced_by_a_bad_line_lives_on_and_is_not_a_crash() {
 /// (core.clj, with-log-snarfing), so they name the crashed run.
 #[test]
 fn store_latest_names_a_crashed_run() {
-    let bin = fixture("init_refused.py");
-    let r = xtask(
-        "crash-latest",
-        &["-w", "echo", "--bin", &bin, "--node-count", "1"],
-    );
-    assert_eq!(r.code, 255, "{}", r.context());
-    let latest = std::fs::canonicalize(r.dir.join("store/latest"));
-    let by_workload = std::fs::canonicalize(r.dir.join("store/echo/latest"));
-    let current = std::fs::canonicalize(r.dir.join("store/current"));
-    assert!(latest.is_ok(), "no store/latest\n{}", r.context());
+    let r = seeded("init_refused.py", "-w echo --node-count 1");
+    assert_eq!(r.code, 255, "{}", r.tail());
+    let latest = std::fs::canonicalize(r.dir().join("store/latest"));
+    let by_workload = std::fs::canonicalize(r.dir().join("store/echo/latest"));
+    let current = std::fs::canonicalize(r.dir().join("store/current"));
+    assert!(latest.is_ok(), "no store/latest\n{}", r.tail());
     assert_eq!(latest.as_ref().ok(), current.as_ref().ok());
     assert_eq!(latest.as_ref().ok(), by_workload.as_ref().ok());
     let run: Value = serde_json::from_str(&r.store_file("run.json")).unwrap_or(Value::Null);
