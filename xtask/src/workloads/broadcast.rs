@@ -9,10 +9,10 @@ use crate::workload::{
     Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
     Workload,
 };
+use crate::workloads::final_reads::OneReadPerThread;
 use crate::workloads::rpc::{check_closed_schema, with_errors, Interpreted, Kind};
 use crate::workloads::topology;
 use serde_json::{json, Value};
-use std::collections::HashSet;
 
 pub struct Broadcast;
 
@@ -23,7 +23,7 @@ impl Workload for Broadcast {
     fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
         Box::new(BroadcastGenerator {
             next_value: 0,
-            final_done: HashSet::new(),
+            final_reads: OneReadPerThread::default(),
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
@@ -58,8 +58,8 @@ impl Workload for Broadcast {
 struct BroadcastGenerator {
     /// The global counter behind `(map (fn [x] {:f :broadcast :value x}) (range))`.
     next_value: u64,
-    /// Threads that already ran their one final read.
-    final_done: HashSet<usize>,
+    /// The final phase: one read per worker thread.
+    final_reads: OneReadPerThread,
 }
 
 impl Generator for BroadcastGenerator {
@@ -76,11 +76,7 @@ impl Generator for BroadcastGenerator {
 
     /// `(gen/each-thread {:f :read, :final? true})`.
     fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
-        if self.final_done.insert(thread) {
-            FinalStep::Op(OpSpec::new("read", Value::Null))
-        } else {
-            FinalStep::Done
-        }
+        self.final_reads.next(thread)
     }
 }
 

@@ -8,9 +8,9 @@ use crate::workload::{
     Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
     Workload,
 };
+use crate::workloads::final_reads::OneReadPerThread;
 use crate::workloads::rpc::{strict, Interpreted, Kind};
 use serde_json::{json, Value};
-use std::collections::HashSet;
 
 pub struct GCounter;
 
@@ -20,7 +20,7 @@ impl Workload for GCounter {
     }
     fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
         Box::new(CounterGenerator {
-            final_done: HashSet::new(),
+            final_reads: OneReadPerThread::default(),
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
@@ -40,8 +40,8 @@ impl Workload for GCounter {
 }
 
 struct CounterGenerator {
-    /// Threads that already ran their one final read.
-    final_done: HashSet<usize>,
+    /// The final phase: one read per worker thread.
+    final_reads: OneReadPerThread,
 }
 
 impl Generator for CounterGenerator {
@@ -63,11 +63,7 @@ impl Generator for CounterGenerator {
 
     /// `(gen/each-thread {:f :read, :final? true})`.
     fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
-        if self.final_done.insert(thread) {
-            FinalStep::Op(OpSpec::new("read", Value::Null))
-        } else {
-            FinalStep::Done
-        }
+        self.final_reads.next(thread)
     }
 }
 

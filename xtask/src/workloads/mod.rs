@@ -2,6 +2,7 @@
 
 pub mod broadcast;
 pub mod echo;
+pub mod final_reads;
 pub mod g_counter;
 pub mod kafka;
 pub mod rpc;
