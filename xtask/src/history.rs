@@ -103,6 +103,19 @@ impl History {
         pairs
     }
 
+    /// Every client invocation with its completion, in invocation order
+    /// (invocations that never completed are left out).
+    pub fn completed_invocations(&self) -> Vec<(&Op, &Op)> {
+        let pairs = self.pair_index();
+        self.client_ops()
+            .filter(|op| op.kind == OpType::Invoke)
+            .filter_map(|op| {
+                let done = pairs.get(op.index).copied().flatten()?;
+                Some((op, self.ops.get(done)?))
+            })
+            .collect()
+    }
+
     /// Client operations only (nemesis excluded).
     pub fn client_ops(&self) -> impl Iterator<Item = &Op> {
         self.ops.iter().filter(|o| o.process.is_client())

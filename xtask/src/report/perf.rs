@@ -28,20 +28,8 @@ pub struct Sample {
 
 /// Every client invocation that has a completion.
 pub fn samples(history: &History) -> Vec<Sample> {
-    let pairs = history.pair_index();
     let mut out = Vec::new();
-    for op in history.client_ops() {
-        if op.kind != OpType::Invoke {
-            continue;
-        }
-        let Some(done) = pairs
-            .get(op.index)
-            .copied()
-            .flatten()
-            .and_then(|i| history.ops.get(i))
-        else {
-            continue;
-        };
+    for (op, done) in history.completed_invocations() {
         let start_s = op.time as f64 / 1e9;
         let end_s = done.time as f64 / 1e9;
         out.push(Sample {

@@ -10,7 +10,9 @@ use crate::workload::{
     Workload,
 };
 use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::rpc::{check_closed_schema, with_errors, Interpreted, Kind};
+use crate::workloads::rpc::{
+    check_closed_schema, unknown_f, with_errors, InFlight, Interpreted, Kind,
+};
 use crate::workloads::topology;
 use serde_json::{json, Value};
 
@@ -27,7 +29,7 @@ impl Workload for Broadcast {
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(BroadcastClient { in_flight: None })
+        Box::new(BroadcastClient::default())
     }
     fn client_reusable(&self) -> bool {
         false
@@ -80,8 +82,9 @@ impl Generator for BroadcastGenerator {
     }
 }
 
+#[derive(Default)]
 struct BroadcastClient {
-    in_flight: Option<OpSpec>,
+    in_flight: InFlight,
 }
 
 impl Client for BroadcastClient {
@@ -89,25 +92,17 @@ impl Client for BroadcastClient {
         let body = match op.f.as_str() {
             "broadcast" => json!({"type": "broadcast", "message": op.value}),
             "read" => json!({"type": "read"}),
-            other => {
-                return Step::Complete(Completion::exception(
-                    op.value.clone(),
-                    format!("broadcast: unknown :f {other}"),
-                ))
-            }
+            _ => return unknown_f("broadcast", op),
         };
-        self.in_flight = Some(op.clone());
-        Step::Send(body)
+        self.in_flight.send(op, body)
     }
 
     /// with-errors, idempotent set {read}. A broadcast completes with its
     /// message as value; a read with the `messages` array.
     fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let Some(op) = self.in_flight.take() else {
-            return Step::Complete(Completion::exception(
-                Value::Null,
-                "broadcast: reply with no operation in flight",
-            ));
+        let op = match self.in_flight.take("broadcast") {
+            Ok(op) => op,
+            Err(step) => return step,
         };
         let done = match op.f.as_str() {
             "broadcast" => match with_errors(outcome, false, &op.value, "broadcast_ok", &[]) {

@@ -64,17 +64,8 @@ impl Workload for Echo {
 /// Pair each invocation with its :ok/:fail completion; a :fail never has a
 /// matching `echo` field, so it always counts as an error; :info is skipped.
 pub fn check(history: &History) -> CheckResult {
-    let pairs = history.pair_index();
     let mut errors = Vec::new();
-    for op in history.client_ops().filter(|o| o.is_invoke()) {
-        let Some(c) = pairs
-            .get(op.index)
-            .copied()
-            .flatten()
-            .and_then(|i| history.ops.get(i))
-        else {
-            continue;
-        };
+    for (op, c) in history.completed_invocations() {
         let matches = match c.kind {
             OpType::Ok => c.value.get("echo") == Some(&op.value),
             OpType::Fail => false,

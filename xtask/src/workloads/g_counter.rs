@@ -9,7 +9,7 @@ use crate::workload::{
     Workload,
 };
 use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::rpc::{strict, Interpreted, Kind};
+use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
 use serde_json::{json, Value};
 
 pub struct GCounter;
@@ -24,7 +24,7 @@ impl Workload for GCounter {
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(CounterClient { in_flight: None })
+        Box::new(CounterClient::default())
     }
     fn client_reusable(&self) -> bool {
         false
@@ -69,8 +69,9 @@ impl Generator for CounterGenerator {
 
 /// pn-counter's client: no `with-errors`, so every error, timeout or
 /// malformed reply throws and the op becomes `:info`.
+#[derive(Default)]
 struct CounterClient {
-    in_flight: Option<OpSpec>,
+    in_flight: InFlight,
 }
 
 impl Client for CounterClient {
@@ -78,23 +79,15 @@ impl Client for CounterClient {
         let body = match op.f.as_str() {
             "add" => json!({"type": "add", "delta": op.value}),
             "read" => json!({"type": "read"}),
-            other => {
-                return Step::Complete(Completion::exception(
-                    op.value.clone(),
-                    format!("g-counter: unknown :f {other}"),
-                ))
-            }
+            _ => return unknown_f("g-counter", op),
         };
-        self.in_flight = Some(op.clone());
-        Step::Send(body)
+        self.in_flight.send(op, body)
     }
 
     fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let Some(op) = self.in_flight.take() else {
-            return Step::Complete(Completion::exception(
-                Value::Null,
-                "g-counter: reply with no operation in flight",
-            ));
+        let op = match self.in_flight.take("g-counter") {
+            Ok(op) => op,
+            Err(step) => return step,
         };
         let done = match op.f.as_str() {
             "add" => match strict(outcome, &op.value, "add_ok", &[]) {

@@ -1,7 +1,7 @@
 //! Shared client-side RPC rules: Maelstrom's error table, `with-errors`
 //! outcome mapping, and closed reply schemas (protocol.md sections 3, 5, 8).
 
-use crate::workload::{Completion, RpcOutcome};
+use crate::workload::{Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{Map, Value};
 
 /// Name and definiteness of a Maelstrom error code (`resources/errors.edn`).
@@ -90,6 +90,37 @@ pub fn check_closed_schema(
         }
     }
     Ok(())
+}
+
+/// The operation a one-RPC-per-operation client is waiting on.
+#[derive(Debug, Default)]
+pub struct InFlight(Option<OpSpec>);
+
+impl InFlight {
+    /// Remembers `op` and sends its request.
+    pub fn send(&mut self, op: &OpSpec, body: Value) -> Step {
+        self.0 = Some(op.clone());
+        Step::Send(body)
+    }
+
+    /// The operation the reply belongs to; an `:info` with an exception if
+    /// there is none (the engine never does that, but a bug must not panic).
+    pub fn take(&mut self, workload: &str) -> Result<OpSpec, Step> {
+        self.0.take().ok_or_else(|| {
+            Step::Complete(Completion::exception(
+                Value::Null,
+                format!("{workload}: reply with no operation in flight"),
+            ))
+        })
+    }
+}
+
+/// An operation whose `:f` the client does not know: `:info` with an exception.
+pub fn unknown_f(workload: &str, op: &OpSpec) -> Step {
+    Step::Complete(Completion::exception(
+        op.value.clone(),
+        format!("{workload}: unknown :f {}", op.f),
+    ))
 }
 
 /// The result of interpreting a reply with `with-errors`.
@@ -270,5 +301,28 @@ mod tests {
             done(strict(RpcOutcome::Reply(&e11), &v, "x_ok", &[])),
             OpType::Info
         );
+    }
+
+    #[test]
+    fn in_flight_pairs_one_reply_with_its_operation() {
+        let mut f = InFlight::default();
+        let op = OpSpec::new("read", Value::Null);
+        assert_eq!(
+            f.send(&op, json!({"type": "read"})),
+            Step::Send(json!({"type": "read"}))
+        );
+        assert_eq!(f.take("w").ok(), Some(op.clone()));
+        // A second reply has no operation: an :info with an exception, not a panic.
+        match f.take("w") {
+            Err(Step::Complete(c)) => {
+                assert_eq!(c.kind, OpType::Info);
+                assert!(c.exception.unwrap().contains("no operation in flight"));
+            }
+            other => panic!("expected an :info completion, got {other:?}"),
+        }
+        match unknown_f("w", &OpSpec::new("frob", json!(1))) {
+            Step::Complete(c) => assert_eq!((c.kind, c.value), (OpType::Info, json!(1))),
+            other => panic!("expected an :info completion, got {other:?}"),
+        }
     }
 }

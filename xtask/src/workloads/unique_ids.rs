@@ -7,7 +7,7 @@ use crate::history::History;
 use crate::workload::{
     Client, Completion, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload,
 };
-use crate::workloads::rpc::{with_errors, Interpreted, Kind};
+use crate::workloads::rpc::{unknown_f, with_errors, InFlight, Interpreted, Kind};
 use serde_json::{json, Value};
 
 pub struct UniqueIds;
@@ -20,7 +20,7 @@ impl Workload for UniqueIds {
         Box::new(Generate)
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(GenerateClient { in_flight: None })
+        Box::new(GenerateClient::default())
     }
     /// Maelstrom's unique-ids client is `Reusable`: it keeps its connection after an `:info`.
     fn client_reusable(&self) -> bool {
@@ -40,28 +40,23 @@ impl Generator for Generate {
     }
 }
 
+#[derive(Default)]
 struct GenerateClient {
-    in_flight: Option<OpSpec>,
+    in_flight: InFlight,
 }
 
 impl Client for GenerateClient {
     fn invoke(&mut self, op: &OpSpec) -> Step {
         if op.f != "generate" {
-            return Step::Complete(Completion::exception(
-                op.value.clone(),
-                format!("unique-ids: unknown :f {}", op.f),
-            ));
+            return unknown_f("unique-ids", op);
         }
-        self.in_flight = Some(op.clone());
-        Step::Send(json!({"type": "generate"}))
+        self.in_flight.send(op, json!({"type": "generate"}))
     }
 
     fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let Some(op) = self.in_flight.take() else {
-            return Step::Complete(Completion::exception(
-                Value::Null,
-                "unique-ids: reply with no operation in flight",
-            ));
+        let op = match self.in_flight.take("unique-ids") {
+            Ok(op) => op,
+            Err(step) => return step,
         };
         // with-errors, no idempotent fs; the completion's value is the id.
         match with_errors(
