@@ -123,6 +123,7 @@ pub fn check(history: &History) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkers::testing::op_at;
     use crate::history::{Op, Process};
     use serde_json::json;
 
@@ -136,17 +137,16 @@ mod tests {
         }
         fn push(&mut self, p: u64, kind: OpType, f: &str, value: Value, is_final: bool) {
             let index = self.ops.len();
-            self.ops.push(Op {
+            let mut op = op_at(
                 index,
-                time: index as u64 * 1_000_000,
-                process: Process::Client(p),
+                index as u64 * 1_000_000,
+                Process::Client(p),
                 kind,
-                f: f.into(),
+                f,
                 value,
-                error: None,
-                exception: None,
-                is_final,
-            });
+            );
+            op.is_final = is_final;
+            self.ops.push(op);
         }
         fn add(mut self, kind: OpType, delta: i64) -> Self {
             self.push(0, OpType::Invoke, "add", json!(delta), false);

@@ -16,18 +16,38 @@ pub mod testing {
     use crate::history::{Op, OpType, Process};
     use serde_json::Value;
 
-    /// A client op for hand-built histories (index fixed up by `History::new` callers).
-    pub fn op(index: usize, process: u64, kind: OpType, f: &str) -> Op {
+    /// An op for hand-built histories, with no error or exception and not
+    /// final; tests set those fields afterwards where they need them.
+    pub fn op_at(
+        index: usize,
+        time: u64,
+        process: Process,
+        kind: OpType,
+        f: &str,
+        value: Value,
+    ) -> Op {
         Op {
             index,
-            time: index as u64,
-            process: Process::Client(process),
+            time,
+            process,
             kind,
             f: f.into(),
-            value: Value::Null,
+            value,
             error: None,
             exception: None,
             is_final: false,
         }
+    }
+
+    /// A client op with a null value whose time is its index.
+    pub fn op(index: usize, process: u64, kind: OpType, f: &str) -> Op {
+        op_at(
+            index,
+            index as u64,
+            Process::Client(process),
+            kind,
+            f,
+            Value::Null,
+        )
     }
 }

@@ -276,6 +276,7 @@ pub fn frequency_distribution(values: &[u64]) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkers::testing::op_at;
     use crate::history::Process;
     use serde_json::json;
 
@@ -292,17 +293,8 @@ mod tests {
         }
         fn op(mut self, time: u64, p: u64, kind: OpType, f: &str, value: Value) -> Self {
             let index = self.ops.len();
-            self.ops.push(Op {
-                index,
-                time,
-                process: Process::Client(p),
-                kind,
-                f: f.into(),
-                value,
-                error: None,
-                exception: None,
-                is_final: false,
-            });
+            self.ops
+                .push(op_at(index, time, Process::Client(p), kind, f, value));
             self
         }
         fn inv_add(self, t: u64, p: u64, v: i64) -> Self {
@@ -528,17 +520,14 @@ mod tests {
     #[test]
     fn nemesis_ops_are_skipped_and_odd_histories_are_unknown() {
         let mut h = H::new().inv_add(0, 0, 1).end_add(MS, 0, OpType::Ok, 1);
-        h.ops.push(Op {
-            index: 2,
-            time: 2 * MS,
-            process: Process::Nemesis,
-            kind: OpType::Info,
-            f: "start-partition".into(),
-            value: json!("majority"),
-            error: None,
-            exception: None,
-            is_final: false,
-        });
+        h.ops.push(op_at(
+            2,
+            2 * MS,
+            Process::Nemesis,
+            OpType::Info,
+            "start-partition",
+            json!("majority"),
+        ));
         let r = h.read(3 * MS, 4 * MS, 1, json!([1])).check();
         assert_eq!(r.valid, Validity::True);
         // A read value that is not an array.

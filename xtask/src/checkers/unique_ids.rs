@@ -84,21 +84,19 @@ fn id_range(acks: &[&Value]) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkers::testing::op_at;
     use crate::history::{Op, Process};
     use serde_json::json;
 
     fn op(index: usize, process: u64, kind: OpType, value: Value) -> Op {
-        Op {
+        op_at(
             index,
-            time: index as u64 * 1000,
-            process: Process::Client(process),
+            index as u64 * 1000,
+            Process::Client(process),
             kind,
-            f: "generate".into(),
+            "generate",
             value,
-            error: None,
-            exception: None,
-            is_final: false,
-        }
+        )
     }
 
     /// One invoke + completion per id, alternating between two processes.

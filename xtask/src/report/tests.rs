@@ -1,22 +1,13 @@
 //! Each picture must parse as XML and hold the series and arrows its inputs imply.
 
 use super::*;
+use crate::checkers::testing::op_at;
 use crate::history::{Op, OpType, Process};
 use crate::journal::JournalKind;
 use serde_json::{json, Value};
 
 fn op(index: usize, time_ms: u64, process: Process, kind: OpType, f: &str) -> Op {
-    Op {
-        index,
-        time: time_ms * 1_000_000,
-        process,
-        kind,
-        f: f.into(),
-        value: Value::Null,
-        error: None,
-        exception: None,
-        is_final: false,
-    }
+    op_at(index, time_ms * 1_000_000, process, kind, f, Value::Null)
 }
 
 /// Two clients: reads that end ok, fail and info; a broadcast; a partition

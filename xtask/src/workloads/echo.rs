@@ -86,20 +86,18 @@ pub fn check(history: &History) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkers::testing::op_at;
     use crate::history::{Op, Process};
 
     fn op(index: usize, process: u64, kind: OpType, value: Value) -> Op {
-        Op {
+        op_at(
             index,
-            time: index as u64,
-            process: Process::Client(process),
+            index as u64,
+            Process::Client(process),
             kind,
-            f: "echo".into(),
+            "echo",
             value,
-            error: None,
-            exception: None,
-            is_final: false,
-        }
+        )
     }
 
     fn reply(s: &str) -> Value {

@@ -3,6 +3,7 @@
 
 use super::{check, ElleOpts};
 use crate::checker::Validity;
+use crate::checkers::testing::op_at;
 use crate::history::{History, Op, OpType, Process};
 use crate::workloads::txn_rw_register;
 use serde_json::{json, Value};
@@ -51,17 +52,14 @@ struct H {
 impl H {
     fn push(&mut self, process: Process, kind: OpType, value: Value) -> &mut Self {
         let index = self.ops.len();
-        self.ops.push(Op {
+        self.ops.push(op_at(
             index,
-            time: index as u64 * 1_000_000,
+            index as u64 * 1_000_000,
             process,
             kind,
-            f: "txn".into(),
+            "txn",
             value,
-            error: None,
-            exception: None,
-            is_final: false,
-        });
+        ));
         self
     }
     fn invoke(&mut self, p: u64, txn: &str) -> &mut Self {

@@ -301,6 +301,7 @@ impl Generator for KafkaGenerator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkers::testing::op_at;
     use crate::history::Op;
 
     fn opts(concurrency: usize) -> TestOpts {
@@ -310,17 +311,7 @@ mod tests {
     }
 
     fn completion(process: u64, f: &str, value: Value) -> Op {
-        Op {
-            index: 0,
-            time: 0,
-            process: Process::Client(process),
-            kind: OpType::Ok,
-            f: f.into(),
-            value,
-            error: None,
-            exception: None,
-            is_final: false,
-        }
+        op_at(0, 0, Process::Client(process), OpType::Ok, f, value)
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::check;
 use crate::checker::Validity;
+use crate::checkers::testing::op_at;
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Value};
 
@@ -22,17 +23,9 @@ impl H {
         error: Option<Value>,
     ) -> &mut Self {
         let index = self.ops.len();
-        self.ops.push(Op {
-            index,
-            time: index as u64 * 10,
-            process: Process::Client(p),
-            kind,
-            f: f.into(),
-            value,
-            error,
-            exception: None,
-            is_final: false,
-        });
+        let mut op = op_at(index, index as u64 * 10, Process::Client(p), kind, f, value);
+        op.error = error;
+        self.ops.push(op);
         self
     }
     fn invoke_send(&mut self, p: u64, k: &str, msg: i64) -> &mut Self {
