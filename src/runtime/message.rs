@@ -4,12 +4,13 @@
 //! JSON; the few reserved body fields (`type`, `msg_id`, `in_reply_to`) are
 //! read from it, and only then is the body decoded into the workload's typed
 //! request enum. Outgoing bodies are serialised straight into the output
-//! buffer, with `msg_id` / `in_reply_to` spliced in after the opening brace,
+//! buffer, with `msg_id` / `in_reply_to` added before the closing brace,
 //! so typed message structs never carry protocol bookkeeping.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
+use std::io::Write as _;
 
 /// One message as read from stdin. `id` (Maelstrom's network counter) is ignored.
 #[derive(Deserialize)]
@@ -68,7 +69,7 @@ impl Decode for NoMessages {
 /// Appends one envelope line `{"src":..,"dest":..,"body":{..}}\n` to `out`.
 ///
 /// `body` must serialise to a JSON object; `msg_id` and `in_reply_to`, when
-/// given, are added as its first keys. Returns an error (and leaves `out`
+/// given, are added as its last keys. Returns an error (and leaves `out`
 /// unchanged) if the body is not an object.
 pub fn write_envelope<B: Serialize + ?Sized>(
     out: &mut Vec<u8>,
@@ -89,24 +90,24 @@ pub fn write_envelope<B: Serialize + ?Sized>(
         out.truncate(start);
         return Err(e.to_string());
     }
-    if out.get(body_start) != Some(&b'{') {
+    if out.get(body_start) != Some(&b'{') || out.last() != Some(&b'}') {
         let text = String::from_utf8_lossy(&out[body_start..]).into_owned();
         out.truncate(start);
         return Err(format!("message body is not a JSON object: {text}"));
     }
-    let mut extra = String::new();
-    if let Some(id) = msg_id {
-        extra.push_str(&format!("\"msg_id\":{id},"));
-    }
-    if let Some(id) = in_reply_to {
-        extra.push_str(&format!("\"in_reply_to\":{id},"));
-    }
-    if !extra.is_empty() {
-        if out.get(body_start + 1) == Some(&b'}') {
-            extra.pop(); // empty object: no trailing comma
+    if msg_id.is_some() || in_reply_to.is_some() {
+        // Reopen the body object and append the reserved keys before its
+        // closing brace: no temporary buffer, no shifting of the body.
+        out.pop();
+        let mut sep = if out.len() == body_start + 1 { "" } else { "," };
+        for (key, id) in [("msg_id", msg_id), ("in_reply_to", in_reply_to)] {
+            if let Some(id) = id {
+                // Writing into a Vec cannot fail.
+                let _ = write!(out, "{sep}\"{key}\":{id}");
+                sep = ",";
+            }
         }
-        let at = body_start + 1;
-        out.splice(at..at, extra.into_bytes());
+        out.push(b'}');
     }
     out.extend_from_slice(b"}\n");
     Ok(())
