@@ -101,8 +101,7 @@ impl<N: Node> Reactor<N> {
             let now = self.now();
             self.driver.tick(now);
             self.flush_log();
-            self.pending_out.extend_from_slice(self.driver.output());
-            self.driver.output().clear();
+            self.take_output();
             if eof {
                 self.write_all_blocking()?;
                 let _ = self.stdout.set_nonblocking(false);
@@ -159,6 +158,18 @@ impl<N: Node> Reactor<N> {
                 // Blocking input: hand back to the loop after each read so timers run.
                 return Ok(false);
             }
+        }
+    }
+
+    /// Moves what the node produced this turn behind anything still pending.
+    /// Usually nothing is pending, and the buffers are swapped instead of copied.
+    fn take_output(&mut self) {
+        let produced = self.driver.output();
+        if self.pending_out.is_empty() {
+            std::mem::swap(&mut self.pending_out, produced);
+        } else {
+            self.pending_out.extend_from_slice(produced);
+            produced.clear();
         }
     }
 
