@@ -4,7 +4,10 @@
 //! rounds: (1) throughput: N pipelined echo requests written as fast as the
 //! pipe takes them, timed from the first write to the last reply; (2) latency:
 //! M requests one at a time (write, wait for the reply), median and p99 round
-//! trip in microseconds; (3) peak RSS (VmHWM) of the node process. Results are
+//! trip in microseconds; (3) peak RSS (VmHWM) of the node process; (4) CPU
+//! time per request in the throughput phase, summed over all of the node's
+//! threads (a node with a reader thread can use two cores at once, so
+//! wall-clock throughput alone flatters it on an idle machine). Results are
 //! reported side by side with ratios, medians over the rounds.
 
 use std::io::{BufRead, BufReader, Write};
@@ -28,6 +31,8 @@ pub struct NodeFigures {
     pub median_us: f64,
     pub p99_us: f64,
     pub peak_rss_kib: u64,
+    /// CPU time (all threads, user + system) per request, pipelined phase.
+    pub cpu_us_per_request: f64,
 }
 
 struct Node {
@@ -90,6 +95,25 @@ impl Node {
             .unwrap_or(0)
     }
 
+    /// CPU time the process has used so far, all threads, in seconds
+    /// (first field of each thread's schedstat: nanoseconds on a CPU).
+    fn cpu_seconds(&self) -> f64 {
+        let dir = format!("/proc/{}/task", self.child.id());
+        let Ok(tasks) = std::fs::read_dir(dir) else {
+            return 0.0;
+        };
+        let ns: u64 = tasks
+            .filter_map(|t| t.ok())
+            .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+            .filter_map(|s| {
+                s.split_whitespace()
+                    .next()
+                    .and_then(|v| v.parse::<u64>().ok())
+            })
+            .sum();
+        ns as f64 / 1e9
+    }
+
     fn stop(mut self) {
         drop(self.stdin);
         let deadline = Instant::now() + Duration::from_secs(2);
@@ -111,9 +135,10 @@ fn echo_line(msg_id: u64) -> String {
 }
 
 /// Pipelined throughput: a writer thread pushes every request while this
-/// thread reads the replies.
-fn throughput(bin: &Path, n: usize) -> Result<(f64, u64), String> {
+/// thread reads the replies. Returns (requests/s, peak RSS KiB, CPU us per request).
+fn throughput(bin: &Path, n: usize) -> Result<(f64, u64, f64), String> {
     let mut node = Node::start(bin)?;
+    let cpu_before = node.cpu_seconds();
     let mut input = Vec::with_capacity(n * 80);
     for i in 0..n {
         input.extend_from_slice(echo_line(i as u64 + 2).as_bytes());
@@ -137,8 +162,9 @@ fn throughput(bin: &Path, n: usize) -> Result<(f64, u64), String> {
     let elapsed = start.elapsed();
     writer.join().map_err(|_| "writer panicked")??;
     let rss = node.peak_rss_kib();
+    let cpu_us = (node.cpu_seconds() - cpu_before) * 1e6 / n as f64;
     node.stop();
-    Ok((n as f64 / elapsed.as_secs_f64(), rss))
+    Ok((n as f64 / elapsed.as_secs_f64(), rss, cpu_us))
 }
 
 /// One request at a time: round-trip latencies in microseconds.
@@ -188,45 +214,50 @@ fn quantile(v: &mut [f64], q: f64) -> f64 {
 impl RuntimeBench {
     /// Runs the rounds and returns (ours, baseline).
     pub fn run(&self) -> Result<(NodeFigures, NodeFigures), String> {
-        let mut results = [
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
-        ];
+        let mut rounds: [Vec<NodeFigures>; 2] = [Vec::new(), Vec::new()];
         for round in 0..self.rounds {
-            for (k, bin) in [&self.ours, &self.baseline].into_iter().enumerate() {
-                // Alternate the order so neither node always runs on a warmer machine.
-                let bin = if round % 2 == 0 {
-                    bin
-                } else {
-                    [&self.baseline, &self.ours][k]
-                };
-                let slot = if bin == &self.ours { 0 } else { 1 };
-                let (rps, rss) = throughput(bin, self.pipelined)?;
+            // Alternate the order so neither node always runs on a warmer machine.
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for slot in order {
+                let bin = [&self.ours, &self.baseline][slot];
+                let (requests_per_sec, peak_rss_kib, cpu_us_per_request) =
+                    throughput(bin, self.pipelined)?;
                 let mut lat = ping_pong(bin, self.ping_pong)?;
-                let r = &mut results[slot];
-                r.0.push(rps);
-                r.1.push(median(&mut lat));
-                r.2.push(quantile(&mut lat, 0.99));
-                r.3.push(rss as f64);
+                let f = NodeFigures {
+                    requests_per_sec,
+                    median_us: median(&mut lat),
+                    p99_us: quantile(&mut lat, 0.99),
+                    peak_rss_kib,
+                    cpu_us_per_request,
+                };
                 eprintln!(
-                    "round {}: {:<9} {:>10.0} req/s  median {:>6.1} us  p99 {:>6.1} us  peak RSS {} KiB",
+                    "round {}: {:<9} {:>10.0} req/s  {:>5.2} CPU us/req  median {:>6.1} us  p99 {:>6.1} us  peak RSS {} KiB",
                     round + 1,
-                    if slot == 0 { "reactor" } else { "baseline" },
-                    rps,
-                    median(&mut lat),
-                    quantile(&mut lat, 0.99),
-                    rss
+                    ["reactor", "baseline"][slot],
+                    f.requests_per_sec,
+                    f.cpu_us_per_request,
+                    f.median_us,
+                    f.p99_us,
+                    f.peak_rss_kib
                 );
+                rounds[slot].push(f);
             }
         }
-        let fig = |r: &mut (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)| NodeFigures {
-            requests_per_sec: median(&mut r.0),
-            median_us: median(&mut r.1),
-            p99_us: median(&mut r.2),
-            peak_rss_kib: median(&mut r.3) as u64,
-        };
-        let [mut a, mut b] = results;
-        Ok((fig(&mut a), fig(&mut b)))
+        let [a, b] = rounds;
+        Ok((medians(&a), medians(&b)))
+    }
+}
+
+/// Field-wise medians over rounds.
+fn medians(rounds: &[NodeFigures]) -> NodeFigures {
+    let m =
+        |pick: fn(&NodeFigures) -> f64| median(&mut rounds.iter().map(pick).collect::<Vec<_>>());
+    NodeFigures {
+        requests_per_sec: m(|f| f.requests_per_sec),
+        median_us: m(|f| f.median_us),
+        p99_us: m(|f| f.p99_us),
+        peak_rss_kib: m(|f| f.peak_rss_kib as f64) as u64,
+        cpu_us_per_request: m(|f| f.cpu_us_per_request),
     }
 }
 
@@ -237,19 +268,20 @@ pub fn report(ours: &NodeFigures, base: &NodeFigures, bench: &RuntimeBench) -> S
         "echo: {} pipelined requests + {} one at a time, median of {} rounds\n\n",
         bench.pipelined, bench.ping_pong, bench.rounds
     ));
-    s.push_str("| node | requests/s | median round trip (us) | p99 (us) | peak RSS (KiB) |\n|---|---:|---:|---:|---:|\n");
+    s.push_str("| node | requests/s | CPU us per request | median round trip (us) | p99 (us) | peak RSS (KiB) |\n|---|---:|---:|---:|---:|---:|\n");
     for (name, f) in [
         ("mio reactor (`echo`)", ours),
         ("baseline (threads + BufRead + serde_json)", base),
     ] {
         s.push_str(&format!(
-            "| {name} | {:.0} | {:.1} | {:.1} | {} |\n",
-            f.requests_per_sec, f.median_us, f.p99_us, f.peak_rss_kib
+            "| {name} | {:.0} | {:.2} | {:.1} | {:.1} | {} |\n",
+            f.requests_per_sec, f.cpu_us_per_request, f.median_us, f.p99_us, f.peak_rss_kib
         ));
     }
     s.push_str(&format!(
-        "\nthroughput ratio (reactor / baseline): {:.2}x; median latency ratio (baseline / reactor): {:.2}x\n",
+        "\nthroughput ratio (reactor / baseline): {:.2}x; CPU per request ratio (baseline / reactor): {:.2}x; median latency ratio (baseline / reactor): {:.2}x\n",
         ours.requests_per_sec / base.requests_per_sec.max(1e-9),
+        base.cpu_us_per_request / ours.cpu_us_per_request.max(1e-9),
         base.median_us / ours.median_us.max(1e-9)
     ));
     s
