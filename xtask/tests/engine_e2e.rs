@@ -135,6 +135,77 @@ fn non_json_line_is_reported_and_node_output_ignored() {
 }
 
 #[test]
+fn bodies_maelstrom_reads_as_maps_are_accepted() {
+    // Missing, null, "" and [k, v]-pair bodies are maps to Maelstrom
+    // (process.clj parse-msg, keywordize-keys-1), so the node is not silenced.
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 1 --time-limit 2 --rate 10 -- odd-bodies",
+    );
+    assert_eq!(r.code, 0, "{}", r.tail());
+    assert!(!r.stderr.contains("bad STDOUT line"), "{}", r.stderr);
+    assert!(r.results()["stats"]["ok-count"].as_u64() > Some(5));
+    // A body of 7 cannot be reduced over: that node is silenced.
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 1 --time-limit 2 --rate 10 -- number-body",
+    );
+    assert_eq!(r.code, 1, "{}", r.tail());
+    assert!(r.stderr.contains("body 7 is not a map"), "{}", r.stderr);
+}
+
+#[test]
+fn node_crashing_during_init_is_reported_at_once() {
+    let r = echo(
+        "echo_faulty.py",
+        "--node-count 1 --time-limit 1 -- init-crash",
+    );
+    assert_eq!(r.code, 255, "{}", r.tail());
+    assert!(
+        r.stderr
+            .contains("n0 exited with exit status: 3 during init"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("cannot start"),
+        "its last stderr lines are shown"
+    );
+    assert!(!r.stderr.contains("did not respond"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_or_unexecutable_bin_is_one_clear_line() {
+    let r = embedded_test(&[
+        "-w",
+        "echo",
+        "--bin",
+        "/nonexistent/node",
+        "--node-count",
+        "1",
+    ]);
+    assert_eq!(r.code, 255, "{}", r.tail());
+    assert!(
+        r.stderr.contains("--bin /nonexistent/node does not exist"),
+        "{}",
+        r.stderr
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("node.txt");
+    std::fs::write(&plain, "not a program").unwrap();
+    let r = embedded_test(&[
+        "-w",
+        "echo",
+        "--bin",
+        plain.to_str().unwrap(),
+        "--node-count",
+        "1",
+    ]);
+    assert_eq!(r.code, 255, "{}", r.tail());
+    assert!(r.stderr.contains("is not executable"), "{}", r.stderr);
+}
+
+#[test]
 fn node_exiting_mid_run_is_a_crash() {
     let r = echo(
         "echo_faulty.py",

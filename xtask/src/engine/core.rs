@@ -489,12 +489,7 @@ impl<'a> Engine<'a> {
                 return Err("Malformed network message: id must be an integer".into());
             }
         }
-        let body = match obj.get("body") {
-            None => return Err("Malformed network message: missing body".into()),
-            Some(Value::Null) => Value::Object(Default::default()),
-            Some(b @ Value::Object(_)) => b.clone(),
-            Some(b) => return Err(format!("body must be a JSON object, got {b}")),
-        };
+        let body = body_as_map(obj.get("body"))?;
         let now = self.now();
         self.net.send(src, dest, body, now)?;
         self.dirty.push(dest.to_string());
@@ -521,6 +516,9 @@ impl<'a> Engine<'a> {
         for i in 0..self.nodes.len() {
             if self.nodes[i].exited.is_none() {
                 if let Some(st) = self.host.exit_status(i) {
+                    if self.phase == Phase::Init {
+                        return self.fail_init_exit(i, st);
+                    }
                     eprintln!(
                         "WARN node {} exited during the run with {st}",
                         self.nodes[i].id
@@ -538,6 +536,26 @@ impl<'a> Engine<'a> {
             self.net.messages_sent(),
         );
         self.schedule(now + TICK_NS, Timer::Tick);
+    }
+
+    /// A node that exits before answering `init` fails the run at once, with
+    /// its status and last stderr lines, instead of waiting out the 10 s
+    /// init timeout (Maelstrom would report only that it did not respond).
+    fn fail_init_exit(&mut self, node: usize, status: String) {
+        // Its last stderr lines may still be in the host's queue.
+        let until = self.now() + 50 * MS;
+        while let Some(ev) = self.host.next_event(self.clock, until) {
+            self.on_host_event(ev);
+        }
+        let n = &self.nodes[node];
+        let err: Vec<&str> = n.stderr_tail.iter().map(String::as_str).collect();
+        let msg = format!(
+            "{} exited with {status} during init. Its last STDERR lines:\n\n{}",
+            n.id,
+            err.join("\n")
+        );
+        self.nodes[node].exited = Some(status);
+        self.fail_run(msg);
     }
 
     /// Run until the test is over (or failed in setup).
@@ -606,9 +624,80 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// A node's `body` as Maelstrom v0.2.3 reads it: jepsen-io/maelstrom v0.2.3
+/// src/maelstrom/process.clj, `parse-msg`, `(update :body keywordize-keys-1)`,
+/// where `keywordize-keys-1` is `(reduce (fn [m [k v]] (assoc! m (keyword k) v))
+/// (transient {}) m)`. Evaluated by hand: a missing body or `null` reduces over
+/// nil and gives `{}`; so do `""` and `[]` (empty seqs); `[["a", 1], ["b"]]`
+/// destructures each pair and gives `{"a": 1, "b": null}` (later pairs win);
+/// an object keeps its entries. A non-empty string (its chars cannot be
+/// destructured), a number or a boolean (not seqable), or an array element
+/// that is not a `[k ...]` array throws there, and the node is silenced.
+fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
+    let bad = |b: &Value| Err(format!("Malformed network message: body {b} is not a map"));
+    match body {
+        None | Some(Value::Null) => Ok(Value::Object(Default::default())),
+        Some(b @ Value::Object(_)) => Ok(b.clone()),
+        Some(Value::String(s)) if s.is_empty() => Ok(Value::Object(Default::default())),
+        Some(b @ Value::Array(items)) => {
+            let mut map = serde_json::Map::new();
+            for item in items {
+                // `(keyword k)` of a non-string is nil, a key JSON cannot
+                // carry: we reject those (a known difference, docs/fidelity.md).
+                match item.as_array().map(Vec::as_slice) {
+                    Some([Value::String(k), rest @ ..]) => {
+                        map.insert(k.clone(), rest.first().cloned().unwrap_or(Value::Null));
+                    }
+                    _ => return bad(b),
+                }
+            }
+            Ok(Value::Object(map))
+        }
+        Some(b) => bad(b),
+    }
+}
+
 fn push_tail(tail: &mut VecDeque<String>, line: String) {
     if tail.len() == CRASH_LINES {
         tail.pop_front();
     }
     tail.push_back(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_as_map;
+    use serde_json::json;
+
+    #[test]
+    fn bodies_read_as_keywordize_keys_1_reads_them() {
+        let empty = json!({});
+        assert_eq!(body_as_map(None), Ok(empty.clone()));
+        assert_eq!(body_as_map(Some(&json!(null))), Ok(empty.clone()));
+        assert_eq!(body_as_map(Some(&json!(""))), Ok(empty.clone()));
+        assert_eq!(body_as_map(Some(&json!([]))), Ok(empty));
+        assert_eq!(
+            body_as_map(Some(&json!([
+                ["type", "a"],
+                ["n", 1],
+                ["type", "b"],
+                ["x"]
+            ]))),
+            Ok(json!({"type": "b", "n": 1, "x": null}))
+        );
+        assert_eq!(
+            body_as_map(Some(&json!({"type": "echo"}))),
+            Ok(json!({"type": "echo"}))
+        );
+        for bad in [
+            json!("echo"),
+            json!(7),
+            json!(true),
+            json!([1, 2]),
+            json!([{"a": 1}]),
+            json!([[1, 2]]),
+        ] {
+            assert!(body_as_map(Some(&bad)).is_err(), "{bad}");
+        }
+    }
 }

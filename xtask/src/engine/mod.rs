@@ -80,9 +80,12 @@ fn run_embedded(args: &TestArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return crash(&e),
     };
-    let bin = match std::fs::canonicalize(&args.bin) {
+    let bin = match executable(&args.bin) {
         Ok(b) => b,
-        Err(e) => return crash(&format!("cannot use --bin {}: {e}", args.bin)),
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            return 255;
+        }
     };
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
     for k in 0..args.test_count {
@@ -94,6 +97,23 @@ fn run_embedded(args: &TestArgs) -> i32 {
         }
     }
     0
+}
+
+/// `--bin` canonicalised, or one clear line saying why no node can start
+/// from it (Maelstrom would crash spawning the first node, exit 255).
+fn executable(bin: &str) -> Result<std::path::PathBuf, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::fs::canonicalize(bin).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("--bin {bin} does not exist"),
+        _ => format!("cannot use --bin {bin}: {e}"),
+    })?;
+    let meta = std::fs::metadata(&path).map_err(|e| format!("cannot use --bin {bin}: {e}"))?;
+    if !meta.is_file() || meta.permissions().mode() & 0o111 == 0 {
+        return Err(format!(
+            "--bin {bin} is not executable (chmod +x it, or pass a program)"
+        ));
+    }
+    Ok(path)
 }
 
 fn one_run(

@@ -21,6 +21,9 @@ pub struct Worker {
     pub process: u64,
     /// Network client id, opened lazily.
     pub conn: Option<String>,
+    /// The process `conn` was opened for. A non-reusable client is replaced
+    /// when the thread's next invocation carries another process.
+    pub conn_process: u64,
     pub client: Option<Box<dyn Client>>,
     pub inflight: Option<InFlight>,
     pub final_done: bool,
@@ -32,6 +35,7 @@ impl Worker {
             node,
             process: thread as u64,
             conn: None,
+            conn_process: thread as u64,
             client: None,
             inflight: None,
             final_done: false,
@@ -86,9 +90,24 @@ impl Engine<'_> {
     }
 
     fn start_op(&mut self, t: usize, spec: OpSpec, is_final: bool) {
+        // Jepsen 0.3.1 jepsen/src/jepsen/generator/interpreter.clj,
+        // `ClientWorker/invoke!`: `(if (and (not= process (:process op))
+        // (not (client/is-reusable? client test))) (do (close! this test) ...`.
+        // The client of a process that went :info is closed here, at the
+        // thread's next invocation, not at the :info: until then its id stays
+        // registered, so a late reply to it is dropped harmlessly. A thread
+        // with no next invocation (a timed-out final read) keeps it to the end.
+        let w = &self.workers[t];
+        if w.conn.is_some() && w.conn_process != w.process && !self.workload.client_reusable() {
+            if let Some(id) = self.workers[t].conn.take() {
+                self.close_client(&id);
+            }
+            self.workers[t].client = None;
+        }
         if self.workers[t].conn.is_none() {
             let id = self.open_client(Role::Worker(t));
             self.workers[t].conn = Some(id);
+            self.workers[t].conn_process = self.workers[t].process;
             self.workers[t].client = None;
         }
         if self.workers[t].client.is_none() {
@@ -182,12 +201,6 @@ impl Engine<'_> {
         }
         if kind == OpType::Info {
             self.workers[t].process += self.workers.len() as u64;
-            if !self.workload.client_reusable() {
-                if let Some(id) = self.workers[t].conn.take() {
-                    self.close_client(&id);
-                }
-                self.workers[t].client = None;
-            }
         }
         match self.phase {
             Phase::Main if self.stagger_waiting && self.now() < self.cutoff_ns => {
