@@ -1,5 +1,6 @@
 //! Nodes for the Fly.io Gossip Glomers challenges.
 
+pub mod nodes;
 pub mod runtime;
 pub mod workloads;
 

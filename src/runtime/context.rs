@@ -8,6 +8,7 @@ use super::timer::{TimerId, TimerWheel};
 use serde::Serialize;
 use serde_json::Value;
 use slab::Slab;
+use std::collections::BTreeMap;
 
 /// What an RPC continuation receives: the reply body, or why there is none.
 pub type RpcResult = Result<Value, RpcError>;
@@ -41,6 +42,9 @@ pub(crate) struct Core<N: Node> {
     pub rpc_seq: u64,
     pub now: u64,
     pub rng: fastrand::Rng,
+    /// The node's knobs (the process environment under the reactor, the run's
+    /// settings under an in-process host).
+    pub env: BTreeMap<String, String>,
 }
 
 impl<N: Node> Core<N> {
@@ -54,6 +58,7 @@ impl<N: Node> Core<N> {
             rpc_seq: 0,
             now,
             rng: fastrand::Rng::with_seed(0),
+            env: BTreeMap::new(),
         }
     }
 
@@ -119,7 +124,14 @@ impl<'a, N: Node> Ctx<'a, N> {
         self.core.now
     }
 
-    /// The node's random number generator (seeded from its id).
+    /// A setting of the node's environment: `std::env` under the reactor,
+    /// the run's `--node-env` settings under the bench's in-process host.
+    /// Node logic reads its knobs here, never from `std::env`.
+    pub fn env(&self, name: &str) -> Option<&str> {
+        self.core.env.get(name).map(String::as_str)
+    }
+
+    /// The node's random number generator (seeded from its id and the host's seed).
     pub fn rng(&mut self) -> &mut fastrand::Rng {
         &mut self.core.rng
     }

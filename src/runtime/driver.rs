@@ -8,6 +8,7 @@ use super::message::{Decode, DecodeError, Envelope, ErrorBody, Header};
 use super::node::{Node, NodeInfo, Request};
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 struct InitBody {
@@ -19,12 +20,27 @@ struct InitBody {
 /// after it, since peers may be initialised first (protocol.md section 4).
 const MAX_EARLY_LINES: usize = 100_000;
 
+/// What a host hands a node besides its input: everything that differs
+/// between two runs of the same node id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Setup {
+    /// `NodeInfo::incarnation` (the reactor draws it from the OS; an
+    /// in-process host derives it from the run's seed).
+    pub incarnation: u64,
+    /// Mixed into the seed of the node's rng, which is otherwise a function
+    /// of its id alone: 0 under the reactor, the run's seed in-process.
+    pub rng_salt: u64,
+    /// What `Ctx::env` answers.
+    pub env: BTreeMap<String, String>,
+}
+
 /// One node and everything around it, without any I/O.
 pub struct Driver<N: Node> {
     core: Core<N>,
     node: Option<N>,
     early: Vec<Vec<u8>>,
     incarnation: u64,
+    rng_salt: u64,
 }
 
 impl<N: Node> Driver<N> {
@@ -36,11 +52,25 @@ impl<N: Node> Driver<N> {
     /// A driver whose node gets `incarnation` in its `NodeInfo` (the reactor
     /// passes a random number; simulators pass something seeded).
     pub fn with_incarnation(now: u64, incarnation: u64) -> Self {
+        Self::with_setup(
+            now,
+            Setup {
+                incarnation,
+                ..Setup::default()
+            },
+        )
+    }
+
+    /// A driver whose clock starts at `now` ms, set up by its host.
+    pub fn with_setup(now: u64, setup: Setup) -> Self {
+        let mut core = Core::new(now);
+        core.env = setup.env;
         Driver {
-            core: Core::new(now),
+            core,
             node: None,
             early: Vec::new(),
-            incarnation,
+            incarnation: setup.incarnation,
+            rng_salt: setup.rng_salt,
         }
     }
 
@@ -161,7 +191,7 @@ impl<N: Node> Driver<N> {
             ids: init.node_ids,
             incarnation: self.incarnation,
         };
-        self.core.rng = fastrand::Rng::with_seed(seed_from(&self.core.info.id));
+        self.core.rng = fastrand::Rng::with_seed(seed_from(&self.core.info.id) ^ self.rng_salt);
         self.core.emit(
             &env.src,
             &serde_json::json!({"type": "init_ok"}),

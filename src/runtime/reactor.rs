@@ -7,7 +7,7 @@
 //! the pipe is full: output is never lost or reordered). EOF on stdin:
 //! handle a last unterminated line, flush, exit 0.
 
-use super::driver::Driver;
+use super::driver::{Driver, Setup};
 use super::framing::LineFramer;
 use super::node::Node;
 use mio::unix::pipe::{Receiver, Sender};
@@ -71,8 +71,18 @@ impl<N: Node> Reactor<N> {
             stdin_polled,
             stdout_polled,
             framer: LineFramer::new(),
-            // fastrand's global generator is seeded from the OS per process.
-            driver: Driver::with_incarnation(0, fastrand::u64(..)),
+            driver: Driver::with_setup(
+                0,
+                Setup {
+                    // fastrand's global generator is seeded from the OS per process.
+                    incarnation: fastrand::u64(..),
+                    rng_salt: 0,
+                    // vars_os: `vars` panics on a variable that is not UTF-8.
+                    env: std::env::vars_os()
+                        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                        .collect(),
+                },
+            ),
             pending_out: Vec::with_capacity(64 * 1024),
             start: Instant::now(),
         })

@@ -12,49 +12,22 @@ pub enum EngineChoice {
     Maelstrom,
 }
 
-/// `--latency-dist`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LatencyDist {
-    Constant,
-    Uniform,
-    Exponential,
-}
-
-/// `--availability`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Availability {
-    Total,
-    Fraction(f64),
-}
-
-/// A parsed `maelstrom test` command line.
+/// A parsed `maelstrom test` command line: the test's options, and how to run it.
 #[derive(Clone, Debug)]
 pub struct TestArgs {
     pub workload: Option<String>,
     pub bin: String,
-    pub node_ids: Vec<String>,
-    pub concurrency: usize,
-    pub time_limit_s: u64,
-    pub rate: f64,
-    pub latency_ms: u64,
-    pub latency_dist: LatencyDist,
-    pub nemesis_partition: bool,
-    pub nemesis_interval_s: f64,
-    pub availability: Option<Availability>,
-    pub topology: String,
-    pub consistency_models: Vec<String>,
-    pub key_count: Option<u64>,
-    pub max_txn_length: u64,
-    pub max_writes_per_key: u64,
+    pub opts: TestOpts,
     pub test_count: u64,
-    pub log_stderr: bool,
-    pub log_net_send: bool,
-    pub log_net_recv: bool,
     pub seed: Option<u64>,
     pub engine: EngineChoice,
+    /// `--sim`: run our own node named by `--bin` in-process, in virtual time.
+    pub sim: bool,
+    /// `--node-env KEY=VALUE`: set in every node's environment.
+    pub node_env: Vec<(String, String)>,
     /// Positional arguments: the node's argv.
     pub node_args: Vec<String>,
-    /// The command line minus our own flags (--seed, --engine), for the real Maelstrom.
+    /// The command line minus our own flags (--seed, --engine, ...), for the real Maelstrom.
     pub maelstrom_args: Vec<String>,
 }
 
@@ -80,6 +53,7 @@ pub const WORKLOADS: [&str; 10] = [
     "unique-ids",
 ];
 
+use crate::opts::{Availability, LatencyDist, TestOpts};
 use crate::workloads::topology::NAMES as TOPOLOGIES;
 
 pub const USAGE: &str =
@@ -101,7 +75,13 @@ Options (Maelstrom v0.2.3 defaults):
       --consistency-models M, --key-count N, --max-txn-length N (4), --max-writes-per-key N (16)
       --test-count N (1), --log-stderr, --log-net-send, --log-net-recv
       --seed N               fix every random choice of the embedded engine
-      --engine E             auto|embedded|maelstrom (auto)";
+      --engine E             auto|embedded|maelstrom (auto)
+      --sim                  run our own node (--bin NAME or a path ending in NAME, e.g.
+                             target/release/broadcast) in-process under virtual time:
+                             deterministic per --seed, a 20 s run in well under a second
+      --node-env KEY=VALUE   set in each node's environment (repeatable; both hosts)
+      --p-loss P             drop each message with probability P (Maelstrom's net knob,
+                             which its v0.2.3 command line cannot set; default 0)";
 
 fn usage(flag: &str, msg: impl std::fmt::Display) -> CliError {
     CliError::Usage(format!("Error while parsing option \"{flag}\": {msg}"))
@@ -170,8 +150,12 @@ fn split_models(v: &str) -> Vec<String> {
     out
 }
 
+/// Our own flags, which a real Maelstrom does not take.
+const OUR_FLAGS: [&str; 5] = ["--seed", "--engine", "--sim", "--node-env", "--p-loss"];
+
 /// Flags that take no value.
-const BOOL_FLAGS: [&str; 7] = [
+const BOOL_FLAGS: [&str; 8] = [
+    "--sim",
     "--log-stderr",
     "--log-net-send",
     "--log-net-recv",
@@ -182,7 +166,9 @@ const BOOL_FLAGS: [&str; 7] = [
 ];
 
 /// Flags that take a value (long names; `-w` and `-n` are mapped first).
-const VALUE_FLAGS: [&str; 25] = [
+const VALUE_FLAGS: [&str; 27] = [
+    "--node-env",
+    "--p-loss",
     "--workload",
     "--bin",
     "--node-count",
@@ -245,7 +231,9 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
             if inline.is_some() {
                 return Err(usage(&long, "takes no value"));
             }
-            maelstrom_args.push(a.clone());
+            if !OUR_FLAGS.contains(&long.as_str()) {
+                maelstrom_args.push(a.clone());
+            }
             raw.push((long, None));
         } else if VALUE_FLAGS.contains(&long.as_str()) {
             let v = match inline {
@@ -259,7 +247,7 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                     v
                 }
             };
-            if long != "--seed" && long != "--engine" {
+            if !OUR_FLAGS.contains(&long.as_str()) {
                 maelstrom_args.push(long.clone());
                 maelstrom_args.push(v.clone());
             }
@@ -272,29 +260,16 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
     let mut t = TestArgs {
         workload: None,
         bin: String::new(),
-        node_ids: Vec::new(),
-        concurrency: 0,
-        time_limit_s: 60,
-        rate: 5.0,
-        latency_ms: 0,
-        latency_dist: LatencyDist::Constant,
-        nemesis_partition: false,
-        nemesis_interval_s: 10.0,
-        availability: None,
-        topology: "grid".into(),
-        consistency_models: vec!["strict-serializable".into()],
-        key_count: None,
-        max_txn_length: 4,
-        max_writes_per_key: 16,
+        opts: TestOpts::defaults(Vec::new()),
         test_count: 1,
-        log_stderr: false,
-        log_net_send: false,
-        log_net_recv: false,
         seed: None,
         engine: EngineChoice::Auto,
+        sim: false,
+        node_env: Vec::new(),
         node_args: positional,
         maelstrom_args,
     };
+    let o = &mut t.opts;
     let mut bin = None;
     let mut node_count = None;
     let mut nodes_list: Option<Vec<String>> = None;
@@ -328,18 +303,18 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                         .map(String::from),
                 );
             }
-            "--time-limit" => t.time_limit_s = positive(f, &v)?,
+            "--time-limit" => o.time_limit_s = positive(f, &v)?,
             "--rate" => {
                 let r = number(f, &v)?;
                 if r < 0.0 {
                     return Err(usage(f, "must be a non-negative number"));
                 }
-                t.rate = r;
+                o.rate = r;
             }
             "--concurrency" => concurrency = v,
-            "--latency" => t.latency_ms = non_negative(f, &v)?,
+            "--latency" => o.latency_ms = non_negative(f, &v)?,
             "--latency-dist" => {
-                t.latency_dist = match v.as_str() {
+                o.latency_dist = match v.as_str() {
                     "constant" => LatencyDist::Constant,
                     "uniform" => LatencyDist::Uniform,
                     "exponential" => LatencyDist::Exponential,
@@ -352,7 +327,7 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                 }
             }
             "--nemesis" => {
-                t.nemesis_partition = false;
+                o.nemesis_partition = false;
                 for fault in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                     if fault != "partition" {
                         return Err(usage(
@@ -360,7 +335,7 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                             format!("{fault:?} is not a valid fault; only partition"),
                         ));
                     }
-                    t.nemesis_partition = true;
+                    o.nemesis_partition = true;
                 }
             }
             "--nemesis-interval" => {
@@ -368,10 +343,10 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                 if x <= 0.0 {
                     return Err(usage(f, "must be a positive number"));
                 }
-                t.nemesis_interval_s = x;
+                o.nemesis_interval_s = x;
             }
             "--availability" => {
-                t.availability = Some(if v == "total" {
+                o.availability = Some(if v == "total" {
                     Availability::Total
                 } else {
                     match number(f, &v) {
@@ -387,16 +362,25 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                         format!("{v:?} must be one of {}", TOPOLOGIES.join(", ")),
                     ));
                 }
-                t.topology = v;
+                o.topology = v;
             }
-            "--consistency-models" => t.consistency_models = split_models(&v),
-            "--key-count" => t.key_count = Some(positive(f, &v)?),
-            "--max-txn-length" => t.max_txn_length = positive(f, &v)?,
-            "--max-writes-per-key" => t.max_writes_per_key = positive(f, &v)?,
+            "--consistency-models" => o.consistency_models = split_models(&v),
+            "--key-count" => o.key_count = Some(positive(f, &v)?),
+            "--max-txn-length" => o.max_txn_length = positive(f, &v)?,
+            "--max-writes-per-key" => o.max_writes_per_key = positive(f, &v)?,
             "--test-count" => t.test_count = positive(f, &v)?,
-            "--log-stderr" => t.log_stderr = true,
-            "--log-net-send" => t.log_net_send = true,
-            "--log-net-recv" => t.log_net_recv = true,
+            "--sim" => t.sim = true,
+            "--node-env" => match v.split_once('=') {
+                Some((k, val)) if !k.is_empty() => t.node_env.push((k.into(), val.into())),
+                _ => return Err(usage(f, format!("{v:?} must be KEY=VALUE"))),
+            },
+            "--p-loss" => match number(f, &v) {
+                Ok(p) if (0.0..=1.0).contains(&p) => o.p_loss = p,
+                _ => return Err(usage(f, "must be a probability between 0 and 1")),
+            },
+            "--log-stderr" => o.log_stderr = true,
+            "--log-net-send" => o.log_net_send = true,
+            "--log-net-recv" => o.log_net_recv = true,
             "--seed" => {
                 t.seed = Some(
                     v.trim()
@@ -433,11 +417,11 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
     if node_ids.is_empty() {
         node_ids = (1..=5).map(|k| format!("n{k}")).collect();
     }
-    t.node_ids = node_ids;
+    o.node_ids = node_ids;
 
     let c = concurrency.trim();
-    t.concurrency = match c.strip_suffix('n') {
-        Some(k) => k.parse::<usize>().ok().map(|k| k * t.node_ids.len()),
+    o.concurrency = match c.strip_suffix('n') {
+        Some(k) => k.parse::<usize>().ok().map(|k| k * o.node_ids.len()),
         None => c.parse::<usize>().ok(),
     }
     .ok_or_else(|| {
@@ -460,23 +444,26 @@ mod tests {
     #[test]
     fn defaults_match_maelstrom() {
         let t = p("-w echo --bin x").unwrap();
-        assert_eq!(t.node_ids, ["n1", "n2", "n3", "n4", "n5"]);
-        assert_eq!(t.concurrency, 5);
-        assert_eq!((t.time_limit_s, t.rate, t.latency_ms), (60, 5.0, 0));
-        assert_eq!(t.nemesis_interval_s, 10.0);
-        assert_eq!(t.topology, "grid");
-        assert_eq!(t.consistency_models, ["strict-serializable"]);
+        assert_eq!(t.opts.node_ids, ["n1", "n2", "n3", "n4", "n5"]);
+        assert_eq!(t.opts.concurrency, 5);
+        assert_eq!(
+            (t.opts.time_limit_s, t.opts.rate, t.opts.latency_ms),
+            (60, 5.0, 0)
+        );
+        assert_eq!(t.opts.nemesis_interval_s, 10.0);
+        assert_eq!(t.opts.topology, "grid");
+        assert_eq!(t.opts.consistency_models, ["strict-serializable"]);
     }
 
     #[test]
     fn node_count_and_concurrency() {
         let t = p("-w echo --bin x --node-count 3 --concurrency 2n -- a b").unwrap();
-        assert_eq!(t.node_ids, ["n0", "n1", "n2"]);
-        assert_eq!(t.concurrency, 6);
+        assert_eq!(t.opts.node_ids, ["n0", "n1", "n2"]);
+        assert_eq!(t.opts.concurrency, 6);
         assert_eq!(t.node_args, ["a", "b"]);
         let t = p("-w echo --bin x --nodes a,b -n z --concurrency 7 pos").unwrap();
-        assert_eq!(t.node_ids, ["a", "b", "z"]);
-        assert_eq!(t.concurrency, 7);
+        assert_eq!(t.opts.node_ids, ["a", "b", "z"]);
+        assert_eq!(t.opts.concurrency, 7);
         assert_eq!(t.node_args, ["pos"]);
     }
 
@@ -493,6 +480,9 @@ mod tests {
             "-w echo --bin x --concurrency xn",
             "-w echo",
             "-w echo --bin",
+            "-w echo --bin x --node-env NOEQUALS",
+            "-w echo --bin x --node-env =v",
+            "-w echo --bin x --p-loss 2",
         ] {
             assert!(matches!(p(bad), Err(CliError::Usage(_))), "{bad}");
         }
@@ -516,8 +506,14 @@ mod tests {
 
     #[test]
     fn maelstrom_args_drop_our_flags() {
-        let t = p("-w echo --bin x --seed 5 --engine embedded --node-count 1").unwrap();
+        let t = p("-w echo --bin x --seed 5 --engine embedded --sim --node-env A=1=2 --node-env B= --p-loss 0.1 --node-count 1").unwrap();
         assert_eq!(t.seed, Some(5));
+        assert!(t.sim);
+        assert_eq!(
+            t.node_env,
+            [("A".into(), "1=2".into()), ("B".into(), String::new())]
+        );
+        assert_eq!(t.opts.p_loss, 0.1);
         assert_eq!(
             t.maelstrom_args,
             ["--workload", "echo", "--bin", "x", "--node-count", "1"]

@@ -9,6 +9,7 @@ mod engine;
 mod history;
 mod journal;
 mod matrix;
+mod opts;
 mod report;
 mod serve;
 mod workload;

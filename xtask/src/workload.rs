@@ -13,53 +13,7 @@ use crate::checker::CheckResult;
 use crate::history::{History, Op, OpType};
 use serde_json::Value;
 
-/// The options a workload may read (the engine builds it from the CLI).
-#[derive(Clone, Debug)]
-pub struct TestOpts {
-    /// Server node ids in test order (`n0 ..` with --node-count).
-    pub node_ids: Vec<String>,
-    /// Number of client worker threads (after resolving `Kn`).
-    pub concurrency: usize,
-    /// --rate, total ops/s.
-    pub rate: f64,
-    /// --time-limit in seconds.
-    pub time_limit_s: u64,
-    /// --latency mean in ms.
-    pub latency_ms: u64,
-    /// --topology (broadcast), default "grid".
-    pub topology: String,
-    /// --key-count if given.
-    pub key_count: Option<u64>,
-    /// --max-txn-length, default 4.
-    pub max_txn_length: u64,
-    /// --max-writes-per-key, default 16.
-    pub max_writes_per_key: u64,
-    /// --consistency-models, already split as Maelstrom v0.2.3 splits them
-    /// (on whitespace-comma-whitespace). Default ["strict-serializable"].
-    pub consistency_models: Vec<String>,
-    /// Whether `--nemesis partition` is on.
-    pub nemesis_partition: bool,
-}
-
-impl TestOpts {
-    /// Defaults of `maelstrom test` for the given node ids (network.md section 7).
-    pub fn defaults(node_ids: Vec<String>) -> Self {
-        let concurrency = node_ids.len();
-        TestOpts {
-            node_ids,
-            concurrency,
-            rate: 5.0,
-            time_limit_s: 60,
-            latency_ms: 0,
-            topology: "grid".into(),
-            key_count: None,
-            max_txn_length: 4,
-            max_writes_per_key: 16,
-            consistency_models: vec!["strict-serializable".into()],
-            nemesis_partition: false,
-        }
-    }
-}
+pub use crate::opts::TestOpts;
 
 /// An operation the generator asks for: Jepsen's `{:f .. :value ..}`.
 #[derive(Clone, Debug, PartialEq)]

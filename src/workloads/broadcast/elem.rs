@@ -75,6 +75,20 @@ impl PartialEq for Elem {
 
 impl Eq for Elem {}
 
+/// Ordered by canonical text, so sets of values iterate (and reads answer)
+/// in the same order in every run: deterministic under a seeded host.
+impl Ord for Elem {
+    fn cmp(&self, other: &Elem) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Elem {
+    fn partial_cmp(&self, other: &Elem) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl Hash for Elem {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_str().hash(state)

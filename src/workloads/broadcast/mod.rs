@@ -27,7 +27,7 @@ use crate::runtime::{Ctx, Node, Request};
 use link::Link;
 use outbox::Outbox;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::marker::PhantomData;
 
 messages! {
@@ -57,7 +57,7 @@ pub enum Tick {
 pub struct SetReplica<C: ConfigSource = FromEnv> {
     config: Config,
     role: Role,
-    values: HashSet<Elem>,
+    values: BTreeSet<Elem>,
     links: BTreeMap<String, Link>,
     outbox: Outbox,
     source: PhantomData<C>,
@@ -68,7 +68,7 @@ pub type BroadcastNode = SetReplica<FromEnv>;
 
 impl<C: ConfigSource> SetReplica<C> {
     /// Every value this node holds.
-    pub fn values(&self) -> &HashSet<Elem> {
+    pub fn values(&self) -> &BTreeSet<Elem> {
         &self.values
     }
 
@@ -163,7 +163,7 @@ impl<C: ConfigSource> Node for SetReplica<C> {
     type Timer = Tick;
 
     fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let (config, warnings) = C::load();
+        let (config, warnings) = C::load(&|name| ctx.env(name).map(String::from));
         for w in warnings {
             ctx.log(w);
         }
@@ -181,7 +181,7 @@ impl<C: ConfigSource> Node for SetReplica<C> {
         SetReplica {
             config,
             role,
-            values: HashSet::new(),
+            values: BTreeSet::new(),
             links,
             outbox: Outbox::new(),
             source: PhantomData,

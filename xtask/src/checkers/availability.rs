@@ -1,8 +1,8 @@
 //! Maelstrom's availability checker: ok-fraction = #ok / #invoke.
 
 use crate::checker::{CheckResult, Validity};
-use crate::cli::Availability;
 use crate::history::{History, OpType};
+use crate::opts::Availability;
 
 pub fn check(history: &History, expected: Option<Availability>) -> CheckResult {
     let invokes = history

@@ -3,9 +3,9 @@
 
 use crate::checker::{CheckResult, Validity};
 use crate::checkers::{availability, exceptions, net, stats};
-use crate::cli::Availability;
 use crate::history::History;
 use crate::journal::JournalEvent;
+use crate::opts::Availability;
 use crate::workload::{TestOpts, Workload};
 use serde_json::{Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -79,9 +79,10 @@ pub struct NodeState {
 pub struct RunSpec {
     pub opts: TestOpts,
     pub seed: u64,
-    pub log_stderr: bool,
-    pub nemesis_interval_ns: u64,
-    pub store_dir: std::path::PathBuf,
+    /// Where node logs go (`<dir>/node-logs/<id>.log`); None keeps no logs.
+    pub store_dir: Option<std::path::PathBuf>,
+    /// Show the progress line on stderr.
+    pub progress: bool,
 }
 
 pub struct Engine<'a> {
@@ -131,7 +132,10 @@ impl<'a> Engine<'a> {
         let mut nodes = Vec::new();
         let mut node_index = HashMap::new();
         for (i, id) in spec.opts.node_ids.iter().enumerate() {
-            let log = File::create(spec.store_dir.join("node-logs").join(format!("{id}.log"))).ok();
+            let log = spec
+                .store_dir
+                .as_ref()
+                .and_then(|d| File::create(d.join("node-logs").join(format!("{id}.log"))).ok());
             nodes.push(NodeState {
                 id: id.clone(),
                 silenced: false,
@@ -175,7 +179,7 @@ impl<'a> Engine<'a> {
             final_cutoff: false,
             history: Vec::new(),
             fatal: None,
-            progress: Progress::new(spec.opts.time_limit_s),
+            progress: Progress::new(spec.opts.time_limit_s, spec.progress),
             spec,
         }
     }
@@ -438,7 +442,7 @@ impl<'a> Engine<'a> {
                 if let Some(f) = &mut n.log {
                     let _ = writeln!(f, "{line}");
                 }
-                if self.spec.log_stderr {
+                if self.spec.opts.log_stderr {
                     println!("INFO [{} stderr] {line}", n.id);
                 }
                 push_tail(&mut n.stderr_tail, line);
@@ -528,7 +532,11 @@ impl<'a> Engine<'a> {
             }
         }
         let now = self.now();
-        let counts = super::progress::Counts::of(&self.history);
+        let counts = if self.spec.progress {
+            super::progress::Counts::of(&self.history)
+        } else {
+            Default::default()
+        };
         self.progress.show(
             self.rel_now(),
             self.t0.is_some(),
@@ -611,13 +619,18 @@ impl<'a> Engine<'a> {
                 let st = n.exited.as_ref()?;
                 let out: Vec<&str> = n.stdout_tail.iter().map(String::as_str).collect();
                 let err: Vec<&str> = n.stderr_tail.iter().map(String::as_str).collect();
+                let logs = match &self.spec.store_dir {
+                    Some(d) => format!(
+                        "\n\nFull STDERR logs are available in {}",
+                        d.join("node-logs").join(format!("{}.log", n.id)).display()
+                    ),
+                    None => String::new(),
+                };
                 Some(format!(
-                    "Node {} crashed with {st}. Before crashing, it wrote to STDOUT:\n\n{}\n\nAnd to STDERR:\n\n{}\n\n\
-                     Full STDERR logs are available in {}",
+                    "Node {} crashed with {st}. Before crashing, it wrote to STDOUT:\n\n{}\n\nAnd to STDERR:\n\n{}{logs}",
                     n.id,
                     out.join("\n"),
                     err.join("\n"),
-                    self.spec.store_dir.join("node-logs").join(format!("{}.log", n.id)).display()
                 ))
             })
             .collect()

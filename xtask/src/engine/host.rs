@@ -83,12 +83,19 @@ fn read_lines(r: impl Read, mut emit: impl FnMut(String) -> bool) {
 
 impl ProcessHost {
     /// Spawn one process per node. `bin` must already be canonical.
-    pub fn spawn(bin: &std::path::Path, args: &[String], nodes: usize) -> Result<Self, String> {
+    /// `env` is added to each node's environment (`--node-env`).
+    pub fn spawn(
+        bin: &std::path::Path,
+        args: &[String],
+        env: &[(String, String)],
+        nodes: usize,
+    ) -> Result<Self, String> {
         let (tx, rx) = channel();
         let mut procs = Vec::new();
         for node in 0..nodes {
             let mut child = Command::new(bin)
                 .args(args)
+                .envs(env.iter().map(|(k, v)| (k, v)))
                 .current_dir(std::env::temp_dir())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())

@@ -1,6 +1,6 @@
 //! Per-message latency (network.md section 3).
 
-use crate::cli::LatencyDist;
+use crate::opts::LatencyDist;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Latency {

@@ -12,17 +12,25 @@ pub mod partition;
 pub mod progress;
 pub mod real;
 pub mod services;
+pub mod sim_host;
 pub mod store;
 pub mod workers;
 
+use crate::checker::Validity;
 use crate::cli::{EngineChoice, TestArgs};
 use crate::history::History;
-use crate::workload::{TestOpts, Workload};
-use clock::RealClock;
+use crate::journal::JournalEvent;
+use crate::opts::TestOpts;
+use crate::workload::Workload;
+use clock::{RealClock, VirtualClock};
 use host::{Host, ProcessHost};
 use latency::Latency;
 use network::Network;
-use std::path::Path;
+use serde_json::Value;
+use sim_host::SimHost;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 /// Teardown grace between closing stdin and SIGKILL.
@@ -35,10 +43,11 @@ fn crash(msg: &str) -> i32 {
 
 /// `maelstrom test`: pick the engine and run; returns the exit status.
 pub fn run_test(args: &TestArgs) -> i32 {
-    let real = match args.engine {
-        EngineChoice::Embedded => None,
-        EngineChoice::Auto => real::find_maelstrom(),
-        EngineChoice::Maelstrom => match real::find_maelstrom() {
+    // `--sim` hosts our own nodes in-process: only the embedded engine can.
+    let real = match (args.sim, args.engine) {
+        (true, _) | (false, EngineChoice::Embedded) => None,
+        (false, EngineChoice::Auto) => real::find_maelstrom(),
+        (false, EngineChoice::Maelstrom) => match real::find_maelstrom() {
             Some(p) => Some(p),
             None => {
                 eprintln!("--engine maelstrom: no maelstrom executable found (set $MAELSTROM)");
@@ -53,19 +62,136 @@ pub fn run_test(args: &TestArgs) -> i32 {
     run_embedded(args)
 }
 
-pub fn test_opts(args: &TestArgs) -> TestOpts {
-    let mut o = TestOpts::defaults(args.node_ids.clone());
-    o.concurrency = args.concurrency;
-    o.rate = args.rate;
-    o.time_limit_s = args.time_limit_s;
-    o.latency_ms = args.latency_ms;
-    o.topology = args.topology.clone();
-    o.key_count = args.key_count;
-    o.max_txn_length = args.max_txn_length;
-    o.max_writes_per_key = args.max_writes_per_key;
-    o.consistency_models = args.consistency_models.clone();
-    o.nemesis_partition = args.nemesis_partition;
-    o
+/// Where the nodes of a run come from.
+#[derive(Clone, Debug)]
+pub enum Nodes {
+    /// `--bin`: one OS process per node, in real time (the faithful path).
+    Processes {
+        bin: PathBuf,
+        args: Vec<String>,
+        env: Vec<(String, String)>,
+    },
+    /// `--sim`: our own node `name` in-process, in virtual time.
+    InProcess {
+        name: String,
+        env: BTreeMap<String, String>,
+    },
+}
+
+impl Nodes {
+    /// The nodes a parsed command line asks for, or one clear line saying
+    /// why none can start.
+    pub fn from_args(args: &TestArgs) -> Result<Nodes, String> {
+        if args.sim {
+            let name = Path::new(&args.bin)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if !gossip_glomers::nodes::NAMES.contains(&name.as_str()) {
+                return Err(sim_host::unknown_node(&args.bin));
+            }
+            return Ok(Nodes::InProcess {
+                name,
+                env: args.node_env.iter().cloned().collect(),
+            });
+        }
+        Ok(Nodes::Processes {
+            bin: executable(&args.bin)?,
+            args: args.node_args.clone(),
+            env: args.node_env.clone(),
+        })
+    }
+}
+
+/// What one run produced, before anything is written.
+pub struct RunOutcome {
+    pub history: History,
+    pub journal: Vec<JournalEvent>,
+    /// Nanoseconds from the engine's start to the first operation.
+    pub t0: Option<u64>,
+    /// Why the run was aborted (setup failed): no analysis then.
+    pub fatal: Option<String>,
+    /// Nodes that exited or panicked before teardown.
+    pub crashes: Vec<String>,
+    /// The results map and its verdict (None when `fatal`).
+    pub analysis: Option<(Value, Validity)>,
+}
+
+/// Runs one test to the end and analyses it. `store_dir` receives node logs
+/// as the run goes; nothing else is written here. Err: nodes could not start.
+pub fn execute(
+    workload: &dyn Workload,
+    opts: &TestOpts,
+    nodes: &Nodes,
+    seed: u64,
+    store_dir: Option<&Path>,
+) -> Result<RunOutcome, String> {
+    let latency = Latency::new(opts.latency_ms, opts.latency_dist)?;
+    let mut net = Network::new(latency, fastrand::Rng::with_seed(seed ^ 0x5eed));
+    net.log_send = opts.log_net_send;
+    net.log_recv = opts.log_net_recv;
+    net.p_loss = opts.p_loss;
+    // Register every id before any process starts (protocol.md section 4).
+    for id in opts
+        .node_ids
+        .iter()
+        .map(String::as_str)
+        .chain(services::SERVICE_IDS)
+    {
+        net.register(id);
+    }
+    let spec = core::RunSpec {
+        opts: opts.clone(),
+        seed,
+        store_dir: store_dir.map(Path::to_path_buf),
+        progress: matches!(nodes, Nodes::Processes { .. }) && store_dir.is_some(),
+    };
+    let count = opts.node_ids.len();
+    match nodes {
+        Nodes::Processes { bin, args, env } => {
+            let clock = RealClock::new();
+            let mut host = ProcessHost::spawn(bin, args, env, count)?;
+            let out = drive(&clock, &mut host, workload, spec, net);
+            host.shutdown(TEARDOWN_GRACE);
+            Ok(out)
+        }
+        Nodes::InProcess { name, env } => {
+            let clock = Rc::new(VirtualClock::new());
+            let mut host = SimHost::new(Rc::clone(&clock), name, count, seed, env)?;
+            Ok(drive(&*clock, &mut host, workload, spec, net))
+        }
+    }
+}
+
+/// The event loop, then the analysis.
+fn drive(
+    clock: &dyn clock::Clock,
+    host: &mut dyn Host,
+    workload: &dyn Workload,
+    spec: core::RunSpec,
+    net: Network,
+) -> RunOutcome {
+    let opts = spec.opts.clone();
+    let mut engine = core::Engine::new(clock, host, workload, spec, net);
+    engine.run();
+    let history = History::new(std::mem::take(&mut engine.history));
+    let journal = std::mem::take(&mut engine.net.journal);
+    let fatal = engine.fatal.take();
+    let crashes = engine.crash_reports();
+    let t0 = engine.t0;
+    drop(engine);
+    let analysis = fatal
+        .is_none()
+        .then(|| analysis::analyze(workload, &opts, &history, &journal, opts.availability));
+    RunOutcome {
+        history,
+        journal,
+        t0,
+        fatal,
+        crashes,
+        analysis,
+    }
 }
 
 fn run_embedded(args: &TestArgs) -> i32 {
@@ -76,22 +202,22 @@ fn run_embedded(args: &TestArgs) -> i32 {
     let Some(workload) = crate::workloads::by_name(name) else {
         return crash(&format!("the embedded engine has no {name} workload yet"));
     };
-    let latency = match Latency::new(args.latency_ms, args.latency_dist) {
-        Ok(l) => l,
-        Err(e) => return crash(&e),
-    };
-    let bin = match executable(&args.bin) {
-        Ok(b) => b,
+    if let Err(e) = Latency::new(args.opts.latency_ms, args.opts.latency_dist) {
+        return crash(&e);
+    }
+    let nodes = match Nodes::from_args(args) {
+        Ok(n) => n,
         Err(e) => {
             eprintln!("xtask: {e}");
             return 255;
         }
     };
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let clock = if args.sim { "virtual time, " } else { "" };
     for k in 0..args.test_count {
         let seed = seed.wrapping_add(k);
-        eprintln!("xtask: embedded engine, seed {seed} (replay with --seed {seed})");
-        let code = one_run(args, workload.as_ref(), latency, &bin, seed);
+        eprintln!("xtask: embedded engine, {clock}seed {seed} (replay with --seed {seed})");
+        let code = one_run(args, workload.as_ref(), &nodes, seed);
         if code != 0 {
             return code;
         }
@@ -101,7 +227,7 @@ fn run_embedded(args: &TestArgs) -> i32 {
 
 /// `--bin` canonicalised, or one clear line saying why no node can start
 /// from it (Maelstrom would crash spawning the first node, exit 255).
-fn executable(bin: &str) -> Result<std::path::PathBuf, String> {
+fn executable(bin: &str) -> Result<PathBuf, String> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::fs::canonicalize(bin).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("--bin {bin} does not exist"),
@@ -116,91 +242,56 @@ fn executable(bin: &str) -> Result<std::path::PathBuf, String> {
     Ok(path)
 }
 
-fn one_run(
-    args: &TestArgs,
-    workload: &dyn Workload,
-    latency: Latency,
-    bin: &Path,
-    seed: u64,
-) -> i32 {
+/// One run from the command line: store, run, files, verdict line.
+fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -> i32 {
     let store = match store::Store::create(Path::new("store"), workload.name()) {
         Ok(s) => s,
         Err(e) => return crash(&format!("cannot create the store directory: {e}")),
     };
-    let opts = test_opts(args);
-    let mut net = Network::new(latency, fastrand::Rng::with_seed(seed ^ 0x5eed));
-    net.log_send = args.log_net_send;
-    net.log_recv = args.log_net_recv;
-    // Register every id before any process starts (protocol.md section 4).
-    for id in opts
-        .node_ids
-        .iter()
-        .map(String::as_str)
-        .chain(services::SERVICE_IDS)
-    {
-        net.register(id);
-    }
     // Jepsen updates the latest symlinks even when setup or the run throws
     // (core.clj: snarf-logs! in with-log-snarfing's finally), so store/latest
     // names a crashed run too, never the run before it.
-    let crash_here = |msg: &str| {
+    let mark_latest = || {
         if let Err(e) = store.mark_latest() {
             eprintln!("WARN could not update store/latest: {e}");
         }
-        crash(msg)
     };
-    let mut host = match ProcessHost::spawn(bin, &args.node_args, opts.node_ids.len()) {
-        Ok(h) => h,
-        Err(e) => return crash_here(&e),
+    let out = match execute(workload, &args.opts, nodes, seed, Some(&store.dir)) {
+        Ok(out) => out,
+        Err(e) => {
+            mark_latest();
+            return crash(&e);
+        }
     };
-    let clock = RealClock::new();
-    let spec = core::RunSpec {
-        opts: opts.clone(),
-        seed,
-        log_stderr: args.log_stderr,
-        nemesis_interval_ns: (args.nemesis_interval_s * 1e9) as u64,
-        store_dir: store.dir.clone(),
-    };
-    let mut engine = core::Engine::new(&clock, &mut host, workload, spec, net);
-    engine.run();
-    let history = History::new(std::mem::take(&mut engine.history));
-    let journal = std::mem::take(&mut engine.net.journal);
-    let fatal = engine.fatal.take();
-    let crashes = engine.crash_reports();
-    let t0 = engine.t0;
-    drop(engine);
-    host.shutdown(TEARDOWN_GRACE);
-
     let write = |name: &str, text: String| {
         if let Err(e) = store.write(name, &text) {
             eprintln!("WARN could not write {name}: {e}");
         }
     };
-    write("history.txt", history.to_txt());
-    write("history.jsonl", jsonl(&history.ops));
-    write("net-journal.jsonl", jsonl(&journal));
+    write("history.txt", out.history.to_txt());
+    write("history.jsonl", jsonl(&out.history.ops));
+    write("net-journal.jsonl", jsonl(&out.journal));
     write(
         "run.json",
-        serde_json::json!({"seed": seed, "main_phase_offset_ns": t0, "args": args.maelstrom_args})
+        serde_json::json!({"seed": seed, "main_phase_offset_ns": out.t0, "args": args.maelstrom_args, "sim": args.sim, "node_env": args.node_env})
             .to_string(),
     );
-    if let Err(e) = crate::report::write_pictures(&store.dir, &history, &journal, t0.unwrap_or(0)) {
+    if let Err(e) =
+        crate::report::write_pictures(&store.dir, &out.history, &out.journal, out.t0.unwrap_or(0))
+    {
         eprintln!("WARN could not draw the pictures: {e}");
     }
-    if let Some(msg) = fatal {
-        return crash_here(&msg);
-    }
-    let (results, valid) =
-        analysis::analyze(workload, &opts, &history, &journal, args.availability);
+    let Some((results, valid)) = out.analysis else {
+        mark_latest();
+        return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));
+    };
     let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
     write("results.json", format!("{pretty}\n"));
-    if let Err(e) = store.mark_latest() {
-        eprintln!("WARN could not update store/latest: {e}");
-    }
+    mark_latest();
     println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
-    if !crashes.is_empty() {
+    if !out.crashes.is_empty() {
         // Maelstrom detects this at teardown (exit 255); we still print the analysis.
-        return crash(&crashes.join("\n\n"));
+        return crash(&out.crashes.join("\n\n"));
     }
     valid.exit_code()
 }

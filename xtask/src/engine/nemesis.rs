@@ -16,7 +16,7 @@ impl Engine<'_> {
         } else {
             self.nemesis_stop();
         }
-        let gap = self.rng_nemesis.f64() * 2.0 * self.spec.nemesis_interval_ns as f64;
+        let gap = self.rng_nemesis.f64() * 2.0 * self.spec.opts.nemesis_interval_ns() as f64;
         let at = self.now() + gap as u64;
         self.schedule(at, Timer::Nemesis);
     }

@@ -97,6 +97,8 @@ pub struct Network {
     pub journal: Vec<JournalEvent>,
     pub log_send: bool,
     pub log_recv: bool,
+    /// Probability of losing a message at send (Maelstrom's `:p-loss`).
+    pub p_loss: f64,
 }
 
 impl Network {
@@ -111,6 +113,7 @@ impl Network {
             journal: Vec::new(),
             log_send: false,
             log_recv: false,
+            p_loss: 0.0,
         }
     }
 
@@ -168,6 +171,11 @@ impl Network {
         self.journal(JournalKind::Send, &m, now);
         if self.log_send {
             println!("INFO :send {}", m.to_line());
+        }
+        // net.clj `send!`: journaled, then `(if (< (rand) p-loss) net ...)`.
+        // The draw is skipped at 0 so runs without loss keep their sequences.
+        if self.p_loss > 0.0 && self.rng.f64() < self.p_loss {
+            return Ok(());
         }
         if let Some(inbox) = self.inboxes.get_mut(dest) {
             inbox.queue.push(Reverse(Queued(m)));
@@ -238,7 +246,7 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::LatencyDist;
+    use crate::opts::LatencyDist;
     use serde_json::json;
 
     fn net(lat: u64) -> Network {

@@ -27,6 +27,8 @@ impl Counts {
 }
 
 pub struct Progress {
+    /// Off for in-process runs and exploration: nothing is printed.
+    enabled: bool,
     limit_s: u64,
     tty: bool,
     last_plain_ns: Option<u64>,
@@ -41,8 +43,9 @@ const PLAIN_EVERY_NS: u64 = 5_000_000_000;
 const BEHIND_NS: u64 = 5_000_000;
 
 impl Progress {
-    pub fn new(limit_s: u64) -> Self {
+    pub fn new(limit_s: u64, enabled: bool) -> Self {
         Progress {
+            enabled,
             limit_s,
             tty: std::io::stderr().is_terminal(),
             last_plain_ns: None,
@@ -58,6 +61,9 @@ impl Progress {
     }
 
     pub fn show(&mut self, rel_ns: u64, started: bool, c: Counts, msgs: u64) {
+        if !self.enabled {
+            return;
+        }
         let behind = if self.late_now_ns >= BEHIND_NS {
             format!("  BEHIND by up to {} ms", self.late_now_ns / 1_000_000)
         } else {
@@ -88,6 +94,9 @@ impl Progress {
     }
 
     pub fn finish(&mut self) {
+        if !self.enabled {
+            return;
+        }
         if self.drawn {
             eprintln!();
             self.drawn = false;

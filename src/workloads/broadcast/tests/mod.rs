@@ -9,7 +9,7 @@ use super::{Config, ConfigSource};
 pub struct Defaults;
 
 impl ConfigSource for Defaults {
-    fn load() -> (Config, Vec<String>) {
+    fn load(_env: &dyn Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
         (Config::default(), Vec::new())
     }
 }
@@ -18,7 +18,7 @@ impl ConfigSource for Defaults {
 pub struct LowLatency;
 
 impl ConfigSource for LowLatency {
-    fn load() -> (Config, Vec<String>) {
+    fn load(_env: &dyn Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
         (Config::low_latency(), Vec::new())
     }
 }
@@ -39,7 +39,7 @@ impl Sweep {
 }
 
 impl ConfigSource for Sweep {
-    fn load() -> (Config, Vec<String>) {
+    fn load(_env: &dyn Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
         let batch_ms = SWEEP_BATCH_MS.with(|c| c.get());
         (
             Config {

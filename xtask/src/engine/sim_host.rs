@@ -1,0 +1,190 @@
+//! The in-process host: our own nodes (`gossip_glomers::nodes`) run as
+//! `HostedNode`s inside the bench's process, under a `VirtualClock`. The
+//! engine talks to it through `Host` exactly as it talks to processes: lines
+//! in, lines out. When no node has output waiting, the clock jumps to the
+//! earlier of the engine's next deadline and the nodes' next timer, so a
+//! 20 s run costs only its computation, and one seed replays it exactly.
+
+use super::clock::{Clock, VirtualClock};
+use super::core::MS;
+use super::host::{Host, HostEvent};
+use gossip_glomers::runtime::{HostedNode, Setup};
+use std::collections::{BTreeMap, VecDeque};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::time::Duration;
+
+struct Slot {
+    node: Box<dyn HostedNode>,
+    silenced: bool,
+    /// Set when the node panicked: it is gone, as a crashed process is.
+    crashed: Option<String>,
+}
+
+pub struct SimHost {
+    clock: Rc<VirtualClock>,
+    slots: Vec<Slot>,
+    /// What nodes wrote and the engine has not yet taken, in order.
+    ready: VecDeque<HostEvent>,
+    /// Timer rounds run at the current virtual millisecond: a node that keeps
+    /// re-arming 0 ms timers would otherwise stop time (see `next_event`).
+    rounds_this_ms: (u64, u32),
+}
+
+/// Timer rounds one virtual millisecond may hold before time moves on.
+const MAX_ROUNDS_PER_MS: u32 = 10_000;
+
+/// A per-node number from the run's seed (splitmix64 of seed and index), so
+/// each node's rng and incarnation differ and are fixed by the seed.
+fn mix(seed: u64, k: u64) -> u64 {
+    let mut z = seed ^ k.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl SimHost {
+    /// `count` fresh nodes of our binary `name`, seeded from `seed`, each
+    /// with `env` as its environment.
+    pub fn new(
+        clock: Rc<VirtualClock>,
+        name: &str,
+        count: usize,
+        seed: u64,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Self, String> {
+        let mut slots = Vec::with_capacity(count);
+        for i in 0..count {
+            let setup = Setup {
+                incarnation: mix(seed, i as u64),
+                rng_salt: mix(seed, u64::MAX),
+                env: env.clone(),
+            };
+            let node =
+                gossip_glomers::nodes::hosted(name, setup).ok_or_else(|| unknown_node(name))?;
+            slots.push(Slot {
+                node,
+                silenced: false,
+                crashed: None,
+            });
+        }
+        Ok(SimHost {
+            clock,
+            slots,
+            ready: VecDeque::new(),
+            rounds_this_ms: (0, 0),
+        })
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.clock.now_ns() / MS
+    }
+
+    /// Runs `f` on node `i`; a panic crashes that node (reported through
+    /// `exit_status`) instead of the bench.
+    fn with_node(&mut self, i: usize, f: impl FnOnce(&mut dyn HostedNode)) {
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        if slot.crashed.is_some() {
+            return;
+        }
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| f(&mut *slot.node))) {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            slot.crashed = Some(format!("a panic: {msg}"));
+        }
+        self.collect(i);
+    }
+
+    /// Queues what node `i` wrote: its stdout lines, then its log lines.
+    fn collect(&mut self, i: usize) {
+        let slot = &mut self.slots[i];
+        let out = slot.node.take_output();
+        if !slot.silenced {
+            for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                self.ready.push_back(HostEvent::Stdout {
+                    node: i,
+                    line: String::from_utf8_lossy(line).into_owned(),
+                });
+            }
+        }
+        for line in slot.node.take_log() {
+            self.ready.push_back(HostEvent::Stderr { node: i, line });
+        }
+    }
+
+    /// The earliest timer deadline of any live node, in ms.
+    fn next_node_deadline(&mut self) -> Option<u64> {
+        self.slots
+            .iter_mut()
+            .filter(|s| s.crashed.is_none())
+            .filter_map(|s| s.node.next_deadline())
+            .min()
+    }
+}
+
+/// The error for a `--sim` node name that is not one of ours.
+pub fn unknown_node(name: &str) -> String {
+    format!(
+        "--sim runs our own nodes only; {name:?} is not one of {}",
+        gossip_glomers::nodes::NAMES.join(", ")
+    )
+}
+
+impl Host for SimHost {
+    fn deliver(&mut self, node: usize, line: String) {
+        let now = self.now_ms();
+        self.with_node(node, |n| n.handle_line(line.as_bytes(), now));
+    }
+
+    fn next_event(&mut self, _clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent> {
+        loop {
+            if let Some(ev) = self.ready.pop_front() {
+                return Some(ev);
+            }
+            match self.next_node_deadline() {
+                Some(at_ms) if at_ms.saturating_mul(MS) <= deadline_ns => {
+                    self.clock.advance_to(at_ms.saturating_mul(MS));
+                    let mut now = self.now_ms();
+                    if self.rounds_this_ms.0 == now {
+                        self.rounds_this_ms.1 += 1;
+                        if self.rounds_this_ms.1 > MAX_ROUNDS_PER_MS {
+                            // A node is busy-looping on 0 ms timers: let its
+                            // work cost a millisecond, as it would in real time.
+                            now += 1;
+                            self.clock.advance_to(now * MS);
+                            self.rounds_this_ms = (now, 0);
+                        }
+                    } else {
+                        self.rounds_this_ms = (now, 0);
+                    }
+                    for i in 0..self.slots.len() {
+                        if self.slots[i].node.next_deadline().is_some_and(|d| d <= now) {
+                            self.with_node(i, |n| n.tick(now));
+                        }
+                    }
+                }
+                _ => {
+                    self.clock.advance_to(deadline_ns);
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn silence_stdout(&mut self, node: usize) {
+        if let Some(s) = self.slots.get_mut(node) {
+            s.silenced = true;
+        }
+    }
+
+    fn exit_status(&mut self, node: usize) -> Option<String> {
+        self.slots.get(node)?.crashed.clone()
+    }
+
+    fn shutdown(&mut self, _grace: Duration) {}
+}
