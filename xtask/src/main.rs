@@ -6,6 +6,7 @@ mod checkers;
 mod cli;
 mod edn;
 mod engine;
+mod explore;
 mod history;
 mod journal;
 mod matrix;
@@ -21,11 +22,13 @@ Commands:
   test-all [FLAGS]               run every challenge row with its official flags; one table; exit 0 iff all pass
   test <family|row> [FLAGS]      run some rows: echo, unique-ids, broadcast, g-counter, kafka, txn, or a row id (3d, 6c, ...)
   maelstrom test [OPTIONS]       one Maelstrom test, same flags as `maelstrom test` (see `maelstrom test --help`)
+  explore ROW|FLAGS --seeds N     one test on N seeds in virtual time (every core); failing seeds with replay commands
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS
   bench broadcast                sweep the broadcast node's batching knob at 3d's flags: msgs-per-op vs latency
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
 
-FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7).";
+FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7, --sim
+for the in-process, virtual-time host).";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +40,7 @@ fn main() {
             _ => usage("test needs a family or row, e.g. `cargo xtask test kafka`"),
         },
         Some("bench") => bench::command(&args[1..]),
+        Some("explore") => explore::command(&args[1..]),
         Some("serve") => serve_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

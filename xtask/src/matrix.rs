@@ -375,6 +375,19 @@ fn latest_dir() -> Option<PathBuf> {
     std::fs::canonicalize("store/latest").ok()
 }
 
+/// The row's performance targets that `results` misses, one line each.
+pub fn target_misses(row: &Row, results: &Value) -> Vec<String> {
+    let mut misses = Vec::new();
+    for t in row.targets {
+        match num(results, t.path) {
+            Some(x) if x < t.below => {}
+            Some(x) => misses.push(format!("{} {x:.2} not < {}", t.label, t.below)),
+            None => misses.push(format!("{} missing", t.label)),
+        }
+    }
+    misses
+}
+
 fn judge(row: &Row, run: &Run) -> Outcome {
     let Some(results) = &run.results else {
         return Outcome {
@@ -385,14 +398,7 @@ fn judge(row: &Row, run: &Run) -> Outcome {
             run_dir: run.run_dir.clone(),
         };
     };
-    let mut misses = Vec::new();
-    for t in row.targets {
-        match num(results, t.path) {
-            Some(x) if x < t.below => {}
-            Some(x) => misses.push(format!("{} {x:.2} not < {}", t.label, t.below)),
-            None => misses.push(format!("{} missing", t.label)),
-        }
-    }
+    let misses = target_misses(row, results);
     // Both the exit status and the results map must say valid.
     let valid = run.exit == 0 && real::verdict(results) == 0;
     let passed = valid && misses.is_empty() && run.error.is_none();

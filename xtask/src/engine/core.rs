@@ -83,6 +83,8 @@ pub struct RunSpec {
     pub store_dir: Option<std::path::PathBuf>,
     /// Show the progress line on stderr.
     pub progress: bool,
+    /// Print nothing (exploration runs many engines at once).
+    pub quiet: bool,
 }
 
 pub struct Engine<'a> {
@@ -457,10 +459,12 @@ impl<'a> Engine<'a> {
                 push_tail(&mut n.stdout_tail, line.clone());
                 if let Err(reason) = self.accept_line(&line) {
                     let id = self.nodes[node].id.clone();
-                    eprintln!(
-                        "WARN node {id}: bad STDOUT line ({reason}): {line:?}\n     \
+                    if !self.spec.quiet {
+                        eprintln!(
+                            "WARN node {id}: bad STDOUT line ({reason}): {line:?}\n     \
                          Maelstrom ignores everything this node prints from now on; so do we."
-                    );
+                        );
+                    }
                     self.nodes[node].silenced = true;
                     self.host.silence_stdout(node);
                 }
@@ -523,10 +527,12 @@ impl<'a> Engine<'a> {
                     if self.phase == Phase::Init {
                         return self.fail_init_exit(i, st);
                     }
-                    eprintln!(
-                        "WARN node {} exited during the run with {st}",
-                        self.nodes[i].id
-                    );
+                    if !self.spec.quiet {
+                        eprintln!(
+                            "WARN node {} exited during the run with {st}",
+                            self.nodes[i].id
+                        );
+                    }
                     self.nodes[i].exited = Some(st);
                 }
             }

@@ -146,6 +146,7 @@ pub fn execute(
         seed,
         store_dir: store_dir.map(Path::to_path_buf),
         progress: matches!(nodes, Nodes::Processes { .. }) && store_dir.is_some(),
+        quiet: store_dir.is_none(),
     };
     let count = opts.node_ids.len();
     match nodes {

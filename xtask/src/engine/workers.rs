@@ -233,7 +233,9 @@ impl Engine<'_> {
         if self.spec.opts.nemesis_partition {
             self.nemesis_stop();
         }
-        println!("INFO Waiting for recovery...");
+        if !self.spec.quiet {
+            println!("INFO Waiting for recovery...");
+        }
         self.phase = Phase::Recovery;
         let at = self.now() + 10 * SEC;
         self.schedule(at, Timer::RecoveryDone);
