@@ -75,6 +75,8 @@ pub enum Nodes {
     InProcess {
         name: String,
         env: BTreeMap<String, String>,
+        /// `gossip_glomers::nodes::hosted`, or a test's own.
+        factory: sim_host::NodeFactory,
     },
 }
 
@@ -94,6 +96,7 @@ impl Nodes {
             return Ok(Nodes::InProcess {
                 name,
                 env: args.node_env.iter().cloned().collect(),
+                factory: gossip_glomers::nodes::hosted,
             });
         }
         Ok(Nodes::Processes {
@@ -157,9 +160,9 @@ pub fn execute(
             host.shutdown(TEARDOWN_GRACE);
             Ok(out)
         }
-        Nodes::InProcess { name, env } => {
+        Nodes::InProcess { name, env, factory } => {
             let clock = Rc::new(VirtualClock::new());
-            let mut host = SimHost::new(Rc::clone(&clock), name, count, seed, env)?;
+            let mut host = SimHost::new(Rc::clone(&clock), *factory, name, count, seed, env)?;
             Ok(drive(&*clock, &mut host, workload, spec, net))
         }
     }
