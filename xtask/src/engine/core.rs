@@ -3,76 +3,44 @@
 //! history all live here, on the loop thread, without locks.
 
 use super::clock::Clock;
+use super::fabric::{Fabric, Role, Timer};
 use super::host::{Host, HostEvent};
+use super::nemesis::Nemesis;
 use super::network::{Message, Network, Pump};
 use super::progress::Progress;
 use super::services::{Services, SERVICE_IDS};
-use super::workers::Worker;
-use crate::history::{Op, OpType, Process};
-use crate::workload::{Generator, TestOpts, Workload};
+use super::workers::{After, Workers};
+use crate::history::Op;
+use crate::workload::{TestOpts, Workload};
 use serde_json::Value;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::Write;
 
-pub const MS: u64 = 1_000_000;
-pub const SEC: u64 = 1_000_000_000;
+pub use super::fabric::{MS, SEC};
 const TICK_NS: u64 = 200 * MS;
 const CRASH_LINES: usize = 32;
-
-/// Something scheduled on the loop.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Timer {
-    /// Wake the consumer of this inbox (its head message is due).
-    Deliver(String),
-    /// The RPC `msg_id` of client `client` times out.
-    RpcTimeout {
-        client: String,
-        msg_id: u64,
-    },
-    Stagger,
-    Nemesis,
-    MainCutoff,
-    RecoveryDone,
-    FinalWake(usize),
-    FinalCutoff,
-    Tick,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Init,
     Setup,
     Main,
+    /// Past the time limit: waiting for operations in flight.
     Drain,
     Recovery,
     Final,
     Done,
 }
 
-/// What a client connection (`cK`) is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Init(usize),
-    Setup(usize),
-    Worker(usize),
-}
-
-pub struct Conn {
-    pub role: Role,
-    pub next_msg_id: u64,
-    pub pending: Option<u64>,
-}
-
 /// Per-node bookkeeping for logs and crash reports.
-pub struct NodeState {
-    pub id: String,
-    pub silenced: bool,
-    pub exited: Option<String>,
-    pub stdout_tail: VecDeque<String>,
-    pub stderr_tail: VecDeque<String>,
-    pub log: Option<File>,
+struct NodeState {
+    id: String,
+    silenced: bool,
+    exited: Option<String>,
+    stdout_tail: VecDeque<String>,
+    stderr_tail: VecDeque<String>,
+    log: Option<File>,
 }
 
 /// Fixed inputs of one run.
@@ -87,37 +55,33 @@ pub struct RunSpec {
     pub quiet: bool,
 }
 
-pub struct Engine<'a> {
-    pub clock: &'a dyn Clock,
-    pub host: &'a mut dyn Host,
-    pub workload: &'a dyn Workload,
-    pub spec: RunSpec,
-    pub net: Network,
-    pub services: Services,
-    pub gen: Box<dyn Generator>,
-    pub rng_gen: fastrand::Rng,
-    pub rng_stagger: fastrand::Rng,
-    pub rng_nemesis: fastrand::Rng,
-    pub rng_services: fastrand::Rng,
-    timers: BinaryHeap<Reverse<(u64, u64, Timer)>>,
-    timer_seq: u64,
-    dirty: Vec<String>,
-    pub phase: Phase,
-    pub nodes: Vec<NodeState>,
-    node_index: HashMap<String, usize>,
-    pub conns: HashMap<String, Conn>,
-    next_client: u64,
-    pub pending_setup: usize,
-    pub workers: Vec<Worker>,
-    pub cursor: usize,
-    pub stagger_waiting: bool,
-    pub nemesis_next_start: bool,
-    pub t0: Option<u64>,
-    pub cutoff_ns: u64,
-    pub final_cutoff: bool,
+/// What a finished run leaves behind.
+pub struct Finished {
     pub history: Vec<Op>,
+    pub journal: Vec<crate::journal::JournalEvent>,
+    pub t0: Option<u64>,
     pub fatal: Option<String>,
-    pub progress: Progress,
+    pub crashes: Vec<String>,
+}
+
+/// The event loop: node output and timers in, the parts' reactions out.
+/// Node processes or in-process nodes sit behind `Host`, time behind the
+/// fabric's `Clock`; the workers, the nemesis and the services own their state.
+pub struct Engine<'a> {
+    host: &'a mut dyn Host,
+    workload: &'a dyn Workload,
+    spec: RunSpec,
+    fabric: Fabric<'a>,
+    services: Services,
+    rng_services: fastrand::Rng,
+    workers: Workers<'a>,
+    nemesis: Option<Nemesis>,
+    phase: Phase,
+    nodes: Vec<NodeState>,
+    node_index: HashMap<String, usize>,
+    pending_setup: usize,
+    fatal: Option<String>,
+    progress: Progress,
 }
 
 impl<'a> Engine<'a> {
@@ -130,7 +94,6 @@ impl<'a> Engine<'a> {
     ) -> Self {
         let seed = spec.seed;
         let rng = |k: u64| fastrand::Rng::with_seed(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let gen = workload.generator(&spec.opts);
         let mut nodes = Vec::new();
         let mut node_index = HashMap::new();
         for (i, id) in spec.opts.node_ids.iter().enumerate() {
@@ -148,155 +111,44 @@ impl<'a> Engine<'a> {
             });
             node_index.insert(id.clone(), i);
         }
-        let n = nodes.len();
-        let workers = (0..spec.opts.concurrency)
-            .map(|t| Worker::new(t, t % n.max(1)))
-            .collect();
         Engine {
-            clock,
             host,
             workload,
-            net,
+            fabric: Fabric::new(clock, net),
             services: Services::new(),
-            gen,
-            rng_gen: rng(1),
-            rng_stagger: rng(2),
-            rng_nemesis: rng(3),
             rng_services: rng(4),
-            timers: BinaryHeap::new(),
-            timer_seq: 0,
-            dirty: Vec::new(),
+            workers: Workers::new(workload, &spec.opts, rng(1), rng(2)),
+            nemesis: Nemesis::of(&spec.opts, rng(3)),
             phase: Phase::Init,
             nodes,
             node_index,
-            conns: HashMap::new(),
-            next_client: 0,
             pending_setup: 0,
-            workers,
-            cursor: 0,
-            stagger_waiting: false,
-            nemesis_next_start: true,
-            t0: None,
-            cutoff_ns: u64::MAX,
-            final_cutoff: false,
-            history: Vec::new(),
             fatal: None,
             progress: Progress::new(spec.opts.time_limit_s, spec.progress),
             spec,
         }
     }
 
-    pub fn now(&self) -> u64 {
-        self.clock.now_ns()
+    fn now(&self) -> u64 {
+        self.fabric.now()
     }
 
-    /// Nanoseconds since the first operation (0 before the main phase).
-    pub fn rel_now(&self) -> u64 {
-        self.now().saturating_sub(self.t0.unwrap_or(u64::MAX))
-    }
-
-    pub fn schedule(&mut self, at: u64, t: Timer) {
-        self.timer_seq += 1;
-        self.timers.push(Reverse((at, self.timer_seq, t)));
-    }
-
-    pub fn fail_run(&mut self, msg: String) {
+    fn fail_run(&mut self, msg: String) {
         if self.fatal.is_none() {
             self.fatal = Some(msg);
         }
         self.phase = Phase::Done;
     }
 
-    /// Append one history op; its time is relative to the first operation.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record(
-        &mut self,
-        process: Process,
-        kind: OpType,
-        f: &str,
-        value: Value,
-        error: Option<Value>,
-        exception: Option<String>,
-        is_final: bool,
-    ) -> usize {
-        let index = self.history.len();
-        let time = self.rel_now();
-        self.history.push(Op {
-            index,
-            time,
-            process,
-            kind,
-            f: f.to_string(),
-            value,
-            error,
-            exception,
-            is_final,
-        });
-        index
-    }
-
-    /// Open a new client connection `cK` and register it in the network.
-    pub fn open_client(&mut self, role: Role) -> String {
-        let id = format!("c{}", self.next_client);
-        self.next_client += 1;
-        self.net.register(&id);
-        self.conns.insert(
-            id.clone(),
-            Conn {
-                role,
-                next_msg_id: 1,
-                pending: None,
-            },
-        );
-        id
-    }
-
-    pub fn close_client(&mut self, id: &str) {
-        self.net.unregister(id);
-        self.conns.remove(id);
-    }
-
-    /// Send `body` (an object) from client `client` to `dest` with the next
-    /// msg_id and arm its timeout. Returns the msg_id.
-    pub fn client_send(
-        &mut self,
-        client: &str,
-        dest: &str,
-        mut body: Value,
-        timeout_ns: u64,
-    ) -> Result<u64, String> {
-        let conn = self
-            .conns
-            .get_mut(client)
-            .ok_or_else(|| format!("client {client} is closed"))?;
-        let msg_id = conn.next_msg_id;
-        conn.next_msg_id += 1;
-        conn.pending = Some(msg_id);
-        if let Some(obj) = body.as_object_mut() {
-            obj.insert("msg_id".into(), Value::from(msg_id));
-        }
-        let now = self.now();
-        self.net.send(client, dest, body, now)?;
-        self.dirty.push(dest.to_string());
-        self.schedule(
-            now + timeout_ns,
-            Timer::RpcTimeout {
-                client: client.to_string(),
-                msg_id,
-            },
-        );
-        Ok(msg_id)
-    }
-
     /// Run every inbox consumer that may have work, delivering what is due.
     pub fn flush(&mut self) {
-        while let Some(dest) = self.dirty.pop() {
+        while let Some(dest) = self.fabric.dirty.pop() {
             loop {
                 let now = self.now();
-                match self.net.pump(&dest, now) {
+                match self.fabric.net.pump(&dest, now) {
                     Pump::Deliver(m) => self.deliver(m),
                     Pump::Sleep(at) => {
-                        self.schedule(at, Timer::Deliver(dest.clone()));
+                        self.fabric.schedule(at, Timer::Deliver(dest.clone()));
                         break;
                     }
                     Pump::Idle => break,
@@ -314,12 +166,12 @@ impl<'a> Engine<'a> {
                     .handle(&m.dest, &m.src, &m.body, &mut self.rng_services)
             {
                 let now = self.now();
-                match self.net.send(&m.dest, &m.src, reply, now) {
-                    Ok(()) => self.dirty.push(m.src.clone()),
+                match self.fabric.net.send(&m.dest, &m.src, reply, now) {
+                    Ok(()) => self.fabric.dirty.push(m.src.clone()),
                     Err(e) => eprintln!("WARN service {} could not reply: {e}", m.dest),
                 }
             }
-        } else if let Some(conn) = self.conns.get_mut(&m.dest) {
+        } else if let Some(conn) = self.fabric.conn_mut(&m.dest) {
             // A client waits for exactly the reply whose in_reply_to equals its
             // msg_id (an integer: 1.0 does not match); everything else is dropped.
             let irt =
@@ -338,12 +190,15 @@ impl<'a> Engine<'a> {
         match role {
             Role::Init(_) => self.on_init_reply(client, body),
             Role::Setup(i) => self.on_setup_reply(i, body),
-            Role::Worker(t) => self.on_worker_reply(t, body),
+            Role::Worker(t) => {
+                let after = self.workers.on_reply(t, body, &mut self.fabric);
+                self.after(after);
+            }
         }
     }
 
     fn on_rpc_timeout(&mut self, client: &str, msg_id: u64) {
-        let Some(conn) = self.conns.get_mut(client) else {
+        let Some(conn) = self.fabric.conn_mut(client) else {
             return;
         };
         if conn.pending != Some(msg_id) {
@@ -363,7 +218,10 @@ impl<'a> Engine<'a> {
                     "Client setup for node {id} failed: the setup RPC timed out."
                 ))
             }
-            Role::Worker(t) => self.on_worker_timeout(t),
+            Role::Worker(t) => {
+                let after = self.workers.on_timeout(t, &mut self.fabric);
+                self.after(after);
+            }
         }
     }
 
@@ -373,18 +231,18 @@ impl<'a> Engine<'a> {
         let now = self.now();
         let ids: Vec<String> = self.nodes.iter().map(|n| n.id.clone()).collect();
         for i in 0..ids.len() {
-            let c = self.open_client(Role::Init(i));
+            let c = self.fabric.open_client(Role::Init(i));
             let body = serde_json::json!({"type": "init", "node_id": ids[i], "node_ids": ids});
-            if let Err(e) = self.client_send(&c, &ids[i], body, 10 * SEC) {
+            if let Err(e) = self.fabric.client_send(&c, &ids[i], body, 10 * SEC) {
                 self.fail_run(e);
             }
         }
         self.pending_setup = ids.len();
-        self.schedule(now + TICK_NS, Timer::Tick);
+        self.fabric.schedule(now + TICK_NS, Timer::Tick);
     }
 
     fn on_init_reply(&mut self, client: &str, body: Value) {
-        self.close_client(client);
+        self.fabric.close_client(client);
         if body.get("type").and_then(Value::as_str) != Some("init_ok") {
             return self.fail_run(format!(
                 "Expected an init_ok message, but node responded with {body}"
@@ -401,13 +259,13 @@ impl<'a> Engine<'a> {
         let ids: Vec<String> = self.nodes.iter().map(|n| n.id.clone()).collect();
         let mut clients = Vec::new();
         for i in 0..ids.len() {
-            clients.push(self.open_client(Role::Setup(i)));
+            clients.push(self.fabric.open_client(Role::Setup(i)));
         }
         self.pending_setup = 0;
         for (i, c) in clients.iter().enumerate() {
             if let Some(body) = self.workload.setup_request(&ids[i], &self.spec.opts) {
                 self.pending_setup += 1;
-                if let Err(e) = self.client_send(c, &ids[i], body, 5 * SEC) {
+                if let Err(e) = self.fabric.client_send(c, &ids[i], body, 5 * SEC) {
                     return self.fail_run(e);
                 }
             }
@@ -499,8 +357,8 @@ impl<'a> Engine<'a> {
         }
         let body = body_as_map(obj.get("body"))?;
         let now = self.now();
-        self.net.send(src, dest, body, now)?;
-        self.dirty.push(dest.to_string());
+        self.fabric.net.send(src, dest, body, now)?;
+        self.fabric.dirty.push(dest.to_string());
         Ok(())
     }
 
@@ -508,15 +366,69 @@ impl<'a> Engine<'a> {
 
     fn on_timer(&mut self, t: Timer) {
         match t {
-            Timer::Deliver(dest) => self.dirty.push(dest),
+            Timer::Deliver(dest) => self.fabric.dirty.push(dest),
             Timer::RpcTimeout { client, msg_id } => self.on_rpc_timeout(&client, msg_id),
-            Timer::Stagger => self.on_stagger(),
-            Timer::Nemesis => self.on_nemesis(),
-            Timer::MainCutoff => self.on_main_cutoff(),
-            Timer::RecoveryDone => self.start_final(),
-            Timer::FinalWake(t) => self.final_step(t),
-            Timer::FinalCutoff => self.on_final_cutoff(),
+            Timer::Stagger => self.workers.on_stagger(&mut self.fabric),
+            Timer::Nemesis => {
+                if let Some(n) = &mut self.nemesis {
+                    if self.workers.in_main_phase(self.fabric.now()) {
+                        n.step(&mut self.fabric);
+                    }
+                }
+            }
+            Timer::MainCutoff => {
+                let after = self.workers.on_cutoff();
+                self.phase = Phase::Drain;
+                self.after(after);
+            }
+            Timer::RecoveryDone => {
+                self.phase = Phase::Final;
+                let after = self.workers.start_final(&mut self.fabric);
+                self.after(after);
+            }
+            Timer::FinalWake(t) => {
+                let after = self.workers.final_step(t, &mut self.fabric);
+                self.after(after);
+            }
+            Timer::FinalCutoff => {
+                let after = self.workers.on_final_cutoff();
+                self.after(after);
+            }
             Timer::Tick => self.on_tick(),
+        }
+    }
+
+    /// Moves the run on after the workers report a milestone.
+    fn after(&mut self, after: After) {
+        match after {
+            After::Continue => {}
+            After::FinalDone => self.phase = Phase::Done,
+            After::Drained if self.workload.final_phase().is_none() => self.phase = Phase::Done,
+            After::Drained => {
+                // The final heal, then the recovery sleep before the final
+                // generator (maelstrom v0.2.3 src/maelstrom/core.clj,
+                // `maelstrom-test`: `(gen/nemesis (:final-generator nemesis))`,
+                // `(gen/log "Waiting for recovery...")`, `(gen/sleep 10)`).
+                if let Some(n) = &mut self.nemesis {
+                    n.stop(&mut self.fabric);
+                }
+                if !self.spec.quiet {
+                    println!("INFO Waiting for recovery...");
+                }
+                self.phase = Phase::Recovery;
+                let at = self.now() + 10 * SEC;
+                self.fabric.schedule(at, Timer::RecoveryDone);
+            }
+        }
+    }
+
+    fn start_main(&mut self) {
+        self.phase = Phase::Main;
+        self.fabric.start_history();
+        self.workers.start_main(&mut self.fabric);
+        if self.nemesis.is_some() {
+            let now = self.now();
+            self.fabric.schedule(now, Timer::Nemesis);
         }
     }
 
@@ -539,17 +451,17 @@ impl<'a> Engine<'a> {
         }
         let now = self.now();
         let counts = if self.spec.progress {
-            super::progress::Counts::of(&self.history)
+            super::progress::Counts::of(self.fabric.history())
         } else {
             Default::default()
         };
         self.progress.show(
-            self.rel_now(),
-            self.t0.is_some(),
+            self.fabric.rel_now(),
+            self.fabric.t0().is_some(),
             counts,
-            self.net.messages_sent(),
+            self.fabric.net.messages_sent(),
         );
-        self.schedule(now + TICK_NS, Timer::Tick);
+        self.fabric.schedule(now + TICK_NS, Timer::Tick);
     }
 
     /// A node that exits before answering `init` fails the run at once, with
@@ -558,7 +470,7 @@ impl<'a> Engine<'a> {
     fn fail_init_exit(&mut self, node: usize, status: String) {
         // Its last stderr lines may still be in the host's queue.
         let until = self.now() + 50 * MS;
-        while let Some(ev) = self.host.next_event(self.clock, until) {
+        while let Some(ev) = self.host.next_event(self.fabric.clock(), until) {
             self.on_host_event(ev);
         }
         let n = &self.nodes[node];
@@ -578,14 +490,8 @@ impl<'a> Engine<'a> {
         self.flush();
         while self.phase != Phase::Done {
             // Everything due now.
-            while let Some(Reverse((at, _, _))) = self.timers.peek() {
+            while let Some((at, t)) = self.fabric.pop_due(self.now()) {
                 let now = self.now();
-                if *at > now {
-                    break;
-                }
-                let Some(Reverse((at, _, t))) = self.timers.pop() else {
-                    break;
-                };
                 if !matches!(t, Timer::Tick) {
                     self.progress.lateness(now.saturating_sub(at));
                 }
@@ -598,12 +504,8 @@ impl<'a> Engine<'a> {
             if self.phase == Phase::Done {
                 break;
             }
-            let next = self
-                .timers
-                .peek()
-                .map(|Reverse((at, _, _))| *at)
-                .unwrap_or(self.now() + TICK_NS);
-            if let Some(ev) = self.host.next_event(self.clock, next) {
+            let next = self.fabric.next_timer_at().unwrap_or(self.now() + TICK_NS);
+            if let Some(ev) = self.host.next_event(self.fabric.clock(), next) {
                 self.on_host_event(ev);
                 self.flush();
             }
@@ -617,8 +519,19 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The run's history, journal and what went wrong, once `run` returned.
+    pub fn finish(mut self) -> Finished {
+        Finished {
+            history: self.fabric.take_history(),
+            journal: std::mem::take(&mut self.fabric.net.journal),
+            t0: self.fabric.t0(),
+            fatal: self.fatal.take(),
+            crashes: self.crash_reports(),
+        }
+    }
+
     /// Crash reports for nodes that exited before teardown (protocol.md section 7).
-    pub fn crash_reports(&self) -> Vec<String> {
+    fn crash_reports(&self) -> Vec<String> {
         self.nodes
             .iter()
             .filter_map(|n| {

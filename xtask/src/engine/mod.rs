@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod clock;
 pub mod core;
+pub mod fabric;
 pub mod host;
 pub mod latency;
 pub mod nemesis;
@@ -179,12 +180,14 @@ fn drive(
     let opts = spec.opts.clone();
     let mut engine = core::Engine::new(clock, host, workload, spec, net);
     engine.run();
-    let history = History::new(std::mem::take(&mut engine.history));
-    let journal = std::mem::take(&mut engine.net.journal);
-    let fatal = engine.fatal.take();
-    let crashes = engine.crash_reports();
-    let t0 = engine.t0;
-    drop(engine);
+    let core::Finished {
+        history,
+        journal,
+        t0,
+        fatal,
+        crashes,
+    } = engine.finish();
+    let history = History::new(history);
     let analysis = fatal
         .is_none()
         .then(|| analysis::analyze(workload, &opts, &history, &journal, opts.availability));

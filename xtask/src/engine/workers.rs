@@ -1,95 +1,160 @@
-//! Client worker threads (common.md sections 2-3): the global stagger, the
-//! round-robin cursor, one op in flight per thread, process renumbering after
-//! `:info`, client replacement, the time limit and the final phase.
+//! The client worker threads: the global stagger, the round-robin cursor,
+//! one operation in flight per thread, process renumbering after `:info`,
+//! client replacement, the time limit and the final phase. Sources:
+//! jepsen 0.3.1 jepsen/src/jepsen/generator/interpreter.clj (`run!`,
+//! `ClientWorker`), jepsen/src/jepsen/generator.clj (`stagger`,
+//! `time-limit`, `each-thread`), and the workloads' `:final-generator`s in
+//! jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/. `Workers` owns all of
+//! that state; the loop lends it the `Fabric` to record, send and schedule.
 
-use super::core::{Engine, Phase, Role, Timer, SEC};
+use super::fabric::{Fabric, Record, Role, Timer, SEC};
 use crate::history::{OpType, Process};
-use crate::workload::{Client, Completion, FinalStep, OpSpec, RpcOutcome, Step};
+use crate::opts::TestOpts;
+use crate::workload::{
+    Client, Completion, FinalStep, Generator, OpSpec, RpcOutcome, Step, Workload,
+};
 use serde_json::Value;
 
-/// The operation a worker is running.
-pub struct InFlight {
-    pub invoke_index: usize,
-    pub f: String,
-    pub is_final: bool,
+/// The operation a thread is running.
+struct InFlight {
+    invoke_index: usize,
+    f: String,
+    is_final: bool,
 }
 
-pub struct Worker {
-    /// Index of the node this thread always talks to.
-    pub node: usize,
-    /// Jepsen process number: thread, then + concurrency after each :info.
-    pub process: u64,
+/// One worker thread.
+struct Thread {
+    /// Index of the node this thread always talks to (thread mod node count).
+    node: usize,
+    /// Jepsen process number: the thread, then + concurrency after each :info.
+    process: u64,
     /// Network client id, opened lazily.
-    pub conn: Option<String>,
-    /// The process `conn` was opened for. A non-reusable client is replaced
-    /// when the thread's next invocation carries another process.
-    pub conn_process: u64,
-    pub client: Option<Box<dyn Client>>,
-    pub inflight: Option<InFlight>,
-    pub final_done: bool,
+    conn: Option<String>,
+    /// The process `conn` was opened for.
+    conn_process: u64,
+    client: Option<Box<dyn Client>>,
+    inflight: Option<InFlight>,
+    final_done: bool,
 }
 
-impl Worker {
-    pub fn new(thread: usize, node: usize) -> Self {
-        Worker {
-            node,
-            process: thread as u64,
-            conn: None,
-            conn_process: thread as u64,
-            client: None,
-            inflight: None,
-            final_done: false,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Before,
+    Main,
+    /// Past the time limit, waiting for in-flight operations.
+    Drain,
+    /// Between the drain and the final phase (heal, recovery).
+    Idle,
+    Final,
+    Done,
+}
+
+/// What the loop should do after a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After {
+    Continue,
+    /// The main phase is over and nothing is in flight.
+    Drained,
+    /// Every thread finished the final phase.
+    FinalDone,
+}
+
+pub struct Workers<'a> {
+    workload: &'a dyn Workload,
+    opts: TestOpts,
+    threads: Vec<Thread>,
+    cursor: usize,
+    /// The stagger released an op while every thread was busy.
+    stagger_waiting: bool,
+    gen: Box<dyn Generator>,
+    rng_gen: fastrand::Rng,
+    rng_stagger: fastrand::Rng,
+    stage: Stage,
+    cutoff_ns: u64,
+    final_cutoff: bool,
+}
+
+impl<'a> Workers<'a> {
+    pub fn new(
+        workload: &'a dyn Workload,
+        opts: &TestOpts,
+        rng_gen: fastrand::Rng,
+        rng_stagger: fastrand::Rng,
+    ) -> Self {
+        let n = opts.node_ids.len().max(1);
+        let threads = (0..opts.concurrency)
+            .map(|t| Thread {
+                node: t % n,
+                process: t as u64,
+                conn: None,
+                conn_process: t as u64,
+                client: None,
+                inflight: None,
+                final_done: false,
+            })
+            .collect();
+        Workers {
+            workload,
+            opts: opts.clone(),
+            threads,
+            cursor: 0,
+            stagger_waiting: false,
+            gen: workload.generator(opts),
+            rng_gen,
+            rng_stagger,
+            stage: Stage::Before,
+            cutoff_ns: u64::MAX,
+            final_cutoff: false,
         }
     }
-}
 
-impl Engine<'_> {
-    pub fn start_main(&mut self) {
-        self.phase = Phase::Main;
-        let now = self.now();
-        self.t0 = Some(now);
-        self.cutoff_ns = now + self.spec.opts.time_limit_s * SEC;
-        self.schedule(self.cutoff_ns, Timer::MainCutoff);
-        if self.spec.opts.rate > 0.0 && !self.workers.is_empty() {
-            self.schedule(now, Timer::Stagger);
+    /// The main phase begins now: the stagger's first release and the time limit.
+    pub fn start_main(&mut self, fabric: &mut Fabric<'_>) {
+        self.stage = Stage::Main;
+        let now = fabric.now();
+        self.cutoff_ns = now + self.opts.time_limit_s * SEC;
+        fabric.schedule(self.cutoff_ns, Timer::MainCutoff);
+        if self.opts.rate > 0.0 && !self.threads.is_empty() {
+            fabric.schedule(now, Timer::Stagger);
         }
-        if self.spec.opts.nemesis_partition {
-            self.schedule(now, Timer::Nemesis);
-        }
+    }
+
+    /// Whether the main phase is on and before its time limit at `now`.
+    pub fn in_main_phase(&self, now: u64) -> bool {
+        self.stage == Stage::Main && now < self.cutoff_ns
     }
 
     fn free_thread(&self) -> Option<usize> {
-        let c = self.workers.len();
+        let c = self.threads.len();
         (0..c)
             .map(|k| (self.cursor + k) % c)
-            .find(|&t| self.workers[t].inflight.is_none())
+            .find(|&t| self.threads[t].inflight.is_none())
     }
 
     /// The stagger releases one op: hand it to the first free thread at or
     /// after the cursor, or wait for one (no catch-up afterwards).
-    pub fn on_stagger(&mut self) {
-        if self.phase != Phase::Main || self.now() >= self.cutoff_ns {
+    pub fn on_stagger(&mut self, fabric: &mut Fabric<'_>) {
+        if !self.in_main_phase(fabric.now()) {
             return;
         }
         match self.free_thread() {
-            Some(t) => self.release_to(t),
+            Some(t) => self.release_to(t, fabric),
             None => self.stagger_waiting = true,
         }
     }
 
-    fn release_to(&mut self, t: usize) {
+    fn release_to(&mut self, t: usize, fabric: &mut Fabric<'_>) {
         self.stagger_waiting = false;
-        self.cursor = (self.cursor + 1) % self.workers.len();
-        let rel = self.rel_now();
-        let spec = self.gen.next(t, rel, &mut self.rng_gen);
-        self.start_op(t, spec, false);
+        self.cursor = (self.cursor + 1) % self.threads.len();
+        let spec = self.gen.next(t, fabric.rel_now(), &mut self.rng_gen);
+        self.start_op(t, spec, false, fabric);
         // Next gap U[0, 2/rate) from the actual release time.
-        let gap = self.rng_stagger.f64() * 2.0 / self.spec.opts.rate;
-        let at = self.now() + (gap * SEC as f64) as u64;
-        self.schedule(at, Timer::Stagger);
+        let gap = self.rng_stagger.f64() * 2.0 / self.opts.rate;
+        let at = fabric.now() + (gap * SEC as f64) as u64;
+        fabric.schedule(at, Timer::Stagger);
     }
 
-    fn start_op(&mut self, t: usize, spec: OpSpec, is_final: bool) {
+    fn start_op(&mut self, t: usize, spec: OpSpec, is_final: bool, fabric: &mut Fabric<'_>) {
         // Jepsen 0.3.1 jepsen/src/jepsen/generator/interpreter.clj,
         // `ClientWorker/invoke!`: `(if (and (not= process (:process op))
         // (not (client/is-reusable? client test))) (do (close! this test) ...`.
@@ -97,203 +162,196 @@ impl Engine<'_> {
         // thread's next invocation, not at the :info: until then its id stays
         // registered, so a late reply to it is dropped harmlessly. A thread
         // with no next invocation (a timed-out final read) keeps it to the end.
-        let w = &self.workers[t];
-        if w.conn.is_some() && w.conn_process != w.process && !self.workload.client_reusable() {
-            if let Some(id) = self.workers[t].conn.take() {
-                self.close_client(&id);
+        let reusable = self.workload.client_reusable();
+        let th = &mut self.threads[t];
+        if th.conn.is_some() && th.conn_process != th.process && !reusable {
+            if let Some(id) = th.conn.take() {
+                fabric.close_client(&id);
             }
-            self.workers[t].client = None;
+            th.client = None;
         }
-        if self.workers[t].conn.is_none() {
-            let id = self.open_client(Role::Worker(t));
-            self.workers[t].conn = Some(id);
-            self.workers[t].conn_process = self.workers[t].process;
-            self.workers[t].client = None;
+        if th.conn.is_none() {
+            th.conn = Some(fabric.open_client(Role::Worker(t)));
+            th.conn_process = th.process;
+            th.client = None;
         }
-        if self.workers[t].client.is_none() {
-            self.workers[t].client = Some(self.workload.client(&self.spec.opts));
+        if th.client.is_none() {
+            th.client = Some(self.workload.client(&self.opts));
         }
-        let process = Process::Client(self.workers[t].process);
-        let idx = self.record(
-            process,
+        let mut invoke = Record::new(
+            Process::Client(th.process),
             OpType::Invoke,
             &spec.f,
             spec.value.clone(),
-            None,
-            None,
-            is_final,
         );
-        self.workers[t].inflight = Some(InFlight {
-            invoke_index: idx,
+        invoke.is_final = is_final;
+        let invoke_index = fabric.record(invoke);
+        th.inflight = Some(InFlight {
+            invoke_index,
             f: spec.f.clone(),
             is_final,
         });
-        let step = match self.workers[t].client.as_mut() {
+        let step = match th.client.as_mut() {
             Some(c) => c.invoke(&spec),
             None => return,
         };
-        self.handle_step(t, step);
+        self.handle_step(t, step, fabric);
     }
 
-    fn handle_step(&mut self, t: usize, step: Step) {
+    fn handle_step(&mut self, t: usize, step: Step, fabric: &mut Fabric<'_>) -> After {
         match step {
-            Step::Complete(c) => self.complete(t, c),
+            Step::Complete(c) => self.complete(t, c, fabric),
             Step::Send(body) => {
-                let node = self.nodes[self.workers[t].node].id.clone();
-                let conn = self.workers[t].conn.clone().unwrap_or_default();
-                let timeout = self.workload.rpc_timeout_ms(&self.spec.opts) * 1_000_000;
-                if let Err(e) = self.client_send(&conn, &node, body, timeout) {
-                    let value = self.invoke_value(t);
-                    self.complete(t, Completion::exception(value, e));
+                let node = self.opts.node_ids[self.threads[t].node].clone();
+                let conn = self.threads[t].conn.clone().unwrap_or_default();
+                let timeout = self.workload.rpc_timeout_ms(&self.opts) * 1_000_000;
+                match fabric.client_send(&conn, &node, body, timeout) {
+                    Ok(_) => After::Continue,
+                    Err(e) => {
+                        let value = self.invoke_value(t, fabric);
+                        self.complete(t, Completion::exception(value, e), fabric)
+                    }
                 }
             }
         }
     }
 
-    fn invoke_value(&self, t: usize) -> Value {
-        self.workers[t]
+    fn invoke_value(&self, t: usize, fabric: &Fabric<'_>) -> Value {
+        self.threads[t]
             .inflight
             .as_ref()
-            .and_then(|f| self.history.get(f.invoke_index))
+            .and_then(|f| fabric.op(f.invoke_index))
             .map(|o| o.value.clone())
             .unwrap_or(Value::Null)
     }
 
-    fn resume(&mut self, t: usize, outcome: RpcOutcome<'_>) {
-        let Some(mut client) = self.workers[t].client.take() else {
-            return;
+    fn resume(&mut self, t: usize, outcome: RpcOutcome<'_>, fabric: &mut Fabric<'_>) -> After {
+        let Some(mut client) = self.threads.get_mut(t).and_then(|th| th.client.take()) else {
+            return After::Continue;
         };
         let step = client.on_rpc(outcome);
-        self.workers[t].client = Some(client);
-        self.handle_step(t, step);
+        self.threads[t].client = Some(client);
+        self.handle_step(t, step, fabric)
     }
 
-    pub fn on_worker_reply(&mut self, t: usize, body: Value) {
-        self.resume(t, RpcOutcome::Reply(&body));
+    /// The reply to thread `t`'s pending request arrived.
+    pub fn on_reply(&mut self, t: usize, body: Value, fabric: &mut Fabric<'_>) -> After {
+        self.resume(t, RpcOutcome::Reply(&body), fabric)
     }
 
-    pub fn on_worker_timeout(&mut self, t: usize) {
-        self.resume(t, RpcOutcome::Timeout);
+    /// Thread `t`'s pending request timed out.
+    pub fn on_timeout(&mut self, t: usize, fabric: &mut Fabric<'_>) -> After {
+        self.resume(t, RpcOutcome::Timeout, fabric)
     }
 
-    fn complete(&mut self, t: usize, c: Completion) {
-        let Some(fl) = self.workers[t].inflight.take() else {
-            return;
+    fn complete(&mut self, t: usize, c: Completion, fabric: &mut Fabric<'_>) -> After {
+        let Some(fl) = self.threads[t].inflight.take() else {
+            return After::Continue;
         };
-        let process = Process::Client(self.workers[t].process);
         let kind = if c.kind == OpType::Invoke {
             OpType::Info
         } else {
             c.kind
         };
-        let idx = self.record(
-            process,
+        let idx = fabric.record(Record {
+            process: Process::Client(self.threads[t].process),
             kind,
-            &fl.f,
-            c.value,
-            c.error,
-            c.exception,
-            fl.is_final,
-        );
-        if let (Some(inv), Some(done)) = (self.history.get(fl.invoke_index), self.history.get(idx))
-        {
+            f: &fl.f,
+            value: c.value,
+            error: c.error,
+            exception: c.exception,
+            is_final: fl.is_final,
+        });
+        if let (Some(inv), Some(done)) = (fabric.op(fl.invoke_index), fabric.op(idx)) {
             self.gen.observe(inv, done);
         }
         if kind == OpType::Info {
-            self.workers[t].process += self.workers.len() as u64;
+            // interpreter.clj `run!`: a crashed (:info) process is replaced
+            // by one numbered `(+ process concurrency)`.
+            self.threads[t].process += self.threads.len() as u64;
         }
-        match self.phase {
-            Phase::Main if self.stagger_waiting && self.now() < self.cutoff_ns => {
+        match self.stage {
+            Stage::Main if self.stagger_waiting && fabric.now() < self.cutoff_ns => {
                 if let Some(free) = self.free_thread() {
-                    self.release_to(free);
+                    self.release_to(free, fabric);
                 }
+                After::Continue
             }
-            Phase::Drain => self.maybe_end_drain(),
-            Phase::Final => self.final_step(t),
-            _ => {}
+            Stage::Drain => self.drained(),
+            Stage::Final => self.final_step(t, fabric),
+            _ => After::Continue,
         }
     }
 
-    pub fn on_main_cutoff(&mut self) {
-        if self.phase == Phase::Main {
-            self.phase = Phase::Drain;
-            self.maybe_end_drain();
+    /// The time limit passed: no new operations; wait for those in flight.
+    pub fn on_cutoff(&mut self) -> After {
+        if self.stage != Stage::Main {
+            return After::Continue;
         }
+        self.stage = Stage::Drain;
+        self.drained()
     }
 
-    /// All in-flight ops are done: heal + recovery + final ops, or the end.
-    fn maybe_end_drain(&mut self) {
-        if self.workers.iter().any(|w| w.inflight.is_some()) {
-            return;
+    fn drained(&mut self) -> After {
+        if self.threads.iter().any(|th| th.inflight.is_some()) {
+            return After::Continue;
         }
-        if self.workload.final_phase().is_none() {
-            self.phase = Phase::Done;
-            return;
-        }
-        if self.spec.opts.nemesis_partition {
-            self.nemesis_stop();
-        }
-        if !self.spec.quiet {
-            println!("INFO Waiting for recovery...");
-        }
-        self.phase = Phase::Recovery;
-        let at = self.now() + 10 * SEC;
-        self.schedule(at, Timer::RecoveryDone);
+        self.stage = Stage::Idle;
+        After::Drained
     }
 
-    pub fn start_final(&mut self) {
-        self.phase = Phase::Final;
+    /// The final phase begins (after the heal and the recovery sleep).
+    pub fn start_final(&mut self, fabric: &mut Fabric<'_>) -> After {
+        self.stage = Stage::Final;
         if let Some(limit) = self.workload.final_phase().and_then(|f| f.time_limit_ns) {
-            let at = self.now() + limit;
-            self.schedule(at, Timer::FinalCutoff);
+            fabric.schedule(fabric.now() + limit, Timer::FinalCutoff);
         }
-        for t in 0..self.workers.len() {
-            self.final_step(t);
+        for t in 0..self.threads.len() {
+            if self.final_step(t, fabric) == After::FinalDone {
+                return After::FinalDone;
+            }
         }
-        self.maybe_end_final();
+        self.final_finished()
     }
 
-    pub fn final_step(&mut self, t: usize) {
-        if self.phase != Phase::Final
-            || self.workers[t].inflight.is_some()
-            || self.workers[t].final_done
-        {
-            return;
+    /// Thread `t` asks its final generator for the next step.
+    pub fn final_step(&mut self, t: usize, fabric: &mut Fabric<'_>) -> After {
+        let th = &self.threads[t];
+        if self.stage != Stage::Final || th.inflight.is_some() || th.final_done {
+            return After::Continue;
         }
         if self.final_cutoff {
-            self.workers[t].final_done = true;
+            self.threads[t].final_done = true;
         } else {
-            let rel = self.rel_now();
-            match self.gen.final_next(t, rel, &mut self.rng_gen) {
-                FinalStep::Op(spec) => self.start_op(t, spec, true),
-                FinalStep::Sleep(ns) => {
-                    let at = self.now() + ns;
-                    self.schedule(at, Timer::FinalWake(t));
-                }
-                FinalStep::Done => self.workers[t].final_done = true,
+            match self.gen.final_next(t, fabric.rel_now(), &mut self.rng_gen) {
+                FinalStep::Op(spec) => self.start_op(t, spec, true, fabric),
+                FinalStep::Sleep(ns) => fabric.schedule(fabric.now() + ns, Timer::FinalWake(t)),
+                FinalStep::Done => self.threads[t].final_done = true,
             }
         }
-        self.maybe_end_final();
+        self.final_finished()
     }
 
-    pub fn on_final_cutoff(&mut self) {
+    /// The final phase's time limit passed: threads stop once idle.
+    pub fn on_final_cutoff(&mut self) -> After {
         self.final_cutoff = true;
-        for t in 0..self.workers.len() {
-            if self.workers[t].inflight.is_none() {
-                self.workers[t].final_done = true;
+        for th in &mut self.threads {
+            if th.inflight.is_none() {
+                th.final_done = true;
             }
         }
-        self.maybe_end_final();
+        self.final_finished()
     }
 
-    fn maybe_end_final(&mut self) {
-        if self.phase == Phase::Final
-            && self
-                .workers
-                .iter()
-                .all(|w| w.final_done && w.inflight.is_none())
-        {
-            self.phase = Phase::Done;
+    fn final_finished(&mut self) -> After {
+        let all_done = self
+            .threads
+            .iter()
+            .all(|th| th.final_done && th.inflight.is_none());
+        if self.stage == Stage::Final && all_done {
+            self.stage = Stage::Done;
+            return After::FinalDone;
         }
+        After::Continue
     }
 }
