@@ -355,3 +355,213 @@ impl<'a> Workers<'a> {
         After::Continue
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::clock::{Clock, VirtualClock};
+    use crate::engine::latency::Latency;
+    use crate::engine::network::{Network, Pump};
+    use crate::opts::LatencyDist;
+    use serde_json::json;
+
+    fn fabric(clock: &VirtualClock) -> Fabric<'_> {
+        let net = Network::new(
+            Latency::new(0, LatencyDist::Constant).unwrap(),
+            fastrand::Rng::with_seed(1),
+        );
+        let mut f = Fabric::new(clock, net);
+        f.net.register("n0");
+        f
+    }
+
+    fn opts(concurrency: usize, rate: f64) -> TestOpts {
+        let mut o = TestOpts::defaults(vec!["n0".into()]);
+        o.concurrency = concurrency;
+        o.rate = rate;
+        o.time_limit_s = 10;
+        o
+    }
+
+    fn workers<'a>(w: &'a dyn Workload, o: &TestOpts) -> Workers<'a> {
+        Workers::new(
+            w,
+            o,
+            fastrand::Rng::with_seed(2),
+            fastrand::Rng::with_seed(3),
+        )
+    }
+
+    /// Runs every timer due by `until` through `w`, moving the clock; n0
+    /// answers every echo at once, except those from client `silent`.
+    fn run_until(
+        w: &mut Workers<'_>,
+        f: &mut Fabric<'_>,
+        clock: &VirtualClock,
+        until: u64,
+        silent: Option<&str>,
+    ) {
+        while let Some(at) = f.next_timer_at().filter(|&at| at <= until) {
+            clock.advance_to(at);
+            match f.pop_due(at).unwrap().1 {
+                Timer::Stagger => w.on_stagger(f),
+                Timer::RpcTimeout { client, msg_id } => {
+                    if let Some(t) = take_pending(f, &client, msg_id) {
+                        w.on_timeout(t, f);
+                    }
+                }
+                _ => {}
+            }
+            while let Some((src, req)) = take_request(f, at) {
+                if Some(src.as_str()) == silent {
+                    continue;
+                }
+                let msg_id = req["msg_id"].as_u64().unwrap();
+                if let Some(t) = take_pending(f, &src, msg_id) {
+                    let reply =
+                        json!({"type": "echo_ok", "echo": req["echo"], "in_reply_to": msg_id});
+                    w.on_reply(t, reply, f);
+                }
+            }
+        }
+        clock.advance_to(until);
+    }
+
+    /// The request a client sent to n0, taken off the network.
+    fn take_request(f: &mut Fabric<'_>, now: u64) -> Option<(String, Value)> {
+        match f.net.pump("n0", now) {
+            Pump::Deliver(m) => Some((m.src, m.body)),
+            _ => None,
+        }
+    }
+
+    /// The worker thread waiting on `client`'s `msg_id`, as the loop finds it.
+    fn take_pending(f: &mut Fabric<'_>, client: &str, msg_id: u64) -> Option<usize> {
+        let conn = f.conn_mut(client)?;
+        match (conn.pending == Some(msg_id), conn.role) {
+            (true, Role::Worker(t)) => {
+                conn.pending = None;
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_stagger_releases_ops_at_uniform_gaps_below_twice_the_mean() {
+        let echo = crate::workloads::echo::Echo;
+        let o = opts(1000, 100.0);
+        let clock = VirtualClock::new();
+        let mut f = fabric(&clock);
+        let mut w = workers(&echo, &o);
+        f.start_history();
+        w.start_main(&mut f);
+        run_until(&mut w, &mut f, &clock, 10 * SEC - 1, None);
+        let times: Vec<u64> = f
+            .history()
+            .iter()
+            .filter(|op| op.kind == OpType::Invoke)
+            .map(|op| op.time)
+            .collect();
+        let gaps: Vec<u64> = times.windows(2).map(|p| p[1] - p[0]).collect();
+        assert!(
+            gaps.iter().all(|&g| g < 20_000_000),
+            "a gap of 2/rate or more"
+        );
+        let mean = gaps.iter().sum::<u64>() as f64 / gaps.len() as f64;
+        assert!(
+            (9e6..11e6).contains(&mean),
+            "mean gap {mean} ns, rate 100/s"
+        );
+        assert!(
+            (900..1100).contains(&times.len()),
+            "{} ops in 10 s",
+            times.len()
+        );
+        assert_eq!(times[0], 0, "the first op at the main phase's start");
+    }
+
+    #[test]
+    fn an_info_renumbers_the_process_and_its_client_closes_at_the_next_invocation() {
+        let echo = crate::workloads::echo::Echo;
+        let o = opts(2, 10.0);
+        let clock = VirtualClock::new();
+        let mut f = fabric(&clock);
+        let mut w = workers(&echo, &o);
+        f.start_history();
+        w.start_main(&mut f);
+        // Thread 0's first request (from c0) is never answered; thread 1's are.
+        let silent = "c0";
+        run_until(&mut w, &mut f, &clock, 5 * SEC - 1, Some(silent));
+        let first = &f.history()[0];
+        assert_eq!(
+            (first.kind, first.process),
+            (OpType::Invoke, Process::Client(0))
+        );
+        // It times out at 5 s: :info, and thread 0 becomes process 2.
+        run_until(&mut w, &mut f, &clock, 5 * SEC, Some(silent));
+        let info = f
+            .history()
+            .iter()
+            .find(|op| op.kind == OpType::Info)
+            .unwrap()
+            .clone();
+        assert_eq!(info.process, Process::Client(0));
+        // Until thread 0's next invocation, c0 stays registered, so a late
+        // reply to it is dropped rather than addressed to nobody.
+        assert!(f.conn_mut(silent).is_some(), "c0 closed at the :info");
+        let next_of_thread_0 = |f: &Fabric<'_>| {
+            f.history()
+                .iter()
+                .find(|op| op.kind == OpType::Invoke && op.process == Process::Client(2))
+                .map(|op| op.time)
+        };
+        assert_eq!(next_of_thread_0(&f), None);
+        run_until(&mut w, &mut f, &clock, 7 * SEC, Some(silent));
+        let at = next_of_thread_0(&f).expect("thread 0 invokes again as process 2");
+        assert!(at > 5 * SEC, "{at}");
+        assert!(
+            f.conn_mut(silent).is_none(),
+            "c0 still open after the next invocation"
+        );
+        let processes: std::collections::BTreeSet<_> =
+            f.history().iter().map(|op| op.process).collect();
+        assert_eq!(
+            processes.into_iter().collect::<Vec<_>>(),
+            [Process::Client(0), Process::Client(1), Process::Client(2)]
+        );
+    }
+
+    #[test]
+    fn the_final_phase_runs_one_final_read_per_thread_then_reports_done() {
+        let broadcast = crate::workloads::broadcast::Broadcast;
+        let o = opts(3, 0.0);
+        let clock = VirtualClock::new();
+        let mut f = fabric(&clock);
+        let mut w = workers(&broadcast, &o);
+        f.start_history();
+        w.start_main(&mut f);
+        assert_eq!(w.on_cutoff(), After::Drained, "rate 0: nothing in flight");
+        assert_eq!(w.start_final(&mut f), After::Continue);
+        let finals: Vec<_> = f.history().to_vec();
+        assert_eq!(finals.len(), 3);
+        assert!(finals
+            .iter()
+            .all(|op| op.is_final && op.f == "read" && op.kind == OpType::Invoke));
+        let mut after = After::Continue;
+        for t in 0..3 {
+            let (_, req) = take_request(&mut f, 0).expect("a final read");
+            let reply = json!({"type": "read_ok", "messages": [], "in_reply_to": req["msg_id"]});
+            assert_eq!(after, After::Continue, "done before thread {t} answered");
+            after = w.on_reply(t, reply, &mut f);
+        }
+        assert_eq!(after, After::FinalDone);
+        assert_eq!(
+            f.history()
+                .iter()
+                .filter(|op| op.kind == OpType::Ok)
+                .count(),
+            3
+        );
+    }
+}
