@@ -3,6 +3,7 @@
 
 mod checker;
 mod client;
+pub(crate) use client::assign_keys;
 mod generator;
 
 use crate::checker::CheckResult;

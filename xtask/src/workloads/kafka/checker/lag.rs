@@ -68,11 +68,11 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
             Fun::Assign => {
                 let old = offsets.remove(&op.process).unwrap_or_default();
                 let mut new = BTreeMap::new();
-                if let Some(keys) = m.op(op).value.as_array() {
-                    for k in keys.iter().map(|k| LagKey::of(m, k)) {
-                        let o = old.get(&k).copied().unwrap_or(-1);
-                        new.insert(k, o);
-                    }
+                // A key list, or our final assign's {"keys": [..], ..}.
+                let (keys, _) = crate::workloads::kafka::assign_keys(&m.op(op).value);
+                for k in keys.iter().map(|k| LagKey::of(m, k)) {
+                    let o = old.get(&k).copied().unwrap_or(-1);
+                    new.insert(k, o);
                 }
                 offsets.insert(op.process, new);
             }
@@ -117,11 +117,10 @@ enum LagKey {
 }
 
 impl LagKey {
-    fn of(m: &Model, key: &Value) -> LagKey {
-        let name = super::model::key_text(key);
-        match m.key_id(&name) {
+    fn of(m: &Model, name: &str) -> LagKey {
+        match m.key_id(name) {
             Some(k) => LagKey::Known(k),
-            None => LagKey::Unsent(name),
+            None => LagKey::Unsent(name.to_string()),
         }
     }
 }
