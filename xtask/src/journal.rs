@@ -1,5 +1,6 @@
 //! The network journal: one event per accepted send and per delivery
-//! (network.md section 9). The net checker counts it; `messages.svg` draws it.
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/net/journal.clj, `log-send!` / `log-recv!`).
+//! The net checker counts it; `messages.svg` draws it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

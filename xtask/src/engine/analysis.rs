@@ -1,4 +1,6 @@
-//! Compose the checkers as Maelstrom does (network.md section 10): each runs
+//! Compose the checkers as Maelstrom does (jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj,
+//! `maelstrom-test`; jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker.clj, `compose`,
+//! `check-safe`): each runs
 //! on its own; a panicking checker becomes `unknown` with an error.
 
 use crate::checker::{CheckResult, Validity};
@@ -66,7 +68,7 @@ pub fn analyze_with(
     (Value::Object(m), valid)
 }
 
-/// Maelstrom's final line (results.md section 6).
+/// Maelstrom's final line (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/core.clj, `log-results`).
 pub fn verdict_line(v: Validity) -> &'static str {
     match v {
         Validity::True => "Everything looks good! ヽ(‘ー`)ノ",

@@ -1,4 +1,5 @@
-//! The `kafka` workload (workloads/kafka.md): append-only logs keyed by
+//! The `kafka` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/kafka.clj):
+//! append-only logs keyed by
 //! strings; send / poll / commit_offsets / list_committed_offsets.
 
 mod checker;
