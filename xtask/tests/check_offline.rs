@@ -79,3 +79,15 @@ fn unreadable_input_exits_254_with_a_clear_line() {
     let r = xtask(&["check"]);
     assert_eq!(r.code, 254, "{}", r.tail());
 }
+
+#[test]
+fn kafka_run_rechecks_to_the_same_results() {
+    // Assigns, client crashes and the final phase's seek-to-beginning assign
+    // and polls all go through history.jsonl and back.
+    let args = flags("-w kafka --node-count 1 --concurrency 2n --time-limit 3 --rate 200");
+    let run = maelstrom_test(&fixture("kafka_single.py"), &args);
+    assert_eq!(run.code, 0, "{}", run.tail());
+    let history = run.history();
+    assert!(history.iter().any(|op| op["f"] == "assign"), "no assign");
+    assert_round_trip(&run, "kafka", &[]);
+}
