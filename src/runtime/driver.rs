@@ -17,7 +17,8 @@ struct InitBody {
 }
 
 /// Lines that arrive before `init` are kept (up to this many) and replayed
-/// after it, since peers may be initialised first (protocol.md section 4).
+/// after it, since peers may be initialised first (jepsen-io/maelstrom v0.2.3
+/// src/maelstrom/db.clj, `setup!` runs per node, each sending its own `init`).
 const MAX_EARLY_LINES: usize = 100_000;
 
 /// What a host hands a node besides its input: everything that differs

@@ -1,4 +1,4 @@
-//! Maelstrom's error codes (protocol.md section 5) and the RPC error type.
+//! Maelstrom's error codes (jepsen-io/maelstrom v0.2.3 resources/errors.edn) and the RPC error type.
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Typed clients for Maelstrom's services (services.md): `lin-kv`, `seq-kv`
+//! Typed clients for Maelstrom's services (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/service.clj): `lin-kv`, `seq-kv`
 //! and `lww-kv` (read, write, cas with `create_if_not_exists`) and `lin-tso`.
 //! Calls go through `Ctx::call`, so replies, error bodies and timeouts reach
 //! the continuation exactly once.

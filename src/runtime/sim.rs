@@ -256,7 +256,7 @@ impl<N: Node> Sim<N> {
         );
     }
 
-    /// Serves `seq-kv` with stale reads, as Maelstrom does (services.md 4).
+    /// Serves `seq-kv` with stale reads, as Maelstrom does (service.clj `Sequential`).
     pub fn use_stale_seq_kv(&mut self) {
         self.stale_seq_kv = Some(StaleSeqKv::new(self.rng.u64(..)));
     }

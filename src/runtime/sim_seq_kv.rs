@@ -1,4 +1,5 @@
-//! Maelstrom's `seq-kv` as it really behaves (services.md section 4), for the
+//! Maelstrom's `seq-kv` as it really behaves (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/service.clj, `Sequential/handle!`), for the
 //! simulator: a window of the 32 newest states, and per caller the version it
 //! last observed. A request is tried against a random state between that
 //! version and the newest; if it would not change that state (a read, a

@@ -1,4 +1,5 @@
-//! What every checker returns, and how verdicts merge (network.md section 10).
+//! What every checker returns, and how verdicts merge (jepsen-io/jepsen v0.3.1
+//! jepsen/src/jepsen/checker.clj, `merge-valid`).
 
 use serde_json::{Map, Value};
 
@@ -38,7 +39,8 @@ impl Validity {
         }
     }
 
-    /// Exit status of `maelstrom test` for this verdict (results.md section 6).
+    /// Exit status of `maelstrom test` for this verdict (jepsen-io/jepsen v0.3.1
+    /// jepsen/src/jepsen/cli.clj, `test-usage`).
     pub fn exit_code(self) -> i32 {
         match self {
             Validity::True => 0,

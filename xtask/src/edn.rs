@@ -1,5 +1,6 @@
-//! A small EDN reader, enough for Maelstrom's `results.edn` (results.md
-//! section 3), into `serde_json::Value`.
+//! A small EDN reader, enough for Jepsen's `results.edn` and `history.edn`
+//! (jepsen/src/jepsen/store.clj, `write-results!`, `write-history!`), into
+//! `serde_json::Value`.
 //!
 //! Mapping: maps -> objects (keyword keys lose the colon, string keys stay,
 //! any other key becomes its EDN source text); vectors, lists and sets ->

@@ -10,7 +10,8 @@ use serde_json::Value;
 /// Who performed an operation: a client worker's process number, or the nemesis.
 ///
 /// Process numbers start at the worker thread number and grow by the
-/// concurrency after each `:info` completion (common.md section 2).
+/// concurrency after each `:info` completion (jepsen-io/jepsen v0.3.1
+/// jepsen/src/jepsen/generator/context.clj, `with-next-process`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Process {
     Client(u64),

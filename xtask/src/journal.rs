@@ -1,10 +1,11 @@
 //! The network journal: one event per accepted send and per delivery
-//! (network.md section 9). The net checker counts it; `messages.svg` draws it.
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/net/journal.clj, `log-send!` / `log-recv!`).
+//! The net checker counts it; `messages.svg` draws it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JournalKind {
     Send,
@@ -12,7 +13,7 @@ pub enum JournalKind {
 }
 
 /// One journal event. Partition-dropped messages have a `Send` and no `Recv`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalEvent {
     /// Global event sequence number, 0-based.
     pub id: u64,

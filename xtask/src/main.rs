@@ -1,6 +1,7 @@
 //! `cargo xtask`: the embedded Maelstrom bench and the challenge matrix.
 
 mod bench;
+mod check;
 mod checker;
 mod checkers;
 mod cli;
@@ -25,6 +26,7 @@ Commands:
   explore ROW|FLAGS --seeds N     one test on N seeds in virtual time (every core); failing seeds with replay commands
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS
   bench broadcast                sweep the broadcast node's batching knob at 3d's flags: msgs-per-op vs latency
+  check <workload> FILE [FLAGS]  re-check a recorded history.jsonl or Jepsen history.edn (see `check --help`)
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
 
 FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7, --sim
@@ -41,6 +43,7 @@ fn main() {
         },
         Some("bench") => bench::command(&args[1..]),
         Some("explore") => explore::command(&args[1..]),
+        Some("check") => check::command(&args[1..]),
         Some("serve") => serve_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -1,5 +1,6 @@
-//! `cargo xtask test-all` / `cargo xtask test <family|row>`: every row of
-//! challenges.md with its official flags, one table of verdicts and figures.
+//! `cargo xtask test-all` / `cargo xtask test <family|row>`: every
+//! Gossip Glomers challenge (the Fly.io dist-sys challenge pages) with its
+//! official flags, one table of verdicts and figures.
 //!
 //! Each row runs as a child `xtask maelstrom test ...` (so a crash in one run
 //! cannot take the matrix down, and `--engine` passes straight through to a
@@ -29,7 +30,7 @@ pub struct Row {
     pub name: &'static str,
     pub family: &'static str,
     pub bin: &'static str,
-    /// Flags after `--bin`, exactly as challenges.md gives them.
+    /// Flags after `--bin`, exactly as the challenge page gives them.
     pub flags: &'static str,
     pub targets: &'static [Target],
 }
@@ -39,7 +40,7 @@ const MEDIAN: &[&str] = &["workload", "stable-latencies", "0.5"];
 const MAX: &[&str] = &["workload", "stable-latencies", "1"];
 const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
 
-/// Every row of challenges.md (plus 3d's flags with partitions, which the
+/// Every challenge page's command (plus 3d's flags with partitions, which the
 /// 3d page requires to stay correct).
 pub fn rows() -> Vec<Row> {
     vec![
@@ -155,7 +156,7 @@ pub fn rows() -> Vec<Row> {
             name: "Totally-Available, Read Committed Transactions",
             family: "txn",
             bin: "txn-rw-register",
-            // challenges.md note 4: the page's `–-nemesis` is a typo for `--nemesis`.
+            // Challenge 6c's page writes `–-nemesis` (an en dash): a typo for `--nemesis`.
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
             targets: &[],
         },

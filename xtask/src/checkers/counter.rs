@@ -1,5 +1,5 @@
-//! Maelstrom's pn-counter checker, shared by g-counter (workloads/g-counter.md
-//! section 3): every `:ok` final read must lie in the set of totals reachable
+//! Maelstrom's pn-counter checker, shared by g-counter (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/workload/pn_counter.clj, `checker`): every `:ok` final read must lie in the set of totals reachable
 //! from the definite adds plus any subset of the indeterminate ones.
 
 use crate::checker::{CheckResult, Validity};

@@ -1,5 +1,6 @@
 //! Checkers over a finished history: each workload's own checker, and the
-//! ones composed around every run (network.md section 10).
+//! ones composed around every run (jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj,
+//! `maelstrom-test`, `:checker (checker/compose ..)`).
 
 pub mod availability;
 pub mod counter;

@@ -1,4 +1,5 @@
-//! Maelstrom's net checker (network.md section 9): send/recv/msg counts over
+//! Maelstrom's net checker (jepsen-io/maelstrom v0.2.3 src/maelstrom/net/checker.clj,
+//! `checker`): send/recv/msg counts over
 //! the journal for all, client and server traffic, and msgs-per-op.
 
 use crate::checker::{CheckResult, Validity};

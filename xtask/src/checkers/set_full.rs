@@ -1,5 +1,5 @@
 //! Jepsen's `set-full` checker in its non-linearizable mode, as broadcast
-//! (and g-set) use it (workloads/broadcast.md section 3).
+//! (and g-set) use it (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker.clj, `set-full`).
 //!
 //! One pass over the client ops in history order. An element is tracked from
 //! its add invocation; every `:ok` read completion updates every element
@@ -229,7 +229,8 @@ fn aggregate(results: &[ElementResult], ops: &[Op]) -> CheckResult {
         r = r.with("lost-latencies", d);
     }
     // Jepsen's duplicate filter keeps multiplicities < 1, so nothing is ever
-    // reported (workloads/broadcast.md section 3).
+    // reported (checker.clj `set-full`: `(and (empty? dups) ..)` over a
+    // `dups` map its reducer never fills).
     r.with("duplicated-count", 0u64)
         .with("duplicated", Value::Object(Map::new()))
 }

@@ -1,4 +1,5 @@
-//! Jepsen's `unique-ids` checker (workloads/unique-ids.md section 3): every
+//! Jepsen's `unique-ids` checker (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker.clj,
+//! `unique-ids`): every
 //! `:ok` `generate` must return a value no other `:ok` `generate` returned.
 
 use crate::checker::{CheckResult, Validity};

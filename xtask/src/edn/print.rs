@@ -1,5 +1,6 @@
 //! Rendering JSON values as Clojure prints them: the texts of the services' error 22
-//! (`current value <cur> is not <from>`, services.md section 2) and the labels
+//! (`current value <cur> is not <from>`, jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj,
+//! `PersistentKV`: `(pr-str (m k))`) and the labels
 //! of messages.svg.
 
 use serde_json::Value;

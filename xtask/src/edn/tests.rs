@@ -1,7 +1,7 @@
 use super::*;
 use serde_json::json;
 
-/// The results map of results.md section 3, with a comment as Maelstrom's
+/// A results map as Maelstrom v0.2.3 writes it, with a comment as Maelstrom's
 /// pretty printer never writes one but a hand-edited file might.
 const RESULTS_EXAMPLE: &str = r#"{:perf         {:latency-graph {:valid? true}, :rate-graph {:valid? true}, :valid? true}
  :timeline     {:valid? true}

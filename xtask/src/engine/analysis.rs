@@ -1,4 +1,6 @@
-//! Compose the checkers as Maelstrom does (network.md section 10): each runs
+//! Compose the checkers as Maelstrom does (jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj,
+//! `maelstrom-test`; jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker.clj, `compose`,
+//! `check-safe`): each runs
 //! on its own; a panicking checker becomes `unknown` with an error.
 
 use crate::checker::{CheckResult, Validity};
@@ -32,16 +34,30 @@ pub fn analyze(
     journal: &[JournalEvent],
     expected: Option<Availability>,
 ) -> (Value, Validity) {
-    let results = [
+    analyze_with(workload, opts, history, Some(journal), expected)
+}
+
+/// As [`analyze`]; without a journal there is no `net` section (an offline
+/// check of a history whose network journal is not at hand).
+pub fn analyze_with(
+    workload: &dyn Workload,
+    opts: &TestOpts,
+    history: &History,
+    journal: Option<&[JournalEvent]>,
+    expected: Option<Availability>,
+) -> (Value, Validity) {
+    let mut results = vec![
         ("workload", safe(|| workload.check(history, opts))),
         ("stats", safe(|| stats::check(history))),
         (
             "availability",
             safe(|| availability::check(history, expected)),
         ),
-        ("net", safe(|| net::check(journal, history))),
-        ("exceptions", safe(|| exceptions::check(history))),
     ];
+    if let Some(journal) = journal {
+        results.push(("net", safe(|| net::check(journal, history))));
+    }
+    results.push(("exceptions", safe(|| exceptions::check(history))));
     let mut valid = Validity::True;
     let mut m = Map::new();
     for (k, r) in results {
@@ -52,7 +68,7 @@ pub fn analyze(
     (Value::Object(m), valid)
 }
 
-/// Maelstrom's final line (results.md section 6).
+/// Maelstrom's final line (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/core.clj, `log-results`).
 pub fn verdict_line(v: Validity) -> &'static str {
     match v {
         Validity::True => "Everything looks good! ヽ(‘ー`)ノ",

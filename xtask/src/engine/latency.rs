@@ -1,4 +1,5 @@
-//! Per-message latency (network.md section 3).
+//! Per-message latency (jepsen-io/maelstrom v0.2.3 src/maelstrom/net.clj, `latency-dist`,
+//! `latency-for`).
 
 use crate::opts::LatencyDist;
 

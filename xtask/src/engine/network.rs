@@ -1,4 +1,4 @@
-//! The simulated network (network.md sections 1-4): registered ids, one
+//! The simulated network (jepsen-io/maelstrom v0.2.3 src/maelstrom/net.clj, `send!` / `recv!`): registered ids, one
 //! deadline-ordered inbox per id with a single consumer, latency at send,
 //! partition check at dequeue, and the journal. Pure: the caller supplies
 //! the time and performs the deliveries this module hands back.
@@ -21,7 +21,10 @@ pub struct Message {
 }
 
 impl Message {
-    /// The line a node reads: `id` first, then src, dest, body (protocol.md section 2).
+    /// The line a node reads: `id` first, then src, dest, body, the field
+    /// order of jepsen-io/maelstrom v0.2.3 src/maelstrom/net/message.clj
+    /// `(defrecord Message [id src dest body])` as process.clj `stdin-thread`
+    /// writes it.
     pub fn to_line(&self) -> String {
         let s = |v: &str| Value::String(v.to_string()).to_string();
         format!(
@@ -76,7 +79,7 @@ pub enum Pump {
 /// When a consumer that takes a message at `now` delivers it, or None for
 /// "right away". Maelstrom (net.clj `recv!`) sleeps `(long dt)` whole
 /// milliseconds, dt = deadline - now: truncation wakes it up to 1 ms before
-/// the deadline (network.md section 3). Its consumer always takes a message
+/// the deadline. Its consumer always takes a message
 /// some time after the send, so with whole-ms latencies dt is never a whole
 /// number of ms: an idle receiver gets an L ms message after L - 1 ms (plus
 /// the sleep's overshoot). The `- 1` keeps that true when our clock has not
@@ -145,7 +148,7 @@ impl Network {
         self.journal.push(ev);
     }
 
-    /// Send path of section 2: id, validate, latency, journal, enqueue.
+    /// Send path of net.clj `send!`: id, validate, latency, journal, enqueue.
     /// Err when src or dest is not registered (the id is still consumed).
     pub fn send(&mut self, src: &str, dest: &str, body: Value, now: u64) -> Result<(), String> {
         let id = self.next_msg_id;
@@ -197,7 +200,7 @@ impl Network {
         Pump::Deliver(m)
     }
 
-    /// Run the consumer of `dest` one step (section 4).
+    /// Run the consumer of `dest` one step (net.clj `recv!`).
     pub fn pump(&mut self, dest: &str, now: u64) -> Pump {
         loop {
             let Some(inbox) = self.inboxes.get_mut(dest) else {

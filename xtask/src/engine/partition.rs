@@ -1,5 +1,7 @@
 //! The four partition shapes of Jepsen's combined partition nemesis, as pure
-//! functions of the node list and an rng (network.md section 5). A grudge
+//! functions of the node list and an rng (jepsen-io/jepsen v0.3.1
+//! jepsen/src/jepsen/nemesis/combined.clj, `grudge`, which Maelstrom's
+//! src/maelstrom/nemesis.clj `package` uses). A grudge
 //! maps each destination to the set of sources whose messages it drops.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -56,7 +56,7 @@ fn is_executable(path: &Path) -> bool {
 /// Runs `maelstrom test <test_args>` in the current directory (so its
 /// `store/` lands where ours would), its stdout and stderr streaming
 /// straight to ours; returns its exit status (0 valid, 1 invalid, 2 unknown,
-/// 254 bad arguments, 255 crash: results.md section 6).
+/// 254 bad arguments, 255 crash: jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/cli.clj, `test-usage`).
 pub fn run_real(maelstrom: &Path, test_args: &[String]) -> Result<i32, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;

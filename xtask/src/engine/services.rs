@@ -1,5 +1,5 @@
 //! Maelstrom's built-in services: lin-kv, seq-kv, lww-kv and lin-tso
-//! (services.md). The engine routes a request addressed to one of
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj, `default-services`). The engine routes a request addressed to one of
 //! `SERVICE_IDS` here and sends the returned body back to `src`, through the
 //! same latency machinery as any message and exempt from partitions.
 
@@ -20,8 +20,8 @@ pub struct Services {
     seq_kv: SeqKv,
     /// lww-kv as v0.2.3 runs it: two replicas that never exchange data.
     /// Maelstrom computes a merge on every request but rebuilds the replica
-    /// vector from the pre-merge value, so the merge is lost (services.md
-    /// section 5). Per-entry timestamps and the Lamport clock are therefore
+    /// vector from the pre-merge value, so the merge is lost (service.clj,
+    /// `Eventual/handle!`: the second `replicas'` is `(assoc replicas i ..)`). Per-entry timestamps and the Lamport clock are therefore
     /// unobservable and not kept.
     lww_kv: [KvState; 2],
     /// The next timestamp lin-tso hands out.

@@ -1,5 +1,6 @@
 //! The store directory: store/<workload>/<timestamp>/ with relative symlinks
-//! store/current, store/latest and store/<workload>/latest (results.md section 1).
+//! store/current, store/latest and store/<workload>/latest (jepsen-io/jepsen v0.3.1
+//! jepsen/src/jepsen/store.clj, `path`, `update-symlink!`).
 
 use std::io;
 use std::path::{Path, PathBuf};

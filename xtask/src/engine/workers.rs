@@ -359,7 +359,7 @@ impl<'a> Workers<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::clock::{Clock, VirtualClock};
+    use crate::engine::clock::VirtualClock;
     use crate::engine::latency::Latency;
     use crate::engine::network::{Network, Pump};
     use crate::opts::LatencyDist;

@@ -1,5 +1,6 @@
 //! messages.svg: the space-time diagram of the network journal, laid out as
-//! Maelstrom's `maelstrom.net.viz` draws it (results.md section 5).
+//! Maelstrom's `maelstrom.net.viz` draws it (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/net/viz.clj, `plot-analemma!`).
 
 use super::svg::esc;
 use crate::edn::pr_str;

@@ -1,5 +1,5 @@
 //! The pictures every embedded run writes into its store directory
-//! (results.md sections 2 and 5), as SVG: Maelstrom draws the three perf
+//! (jepsen/src/jepsen/checker/perf.clj and maelstrom/net/viz.clj), as SVG: Maelstrom draws the three perf
 //! graphs with gnuplot as PNGs; we draw the same content without gnuplot.
 
 mod messages;

@@ -1,5 +1,5 @@
 //! latency-raw.svg, latency-quantiles.svg and rate.svg: Jepsen's `:perf`
-//! graphs (results.md section 2), drawn from the history.
+//! graphs (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker/perf.clj), drawn from the history.
 
 use super::svg::{colour, esc, Frame};
 use crate::history::{History, OpType, Process};
@@ -99,7 +99,8 @@ fn time_span(samples: &[Sample], intervals: &[(f64, f64)]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Partition periods are shaded in this colour (network.md section 5).
+/// Partition periods are shaded in this colour (jepsen-io/jepsen v0.3.1
+/// jepsen/src/jepsen/nemesis/combined.clj, `partition-package` `:perf`).
 const NEMESIS_FILL: &str = "#E9DCA0";
 
 fn shade(frame: &Frame, intervals: &[(f64, f64)]) -> String {

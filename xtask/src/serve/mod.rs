@@ -1,5 +1,6 @@
 //! `cargo xtask serve`: a results browser for `./store` on 127.0.0.1, in the
-//! spirit of `maelstrom serve` (results.md section 7). Plain std networking:
+//! spirit of `maelstrom serve` (which runs jepsen-io/jepsen v0.3.1
+//! jepsen/src/jepsen/web.clj). Plain std networking:
 //! one GET at a time is all a local browser needs.
 
 mod http;

@@ -16,7 +16,8 @@ fn page(title: &str, body: &str) -> String {
     format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{0}</title><style>{STYLE}</style></head><body><h1>{0}</h1>{body}</body></html>\n", esc(title))
 }
 
-/// The verdict cell colour of results.md section 7.
+/// The verdict cell colour: jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/web.clj,
+/// `colors` / `valid-color`.
 fn verdict(valid: Option<&Value>) -> (&'static str, &'static str) {
     match valid {
         Some(Value::Bool(true)) => ("#6DB6FE", "true"),
@@ -28,7 +29,8 @@ fn verdict(valid: Option<&Value>) -> (&'static str, &'static str) {
 }
 
 /// The files an index row links to directly, as `maelstrom serve` links
-/// results, history and log (results.md section 7): (label, file name).
+/// results, history and log (jepsen/src/jepsen/web.clj links results.edn,
+/// history.txt and jepsen.log): (label, file name).
 const INDEX_LINKS: [(&str, &[&str]); 3] = [
     ("results", &["results.json", "results.edn"]),
     ("history", &["history.txt"]),

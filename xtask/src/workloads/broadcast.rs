@@ -1,4 +1,5 @@
-//! The `broadcast` workload (workloads/broadcast.md): a topology setup RPC,
+//! The `broadcast` workload (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/workload/broadcast.clj): a topology setup RPC,
 //! then a 50/50 mix of `broadcast` (unique integers) and `read`, one final
 //! read per thread, checked by set-full.
 

@@ -1,4 +1,4 @@
-//! The `echo` workload (workloads/echo.md).
+//! The `echo` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/echo.clj).
 
 use crate::checker::{CheckResult, Validity};
 use crate::history::{History, OpType};

@@ -1,4 +1,5 @@
-//! The `g-counter` workload (workloads/g-counter.md): pn-counter's client,
+//! The `g-counter` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/g_counter.clj
+//! and pn_counter.clj): pn-counter's client,
 //! generator and checker, with negative adds filtered out of the generator.
 
 use crate::checker::CheckResult;

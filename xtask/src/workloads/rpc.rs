@@ -1,5 +1,6 @@
 //! Shared client-side RPC rules: Maelstrom's error table, `with-errors`
-//! outcome mapping, and closed reply schemas (protocol.md sections 3, 5, 8).
+//! outcome mapping, and closed reply schemas (jepsen-io/maelstrom v0.2.3 resources/errors.edn;
+//! src/maelstrom/client.clj, `with-errors`, `defrpc`, `check-body`).
 
 use crate::workload::{Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{Map, Value};

@@ -1,5 +1,5 @@
-//! Broadcast's `--topology` neighbour maps (workloads/broadcast.md section 2,
-//! `[M] src/maelstrom/workload/broadcast.clj`), in Maelstrom's exact
+//! Broadcast's `--topology` neighbour maps (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/workload/broadcast.clj, `topologies`), in Maelstrom's exact
 //! neighbour order.
 
 use serde_json::{Map, Value};

@@ -1,4 +1,5 @@
-//! The `unique-ids` workload (workloads/unique-ids.md): clients ask for
+//! The `unique-ids` workload (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/workload/unique_ids.clj): clients ask for
 //! `generate` forever; every acknowledged id must be distinct.
 
 use crate::checker::CheckResult;

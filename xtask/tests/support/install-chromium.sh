@@ -7,6 +7,9 @@ if ! command -v chromium >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+    # Another apt/dpkg process (an unattended upgrade, a parallel test) may hold
+    # the dpkg lock: wait up to 5 minutes for it instead of failing at once.
+    LOCK=(-o DPkg::Lock::Timeout=300)
+    $SUDO apt-get "${LOCK[@]}" update -qq
+    $SUDO apt-get "${LOCK[@]}" install -y -qq --no-install-recommends chromium fonts-liberation
 fi

@@ -2,7 +2,7 @@
 //! stagger of `rate` ops/s, half broadcasts of unique integers, half reads,
 //! ops spread round-robin over one client per node), the final phase (heal,
 //! 10 s quiet, one read per node), and a replica of Jepsen's `set-full`
-//! checker (workloads/broadcast.md section 3) with its latency quantiles.
+//! checker (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker.clj) with its latency quantiles.
 //!
 //! Client messages have no latency in the simulator and no head-of-line
 //! blocking, so reads see a node's state at their invocation time: the

@@ -28,11 +28,11 @@ struct Spec {
     only: Option<&'static str>,
 }
 
-/// Elle's specs in its search order. Elle keeps them in a map sorted by
-/// priority; G-nonadjacent-process and -realtime share the default priority,
-/// so the sorted map keeps one entry under the first key with the realtime
-/// spec's value, last in order. Reproduced as such: there is no separate
-/// G-nonadjacent-process search.
+/// Elle's specs in its search order: jepsen-io/elle v0.1.6 src/elle/txn.clj,
+/// `cycle-anomaly-specs`, a map sorted by `cycle-type-priorities`. Both
+/// G-nonadjacent-process (priority 8) and G-nonadjacent-realtime (13) have
+/// a priority and a spec of their own there, each with `:filter-ex` keeping
+/// only its own type.
 const SPECS: &[Spec] = &[
     Spec {
         name: "G0",
@@ -75,6 +75,11 @@ const SPECS: &[Spec] = &[
         only: Some("G-single-process"),
     },
     Spec {
+        name: "G-nonadjacent-process",
+        search: Search::Nonadjacent(WW | WR | RW | PROC),
+        only: Some("G-nonadjacent-process"),
+    },
+    Spec {
         name: "G2-item-process",
         search: Search::StartingWith(RW, WW | WR | RW | PROC),
         only: Some("G2-item-process"),
@@ -95,14 +100,14 @@ const SPECS: &[Spec] = &[
         only: Some("G-single-realtime"),
     },
     Spec {
+        name: "G-nonadjacent-realtime",
+        search: Search::Nonadjacent(WW | WR | RW | RT),
+        only: Some("G-nonadjacent-realtime"),
+    },
+    Spec {
         name: "G2-item-realtime",
         search: Search::StartingWith(RW, WW | WR | RW | RT),
         only: Some("G2-item-realtime"),
-    },
-    Spec {
-        name: "G-nonadjacent-process",
-        search: Search::Nonadjacent(WW | WR | RW | RT),
-        only: Some("G-nonadjacent-realtime"),
     },
 ];
 

@@ -1,6 +1,6 @@
 //! A re-implementation of Elle 0.1.6's rw-register checker (the one
-//! Maelstrom v0.2.3's txn-rw-register workload runs), following
-//! workloads/txn-rw-register.md sections 3-5.
+//! Maelstrom v0.2.3's txn-rw-register workload runs): jepsen-io/elle v0.1.6
+//! src/elle/rw_register.clj, `check`, and src/elle/txn.clj.
 //!
 //! Pipeline: parse the history ([`txn`]); find G1a / G1b / internal /
 //! lost-update directly ([`cases`]); infer version orders ([`versions`]);
@@ -26,8 +26,7 @@
 //!
 //! Reproduced as Elle has them: blind-write G0 is invisible (no ww edge
 //! without a read), ww-only cycles are labelled G1c, a short G-single walked
-//! twice is also a G-nonadjacent, and there is no separate
-//! G-nonadjacent-process search.
+//! twice is also a G-nonadjacent,.
 
 // Nothing in the binary calls the workload registry until the engine branch
 // is merged; remove this then.

@@ -354,6 +354,49 @@ fn process_anomalies_use_the_process_graph() {
     );
 }
 
+/// B = [w x 1] then C = [r y ?] by process 0; D = [w y 1] then A = [r x nil]
+/// by process 1; invoked and completed B D B D C A C A.
+fn two_sessions(c_reads: &str) -> H {
+    let c = format!("r2={c_reads}");
+    let mut h = H::default();
+    h.invoke(0, "w1=1")
+        .invoke(1, "w2=1")
+        .complete(0, OpType::Ok, "w1=1")
+        .complete(1, OpType::Ok, "w2=1")
+        .invoke(0, &c)
+        .invoke(1, "r1=_")
+        .complete(0, OpType::Ok, &c)
+        .complete(1, OpType::Ok, "r1=_");
+    h
+}
+
+#[test]
+fn g_nonadjacent_process_has_its_own_search() {
+    // A -rw-> B -process-> C -rw-> D -process-> A: two rw edges, never
+    // adjacent, joined by process edges. Elle 0.1.6 searches this with its
+    // own `:G-nonadjacent-process` spec (src/elle/txn.clj,
+    // `cycle-anomaly-specs`), so both session models prohibiting it fail.
+    let bad = two_sessions("_");
+    for model in [
+        "strong-session-snapshot-isolation",
+        "strong-session-serializable",
+    ] {
+        let v = assert_found(&bad, model, "G-nonadjacent-process");
+        assert_eq!(v.types, vec!["G-nonadjacent-process"], "{}", v.json);
+    }
+    // Without the process graph the data edges alone are acyclic.
+    assert_valid(&bad, "serializable");
+    assert_valid(&bad, "snapshot-isolation");
+    // C reads D's write: D -wr-> C replaces C -rw-> D, and no cycle is left.
+    let good = two_sessions("1");
+    for model in [
+        "strong-session-snapshot-isolation",
+        "strong-session-serializable",
+    ] {
+        assert_valid(&good, model);
+    }
+}
+
 #[test]
 fn empty_transaction_graph_fails_through_maelstrom_wrapper() {
     let mut bad = H::default();

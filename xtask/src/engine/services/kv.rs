@@ -1,5 +1,5 @@
 //! One key-value state and how a read / write / cas request applies to it:
-//! Maelstrom's `PersistentKV` (services.md sections 1-2).
+//! Maelstrom's `PersistentKV` (jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj).
 
 use crate::edn::{plain_str, pr_str};
 use serde_json::{json, Value};

@@ -1,5 +1,6 @@
 //! seq-kv: Maelstrom's `Sequential` wrapper around a KV state
-//! (services.md section 4), including its quirks.
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj, `Sequential`),
+//! including its quirks.
 
 use super::kv::{Flavor, KvRequest, KvState};
 use serde_json::Value;
@@ -32,17 +33,16 @@ impl SeqKv {
     /// Handles one request from `src`; the reply body without `in_reply_to`.
     pub fn handle(&mut self, src: &str, req: &KvRequest, rng: &mut fastrand::Rng) -> Value {
         let seen = self.seen.get(src).copied().unwrap_or(0);
-        // Clojure's `(rand-int (- last seen))` is uniform over [0, last - seen)
-        // -- exclusive -- and `(rand-int 0)` is 0. So a caller behind the head
-        // never speculates on the newest state: a node that only reads keeps
-        // seeing a state at least one version old until it changes state
-        // itself. services.md says "[seen, last] inclusive"; v0.2.3's code
-        // says otherwise, and a node must cope with what the real one does.
-        let version = if self.last > seen {
-            seen + rng.u64(0..self.last - seen)
-        } else {
-            seen
-        };
+        // jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj,
+        // `Sequential/handle!`:
+        //   (-> last-index (- client-index) inc rand-int (+ client-index))
+        // then (assert (<= client-index index last-index)). `rand-int n` is
+        // uniform over [0, n), so the draw is uniform over [seen, last],
+        // inclusive. By hand, seen=3, last=5: (5-3)+1 = 3, (rand-int 3) is
+        // one of {0,1,2}, +3 gives {3,4,5}. With seen = last: (rand-int 1)
+        // is 0, so the caller stays at the head. A caller that only reads
+        // thus reaches `last` with probability 1/(last-seen+1) per read.
+        let version = seen + rng.u64(0..=self.last.saturating_sub(seen));
         let state = self.state_at(version);
         let applied = state.apply(req, Flavor::Standard);
         if applied.change.is_none() {
@@ -73,8 +73,9 @@ impl SeqKv {
     /// for a caller lagging more than `WINDOW` versions it wraps to some
     /// state inside the window while the caller's `seen` is still set to
     /// `version` -- so a later draw may map to an older state than an
-    /// earlier one. We reproduce this wrap-around as v0.2.3 does (services.md
-    /// section 4 leaves the choice open): fidelity over tidiness.
+    /// earlier one. We reproduce this wrap-around as v0.2.3 does
+    /// (`Sequential/handle!`: `(nth buffer (dec (- index last-index)))` on
+    /// an amalloy/ring-buffer): fidelity over tidiness.
     fn state_at(&self, version: u64) -> Rc<KvState> {
         let len = self.buffer.len() as i128;
         let offset = version as i128 - self.last as i128 - 1;

@@ -1,4 +1,5 @@
-//! Every rule of services.md, each in a test that fails if the rule breaks.
+//! Every rule of Maelstrom's services (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/service.clj), each in a test that fails if the rule breaks.
 
 use super::*;
 use serde_json::json;
@@ -404,30 +405,53 @@ fn lww_kv_ignores_create_if_not_exists_and_prints_from_plainly() {
 }
 
 #[test]
-fn seq_kv_stale_reads_happen_and_never_reach_the_head_from_behind() {
-    // n0 writes x = 1..=5; n1, which never wrote, reads. Reads are stale
-    // (several distinct results) and never the newest state, because
-    // Maelstrom's draw over [seen, last) excludes `last`.
+fn seq_kv_stale_reads_happen_and_a_reader_reaches_the_head_without_writing() {
+    // n0 writes x = 1..=5; n1, which never wrote, only reads. Reads are
+    // stale (several distinct results), yet every seed's reader reaches the
+    // newest state: v0.2.3 draws uniformly over [seen, last] *inclusive*
+    // (`Sequential/handle!`, `(-> last-index (- client-index) inc rand-int
+    // (+ client-index))`), so each read hits `last` with probability
+    // 1/(last-seen+1). A draw over [seen, last) would never return 5.
     let mut seen = std::collections::BTreeSet::new();
     for seed in 0..20 {
         let (mut s, mut r) = (Services::new(), fastrand::Rng::with_seed(seed));
         for v in 1..=5 {
             write(&mut s, "seq-kv", "n0", json!("x"), json!(v), &mut r);
         }
-        for _ in 0..20 {
+        let mut reached = false;
+        for _ in 0..100 {
             let got = read_value(&read(&mut s, "seq-kv", "n1", json!("x"), &mut r));
-            assert_ne!(
-                got,
-                Some(json!(5)),
-                "a reader behind the head saw the newest state"
-            );
-            seen.insert(got.map(|v| v.as_i64().unwrap()).unwrap_or(0));
+            let got = got.map(|v| v.as_i64().unwrap()).unwrap_or(0);
+            seen.insert(got);
+            reached |= got == 5;
         }
+        assert!(reached, "seed {seed}: a reader never reached the head");
+        assert_eq!(s.seq_kv.seen("n1"), 5, "the head is absorbing");
     }
     assert!(
         seen.len() >= 3,
         "reads were not stale in varied ways: {seen:?}"
     );
+}
+
+#[test]
+fn seq_kv_first_draw_covers_seen_to_last_inclusive() {
+    // seen = 3, last = 5: (5-3)+1 = 3, (rand-int 3) in {0,1,2}, +3 gives
+    // {3,4,5}; each value shows up, nothing else does.
+    let mut got = std::collections::BTreeSet::new();
+    for seed in 0..60 {
+        let (mut s, mut r) = (Services::new(), fastrand::Rng::with_seed(seed));
+        for v in 1..=3 {
+            write(&mut s, "seq-kv", "n1", json!("x"), json!(v), &mut r);
+        }
+        for v in 4..=5 {
+            write(&mut s, "seq-kv", "n0", json!("x"), json!(v), &mut r);
+        }
+        assert_eq!((s.seq_kv.seen("n1"), s.seq_kv.last()), (3, 5));
+        let v = read_value(&read(&mut s, "seq-kv", "n1", json!("x"), &mut r));
+        got.insert(v.and_then(|v| v.as_i64()).unwrap_or(0));
+    }
+    assert_eq!(got, [3, 4, 5].into_iter().collect());
 }
 
 #[test]
@@ -480,61 +504,97 @@ fn seq_kv_reads_are_monotonic_per_caller_within_the_window() {
 
 #[test]
 fn seq_kv_no_op_write_is_placed_in_the_past() {
-    // The doc/services.md example: n1 writes x=1, n2 writes x=2, n1 writes
-    // x=1 again -- acknowledged against n1's old state, newest state untouched.
-    let (mut s, mut r) = (Services::new(), rng());
-    write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r);
-    write(&mut s, "seq-kv", "n2", json!("x"), json!(2), &mut r);
-    assert_eq!(s.seq_kv.last(), 2);
-    assert_eq!(
-        write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r)["type"],
-        json!("write_ok")
-    );
-    assert_eq!(s.seq_kv.last(), 2, "the no-op write created a version");
-    assert_eq!(s.seq_kv.seen("n1"), 1);
-    assert_eq!(
-        read_value(&read(&mut s, "seq-kv", "n2", json!("x"), &mut r)),
-        Some(json!(2))
-    );
-    // A write that changes the state goes to the head and moves the caller there.
-    write(&mut s, "seq-kv", "n1", json!("x"), json!(3), &mut r);
-    assert_eq!((s.seq_kv.last(), s.seq_kv.seen("n1")), (3, 3));
+    // The example of jepsen-io/maelstrom v0.2.3 doc/services.md: n1 writes
+    // x=1, n2 writes x=2, n1 writes x=1 again. n1 is at version 1, the head
+    // at 2, so the draw is 1 or 2. Drawn 1, the write leaves x=1 unchanged:
+    // acknowledged in the past, newest state untouched, n1 stays at 1. Drawn
+    // 2, it changes x=2, so it is re-run on the newest state: version 3.
+    let mut outcomes = std::collections::BTreeSet::new();
+    for seed in 0..40 {
+        let (mut s, mut r) = (Services::new(), fastrand::Rng::with_seed(seed));
+        write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r);
+        write(&mut s, "seq-kv", "n2", json!("x"), json!(2), &mut r);
+        assert_eq!(s.seq_kv.last(), 2);
+        assert_eq!(
+            write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r)["type"],
+            json!("write_ok")
+        );
+        let at = (s.seq_kv.last(), s.seq_kv.seen("n1"));
+        assert!(at == (2, 1) || at == (3, 3), "seed {seed}: {at:?}");
+        outcomes.insert(at);
+        if at == (2, 1) {
+            // n2 sits at the head, which the no-op write did not touch.
+            assert_eq!(
+                read_value(&read(&mut s, "seq-kv", "n2", json!("x"), &mut r)),
+                Some(json!(2))
+            );
+        }
+        // A write that changes every state goes to the head and moves the caller there.
+        write(&mut s, "seq-kv", "n1", json!("x"), json!(3), &mut r);
+        assert_eq!(s.seq_kv.seen("n1"), s.seq_kv.last());
+    }
+    assert_eq!(outcomes.len(), 2, "one outcome never showed: {outcomes:?}");
 }
 
 #[test]
 fn seq_kv_cas_against_stale_and_newest_state() {
-    let (mut s, mut r) = (Services::new(), rng());
-    write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r);
-    write(&mut s, "seq-kv", "n2", json!("x"), json!(2), &mut r);
-    // n1 is at version 1 (x=1) and the head is 2: a cas from 2 fails against the stale 1.
-    let reply = cas(
-        &mut s,
-        "seq-kv",
-        "n1",
-        json!("x"),
-        json!(2),
-        json!(3),
-        &mut r,
-    );
-    assert_eq!(reply["text"], json!("current value 1 is not 2"));
-    assert_eq!(s.seq_kv.last(), 2);
-    // A cas from 1 would succeed on the stale state, so it is re-run on the
-    // newest (x=2), fails there, and still appends an identical version.
-    let reply = cas(
-        &mut s,
-        "seq-kv",
-        "n1",
-        json!("x"),
-        json!(1),
-        json!(5),
-        &mut r,
-    );
-    assert_eq!(reply["text"], json!("current value 2 is not 1"));
-    assert_eq!((s.seq_kv.last(), s.seq_kv.seen("n1")), (3, 3));
-    assert_eq!(
-        read_value(&read(&mut s, "seq-kv", "n1", json!("x"), &mut r)),
-        Some(json!(2))
-    );
+    // n1 is at version 1 (x=1), the head at 2 (x=2); each request draws 1 or 2.
+    let mut outcomes = std::collections::BTreeSet::new();
+    for seed in 0..40 {
+        let (mut s, mut r) = (Services::new(), fastrand::Rng::with_seed(seed));
+        write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r);
+        write(&mut s, "seq-kv", "n2", json!("x"), json!(2), &mut r);
+        // A cas from 1 to 5: against the stale x=1 it would succeed, so it is
+        // re-run on the newest (x=2), fails there, and still appends an
+        // identical version; against x=2 it fails without a change.
+        let reply = cas(
+            &mut s,
+            "seq-kv",
+            "n1",
+            json!("x"),
+            json!(1),
+            json!(5),
+            &mut r,
+        );
+        assert_eq!(reply["text"], json!("current value 2 is not 1"));
+        let at = (s.seq_kv.last(), s.seq_kv.seen("n1"));
+        assert!(at == (3, 3) || at == (2, 2), "seed {seed}: {at:?}");
+        outcomes.insert(at);
+        assert_eq!(
+            read_value(&read(&mut s, "seq-kv", "n1", json!("x"), &mut r)),
+            Some(json!(2))
+        );
+    }
+    assert_eq!(outcomes.len(), 2, "one outcome never showed: {outcomes:?}");
+    // A cas from 2 at version 1 with the head at 2: drawn 1, it fails
+    // against the stale x=1; drawn 2, it succeeds on the newest state.
+    let mut replies = std::collections::BTreeSet::new();
+    for seed in 0..40 {
+        let (mut s, mut r) = (Services::new(), fastrand::Rng::with_seed(seed));
+        write(&mut s, "seq-kv", "n1", json!("x"), json!(1), &mut r);
+        write(&mut s, "seq-kv", "n2", json!("x"), json!(2), &mut r);
+        let reply = cas(
+            &mut s,
+            "seq-kv",
+            "n1",
+            json!("x"),
+            json!(2),
+            json!(3),
+            &mut r,
+        );
+        let outcome = match reply["type"].as_str() {
+            Some("cas_ok") => (s.seq_kv.last(), "cas_ok".to_string()),
+            _ => (s.seq_kv.last(), reply["text"].as_str().unwrap().to_string()),
+        };
+        replies.insert(outcome);
+    }
+    let want: std::collections::BTreeSet<_> = [
+        (2, "current value 1 is not 2".to_string()),
+        (3, "cas_ok".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(replies, want);
 }
 
 #[test]

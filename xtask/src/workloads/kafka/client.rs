@@ -53,7 +53,7 @@ impl KafkaClient {
 /// The assign value: a key list, or `{"keys": [...], "seek-to-beginning?": true}`
 /// for the final phase's assign (Jepsen carries that flag as an extra op
 /// field, which `OpSpec` has no room for).
-fn assign_keys(value: &Value) -> (Vec<String>, bool) {
+pub(crate) fn assign_keys(value: &Value) -> (Vec<String>, bool) {
     let (list, seek) = match value {
         Value::Object(o) => (
             o.get("keys"),

@@ -1,4 +1,5 @@
-//! The kafka generator (workloads/kafka.md section 2): Elle's `wr-txns`
+//! The kafka generator (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/tests/kafka.clj, as
+//! jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/kafka.clj `workload` wraps it): Elle's `wr-txns`
 //! key pool with transactions of length 1, `interleave-subscribes`,
 //! `poll-unseen`, `track-key-offsets`, `crash-client-gen`, and the
 //! per-thread `final-polls`. Keys are integers inside and decimal strings

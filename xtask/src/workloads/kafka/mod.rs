@@ -1,8 +1,10 @@
-//! The `kafka` workload (workloads/kafka.md): append-only logs keyed by
+//! The `kafka` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/kafka.clj):
+//! append-only logs keyed by
 //! strings; send / poll / commit_offsets / list_committed_offsets.
 
 mod checker;
 mod client;
+pub(crate) use client::assign_keys;
 mod generator;
 
 use crate::checker::CheckResult;

@@ -1,4 +1,5 @@
-//! Workload `txn-rw-register` (workloads/txn-rw-register.md): Elle's wr-txns
+//! Workload `txn-rw-register` (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/workload/txn_rw_register.clj): Elle's wr-txns
 //! generator, a reusable `txn` client, no final phase, and Elle's
 //! rw-register checker wrapped as Maelstrom wraps it.
 

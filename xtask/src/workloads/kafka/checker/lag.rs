@@ -55,20 +55,24 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
         let at = steps.partition_point(|(hi, _)| *hi < i);
         steps.get(at).map(|(_, t)| *t)
     };
-    let mut offsets: HashMap<u64, BTreeMap<KeyId, i64>> = HashMap::new();
-    let mut worst: Option<(u64, u64, KeyId, u64)> = None;
+    // Per process, the keys it has assigned (and any it polled) with the
+    // highest offset it saw. jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/tests/
+    // kafka.clj, `realtime-lag`, on `:assign`:
+    //   (merge (zipmap value (repeat -1)) (select-keys offsets value))
+    // so every assigned key starts at offset -1, even one no op ever sent to
+    // or polled; its `expired-at` is then ##Inf and its lag (max 0 ..) is 0.
+    let mut offsets: HashMap<u64, BTreeMap<LagKey, i64>> = HashMap::new();
+    let mut worst: Option<(u64, u64, LagKey, u64)> = None;
     for op in m.ops.iter().filter(|o| o.kind == OpType::Ok) {
         match op.fun {
             Fun::Assign => {
                 let old = offsets.remove(&op.process).unwrap_or_default();
                 let mut new = BTreeMap::new();
-                if let Some(keys) = m.op(op).value.as_array() {
-                    for k in keys
-                        .iter()
-                        .filter_map(|k| m.key_id(&super::model::key_text(k)))
-                    {
-                        new.insert(k, old.get(&k).copied().unwrap_or(-1));
-                    }
+                // A key list, or our final assign's {"keys": [..], ..}.
+                let (keys, _) = crate::workloads::kafka::assign_keys(&m.op(op).value);
+                for k in keys.iter().map(|k| LagKey::of(m, k)) {
+                    let o = old.get(&k).copied().unwrap_or(-1);
+                    new.insert(k, o);
                 }
                 offsets.insert(op.process, new);
             }
@@ -78,13 +82,17 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
                 let invoke_time = m.history.ops[inv].time;
                 let cur = offsets.entry(op.process).or_default();
                 for (k, o) in max_offsets(op) {
-                    let e = cur.entry(k).or_insert(o);
+                    let e = cur.entry(LagKey::Known(k)).or_insert(o);
                     *e = (*e).max(o);
                 }
-                for (&k, &o) in cur.iter() {
-                    let lag = expired_at(k, o + 1).map_or(0, |t| invoke_time.saturating_sub(t));
-                    if worst.is_none_or(|w| lag > w.3) {
-                        worst = Some((invoke_time, op.process, k, lag));
+                for (k, &o) in cur.iter() {
+                    let lag = match k {
+                        LagKey::Known(k) => expired_at(*k, o + 1),
+                        LagKey::Unsent(_) => None,
+                    }
+                    .map_or(0, |t| invoke_time.saturating_sub(t));
+                    if worst.as_ref().is_none_or(|w| lag > w.3) {
+                        worst = Some((invoke_time, op.process, k.clone(), lag));
                     }
                 }
             }
@@ -93,7 +101,26 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
     }
     let (time, process, k, lag) =
         worst.ok_or("no realtime-lag measurement (no :ok poll of any key)")?;
-    Ok(
-        json!({"time": time as f64 / 1e9, "process": process, "key": m.key_name(k), "lag": lag as f64 / 1e9}),
-    )
+    let key = match &k {
+        LagKey::Known(k) => m.key_name(*k),
+        LagKey::Unsent(name) => name,
+    };
+    Ok(json!({"time": time as f64 / 1e9, "process": process, "key": key, "lag": lag as f64 / 1e9}))
+}
+
+/// A key in a process's offsets: one some op sent to or polled (ordered by
+/// first appearance), or one only ever assigned, by its name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum LagKey {
+    Known(KeyId),
+    Unsent(String),
+}
+
+impl LagKey {
+    fn of(m: &Model, name: &str) -> LagKey {
+        match m.key_id(name) {
+            Some(k) => LagKey::Known(k),
+            None => LagKey::Unsent(name.to_string()),
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Jepsen's kafka checker (`jepsen.tests.kafka/checker` at jepsen 0.3.1, as
 //! Maelstrom v0.2.3 configures it: `sub-via #{:assign}`, no `ww-deps`).
-//! See workloads/kafka.md section 3. Where Jepsen's code would throw, the
+//! (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/tests/kafka.clj, `checker` / `analysis`). Where Jepsen's code would throw, the
 //! result is `:valid? :unknown` with the reason, as `check-safe` does.
 
 mod cases;

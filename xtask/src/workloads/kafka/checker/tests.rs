@@ -489,3 +489,32 @@ fn large_valid_history_checks_quickly() {
     assert!(n >= 40_000);
     assert_eq!(v, Validity::True, "{}", r["error-types"]);
 }
+
+#[test]
+fn realtime_lag_seeds_assigned_keys_nobody_sent_to() {
+    // Jepsen's `realtime-lag` seeds every assigned key at offset -1, so a
+    // process polling only keys nobody ever sent to still yields a lag of 0
+    // (its `expired-at` is ##Inf) and the run is valid, not unknown.
+    let mut h = H::default();
+    h.send_ended(1, OpType::Info, "0", 1);
+    h.assign_ok(0, json!(["5", "6"]));
+    h.poll_ok(0, json!({}));
+    // A later poll in real time gives Elle's graph an edge.
+    h.assign_ok(2, json!(["6"])).poll_ok(2, json!({}));
+    let (v, r) = h.run();
+    assert_eq!(v, Validity::True, "{r:#}");
+    assert_eq!(
+        r["worst-realtime-lag"],
+        json!({"time": 40e-9, "process": 0, "key": "5", "lag": 0.0})
+    );
+    // Our final assign records {"keys": [..], "seek-to-beginning?": true}
+    // where Jepsen has the key list plus an op field: seeded the same way.
+    let mut h = H::default();
+    h.send_ended(1, OpType::Info, "0", 1);
+    h.assign_ok(0, json!({"keys": ["5"], "seek-to-beginning?": true}));
+    h.poll_ok(0, json!({}));
+    h.assign_ok(2, json!(["6"])).poll_ok(2, json!({}));
+    let (v, r) = h.run();
+    assert_eq!(v, Validity::True, "{r:#}");
+    assert_eq!(r["worst-realtime-lag"]["key"], json!("5"), "{r:#}");
+}

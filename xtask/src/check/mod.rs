@@ -1,0 +1,135 @@
+//! `cargo xtask check <workload> FILE [--journal FILE] [test flags]`: the
+//! checkers of a run (the workload's, then stats, availability, exceptions,
+//! and net when a network journal is given) on a recorded history, as
+//! Maelstrom would analyse it, without running anything.
+
+mod formats;
+mod op_map;
+#[cfg(test)]
+mod tests;
+
+use crate::checker::Validity;
+use crate::engine::analysis;
+use crate::history::History;
+use crate::journal::JournalEvent;
+use serde_json::Value;
+use std::path::Path;
+
+pub const USAGE: &str =
+    "Usage: cargo xtask check <workload> FILE [--journal net-journal.jsonl] [TEST FLAGS]
+
+Runs the workload's checker and the common ones (stats, availability,
+exceptions; net with --journal) on a recorded history and prints the results
+map and Maelstrom's verdict line. FILE is our store/.../history.jsonl or a
+Jepsen/Maelstrom history.edn. TEST FLAGS are `maelstrom test` flags the
+checkers read, e.g. --consistency-models, --availability.
+Exit: 0 valid, 1 invalid, 2 unknown, 254 usage or unreadable input.";
+
+/// Exit status for usage errors and unreadable input.
+const BAD_INPUT: i32 = 254;
+
+/// The command; returns the exit status.
+pub fn command(args: &[String]) -> i32 {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return 0;
+    }
+    match run(args) {
+        Ok((results, valid)) => {
+            let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
+            println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
+            valid.exit_code()
+        }
+        Err(msg) => {
+            eprintln!("xtask check: {msg}\n\n{USAGE}");
+            BAD_INPUT
+        }
+    }
+}
+
+/// Parses the arguments, reads the files, runs the checkers.
+fn run(args: &[String]) -> Result<(Value, Validity), String> {
+    let (workload, file, journal, flags) = split_args(args)?;
+    let Some(w) = crate::workloads::by_name(workload) else {
+        return Err(format!("no {workload:?} workload in the bench"));
+    };
+    // The test flags mean what they mean for `maelstrom test`; --bin is
+    // required there and irrelevant here.
+    let mut test_args: Vec<String> = ["--workload", workload, "--bin", "-"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    test_args.extend(flags);
+    let parsed = match crate::cli::parse(&test_args) {
+        Ok(t) => t,
+        Err(crate::cli::CliError::Usage(m)) => return Err(m),
+        Err(crate::cli::CliError::Help) => return Err("see --help".into()),
+    };
+    if let Some(extra) = parsed.node_args.first() {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
+    let history = read_history(Path::new(file))?;
+    let journal = journal.map(|j| read_journal(Path::new(j))).transpose()?;
+    let opts = parsed.opts.clone();
+    Ok(analysis::analyze_with(
+        w.as_ref(),
+        &opts,
+        &history,
+        journal.as_deref(),
+        parsed.opts.availability,
+    ))
+}
+
+type Split<'a> = (&'a str, &'a str, Option<&'a str>, Vec<String>);
+
+/// `<workload> FILE` first, then flags: `--journal FILE` is ours, the rest
+/// go to the `maelstrom test` parser.
+fn split_args(args: &[String]) -> Result<Split<'_>, String> {
+    let (workload, file) = match args {
+        [w, f, ..] if !w.starts_with('-') && !f.starts_with('-') => (w.as_str(), f.as_str()),
+        _ => return Err("expected a workload name and a history file first".into()),
+    };
+    let mut journal = None;
+    let mut flags = Vec::new();
+    let mut it = args[2..].iter();
+    while let Some(a) = it.next() {
+        if a == "--journal" {
+            journal = Some(it.next().ok_or("--journal needs a file")?.as_str());
+        } else if let Some(j) = a.strip_prefix("--journal=") {
+            journal = Some(j);
+        } else {
+            flags.push(a.clone());
+        }
+    }
+    Ok((workload, file, journal, flags))
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Reads a history in whichever format [`formats::reader_for`] recognises.
+pub fn read_history(path: &Path) -> Result<History, String> {
+    let text = read_text(path)?;
+    let (format, read) =
+        formats::reader_for(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+    read(&text).map_err(|e| format!("{} ({format}): {e}", path.display()))
+}
+
+/// Our `net-journal.jsonl`: one journal event a line.
+fn read_journal(path: &Path) -> Result<Vec<JournalEvent>, String> {
+    let text = read_text(path)?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                format!(
+                    "{} line {}: not a journal event: {e}",
+                    path.display(),
+                    n + 1
+                )
+            })
+        })
+        .collect()
+}
