@@ -21,7 +21,8 @@ pub struct Envelope<'a> {
     pub body: &'a RawValue,
 }
 
-/// The reserved fields of a body. `null` counts as absent (field-notes 3).
+/// The reserved fields of a body. `null` counts as absent: real peers send
+/// `"msg_id": null` and `"in_reply_to": null` in node-to-node bodies.
 #[derive(Deserialize, Debug, Default)]
 pub struct Header {
     #[serde(rename = "type")]

@@ -1,5 +1,6 @@
 //! `maelstrom test` command-line parsing with Maelstrom v0.2.3's flags,
-//! defaults and validation (network.md section 7). Hand-written rather than
+//! defaults and validation (jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj,
+//! `opt-spec` and `test-opt-spec`, through jepsen 0.3.1 `jepsen.cli`). Hand-written rather than
 //! clap: tools.cli's quirks (repeatable `-n` replacing the default list, the
 //! `Kn` concurrency form, comma splitting rules) are easier to reproduce
 //! exactly by hand than to bend a general parser into.

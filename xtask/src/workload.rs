@@ -131,7 +131,9 @@ pub trait Generator {
     }
 }
 
-/// The final phase of a workload that has one (network.md section 5).
+/// The final phase of a workload that has one: after the final heal and
+/// `(gen/sleep 10)` (jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj,
+/// `maelstrom-test`, the `:final-generator` branch).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FinalPhase {
     /// Upper bound on the final phase (kafka: 10 s), after the 10 s recovery sleep.

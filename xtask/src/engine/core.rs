@@ -225,7 +225,8 @@ impl<'a> Engine<'a> {
         }
     }
 
-    // ---- init and setup (protocol.md section 4) ----
+    // ---- init and setup (v0.2.3 src/maelstrom/db.clj `db` `setup!`: the init
+    // RPC and its init_ok check; then each workload client's `setup!`) ----
 
     pub fn start(&mut self) {
         let now = self.now();
@@ -291,7 +292,8 @@ impl<'a> Engine<'a> {
         }
     }
 
-    // ---- node output (protocol.md section 2) ----
+    // ---- node output (v0.2.3 src/maelstrom/process.clj `stdout-thread`,
+    // `parse-msg`) ----
 
     fn on_host_event(&mut self, ev: HostEvent) {
         match ev {
@@ -530,7 +532,8 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Crash reports for nodes that exited before teardown (protocol.md section 7).
+    /// Crash reports for nodes that exited before teardown (v0.2.3
+    /// src/maelstrom/process.clj `stop-node!`: "Node ... crashed with exit status").
     fn crash_reports(&self) -> Vec<String> {
         self.nodes
             .iter()

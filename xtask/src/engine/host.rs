@@ -24,12 +24,15 @@ pub trait Host {
     fn deliver(&mut self, node: usize, line: String);
     /// Wait for the next event until `deadline_ns` on `clock` (None = a short poll).
     fn next_event(&mut self, clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent>;
-    /// Stop reading this node's stdout for the rest of the run (protocol.md section 2).
+    /// Stop reading this node's stdout for the rest of the run: jepsen-io/maelstrom
+    /// v0.2.3 src/maelstrom/process.clj, `stdout-thread`, whose loop ends when
+    /// `parse-msg` or `net/send!` throws.
     fn silence_stdout(&mut self, node: usize);
     /// The node's exit status if it has exited.
     fn exit_status(&mut self, node: usize) -> Option<String>;
     /// Close stdin, wait `grace`, SIGKILL whatever is left. Exit statuses at
-    /// shutdown are not failures (field-notes 7).
+    /// shutdown are not failures (Maelstrom kills nodes at teardown: v0.2.3
+    /// src/maelstrom/process.clj `stop-node!`).
     fn shutdown(&mut self, grace: Duration);
 }
 

@@ -136,7 +136,10 @@ pub fn execute(
     net.log_send = opts.log_net_send;
     net.log_recv = opts.log_net_recv;
     net.p_loss = opts.p_loss;
-    // Register every id before any process starts (protocol.md section 4).
+    // Register every id before any node starts. Maelstrom v0.2.3 adds each
+    // node in src/maelstrom/process.clj `start-node!` just before spawning it,
+    // the nodes in parallel; a node could only see the difference by sending
+    // to a peer whose process has not started (docs/fidelity.md).
     for id in opts
         .node_ids
         .iter()

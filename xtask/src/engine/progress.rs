@@ -39,7 +39,9 @@ pub struct Progress {
 }
 
 const PLAIN_EVERY_NS: u64 = 5_000_000_000;
-/// Lateness worth reporting (field-notes 9).
+/// Lateness worth reporting: our own threshold (a node that busy-loops on a
+/// 2-core machine can starve the loop; the user should know the run's
+/// latencies are then the engine's as much as the nodes').
 const BEHIND_NS: u64 = 5_000_000;
 
 impl Progress {
