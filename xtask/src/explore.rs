@@ -152,28 +152,34 @@ pub fn command(args: &[String]) -> i32 {
 
 /// Every seed, `plan.jobs` at a time; results sorted by seed.
 fn run_all(plan: &Plan) -> Vec<SeedRun> {
-    let next = AtomicU64::new(plan.first_seed);
-    let end = plan.first_seed + plan.seeds;
+    let seeds = plan.first_seed..plan.first_seed + plan.seeds;
+    par_seeds(seeds, plan.jobs, |seed| one_seed(plan, seed))
+}
+
+/// `f` of every seed, `jobs` threads at a time (each seed its own engine),
+/// in seed order.
+pub fn par_seeds<T: Send>(
+    seeds: std::ops::Range<u64>,
+    jobs: usize,
+    f: impl Fn(u64) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicU64::new(seeds.start);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
-        for _ in 0..plan.jobs {
-            let tx = tx.clone();
-            let next = &next;
+        for _ in 0..jobs.max(1) {
+            let (tx, next, f) = (tx.clone(), &next, &f);
             s.spawn(move || loop {
                 let seed = next.fetch_add(1, Ordering::Relaxed);
-                if seed >= end {
-                    break;
-                }
-                if tx.send(one_seed(plan, seed)).is_err() {
+                if seed >= seeds.end || tx.send((seed, f(seed))).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
     });
-    let mut runs: Vec<SeedRun> = rx.into_iter().collect();
-    runs.sort_by_key(|r| r.seed);
-    runs
+    let mut out: Vec<(u64, T)> = rx.into_iter().collect();
+    out.sort_by_key(|(seed, _)| *seed);
+    out.into_iter().map(|(_, t)| t).collect()
 }
 
 fn one_seed(plan: &Plan, seed: u64) -> SeedRun {

@@ -21,7 +21,8 @@ pub const KNOB: &str = "BROADCAST_BATCH_MS";
 /// Default sweep (ms).
 pub const DEFAULT_SETTINGS: [u64; 8] = [0, 25, 50, 100, 150, 200, 300, 500];
 
-/// One point of the frontier.
+/// One point of the frontier: one run, or (virtual time) the median of
+/// several seeds with each figure's range over them.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub batch_ms: u64,
@@ -30,6 +31,16 @@ pub struct Point {
     pub median_ms: f64,
     pub max_ms: f64,
     pub run_dir: String,
+    /// How many seeds the figures summarise (1: one run).
+    #[serde(default = "one")]
+    pub seeds: usize,
+    /// (lowest, highest) over the seeds of msgs-per-op, median and max.
+    #[serde(default)]
+    pub spread: Option<[(f64, f64); 3]>,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// What `xtask/docs/broadcast-frontier.json` keeps: the points of the last
@@ -77,7 +88,78 @@ pub fn point(batch_ms: u64, results: &Value, run_dir: String) -> Option<Point> {
         median_ms: get(&["workload", "stable-latencies", "0.5"])?,
         max_ms: get(&["workload", "stable-latencies", "1"])?,
         run_dir,
+        seeds: 1,
+        spread: None,
     })
+}
+
+/// The point of several seeds' points: each figure's median over the seeds,
+/// its range as the spread; valid only if every seed was.
+pub fn summarise(batch_ms: u64, runs: &[Point]) -> Option<Point> {
+    let figure = |pick: fn(&Point) -> f64| {
+        let mut xs: Vec<f64> = runs.iter().map(pick).collect();
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        let median = if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+        };
+        (median, (xs[0], xs[n - 1]))
+    };
+    if runs.is_empty() {
+        return None;
+    }
+    let (m, ms) = figure(|p| p.msgs_per_op);
+    let (med, meds) = figure(|p| p.median_ms);
+    let (max, maxs) = figure(|p| p.max_ms);
+    Some(Point {
+        batch_ms,
+        valid: runs.iter().all(|p| p.valid),
+        msgs_per_op: m,
+        median_ms: med,
+        max_ms: max,
+        run_dir: String::new(),
+        seeds: runs.len(),
+        spread: Some([ms, meds, maxs]),
+    })
+}
+
+/// The sweep in virtual time: our node in-process, `seeds` seeds per
+/// setting on every core, each point the median over its seeds.
+pub fn sweep_sim(settings: &[u64], seeds: u64, extra: &[String]) -> Result<Vec<Point>, String> {
+    let mut flags: Vec<String> = ["--bin", "broadcast", "--sim"].map(String::from).to_vec();
+    flags.extend(FLAGS.split_whitespace().map(String::from));
+    flags.extend(extra.iter().cloned());
+    let args = match crate::cli::parse(&flags) {
+        Ok(a) => a,
+        Err(crate::cli::CliError::Usage(m)) => return Err(m),
+        Err(crate::cli::CliError::Help) => return Err("no --help here".into()),
+    };
+    let first_seed = args.seed.unwrap_or(1);
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut points = Vec::new();
+    for &ms in settings {
+        eprintln!("=== {KNOB}={ms}: {FLAGS}, {seeds} seeds from {first_seed}, virtual time ===");
+        let mut env = args.node_env.clone();
+        env.push((KNOB.to_string(), ms.to_string()));
+        let nodes = crate::engine::Nodes::InProcess {
+            name: "broadcast".into(),
+            env: env.into_iter().collect(),
+            factory: gossip_glomers::nodes::hosted,
+        };
+        let runs = crate::explore::par_seeds(first_seed..first_seed + seeds, jobs, |seed| {
+            let workload = crate::workloads::broadcast::Broadcast;
+            let out = crate::engine::execute(&workload, &args.opts, &nodes, seed, None).ok()?;
+            point(ms, &out.analysis?.0, format!("seed {seed}"))
+        });
+        let runs: Vec<Point> = runs
+            .into_iter()
+            .collect::<Option<_>>()
+            .ok_or_else(|| format!("{KNOB}={ms}: a run gave no msgs-per-op or stable latencies"))?;
+        points.extend(summarise(ms, &runs));
+    }
+    Ok(points)
 }
 
 /// Runs the sweep with the given broadcast binary.
@@ -127,14 +209,21 @@ pub fn table(points: &[Point]) -> String {
         if p.valid && p.msgs_per_op <= 13.0 && p.max_ms <= 250.0 {
             meets.push("goal 2");
         }
+        let range = |k: usize, digits: usize| match p.spread {
+            Some(sp) => format!(" ({:.*}-{:.*})", digits, sp[k].0, digits, sp[k].1),
+            None => String::new(),
+        };
         let _ = writeln!(
             s,
-            "| {} | {} | {:.2} | {:.0} | {:.0} | {} |",
+            "| {} | {} | {:.2}{} | {:.0}{} | {:.0}{} | {} |",
             p.batch_ms,
             p.valid,
             p.msgs_per_op,
+            range(0, 2),
             p.median_ms,
+            range(1, 0),
             p.max_ms,
+            range(2, 0),
             if meets.is_empty() {
                 "-".to_string()
             } else {
@@ -192,6 +281,17 @@ pub fn plot(points: &[Point]) -> String {
         for (i, p) in points.iter().enumerate() {
             let (x, y) = (f.x(p.msgs_per_op), f.y(pick(p)));
             let _ = write!(path, "{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" });
+            if let Some(sp) = p.spread {
+                // The range over the seeds: latency vertically, messages across.
+                let (lo, hi) = sp[series + 1];
+                let (x0, x1) = (f.x(sp[0].0), f.x(sp[0].1));
+                let _ = write!(
+                    s,
+                    r#"<path class="interval {name}" d="M{x:.1},{:.1} L{x:.1},{:.1} M{x0:.1},{y:.1} L{x1:.1},{y:.1}" stroke="{c}" stroke-width="1.5" opacity="0.6"/>"#,
+                    f.y(lo),
+                    f.y(hi)
+                );
+            }
             let _ = write!(
                 s,
                 r#"<circle class="point {name}" cx="{x:.1}" cy="{y:.1}" r="4" fill="{c}"><title>{KNOB}={}: {:.2} msgs/op, {name} {:.0} ms</title></circle><text x="{:.1}" y="{:.1}" font-size="9">{}</text>"#,
@@ -248,6 +348,8 @@ mod tests {
             median_ms: med,
             max_ms: max,
             run_dir: String::new(),
+            seeds: 1,
+            spread: None,
         }
     }
 
@@ -262,10 +364,45 @@ mod tests {
                 msgs_per_op: 1.4,
                 median_ms: 310.0,
                 max_ms: 480.0,
-                run_dir: "d".into()
+                run_dir: "d".into(),
+                seeds: 1,
+                spread: None,
             })
         );
         assert_eq!(point(250, &json!({"valid?": true}), "d".into()), None);
+    }
+
+    #[test]
+    fn several_seeds_summarise_to_medians_with_ranges() {
+        let runs = [
+            pt(25, 3.0, 120.0, 190.0),
+            pt(25, 3.4, 110.0, 210.0),
+            pt(25, 3.2, 130.0, 200.0),
+        ];
+        let p = summarise(25, &runs).unwrap();
+        assert_eq!(
+            (p.msgs_per_op, p.median_ms, p.max_ms, p.seeds),
+            (3.2, 120.0, 200.0, 3)
+        );
+        assert_eq!(p.spread, Some([(3.0, 3.4), (110.0, 130.0), (190.0, 210.0)]));
+        let mut bad = runs.to_vec();
+        bad[1].valid = false;
+        assert!(!summarise(25, &bad).unwrap().valid);
+        let line = table(std::slice::from_ref(&p));
+        assert!(
+            line.contains("| 3.20 (3.00-3.40) | 120 (110-130) | 200 (190-210) |"),
+            "{line}"
+        );
+        let svg = plot(&[p]);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let intervals = doc
+            .descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|a| a.starts_with("interval"))
+            })
+            .count();
+        assert_eq!(intervals, 2, "one interval mark per series");
     }
 
     #[test]
