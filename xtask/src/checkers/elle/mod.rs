@@ -37,6 +37,7 @@ mod cycles;
 mod deps;
 mod explain;
 mod graph;
+pub mod list_append;
 pub mod models;
 mod rw_register;
 mod search;
