@@ -1,6 +1,7 @@
 //! `cargo xtask`: the embedded Maelstrom bench and the challenge matrix.
 
 mod bench;
+mod check_cmd;
 mod checker;
 mod checkers;
 mod cli;
@@ -20,6 +21,8 @@ Commands:
   test-all [FLAGS]               run every challenge row with its official flags; one table; exit 0 iff all pass
   test <family|row> [FLAGS]      run some rows: echo, unique-ids, broadcast, g-counter, kafka, txn, txn-list-append, or a row id (3d, 6c, la-3p, ...)
   maelstrom test [OPTIONS]       one Maelstrom test, same flags as `maelstrom test` (see `maelstrom test --help`)
+  check -w WORKLOAD [--consistency-models M] FILE
+                                 run a workload's checker on a history (history.edn or history.jsonl)
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS
   bench broadcast                sweep the broadcast node's batching knob at 3d's flags: msgs-per-op vs latency
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
@@ -36,6 +39,7 @@ fn main() {
             _ => usage("test needs a family or row, e.g. `cargo xtask test kafka`"),
         },
         Some("bench") => bench::command(&args[1..]),
+        Some("check") => check_cmd::command(&args[1..]),
         Some("serve") => serve_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
