@@ -164,8 +164,8 @@ impl AppendIndex {
         for (&k, lists) in sorted {
             let mut vs: Vec<Id> = Vec::new();
             for &e in lists.last().map(Vec::as_slice).unwrap_or(&[]) {
-                if !ai.indices.contains_key(&(k, e)) {
-                    ai.indices.insert((k, e), vs.len());
+                if let std::collections::hash_map::Entry::Vacant(slot) = ai.indices.entry((k, e)) {
+                    slot.insert(vs.len());
                     vs.push(e);
                 }
             }
