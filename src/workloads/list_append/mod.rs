@@ -22,6 +22,8 @@
 //! compare-and-set that times out leaves its batch in doubt (error 13, crash).
 
 pub mod db;
+#[cfg(test)]
+mod tests;
 
 use crate::messages;
 use crate::runtime::services::LIN_KV;
