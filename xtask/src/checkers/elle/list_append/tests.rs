@@ -6,6 +6,7 @@
 //! prohibits those anomalies.
 
 use super::super::graph::{RW, WR, WW};
+use super::super::tests::request;
 use super::cases;
 use super::deps::{self, Indices};
 use super::history::La;
@@ -43,21 +44,6 @@ fn t(s: &str) -> Value {
         }
     }
     Value::Array(mops)
-}
-
-/// The request a client sent for a completed txn: reads nil.
-fn request(v: &Value) -> Value {
-    let mops = v.as_array().unwrap().iter();
-    Value::Array(
-        mops.map(|m| {
-            if m[0] == "r" {
-                json!(["r", m[1], null])
-            } else {
-                m.clone()
-            }
-        })
-        .collect(),
-    )
 }
 
 #[derive(Default)]
