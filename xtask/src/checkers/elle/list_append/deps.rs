@@ -9,7 +9,7 @@ use super::super::deps::{order_edges, OrderGraph};
 use super::super::graph::{GraphBuilder, TxnGraph, RW, WR, WW};
 use super::super::txn::Id;
 use super::history::{AppendIndex, La, Prev};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The indices one analysis shares between graph building and explaining.
 pub struct Indices {
@@ -21,14 +21,15 @@ pub struct Indices {
 }
 
 impl Indices {
-    /// `preprocess`: the indices over `h/possible` (`:ok` and `:info` ops).
-    pub fn new(la: &La, possible: &[usize]) -> Self {
+    /// `preprocess`: the indices over `h/possible` (`:ok` and `:info` ops),
+    /// whose `sorted-values` are `sorted`.
+    pub fn new(la: &La, possible: &[usize], sorted: &BTreeMap<Id, Vec<Vec<Id>>>) -> Self {
         let writes = super::history::write_index(la, possible)
             .into_iter()
             .filter_map(|(kv, i)| la.txn_of[i].map(|t| (kv, t)))
             .collect();
         Indices {
-            append: AppendIndex::new(&la.sorted_values(possible)),
+            append: AppendIndex::new(sorted),
             writes,
             reads: super::history::read_index(la, possible),
             nil: super::super::txn::NIL,

@@ -45,7 +45,8 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
         order,
     } = plan(&opts.consistency_models)?;
     let possible: Vec<usize> = la.possible().collect();
-    let idx = Indices::new(&la, &possible);
+    let sorted = la.sorted_values(&possible);
+    let idx = Indices::new(&la, &possible, &sorted);
     let graph = deps::build(&la, &possible, &idx, order);
 
     let mut anomalies: Vec<(String, Value)> = Vec::new();
@@ -68,7 +69,6 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
         explanations.insert(kind.clone(), Value::Array(texts.collect()));
     }
     anomalies.extend(cycles);
-    let sorted = la.sorted_values(&possible);
     for (name, found) in [
         ("duplicate-elements", cases::duplicates(&la, &possible)),
         (

@@ -150,7 +150,7 @@ fn edges(h: &H) -> Vec<(u32, u32, u8)> {
     let hist = h.history();
     let la = La::new(&hist).unwrap();
     let possible: Vec<usize> = la.possible().collect();
-    let idx = Indices::new(&la, &possible);
+    let idx = Indices::new(&la, &possible, &la.sorted_values(&possible));
     let g = deps::build(&la, &possible, &idx, super::super::deps::OrderGraph::None);
     let mut out = Vec::new();
     for (a, list) in g.adj.iter().enumerate() {
