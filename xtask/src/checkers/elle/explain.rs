@@ -165,21 +165,27 @@ fn render_step(p: &Parsed, versions: &Versions, a: u32, b: u32, st: StepType) ->
                 );
             }
         }
-        StepType::Realtime => {
-            m.insert("type".into(), "realtime".into());
-            m.insert("a'".into(), p.op_json(ta.index));
-            let inv = p.invoke_of[b as usize];
-            m.insert("b".into(), inv.map(|i| p.op_json(i)).unwrap_or(Value::Null));
-        }
-        StepType::Process => {
-            m.insert("type".into(), "process".into());
-            m.insert(
-                "process".into(),
-                serde_json::to_value(ta.process).unwrap_or(Value::Null),
-            );
-        }
+        StepType::Realtime | StepType::Process => order_step(p, a, b, st, &mut m),
     }
     Value::Object(m)
+}
+
+/// The data of a realtime or process step a -> b (`RealtimeExplainer`,
+/// `ProcessExplainer`: the same for every transactional checker).
+pub(super) fn order_step(p: &Parsed, a: u32, b: u32, st: StepType, m: &mut Map<String, Value>) {
+    let ta = p.txn(a);
+    if st == StepType::Realtime {
+        m.insert("type".into(), "realtime".into());
+        m.insert("a'".into(), p.op_json(ta.index));
+        let inv = p.invoke_of[b as usize];
+        m.insert("b".into(), inv.map(|i| p.op_json(i)).unwrap_or(Value::Null));
+    } else if st == StepType::Process {
+        m.insert("type".into(), "process".into());
+        m.insert(
+            "process".into(),
+            serde_json::to_value(ta.process).unwrap_or(Value::Null),
+        );
+    }
 }
 
 #[cfg(test)]

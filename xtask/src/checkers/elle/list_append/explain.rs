@@ -4,7 +4,7 @@
 //! because ...: a contradiction!"). The explainers are asked in Elle's
 //! combination order for this checker: ww, wr, rw, then realtime / process.
 
-use super::super::explain::{Explained, Priority, StepType};
+use super::super::explain::{order_step, Explained, Priority, StepType};
 use super::super::graph::{PROC, RT, RW, WR, WW};
 use super::super::txn::MopF;
 use super::cases::op_json;
@@ -115,19 +115,7 @@ fn step(la: &La, idx: &Indices, a: u32, b: u32, st: StepType) -> Value {
                 break;
             }
         }
-        StepType::Realtime => {
-            m.insert("type".into(), "realtime".into());
-            m.insert("a'".into(), op_json(la, ia));
-            let inv = la.p.invoke_of[b as usize];
-            m.insert(
-                "b".into(),
-                inv.map(|i| la.p.op_json(i)).unwrap_or(Value::Null),
-            );
-        }
-        StepType::Process => {
-            m.insert("type".into(), "process".into());
-            m.insert("process".into(), json!(opa.process));
-        }
+        StepType::Realtime | StepType::Process => order_step(&la.p, a, b, st, &mut m),
     }
     Value::Object(m)
 }
