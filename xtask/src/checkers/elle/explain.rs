@@ -68,7 +68,7 @@ pub fn explain(adj: &Adj, cycle: Vec<u32>, priority: &Priority) -> Result<Explai
     Ok(Explained { cycle, steps, kind })
 }
 
-pub(super) fn classify(steps: &[StepType]) -> Result<String, String> {
+fn classify(steps: &[StepType]) -> Result<String, String> {
     let count = |t: StepType| steps.iter().filter(|&&s| s == t).count();
     let (rw, wr, ww) = (
         count(StepType::Rw),
