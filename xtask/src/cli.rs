@@ -118,7 +118,7 @@ fn split_nodes(v: &str) -> Vec<String> {
 
 /// v0.2.3 splits `--consistency-models` on a comma with whitespace on both
 /// sides (`#"\s+,\s+"`), so `a,b` stays one (unknown) model name.
-fn split_models(v: &str) -> Vec<String> {
+pub(crate) fn split_models(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = v.chars().collect();

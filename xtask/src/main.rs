@@ -21,7 +21,7 @@ const USAGE: &str = "Usage: cargo xtask COMMAND [OPTIONS ...]
 
 Commands:
   test-all [FLAGS]               run every challenge row with its official flags; one table; exit 0 iff all pass
-  test <family|row> [FLAGS]      run some rows: echo, unique-ids, broadcast, g-counter, kafka, txn, or a row id (3d, 6c, ...)
+  test <family|row> [FLAGS]      run some rows: echo, unique-ids, broadcast, g-counter, kafka, txn, txn-list-append, or a row id (3d, 6c, la-3p, ...)
   maelstrom test [OPTIONS]       one Maelstrom test, same flags as `maelstrom test` (see `maelstrom test --help`)
   explore ROW|FLAGS --seeds N     one test on N seeds in virtual time (every core); failing seeds with replay commands
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS

@@ -160,6 +160,32 @@ pub fn rows() -> Vec<Row> {
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
             targets: &[],
         },
+        // Maelstrom's own tutorial (doc/05-datomic) runs txn-list-append with
+        // these flags; the third row is strict serializability under partitions.
+        Row {
+            id: "la-2",
+            name: "List-Append Transactions, 2 nodes",
+            family: "txn-list-append",
+            bin: "txn-list-append",
+            flags: "-w txn-list-append --time-limit 10 --node-count 2 --rate 100",
+            targets: &[],
+        },
+        Row {
+            id: "la-1",
+            name: "List-Append Transactions, 1 node, 10 clients",
+            family: "txn-list-append",
+            bin: "txn-list-append",
+            flags: "-w txn-list-append --time-limit 30 --node-count 1 --concurrency 10n --rate 100",
+            targets: &[],
+        },
+        Row {
+            id: "la-3p",
+            name: "List-Append, Strict Serializable, partitions",
+            family: "txn-list-append",
+            bin: "txn-list-append",
+            flags: "-w txn-list-append --consistency-models strict-serializable --nemesis partition --node-count 3 --time-limit 20 --rate 100",
+            targets: &[],
+        },
     ]
 }
 
@@ -181,6 +207,7 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
             "g-counter",
             "kafka",
             "txn",
+            "txn-list-append",
         ];
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
@@ -272,7 +299,7 @@ fn figures(family: &str, r: &Value) -> String {
             f(MSGS),
             j(&["workload", "error-types"])
         ),
-        "txn" => format!(
+        "txn" | "txn-list-append" => format!(
             "msgs-per-op {}, {ok}, availability {}, anomalies {}",
             f(MSGS),
             f(&["availability", "ok-fraction"]),
@@ -498,6 +525,7 @@ mod tests {
             assert!(ids.contains(&id), "missing row {id}");
         }
         assert!(select("kafka").unwrap().iter().all(|r| r.family == "kafka"));
+        assert_eq!(select("txn-list-append").unwrap().len(), 3);
         assert_eq!(select("3d").unwrap().len(), 1);
         assert!(select("nope").is_err());
         assert!(

@@ -114,3 +114,11 @@ fn txn_6c_flags_shortened_hold_read_committed_under_partitions() {
     assert_valid(code, &r);
     assert_eq!(r["availability"]["ok-fraction"], 1.0);
 }
+
+#[test]
+fn txn_list_append_is_strict_serializable_under_partitions() {
+    let (code, r) = run("txn-list-append", "-w txn-list-append --node-count 3 --time-limit 5 --rate 100 --nemesis partition --nemesis-interval 1");
+    assert_valid(code, &r);
+    assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
+    assert_eq!(r["workload"], serde_json::json!({"valid?": true}));
+}

@@ -7,6 +7,7 @@ pub mod g_counter;
 pub mod kafka;
 pub mod rpc;
 pub mod topology;
+pub mod txn_list_append;
 pub mod txn_rw_register;
 pub mod unique_ids;
 
@@ -19,6 +20,7 @@ pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
         "echo" => Some(Box::new(echo::Echo)),
         "g-counter" => Some(Box::new(g_counter::GCounter)),
         "kafka" => Some(Box::new(kafka::Kafka)),
+        "txn-list-append" => Some(Box::new(txn_list_append::TxnListAppend)),
         "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
         "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
         _ => None,

@@ -6,7 +6,7 @@
 //! explanation gives (so a G0 search can yield a G1c), unless the spec has
 //! a filter demanding a specific type, in which case other types are dropped.
 
-use super::explain::{explain, Explained};
+use super::explain::{explain, Explained, Priority};
 use super::graph::{sccs, Adj, Sub, ALL, PROC, RT, RW, WR, WW};
 use super::search::{self, Deadline, TimedOut};
 use serde_json::{json, Value};
@@ -122,7 +122,12 @@ pub enum Finding {
 
 /// Searches every SCC of `adj` (more than one vertex) for every spec.
 /// Fails where Elle's explainer throws.
-pub fn cycle_cases(adj: &Adj, timeout: Duration) -> Result<Vec<Finding>, String> {
+/// Steps are explained in `priority` order (each checker's explainers).
+pub fn cycle_cases(
+    adj: &Adj,
+    timeout: Duration,
+    priority: &Priority,
+) -> Result<Vec<Finding>, String> {
     let present = adj.iter().flatten().fold(0u8, |m, e| m | e.1);
     let mut out = Vec::new();
     for scc in sccs(adj, ALL) {
@@ -156,7 +161,7 @@ pub fn cycle_cases(adj: &Adj, timeout: Duration) -> Result<Vec<Finding>, String>
                 Ok(None) => {}
                 Ok(Some(local)) => {
                     let cycle: Vec<u32> = local.iter().map(|&l| sub.verts[l as usize]).collect();
-                    let ex = explain(adj, cycle)?;
+                    let ex = explain(adj, cycle, priority)?;
                     if spec.only.is_none() || spec.only == Some(ex.kind.as_str()) {
                         found.push(ex);
                     }
@@ -173,7 +178,7 @@ pub fn cycle_cases(adj: &Adj, timeout: Duration) -> Result<Vec<Finding>, String>
             })));
             if let Some(c) = fallback(&sub) {
                 let cycle = c.iter().map(|&l| sub.verts[l as usize]).collect();
-                out.push(Finding::Cycle(explain(adj, cycle)?));
+                out.push(Finding::Cycle(explain(adj, cycle, priority)?));
             }
         }
         out.extend(found.into_iter().map(Finding::Cycle));

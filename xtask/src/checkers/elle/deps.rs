@@ -56,12 +56,18 @@ pub fn build(
     let mut g = GraphBuilder::default();
     wr_edges(p, idx, &mut g)?;
     version_edges(idx, versions, &mut g);
+    order_edges(p, order, &mut g);
+    Ok(g.build(p.txn_count()))
+}
+
+/// Adds the order graph `order` asks for (`elle.core/process-graph` or
+/// `realtime-graph`; the same for every transactional checker).
+pub fn order_edges(p: &Parsed, order: OrderGraph, g: &mut GraphBuilder) {
     match order {
         OrderGraph::None => {}
-        OrderGraph::Process => process_edges(p, &mut g),
-        OrderGraph::Realtime => realtime_edges(p, &mut g),
+        OrderGraph::Process => process_edges(p, g),
+        OrderGraph::Realtime => realtime_edges(p, g),
     }
-    Ok(g.build(p.txn_count()))
 }
 
 fn wr_edges(p: &Parsed, idx: &ExtIndex, g: &mut GraphBuilder) -> Result<(), String> {

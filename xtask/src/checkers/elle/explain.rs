@@ -21,18 +21,25 @@ pub enum StepType {
     Process,
 }
 
+/// The order in which a checker's explainers are asked about a step: the
+/// first relationship in this order that links the pair explains it.
+pub type Priority = [(u8, StepType); 5];
+
+/// rw-register: `CombinedExplainer` of wr, ww, rw, then realtime / process.
+pub const RW_REGISTER_PRIORITY: Priority = [
+    (WR, StepType::Wr),
+    (WW, StepType::Ww),
+    (RW, StepType::Rw),
+    (RT, StepType::Realtime),
+    (PROC, StepType::Process),
+];
+
 impl StepType {
-    fn of(label: u8) -> Option<StepType> {
-        [
-            (WR, StepType::Wr),
-            (WW, StepType::Ww),
-            (RW, StepType::Rw),
-            (RT, StepType::Realtime),
-            (PROC, StepType::Process),
-        ]
-        .into_iter()
-        .find(|(bit, _)| label & bit != 0)
-        .map(|(_, t)| t)
+    fn of(label: u8, priority: &Priority) -> Option<StepType> {
+        priority
+            .iter()
+            .find(|(bit, _)| label & bit != 0)
+            .map(|&(_, t)| t)
     }
 }
 
@@ -46,10 +53,10 @@ pub struct Explained {
 
 /// Explains and classifies `cycle` (txn ids, closed). Fails where Elle's
 /// explainer throws (a step nothing explains, a cycle without data edges).
-pub fn explain(adj: &Adj, cycle: Vec<u32>) -> Result<Explained, String> {
+pub fn explain(adj: &Adj, cycle: Vec<u32>, priority: &Priority) -> Result<Explained, String> {
     let mut steps = Vec::with_capacity(cycle.len());
     for w in cycle.windows(2) {
-        let t = StepType::of(label(adj, w[0], w[1])).ok_or_else(|| {
+        let t = StepType::of(label(adj, w[0], w[1]), priority).ok_or_else(|| {
             format!(
                 "unable to explain the relationship between txns {} and {}",
                 w[0], w[1]
@@ -158,21 +165,27 @@ fn render_step(p: &Parsed, versions: &Versions, a: u32, b: u32, st: StepType) ->
                 );
             }
         }
-        StepType::Realtime => {
-            m.insert("type".into(), "realtime".into());
-            m.insert("a'".into(), p.op_json(ta.index));
-            let inv = p.invoke_of[b as usize];
-            m.insert("b".into(), inv.map(|i| p.op_json(i)).unwrap_or(Value::Null));
-        }
-        StepType::Process => {
-            m.insert("type".into(), "process".into());
-            m.insert(
-                "process".into(),
-                serde_json::to_value(ta.process).unwrap_or(Value::Null),
-            );
-        }
+        StepType::Realtime | StepType::Process => order_step(p, a, b, st, &mut m),
     }
     Value::Object(m)
+}
+
+/// The data of a realtime or process step a -> b (`RealtimeExplainer`,
+/// `ProcessExplainer`: the same for every transactional checker).
+pub(super) fn order_step(p: &Parsed, a: u32, b: u32, st: StepType, m: &mut Map<String, Value>) {
+    let ta = p.txn(a);
+    if st == StepType::Realtime {
+        m.insert("type".into(), "realtime".into());
+        m.insert("a'".into(), p.op_json(ta.index));
+        let inv = p.invoke_of[b as usize];
+        m.insert("b".into(), inv.map(|i| p.op_json(i)).unwrap_or(Value::Null));
+    } else if st == StepType::Process {
+        m.insert("type".into(), "process".into());
+        m.insert(
+            "process".into(),
+            serde_json::to_value(ta.process).unwrap_or(Value::Null),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! search each SCC for each cycle anomaly spec ([`cycles`], [`search`]),
 //! explaining and classifying the cycles found ([`explain`]); judge them
 //! against the consistency models ([`models`]) in Elle's result map
-//! ([`rw_register`]).
+//! ([`rw_register`]). Elle's list-append checker ([`list_append`]) shares
+//! the graph, cycle search, classification, model table and result map.
 //!
 //! Departures from Elle, all deliberate (see also the notes in each file):
 //! * Search order: vertices and successors in history order, where Elle uses
@@ -36,6 +37,7 @@ mod cycles;
 mod deps;
 mod explain;
 mod graph;
+pub mod list_append;
 pub mod models;
 mod rw_register;
 mod search;

@@ -4,7 +4,7 @@
 use super::cases;
 use super::cycles::{self, Finding, CYCLE_SEARCH_TIMEOUT};
 use super::deps::{self, ExtIndex, OrderGraph};
-use super::explain::render;
+use super::explain::{render, Explained, RW_REGISTER_PRIORITY};
 use super::models;
 use super::txn::Parsed;
 use super::versions;
@@ -55,17 +55,11 @@ pub struct ElleResult {
 /// mixes, malformed transactions, unknown consistency models.
 pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
     let p = Parsed::new(history)?;
-    let prohibited = models::prohibited(&opts.consistency_models)?;
-    let mut reportable = prohibited.clone();
-    reportable.extend(models::UNKNOWN_TYPES.iter().map(|s| s.to_string()));
-
-    let order = if models::needs_realtime(&reportable) {
-        OrderGraph::Realtime
-    } else if models::needs_process(&reportable) {
-        OrderGraph::Process
-    } else {
-        OrderGraph::None
-    };
+    let Plan {
+        prohibited,
+        reportable,
+        order,
+    } = plan(&opts.consistency_models)?;
     let versions = versions::infer(&p, opts.wfr_keys);
     let idx = ExtIndex::new(&p);
     let graph = deps::build(&p, &idx, &versions, order)?;
@@ -81,22 +75,11 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
     if !graph.has_vertex {
         anomalies.push(("empty-transaction-graph".into(), Value::Bool(true)));
     }
-    let mut by_type: Vec<(String, Vec<Value>)> = Vec::new();
-    for finding in cycles::cycle_cases(&graph.adj, opts.cycle_search_timeout)? {
-        let (kind, value) = match finding {
-            // Only reportable anomalies are shown: others need no rendering.
-            Finding::Cycle(ex) if reportable.contains(&ex.kind) => {
-                (ex.kind.clone(), render(&p, &versions, &ex))
-            }
-            Finding::Cycle(ex) => (ex.kind, Value::Null),
-            Finding::Timeout(v) => ("cycle-search-timeout".to_string(), v),
-        };
-        match by_type.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, list)) => list.push(value),
-            None => by_type.push((kind, vec![value])),
-        }
-    }
-    anomalies.extend(by_type.into_iter().map(|(k, v)| (k, Value::Array(v))));
+    let findings =
+        cycles::cycle_cases(&graph.adj, opts.cycle_search_timeout, &RW_REGISTER_PRIORITY)?;
+    anomalies.extend(group_findings(findings, &reportable, |ex| {
+        render(&p, &versions, ex)
+    }));
     let show = |name: &str| reportable.contains(name);
     for (name, found) in [
         ("internal", cases::internal(&p, show("internal"))),
@@ -111,8 +94,59 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
     Ok(result_map(&prohibited, &reportable, anomalies))
 }
 
+/// What the consistency models ask of a check (`elle.txn`
+/// `prohibited-anomaly-types`, `reportable-anomaly-types`, `additional-graphs`).
+pub(super) struct Plan {
+    pub prohibited: BTreeSet<String>,
+    pub reportable: BTreeSet<String>,
+    pub order: OrderGraph,
+}
+
+pub(super) fn plan(consistency_models: &[String]) -> Result<Plan, String> {
+    let prohibited = models::prohibited(consistency_models)?;
+    let mut reportable = prohibited.clone();
+    reportable.extend(models::UNKNOWN_TYPES.iter().map(|s| s.to_string()));
+    let order = if models::needs_realtime(&reportable) {
+        OrderGraph::Realtime
+    } else if models::needs_process(&reportable) {
+        OrderGraph::Process
+    } else {
+        OrderGraph::None
+    };
+    Ok(Plan {
+        prohibited,
+        reportable,
+        order,
+    })
+}
+
+/// The cycle search's findings grouped by type (`group-by :type`), in the
+/// order found. Only reportable cycles are rendered: others need no details.
+pub(super) fn group_findings(
+    findings: Vec<Finding>,
+    reportable: &BTreeSet<String>,
+    render: impl Fn(&Explained) -> Value,
+) -> Vec<(String, Value)> {
+    let mut by_type: Vec<(String, Vec<Value>)> = Vec::new();
+    for finding in findings {
+        let (kind, value) = match finding {
+            Finding::Cycle(ex) if reportable.contains(&ex.kind) => (ex.kind.clone(), render(&ex)),
+            Finding::Cycle(ex) => (ex.kind, Value::Null),
+            Finding::Timeout(v) => ("cycle-search-timeout".to_string(), v),
+        };
+        match by_type.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, list)) => list.push(value),
+            None => by_type.push((kind, vec![value])),
+        }
+    }
+    by_type
+        .into_iter()
+        .map(|(k, v)| (k, Value::Array(v)))
+        .collect()
+}
+
 /// `elle.txn/result-map`.
-fn result_map(
+pub(super) fn result_map(
     prohibited: &BTreeSet<String>,
     reportable: &BTreeSet<String>,
     anomalies: Vec<(String, Value)>,

@@ -28,7 +28,7 @@ fn t(s: &str) -> Value {
 }
 
 /// The request a client would have sent for a completed txn: reads nil.
-fn request(v: &Value) -> Value {
+pub(super) fn request(v: &Value) -> Value {
     Value::Array(
         v.as_array()
             .unwrap()

@@ -31,7 +31,7 @@ impl Interner {
         }
     }
 
-    fn intern(&mut self, v: &Value) -> Id {
+    pub(super) fn intern(&mut self, v: &Value) -> Id {
         if v.is_null() {
             return NIL;
         }
@@ -102,9 +102,30 @@ impl TxnOp {
     }
 }
 
-/// A history parsed for the rw-register checker.
+/// How a workload spells its micro-ops: Elle's rw-register (`["w", k, v]`)
+/// or list-append (`["append", k, v]`); reads are `["r", k, v]` in both.
+#[derive(Clone, Copy, Debug)]
+pub struct Syntax {
+    /// The name of the write micro-op.
+    pub write: &'static str,
+    /// Whether keys of mixed types are an error (rw-register's
+    /// `assert-type-sanity`; list-append's checker does not call it).
+    pub same_key_types: bool,
+}
+
+pub const RW_REGISTER: Syntax = Syntax {
+    write: "w",
+    same_key_types: true,
+};
+pub const LIST_APPEND: Syntax = Syntax {
+    write: "append",
+    same_key_types: false,
+};
+
+/// A history parsed for the rw-register (or list-append) checker.
 pub struct Parsed<'h> {
     pub history: &'h History,
+    pub syntax: Syntax,
     pub interner: Interner,
     /// Every client op (invocations included), in history order.
     pub ops: Vec<TxnOp>,
@@ -119,6 +140,11 @@ impl<'h> Parsed<'h> {
     /// would throw: a value that is not a list of `[f k v]` micro-ops, an `f`
     /// other than "r"/"w", or keys of more than one type (`assert-type-sanity`).
     pub fn new(history: &'h History) -> Result<Self, String> {
+        Self::parse(history, RW_REGISTER)
+    }
+
+    /// As `new`, for the micro-op names of `syntax`.
+    pub fn parse(history: &'h History, syntax: Syntax) -> Result<Self, String> {
         let pairs = history.pair_index();
         let mut interner = Interner::new();
         let mut ops = Vec::new();
@@ -126,8 +152,8 @@ impl<'h> Parsed<'h> {
         let mut invoke_of = Vec::new();
         let mut key_class: Option<&'static str> = None;
         for op in history.client_ops() {
-            let mops = parse_txn(&op.value, &mut interner, op.index)?;
-            for m in &mops {
+            let mops = parse_txn(&op.value, &mut interner, op.index, syntax.write)?;
+            for m in mops.iter().filter(|_| syntax.same_key_types) {
                 let class = clojure_class(interner.value(m.key));
                 match key_class {
                     None => key_class = Some(class),
@@ -155,6 +181,7 @@ impl<'h> Parsed<'h> {
         }
         Ok(Parsed {
             history,
+            syntax,
             interner,
             ops,
             txns,
@@ -183,7 +210,7 @@ impl<'h> Parsed<'h> {
     pub fn mop_json(&self, m: &Mop) -> Value {
         let f = match m.f {
             MopF::Read => "r",
-            MopF::Write => "w",
+            MopF::Write => self.syntax.write,
         };
         Value::Array(vec![
             f.into(),
@@ -193,7 +220,12 @@ impl<'h> Parsed<'h> {
     }
 }
 
-fn parse_txn(value: &Value, interner: &mut Interner, index: usize) -> Result<Vec<Mop>, String> {
+fn parse_txn(
+    value: &Value,
+    interner: &mut Interner,
+    index: usize,
+    write: &str,
+) -> Result<Vec<Mop>, String> {
     let items = match value {
         // Clojure treats nil as an empty sequence.
         Value::Null => return Ok(Vec::new()),
@@ -213,7 +245,7 @@ fn parse_txn(value: &Value, interner: &mut Interner, index: usize) -> Result<Vec
         let get = |i: usize| parts.get(i).unwrap_or(&Value::Null);
         let f = match get(0).as_str() {
             Some("r") => MopF::Read,
-            Some("w") => MopF::Write,
+            Some(w) if w == write => MopF::Write,
             _ => return Err(format!("op {index}: unknown micro-op function in {item}")),
         };
         mops.push(Mop {

@@ -6,10 +6,28 @@ use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
 use crate::workloads::rpc::{with_errors, Interpreted, Kind};
 use serde_json::{json, Value};
 
-#[derive(Default)]
 pub struct TxnClient {
     /// The current operation's value (recorded on failure).
     value: Value,
+    /// The reply schema of the workload's micro-ops.
+    check_reply: fn(&[Value]) -> Result<(), String>,
+}
+
+impl Default for TxnClient {
+    fn default() -> Self {
+        TxnClient::with_schema(check_reply_txn)
+    }
+}
+
+impl TxnClient {
+    /// A `txn` client whose `txn_ok` micro-ops must pass `check_reply`
+    /// (txn-list-append's client is this one with its own schema).
+    pub fn with_schema(check_reply: fn(&[Value]) -> Result<(), String>) -> Self {
+        TxnClient {
+            value: Value::Null,
+            check_reply,
+        }
+    }
 }
 
 /// Maelstrom's reply schema for each micro-op: exactly `["r", k, v]` or `["w", k, v]`.
@@ -45,7 +63,7 @@ impl Client for TxnClient {
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        Step::Complete(match check_reply_txn(txn) {
+        Step::Complete(match (self.check_reply)(txn) {
             Ok(()) => Completion::ok(Value::Array(txn.to_vec())),
             Err(e) => {
                 Completion::exception(self.value.clone(), format!("malformed RPC response: {e}"))
