@@ -117,7 +117,9 @@ pub fn check<M: Model>(model: &M, calls: &[Call<M::Op>], budget: &Budget) -> Ver
 /// soon as one is not linearizable, as Porcupine does when it is not asked
 /// for details (porcupine checker.go `checkParallel`): a history is as fast
 /// to reject as its easiest invalid partition. The verdicts are in
-/// partition order; cancelled partitions are `Unknown`.
+/// partition order; cancelled partitions are `Unknown`; an invalid one names
+/// its failing op but, like Porcupine without `computeInfo`, carries no
+/// configurations or final paths.
 pub fn check_partitions<M>(
     model: &M,
     partitions: &[Vec<Call<M::Op>>],
@@ -135,7 +137,9 @@ where
             .map(|p| {
                 let cancel = &cancel;
                 scope.spawn(move || {
-                    let v = search::Search::new(model, p).run(budget, Some(cancel));
+                    let mut search = search::Search::new(model, p);
+                    search.explain = false;
+                    let v = search.run(budget, Some(cancel));
                     if v.is_invalid() {
                         cancel.store(true, Ordering::Relaxed);
                     }

@@ -162,6 +162,9 @@ pub(super) struct Search<'a, M: Model> {
     /// List nodes: 0 is the head; node 1 + 2*id is op id's call, 2 + 2*id its return.
     next: Vec<u32>,
     prev: Vec<u32>,
+    /// Whether an invalid verdict gets its configurations and final paths
+    /// (Porcupine's `computeInfo`); the failing op is always named.
+    pub explain: bool,
 }
 
 fn call_node(id: usize) -> u32 {
@@ -222,6 +225,7 @@ impl<'a, M: Model> Search<'a, M> {
             n_ok,
             next,
             prev,
+            explain: true,
         }
     }
 
