@@ -21,6 +21,10 @@ use std::collections::HashSet;
 /// How many configurations and final paths to keep (jepsen checker.clj
 /// `linearizable` truncates both to 10).
 pub const KEEP: usize = 10;
+/// Configurations built in full (state, pending ops) before choosing the
+/// ones shown; beyond this they are only counted (`config_count` may then
+/// count a configuration twice).
+const MATERIALIZE: usize = 1000;
 /// Model steps the final-path enumeration may take in all.
 const PATH_WORK: usize = 200_000;
 
@@ -59,7 +63,7 @@ pub struct Failure<S> {
     pub last_op: Option<usize>,
     /// Up to `KEEP` distinct configurations just before `op` (Knossos's `:configs`).
     pub configs: Vec<Config<S>>,
-    /// How many distinct configurations there were.
+    /// How many configurations there were (distinct among the first `MATERIALIZE`).
     pub config_count: usize,
     /// Up to `KEEP` final paths, shortest first.
     pub final_paths: Vec<FinalPath<S>>,
@@ -101,6 +105,10 @@ where
     for i in 0..wanted {
         let set = cache.set(i);
         if first_clear(set) != k {
+            continue;
+        }
+        if configs.len() >= MATERIALIZE {
+            config_count += 1;
             continue;
         }
         let pending: Vec<usize> = (0..ids.len())
