@@ -27,6 +27,7 @@ Commands:
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS
   bench broadcast                sweep the broadcast node's batching knob at 3d's flags: msgs-per-op vs latency
   check <workload> FILE [FLAGS]  re-check a recorded history.jsonl or Jepsen history.edn (see `check --help`)
+  bench linearizable             our linearizability checker on Porcupine's and Knossos's data, against Porcupine
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
 
 FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7, --sim

@@ -186,6 +186,24 @@ pub fn rows() -> Vec<Row> {
             flags: "-w txn-list-append --consistency-models strict-serializable --nemesis partition --node-count 3 --time-limit 20 --rate 100",
             targets: &[],
         },
+        // Not a Gossip Glomers challenge: Maelstrom's Raft tutorial
+        // (jepsen-io/maelstrom v0.2.3 doc/06-raft), against our Raft node.
+        Row {
+            id: "lin-kv",
+            name: "Linearizable key-value store (Raft)",
+            family: "lin-kv",
+            bin: "lin-kv",
+            flags: "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
+            targets: &[],
+        },
+        Row {
+            id: "lin-kv-partition",
+            name: "Linearizable key-value store (Raft), partitions",
+            family: "lin-kv",
+            bin: "lin-kv",
+            flags: "-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 60 --nemesis partition --nemesis-interval 10",
+            targets: &[],
+        },
     ]
 }
 
@@ -208,6 +226,7 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
             "kafka",
             "txn",
             "txn-list-append",
+            "lin-kv",
         ];
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
@@ -298,6 +317,12 @@ fn figures(family: &str, r: &Value) -> String {
             "msgs-per-op {}, {ok}, anomalies {}",
             f(MSGS),
             j(&["workload", "error-types"])
+        ),
+        "lin-kv" => format!(
+            "msgs-per-op {}, {ok}, availability {}, non-linearizable keys {}",
+            f(MSGS),
+            f(&["availability", "ok-fraction"]),
+            j(&["workload", "failures"])
         ),
         "txn" | "txn-list-append" => format!(
             "msgs-per-op {}, {ok}, availability {}, anomalies {}",
@@ -526,6 +551,9 @@ mod tests {
         }
         assert!(select("kafka").unwrap().iter().all(|r| r.family == "kafka"));
         assert_eq!(select("txn-list-append").unwrap().len(), 3);
+        let lin_kv = select("lin-kv").unwrap();
+        assert_eq!(lin_kv.len(), 2);
+        assert!(lin_kv.iter().all(|r| r.bin == "lin-kv"));
         assert_eq!(select("3d").unwrap().len(), 1);
         assert!(select("nope").is_err());
         assert!(

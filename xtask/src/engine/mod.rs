@@ -212,6 +212,9 @@ fn run_embedded(args: &TestArgs) -> i32 {
     let Some(workload) = crate::workloads::by_name(name) else {
         return crash(&format!("the embedded engine has no {name} workload yet"));
     };
+    if let Err(e) = workload.validate(&args.opts) {
+        return crash(&e);
+    }
     if let Err(e) = Latency::new(args.opts.latency_ms, args.opts.latency_dist) {
         return crash(&e);
     }

@@ -1,0 +1,220 @@
+//! A reader for Jepsen's operation log lines, as Jepsen's `jepsen.util/log-op`
+//! writes them and Porcupine's test data keeps them
+//! (anishathalye/porcupine test_data/jepsen/etcd_*.log):
+//!
+//! ```text
+//! INFO  jepsen.util - 3    :invoke    :cas    [4 0]
+//! INFO  jepsen.util - 3    :fail    :cas    [4 0]
+//! INFO  jepsen.util - 1    :info    :write    :timed-out
+//! ```
+//!
+//! (the fields are tab-separated in the files). Process, type, f, then the value as EDN (the rest of the line). Fields may
+//! be separated by tabs or spaces; text before `jepsen.util - ` (a
+//! timestamp, a thread name) is ignored, and lines without it are skipped.
+//! Ops get dense indices; their time is their index (the lines carry none).
+
+use super::models::EtcdOp;
+use super::Call;
+use crate::edn;
+use crate::history::{Op, OpType, Process};
+use serde_json::Value;
+use std::collections::HashMap;
+
+const MARK: &str = "jepsen.util - ";
+
+/// Parses every op line of a Jepsen log into history ops.
+pub fn parse_jepsen_log(text: &str) -> Result<Vec<Op>, String> {
+    let mut ops = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let Some(at) = line.find(MARK) else {
+            continue;
+        };
+        let rest = line[at + MARK.len()..].trim();
+        let op = parse_op(rest, ops.len()).map_err(|e| format!("line {}: {e}: {line:?}", n + 1))?;
+        ops.push(op);
+    }
+    Ok(ops)
+}
+
+/// Splits off the next whitespace-separated token.
+fn token(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim_start();
+    if s.is_empty() {
+        return None;
+    }
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    Some((&s[..end], &s[end..]))
+}
+
+fn parse_op(rest: &str, index: usize) -> Result<Op, String> {
+    let (process, rest) = token(rest).ok_or("no process")?;
+    let (kind, rest) = token(rest).ok_or("no type")?;
+    let (f, rest) = token(rest).ok_or("no :f")?;
+    let process = match process {
+        ":nemesis" => Process::Nemesis,
+        p => Process::Client(
+            p.parse()
+                .map_err(|_| format!("process {p:?} is not a number or :nemesis"))?,
+        ),
+    };
+    let kind = match kind {
+        ":invoke" => OpType::Invoke,
+        ":ok" => OpType::Ok,
+        ":fail" => OpType::Fail,
+        ":info" => OpType::Info,
+        other => return Err(format!("unknown op type {other:?}")),
+    };
+    let f = f
+        .strip_prefix(':')
+        .ok_or_else(|| format!(":f {f:?} is not a keyword"))?;
+    let value_text = rest.trim();
+    let value = if value_text.is_empty() {
+        Value::Null
+    } else {
+        edn::parse(value_text).map_err(|e| format!("value {value_text:?}: {e}"))?
+    };
+    let error = (kind == OpType::Info && value.is_string()).then(|| value.clone());
+    Ok(Op {
+        index,
+        time: index as u64,
+        process,
+        kind,
+        f: f.to_string(),
+        value,
+        error,
+        exception: None,
+        is_final: false,
+    })
+}
+
+/// Porcupine's reading of such a log (porcupine_test.go `parseJepsenLog`)
+/// as calls on its etcd model: a read of nil means absent; `:fail :cas` is a
+/// cas that found another value; `:fail :read` (a timed-out read) can have
+/// seen anything; any other completion (`:info`) leaves the op unknown,
+/// returning at the end of the history. Nemesis ops are skipped.
+pub fn etcd_calls(ops: &[Op]) -> Result<Vec<Call<EtcdOp>>, String> {
+    let int = |v: &Value, op: &Op| {
+        v.as_i64()
+            .ok_or_else(|| format!("op {}: {v} is not an integer", op.index))
+    };
+    let mut calls: Vec<Call<EtcdOp>> = Vec::new();
+    let mut open: HashMap<u64, usize> = HashMap::new();
+    for op in ops {
+        let Process::Client(p) = op.process else {
+            continue;
+        };
+        if op.kind == OpType::Invoke {
+            let e = match (op.f.as_str(), &op.value) {
+                ("read", _) => EtcdOp::Read(None),
+                ("write", v) => EtcdOp::Write(int(v, op)?),
+                ("cas", Value::Array(a)) if a.len() == 2 => EtcdOp::Cas {
+                    from: int(&a[0], op)?,
+                    to: int(&a[1], op)?,
+                    ok: None,
+                },
+                (f, v) => return Err(format!("op {}: no etcd op {f} {v}", op.index)),
+            };
+            open.insert(p, calls.len());
+            calls.push(Call {
+                op: e,
+                call: op.index as u64,
+                ret: None,
+                process: p,
+            });
+            continue;
+        }
+        let Some(i) = open.remove(&p) else {
+            return Err(format!(
+                "op {}: a completion without an invocation",
+                op.index
+            ));
+        };
+        let c = &mut calls[i];
+        let ret = Some(op.index as u64);
+        match (&mut c.op, op.kind) {
+            (EtcdOp::Read(r), OpType::Ok) => {
+                *r = Some(if op.value.is_null() {
+                    None
+                } else {
+                    Some(int(&op.value, op)?)
+                });
+                c.ret = ret;
+            }
+            (EtcdOp::Read(_), OpType::Fail) | (EtcdOp::Write(_), OpType::Ok) => c.ret = ret,
+            (EtcdOp::Cas { ok, .. }, OpType::Ok | OpType::Fail) => {
+                *ok = Some(op.kind == OpType::Ok);
+                c.ret = ret;
+            }
+            _ => {}
+        }
+    }
+    Ok(calls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_porcupines_etcd_lines() {
+        let text = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n\
+                    some other line\n\
+                    INFO  jepsen.util - 2   :invoke :cas    [4 0]\n\
+                    INFO  jepsen.util - 0\t:ok\t:read\t3\n\
+                    INFO  jepsen.util - 2\t:fail\t:cas\t[4 0]\n\
+                    INFO  jepsen.util - 1\t:invoke\t:write\t2\n\
+                    INFO  jepsen.util - 1\t:info\t:write\t:timed-out\n\
+                    2017-01-01 INFO [worker 3] jepsen.util - :nemesis :info :start nil\n";
+        let ops = parse_jepsen_log(text).unwrap();
+        assert_eq!(ops.len(), 7);
+        let brief: Vec<_> = ops
+            .iter()
+            .map(|o| (o.index, o.process, o.kind, o.f.as_str(), o.value.clone()))
+            .collect();
+        use OpType::*;
+        use Process::*;
+        assert_eq!(
+            brief,
+            vec![
+                (0, Client(0), Invoke, "read", json!(null)),
+                (1, Client(2), Invoke, "cas", json!([4, 0])),
+                (2, Client(0), Ok, "read", json!(3)),
+                (3, Client(2), Fail, "cas", json!([4, 0])),
+                (4, Client(1), Invoke, "write", json!(2)),
+                (5, Client(1), Info, "write", json!("timed-out")),
+                (6, Nemesis, Info, "start", json!(null)),
+            ]
+        );
+        assert_eq!(ops[5].error, Some(json!("timed-out")));
+
+        let calls = etcd_calls(&ops).unwrap();
+        let brief: Vec<_> = calls.iter().map(|c| (c.op, c.call, c.ret)).collect();
+        assert_eq!(
+            brief,
+            vec![
+                (EtcdOp::Read(Some(Some(3))), 0, Some(2)),
+                (
+                    EtcdOp::Cas {
+                        from: 4,
+                        to: 0,
+                        ok: Some(false)
+                    },
+                    1,
+                    Some(3)
+                ),
+                (EtcdOp::Write(2), 4, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_errors_with_their_line_number() {
+        let e = parse_jepsen_log("x\nINFO jepsen.util - 0 :invoke read nil\n").unwrap_err();
+        assert!(e.starts_with("line 2:"), "{e}");
+        assert!(parse_jepsen_log("INFO jepsen.util - p :invoke :read nil").is_err());
+        assert!(parse_jepsen_log("INFO jepsen.util - 0 :begin :read nil").is_err());
+        assert!(parse_jepsen_log("INFO jepsen.util - 0 :ok :read [1").is_err());
+        assert!(parse_jepsen_log("INFO jepsen.util - 0").is_err());
+    }
+}
