@@ -4,5 +4,6 @@ pub mod broadcast;
 pub mod echo;
 pub mod g_counter;
 pub mod kafka;
+pub mod raft;
 pub mod txn;
 pub mod unique_ids;
