@@ -28,7 +28,7 @@ use crate::runtime::{Ctx, ErrorBody, ErrorCode, Node, Request, RpcResult};
 use election::{decide, election_timeout, Ballot, Voter, Votes, ELECTION_MIN_MS};
 use log::{Entry, Log, Refusal};
 use reads::{PendingRead, ReadQueue};
-use replication::{Leader, TICK_MS};
+use replication::{new_commit, Leader, TICK_MS};
 use routing::{Command, Parked, Routed, FORWARD_TIMEOUT_MS, PARK_MS};
 use serde_json::Value;
 use state_machine::{Op, OpId, Outcome, StateMachine};
@@ -618,15 +618,13 @@ impl RaftNode {
         self.serve_reads(ctx);
     }
 
-    /// The commit rule (§5.3, §5.4.2): an index stored on a majority is
-    /// committed if its entry is of the current term (earlier entries are
-    /// committed with it).
+    /// Commits what a majority stores, by the commit rule (`new_commit`).
     fn advance_commit(&mut self, ctx: &mut Ctx<'_, Self>) {
         let Role::Leader(l) = &self.role else {
             return;
         };
-        let n = l.repl.quorum_match(self.log.last_index());
-        if n > self.commit && self.log.term_at(n) == Some(self.term) {
+        let quorum_match = l.repl.quorum_match(self.log.last_index());
+        if let Some(n) = new_commit(&self.log, self.term, quorum_match, self.commit) {
             self.commit = n;
             self.apply(ctx);
             self.serve_reads(ctx);

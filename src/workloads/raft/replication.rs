@@ -10,6 +10,7 @@
 
 use super::election::majority;
 use super::election::ELECTION_MIN_MS;
+use super::log::Log;
 use std::collections::BTreeMap;
 
 /// The leader's send period: client requests arriving within one tick share
@@ -182,6 +183,16 @@ impl Leader {
     }
 }
 
+/// The commit rule (§5.3, §5.4.2): the new commit index, if the index
+/// stored on a majority (`quorum_match`) moves it forward and its entry is
+/// of the leader's current `term`. An entry of an earlier term is never
+/// committed by counting replicas (the paper's Figure 8: it can still be
+/// overwritten); it is committed with the first entry of the current term
+/// after it.
+pub fn new_commit(log: &Log, term: u64, quorum_match: u64, commit: u64) -> Option<u64> {
+    (quorum_match > commit && log.term_at(quorum_match) == Some(term)).then_some(quorum_match)
+}
+
 /// The largest value `v` such that a majority of the cluster (`own` plus
 /// `others`) holds a value of at least `v`.
 pub fn quorum_value(own: u64, others: impl Iterator<Item = u64>) -> u64 {
@@ -197,6 +208,35 @@ mod tests {
     fn leader(peers: &[&str], term_start: u64) -> Leader {
         let peers: Vec<String> = peers.iter().map(|p| p.to_string()).collect();
         Leader::new(peers.iter(), term_start, 0)
+    }
+
+    #[test]
+    fn only_entries_of_the_current_term_are_committed_by_counting() {
+        use super::super::log::Entry;
+        use super::super::state_machine::Op;
+        // Figure 8 (c): the leader of term 4 holds entries of terms 1, 2
+        // and has got the term-2 entry onto a majority. It must not commit
+        // it: a node holding a term-3 entry at index 2 could still be
+        // elected and overwrite it.
+        let mut log = Log::default();
+        for term in [1, 2] {
+            log.append(Entry {
+                term,
+                op: Op::Noop,
+                id: None,
+            });
+        }
+        assert_eq!(new_commit(&log, 4, 2, 1), None);
+        log.append(Entry {
+            term: 4,
+            op: Op::Noop,
+            id: None,
+        });
+        assert_eq!(new_commit(&log, 4, 2, 1), None);
+        // Once its own entry is on a majority, everything before commits too.
+        assert_eq!(new_commit(&log, 4, 3, 1), Some(3));
+        assert_eq!(new_commit(&log, 4, 3, 3), None, "never backwards");
+        assert_eq!(new_commit(&log, 4, 7, 1), None, "beyond our log");
     }
 
     #[test]
