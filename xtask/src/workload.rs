@@ -192,6 +192,11 @@ pub trait Workload {
     fn generator(&self, opts: &TestOpts) -> Box<dyn Generator>;
     /// A fresh network client.
     fn client(&self, opts: &TestOpts) -> Box<dyn Client>;
+    /// Checks the options before the run (Jepsen asserts them in the
+    /// generator, and the test crashes). Err aborts the run (exit 255).
+    fn validate(&self, _opts: &TestOpts) -> Result<(), String> {
+        Ok(())
+    }
     /// Whether a client survives an `:info` (lin-kv, unique-ids, txn-*: yes).
     fn client_reusable(&self) -> bool;
     /// RPC timeout in ms (5000 except lin-kv).

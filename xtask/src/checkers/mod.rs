@@ -5,6 +5,7 @@ pub mod availability;
 pub mod counter;
 pub mod elle;
 pub mod exceptions;
+pub mod linearizable;
 pub mod net;
 pub mod set_full;
 pub mod stats;

@@ -76,6 +76,9 @@ fn run_embedded(args: &TestArgs) -> i32 {
     let Some(workload) = crate::workloads::by_name(name) else {
         return crash(&format!("the embedded engine has no {name} workload yet"));
     };
+    if let Err(e) = workload.validate(&test_opts(args)) {
+        return crash(&e);
+    }
     let latency = match Latency::new(args.latency_ms, args.latency_dist) {
         Ok(l) => l,
         Err(e) => return crash(&e),

@@ -5,6 +5,7 @@ pub mod echo;
 pub mod final_reads;
 pub mod g_counter;
 pub mod kafka;
+pub mod lin_kv;
 pub mod rpc;
 pub mod topology;
 pub mod txn_rw_register;
@@ -19,6 +20,7 @@ pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
         "echo" => Some(Box::new(echo::Echo)),
         "g-counter" => Some(Box::new(g_counter::GCounter)),
         "kafka" => Some(Box::new(kafka::Kafka)),
+        "lin-kv" => Some(Box::new(lin_kv::LinKv)),
         "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
         "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
         _ => None,

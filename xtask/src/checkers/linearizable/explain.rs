@@ -1,0 +1,217 @@
+//! The counterexample of a partition that is not linearizable, computed from
+//! the configurations the search cached, as Knossos computes it
+//! (knossos v0.3.9 wgl.clj `invalid-analysis`, `final-paths`;
+//! analysis.clj `final-paths-for-config`; linear.clj's `:configs`).
+//!
+//! With definite ops numbered in completion order, the op that cannot be
+//! linearized is the first one no reached configuration got past: k = the
+//! longest run of linearized ops from id 0 over all cached configurations
+//! (every reachable configuration is in the cache: the search only skips a
+//! configuration it has already cached). The configurations with that run
+//! are the states the system could be in just before op k had to take
+//! effect; their pending ops are those invoked before op k completed and not
+//! yet linearized. A final path starts at such a configuration, applies some
+//! pending ops in some order, then op k, and stops at the first step the
+//! model refuses.
+
+use super::search::{Cache, Search};
+use super::{Call, Model};
+use std::collections::HashSet;
+
+/// How many configurations and final paths to keep (jepsen checker.clj
+/// `linearizable` truncates both to 10).
+pub const KEEP: usize = 10;
+/// Model steps the final-path enumeration may take in all.
+const PATH_WORK: usize = 200_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config<S> {
+    pub state: S,
+    /// Index into the partition's calls of the op linearized last, if any.
+    pub last_op: Option<usize>,
+    /// Indices of the ops invoked before the failing op completed and not
+    /// linearized in this configuration (the failing op among them).
+    pub pending: Vec<usize>,
+}
+
+/// One transition of a final path: the op applied and the resulting state,
+/// `None` when the model refuses the op there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathStep<S> {
+    pub op: usize,
+    pub state: Option<S>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FinalPath<S> {
+    /// The configuration's own state and last op.
+    pub start: Config<S>,
+    pub steps: Vec<PathStep<S>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Failure<S> {
+    /// Index into the partition's calls of the definite op that cannot be linearized.
+    pub op: usize,
+    /// The definite op that completed just before it, if any.
+    pub previous_ok: Option<usize>,
+    /// The op linearized last among the configurations, latest call first.
+    pub last_op: Option<usize>,
+    /// Up to `KEEP` distinct configurations just before `op` (Knossos's `:configs`).
+    pub configs: Vec<Config<S>>,
+    /// How many distinct configurations there were.
+    pub config_count: usize,
+    /// Up to `KEEP` final paths, shortest first.
+    pub final_paths: Vec<FinalPath<S>>,
+}
+
+fn first_clear(set: &[u64]) -> usize {
+    for (w, &word) in set.iter().enumerate() {
+        if word != u64::MAX {
+            return w * 64 + (!word).trailing_zeros() as usize;
+        }
+    }
+    set.len() * 64
+}
+
+fn is_set(set: &[u64], id: usize) -> bool {
+    set[id / 64] >> (id % 64) & 1 == 1
+}
+
+pub(super) fn failure<M: Model>(
+    search: &Search<'_, M>,
+    cache: &Cache<M::State>,
+) -> Failure<M::State>
+where
+    M::State: Clone,
+{
+    let calls = search.calls;
+    let ids = &search.id_to_call;
+    let k = (0..cache.len())
+        .map(|i| first_clear(cache.set(i)))
+        .max()
+        .unwrap_or(0)
+        .min(search.n_ok.saturating_sub(1));
+    let failing = ids[k];
+    let failing_ret = calls[failing].ret.unwrap_or(u64::MAX);
+    let mut seen = HashSet::new();
+    let mut configs: Vec<Config<M::State>> = Vec::new();
+    let mut config_count = 0;
+    for i in 0..cache.len() {
+        let set = cache.set(i);
+        if first_clear(set) != k {
+            continue;
+        }
+        let pending: Vec<usize> = (0..ids.len())
+            .filter(|&id| !is_set(set, id) && calls[ids[id]].call <= failing_ret)
+            .map(|id| ids[id])
+            .collect();
+        let last_op = (cache.last[i] != u32::MAX).then(|| ids[cache.last[i] as usize]);
+        let config = Config {
+            state: cache.states[i].clone(),
+            last_op,
+            pending,
+        };
+        if seen.insert(super::search::hash_of(&(
+            config.state.clone(),
+            &config.pending,
+        ))) {
+            config_count += 1;
+            configs.push(config);
+        }
+    }
+    // Knossos prefers the configurations that got furthest: most ops linearized.
+    configs.sort_by_key(|c| c.pending.len());
+    let last_op = configs
+        .iter()
+        .filter_map(|c| c.last_op)
+        .max_by_key(|&i| (calls[i].call, i));
+    let final_paths = final_paths(search.model, calls, failing, &configs);
+    configs.truncate(KEEP);
+    Failure {
+        op: failing,
+        previous_ok: k.checked_sub(1).map(|p| ids[p]),
+        last_op,
+        configs,
+        config_count,
+        final_paths,
+    }
+}
+
+/// Breadth-first over path lengths, so the shortest explanations come first.
+fn final_paths<M: Model>(
+    model: &M,
+    calls: &[Call<M::Op>],
+    failing: usize,
+    configs: &[Config<M::State>],
+) -> Vec<FinalPath<M::State>>
+where
+    M::State: Clone,
+{
+    let mut out = Vec::new();
+    let mut work = 0usize;
+    let final_process = calls[failing].process;
+    // (config index, steps so far, ops used)
+    let mut layer: Vec<(usize, Vec<PathStep<M::State>>)> =
+        (0..configs.len()).map(|c| (c, Vec::new())).collect();
+    while !layer.is_empty() && out.len() < KEEP && work < PATH_WORK {
+        let mut next_layer = Vec::new();
+        for (c, steps) in &layer {
+            let config = &configs[*c];
+            let state = steps
+                .last()
+                .and_then(|s| s.state.clone())
+                .unwrap_or_else(|| config.state.clone());
+            // End here with the failing op.
+            work += 1;
+            let mut done = steps.clone();
+            done.push(PathStep {
+                op: failing,
+                state: model.step(&state, &calls[failing].op),
+            });
+            if out.len() < KEEP {
+                out.push(FinalPath {
+                    start: Config {
+                        state: config.state.clone(),
+                        last_op: config.last_op,
+                        pending: Vec::new(),
+                    },
+                    steps: done,
+                });
+            }
+            // Or apply one more pending op first.
+            for &p in &config.pending {
+                if p == failing
+                    || calls[p].process == final_process
+                    || steps.iter().any(|s| s.op == p)
+                {
+                    continue;
+                }
+                work += 1;
+                let mut more = steps.clone();
+                let next = model.step(&state, &calls[p].op);
+                let refused = next.is_none();
+                more.push(PathStep { op: p, state: next });
+                if refused {
+                    if out.len() < KEEP {
+                        out.push(FinalPath {
+                            start: Config {
+                                state: config.state.clone(),
+                                last_op: config.last_op,
+                                pending: Vec::new(),
+                            },
+                            steps: more,
+                        });
+                    }
+                } else {
+                    next_layer.push((*c, more));
+                }
+                if work >= PATH_WORK {
+                    break;
+                }
+            }
+        }
+        layer = next_layer;
+    }
+    out
+}

@@ -1,0 +1,134 @@
+//! A reader for Jepsen's operation log lines, as Jepsen's `jepsen.util/log-op`
+//! writes them and Porcupine's test data keeps them
+//! (anishathalye/porcupine test_data/jepsen/etcd_*.log):
+//!
+//! ```text
+//! INFO  jepsen.util - 3	:invoke	:cas	[4 0]
+//! INFO  jepsen.util - 3	:fail	:cas	[4 0]
+//! INFO  jepsen.util - 1	:info	:write	:timed-out
+//! ```
+//!
+//! Process, type, f, then the value as EDN (the rest of the line). Fields may
+//! be separated by tabs or spaces; text before `jepsen.util - ` (a
+//! timestamp, a thread name) is ignored, and lines without it are skipped.
+//! Ops get dense indices; their time is their index (the lines carry none).
+
+use crate::edn;
+use crate::history::{Op, OpType, Process};
+use serde_json::Value;
+
+const MARK: &str = "jepsen.util - ";
+
+/// Parses every op line of a Jepsen log into history ops.
+pub fn parse_jepsen_log(text: &str) -> Result<Vec<Op>, String> {
+    let mut ops = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let Some(at) = line.find(MARK) else {
+            continue;
+        };
+        let rest = line[at + MARK.len()..].trim();
+        let op = parse_op(rest, ops.len()).map_err(|e| format!("line {}: {e}: {line:?}", n + 1))?;
+        ops.push(op);
+    }
+    Ok(ops)
+}
+
+/// Splits off the next whitespace-separated token.
+fn token(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim_start();
+    if s.is_empty() {
+        return None;
+    }
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    Some((&s[..end], &s[end..]))
+}
+
+fn parse_op(rest: &str, index: usize) -> Result<Op, String> {
+    let (process, rest) = token(rest).ok_or("no process")?;
+    let (kind, rest) = token(rest).ok_or("no type")?;
+    let (f, rest) = token(rest).ok_or("no :f")?;
+    let process = match process {
+        ":nemesis" => Process::Nemesis,
+        p => Process::Client(
+            p.parse()
+                .map_err(|_| format!("process {p:?} is not a number or :nemesis"))?,
+        ),
+    };
+    let kind = match kind {
+        ":invoke" => OpType::Invoke,
+        ":ok" => OpType::Ok,
+        ":fail" => OpType::Fail,
+        ":info" => OpType::Info,
+        other => return Err(format!("unknown op type {other:?}")),
+    };
+    let f = f
+        .strip_prefix(':')
+        .ok_or_else(|| format!(":f {f:?} is not a keyword"))?;
+    let value_text = rest.trim();
+    let value = if value_text.is_empty() {
+        Value::Null
+    } else {
+        edn::parse(value_text).map_err(|e| format!("value {value_text:?}: {e}"))?
+    };
+    let error = (kind == OpType::Info && value.is_string()).then(|| value.clone());
+    Ok(Op {
+        index,
+        time: index as u64,
+        process,
+        kind,
+        f: f.to_string(),
+        value,
+        error,
+        exception: None,
+        is_final: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_porcupines_etcd_lines() {
+        let text = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n\
+                    some other line\n\
+                    INFO  jepsen.util - 2   :invoke :cas    [4 0]\n\
+                    INFO  jepsen.util - 0\t:ok\t:read\t3\n\
+                    INFO  jepsen.util - 2\t:fail\t:cas\t[4 0]\n\
+                    INFO  jepsen.util - 1\t:invoke\t:write\t2\n\
+                    INFO  jepsen.util - 1\t:info\t:write\t:timed-out\n\
+                    2017-01-01 INFO [worker 3] jepsen.util - :nemesis :info :start nil\n";
+        let ops = parse_jepsen_log(text).unwrap();
+        assert_eq!(ops.len(), 7);
+        let brief: Vec<_> = ops
+            .iter()
+            .map(|o| (o.index, o.process, o.kind, o.f.as_str(), o.value.clone()))
+            .collect();
+        use OpType::*;
+        use Process::*;
+        assert_eq!(
+            brief,
+            vec![
+                (0, Client(0), Invoke, "read", json!(null)),
+                (1, Client(2), Invoke, "cas", json!([4, 0])),
+                (2, Client(0), Ok, "read", json!(3)),
+                (3, Client(2), Fail, "cas", json!([4, 0])),
+                (4, Client(1), Invoke, "write", json!(2)),
+                (5, Client(1), Info, "write", json!("timed-out")),
+                (6, Nemesis, Info, "start", json!(null)),
+            ]
+        );
+        assert_eq!(ops[5].error, Some(json!("timed-out")));
+    }
+
+    #[test]
+    fn bad_lines_are_errors_with_their_line_number() {
+        let e = parse_jepsen_log("x\nINFO jepsen.util - 0 :invoke read nil\n").unwrap_err();
+        assert!(e.starts_with("line 2:"), "{e}");
+        assert!(parse_jepsen_log("INFO jepsen.util - p :invoke :read nil").is_err());
+        assert!(parse_jepsen_log("INFO jepsen.util - 0 :begin :read nil").is_err());
+        assert!(parse_jepsen_log("INFO jepsen.util - 0 :ok :read [1").is_err());
+        assert!(parse_jepsen_log("INFO jepsen.util - 0").is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Linearizability checking: the Wing-Gong-Lowe search with memoisation of
+//! (linearized set, model state), as Porcupine runs it
+//! (anishathalye/porcupine checker.go `checkSingle`) and as Knossos's `wgl`
+//! analyzer runs it (jepsen-io/knossos v0.3.9 src/knossos/wgl.clj `check`),
+//! over models behind the [`Model`] trait, one partition (key) at a time.
+//!
+//! Layout: `search.rs` the search and its cache, `explain.rs` the
+//! counterexample of an invalid partition, `models.rs` the models (Knossos's
+//! cas-register, Porcupine's etcd and kv models), `independent.rs` Jepsen's
+//! per-key split of a Maelstrom history and the results map Maelstrom
+//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines.
+
+pub mod explain;
+pub mod independent;
+pub mod jepsen_log;
+pub mod models;
+mod search;
+
+#[cfg(test)]
+mod tests;
+
+use std::hash::Hash;
+use std::time::{Duration, Instant};
+
+/// A sequential specification, as Porcupine's `Model` (porcupine model.go)
+/// and Knossos's `Model` protocol (model.clj `step`): a pure function from a
+/// state and an operation (its input and output together) to the next state,
+/// or `None` when the operation cannot happen in that state.
+pub trait Model {
+    type State: Clone + Eq + Hash;
+    type Op;
+    fn init(&self) -> Self::State;
+    fn step(&self, state: &Self::State, op: &Self::Op) -> Option<Self::State>;
+}
+
+/// One operation of a partition: its call and return positions on one
+/// clock (history index or time; calls sort before returns at a tie, as in
+/// porcupine checker.go `byTime`). `ret: None` is an indeterminate (`:info`)
+/// operation: it may take effect at any point after its call, up to the end
+/// of the history, or never (Knossos wgl.clj: infos are reordered to the end
+/// and never linearizing them is allowed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call<O> {
+    pub op: O,
+    pub call: u64,
+    pub ret: Option<u64>,
+    /// The process, for the counterexample's final paths (Knossos leaves the
+    /// failing op's own process out of them).
+    pub process: u64,
+}
+
+/// How long and how much memory one check may use before it answers
+/// `:unknown`. Shared by the partitions of one history.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    pub deadline: Instant,
+    /// Bytes the memo cache of one partition may hold (partitions are
+    /// checked one at a time, so this bounds the peak).
+    pub max_bytes: usize,
+}
+
+/// The default budget of a Maelstrom run's checker: Knossos itself has none
+/// (jepsen checker.clj `linearizable` passes no `:time-limit`), but a hung
+/// analysis helps nobody, so ours stops and says why.
+pub const DEFAULT_TIME: Duration = Duration::from_secs(60);
+pub const DEFAULT_MAX_BYTES: usize = 2 << 30;
+
+impl Budget {
+    pub fn new(time: Duration, max_bytes: usize) -> Self {
+        Budget {
+            deadline: Instant::now() + time,
+            max_bytes,
+        }
+    }
+    pub fn default_budget() -> Self {
+        Budget::new(DEFAULT_TIME, DEFAULT_MAX_BYTES)
+    }
+}
+
+/// The verdict on one partition.
+#[derive(Debug)]
+pub enum Verdict<S> {
+    /// Linearizable; the state after one full linearization.
+    Valid(S),
+    /// Not linearizable: which definite op could not be linearized, and the
+    /// configurations the search reached just before it.
+    Invalid(explain::Failure<S>),
+    /// The budget ran out: why.
+    Unknown(String),
+}
+
+impl<S> Verdict<S> {
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verdict::Valid(_))
+    }
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, Verdict::Invalid(_))
+    }
+}
+
+/// Checks one partition.
+pub fn check<M: Model>(model: &M, calls: &[Call<M::Op>], budget: &Budget) -> Verdict<M::State> {
+    search::Search::new(model, calls).run(budget)
+}
+
+/// Checks partitions one after another; the first invalid one ends the
+/// check, as Porcupine does when it is not asked for details. Returns the
+/// index of the partition each verdict belongs to.
+pub fn check_partitions<M: Model>(
+    model: &M,
+    partitions: &[Vec<Call<M::Op>>],
+    budget: &Budget,
+) -> Vec<(usize, Verdict<M::State>)> {
+    let mut out = Vec::with_capacity(partitions.len());
+    for (i, p) in partitions.iter().enumerate() {
+        let v = check(model, p, budget);
+        let stop = v.is_invalid();
+        out.push((i, v));
+        if stop {
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,192 @@
+//! Models for the search: Knossos's compare-and-set register (what Maelstrom's
+//! lin-kv is checked against), and two of Porcupine's test models (its etcd
+//! register and its get/put/append key-value store), which the benchmark
+//! needs to give the verdicts Porcupine gives on Porcupine's data.
+
+use super::Model;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Values are interned to small integers once per history (JSON values are
+/// neither `Hash` nor cheap to compare). Equality is serde_json's, which like
+/// Clojure's `=` tells `1` from `1.0`.
+#[derive(Debug)]
+pub struct Interner {
+    pub values: Vec<Value>,
+    /// Keyed by the value's JSON text (`1` and `1.0` differ there too).
+    ids: HashMap<String, u32>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner::new()
+    }
+}
+
+impl Interner {
+    /// `null` is always 0, the register's initial value.
+    pub fn new() -> Self {
+        Interner {
+            values: vec![Value::Null],
+            ids: HashMap::from([("null".to_string(), 0)]),
+        }
+    }
+    pub fn id(&mut self, v: &Value) -> u32 {
+        let next = self.values.len() as u32;
+        let id = *self.ids.entry(v.to_string()).or_insert(next);
+        if id == next {
+            self.values.push(v.clone());
+        }
+        id
+    }
+    pub fn value(&self, id: u32) -> &Value {
+        self.values.get(id as usize).unwrap_or(&Value::Null)
+    }
+}
+
+/// An operation on Knossos's cas-register (knossos v0.3.9 model.clj `CASRegister`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CasOp {
+    /// A read of a value; `None` is a read of `nil`, which Knossos takes as
+    /// "we don't know what the read saw" and always allows.
+    Read(Option<u32>),
+    Write(u32),
+    /// `[from to]`.
+    Cas(u32, u32),
+}
+
+/// `(cas-register)`: starts at `nil` (interned as 0).
+pub struct CasRegister;
+
+impl Model for CasRegister {
+    type State = u32;
+    type Op = CasOp;
+    fn init(&self) -> u32 {
+        0
+    }
+    fn step(&self, s: &u32, op: &CasOp) -> Option<u32> {
+        match *op {
+            CasOp::Write(v) => Some(v),
+            CasOp::Cas(from, to) => (from == *s).then_some(to),
+            CasOp::Read(None) => Some(*s),
+            CasOp::Read(Some(v)) => (v == *s).then_some(*s),
+        }
+    }
+}
+
+impl CasRegister {
+    /// The inconsistency message Knossos gives for a refused op.
+    pub fn refusal(op: &CasOp, state: u32, values: &Interner) -> String {
+        let v = |id: u32| values.value(id).to_string();
+        let st = v(state).replace("null", "nil");
+        match *op {
+            CasOp::Cas(from, to) => format!("can't CAS {st} from {} to {}", v(from), v(to)),
+            CasOp::Read(Some(r)) => format!("can't read {} from register {st}", v(r)),
+            _ => format!("can't apply {op:?} to {st}"),
+        }
+    }
+}
+
+/// An operation of Porcupine's `etcdModel` (porcupine porcupine_test.go):
+/// unlike Knossos, a read of nil means the key is absent, and a failed cas
+/// is an op that happened and found a different value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EtcdOp {
+    /// `None`: the read timed out (anything goes); `Some(None)`: read nil.
+    Read(Option<Option<i64>>),
+    Write(i64),
+    /// `ok: None` when the outcome is unknown (`:info`).
+    Cas {
+        from: i64,
+        to: i64,
+        ok: Option<bool>,
+    },
+}
+
+pub struct EtcdRegister;
+
+impl Model for EtcdRegister {
+    type State = Option<i64>;
+    type Op = EtcdOp;
+    fn init(&self) -> Option<i64> {
+        None
+    }
+    fn step(&self, s: &Option<i64>, op: &EtcdOp) -> Option<Option<i64>> {
+        match *op {
+            EtcdOp::Read(None) => Some(*s),
+            EtcdOp::Read(Some(v)) => (v == *s).then_some(*s),
+            EtcdOp::Write(v) => Some(Some(v)),
+            EtcdOp::Cas { from, to, ok } => {
+                let matches = *s == Some(from);
+                let next = if matches { Some(to) } else { *s };
+                match ok {
+                    None => Some(next),
+                    Some(ok) => (ok == matches).then_some(next),
+                }
+            }
+        }
+    }
+}
+
+/// An operation of Porcupine's kv models (porcupine_test.go `kvModel`,
+/// `kvNoPartitionModel`): keys interned to indices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KvOp {
+    Get { key: usize, out: Rc<str> },
+    Put { key: usize, value: Rc<str> },
+    Append { key: usize, value: Rc<str> },
+}
+
+impl KvOp {
+    pub fn key(&self) -> usize {
+        match self {
+            KvOp::Get { key, .. } | KvOp::Put { key, .. } | KvOp::Append { key, .. } => *key,
+        }
+    }
+}
+
+/// `kvModel`: one key's string (the history is partitioned by key first).
+pub struct KvKey;
+
+impl Model for KvKey {
+    type State = Rc<str>;
+    type Op = KvOp;
+    fn init(&self) -> Rc<str> {
+        Rc::from("")
+    }
+    fn step(&self, s: &Rc<str>, op: &KvOp) -> Option<Rc<str>> {
+        match op {
+            KvOp::Get { out, .. } => (out == s).then(|| s.clone()),
+            KvOp::Put { value, .. } => Some(value.clone()),
+            KvOp::Append { value, .. } => Some(Rc::from(format!("{s}{value}"))),
+        }
+    }
+}
+
+/// `kvNoPartitionModel`: the whole map as one state (slower, as Porcupine says).
+pub struct KvMap {
+    pub keys: usize,
+}
+
+impl Model for KvMap {
+    type State = Rc<[Rc<str>]>;
+    type Op = KvOp;
+    fn init(&self) -> Rc<[Rc<str>]> {
+        vec![Rc::<str>::from(""); self.keys].into()
+    }
+    fn step(&self, s: &Rc<[Rc<str>]>, op: &KvOp) -> Option<Rc<[Rc<str>]>> {
+        let k = op.key();
+        let cur = s.get(k)?;
+        let with = |v: Rc<str>| {
+            let mut m = s.to_vec();
+            m[k] = v;
+            Some(Rc::from(m))
+        };
+        match op {
+            KvOp::Get { out, .. } => (out == cur).then(|| s.clone()),
+            KvOp::Put { value, .. } => with(value.clone()),
+            KvOp::Append { value, .. } => with(Rc::from(format!("{cur}{value}"))),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Workload `lin-kv` (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/workload/lin_kv.clj): Jepsen's linearizable-register test
+//! over independent keys (jepsen v0.3.1 tests/linearizable_register.clj),
+//! a reusable read / write / cas client, and the per-key linearizability
+//! checker against Knossos's cas-register model.
+
+mod client;
+mod generator;
+
+use crate::checker::CheckResult;
+use crate::checkers::linearizable::{independent, Budget};
+use crate::history::History;
+use crate::workload::{Client, Generator, TestOpts, Workload};
+
+pub use client::LinKvClient;
+pub use generator::LinKvGenerator;
+
+pub struct LinKv;
+
+impl Workload for LinKv {
+    fn name(&self) -> &'static str {
+        "lin-kv"
+    }
+
+    fn validate(&self, opts: &TestOpts) -> Result<(), String> {
+        generator::validate(opts)
+    }
+
+    fn generator(&self, opts: &TestOpts) -> Box<dyn Generator> {
+        Box::new(LinKvGenerator::new(opts))
+    }
+
+    fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
+        Box::new(LinKvClient::default())
+    }
+
+    /// lin_kv.clj: `client/Reusable (reusable? [this test] true)`.
+    fn client_reusable(&self) -> bool {
+        true
+    }
+
+    /// lin_kv.clj `invoke!`: `(max (* 10 (:mean (:latency test))) 1000)`.
+    fn rpc_timeout_ms(&self, opts: &TestOpts) -> u64 {
+        (10 * opts.latency_ms).max(1000)
+    }
+
+    fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
+        independent::check_history(history, &Budget::default_budget())
+    }
+}
