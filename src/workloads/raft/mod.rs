@@ -510,18 +510,16 @@ impl RaftNode {
             return;
         }
         let size = self.cluster_size();
-        match &mut self.role {
-            Role::PreCandidate(votes) if r.pre => {
-                if votes.grant(src, size) {
-                    self.become_candidate(ctx);
-                }
-            }
-            Role::Candidate(votes) if !r.pre && r.term == self.term => {
-                if votes.grant(src, size) {
-                    self.become_leader(ctx);
-                }
-            }
-            _ => {}
+        let term = self.term;
+        let (pre_vote_won, election_won) = match &mut self.role {
+            Role::PreCandidate(votes) if r.pre => (votes.grant(src, size), false),
+            Role::Candidate(votes) if !r.pre && r.term == term => (false, votes.grant(src, size)),
+            _ => (false, false),
+        };
+        if pre_vote_won {
+            self.become_candidate(ctx);
+        } else if election_won {
+            self.become_leader(ctx);
         }
     }
 

@@ -240,7 +240,7 @@ fn random_faults_never_break_election_or_state_machine_safety() {
                 let (a, b): (Vec<&str>, Vec<&str>) = ids
                     .iter()
                     .map(String::as_str)
-                    .partition(|id| s.rng.usize(0..n) <= k);
+                    .partition(|_| s.rng.usize(0..n) <= k);
                 s.partition(&a, &b);
             }
             let target = ids[s.rng.usize(0..n)].clone();
