@@ -178,6 +178,14 @@ impl Node for RaftNode {
             LinKvRequest::ForwardRead(ForwardRead { key }) => {
                 self.forwarded(Command::Read(key), reply_to, None, ctx)
             }
+            raft if !self.peers.contains(&msg.src) => {
+                // A vote or a log from outside the cluster would break
+                // every majority argument: ignored.
+                ctx.log(format!(
+                    "ignoring a Raft message from non-member {}: {raft:?}",
+                    msg.src
+                ));
+            }
             LinKvRequest::RequestVote(v) => self.on_request_vote(&msg.src, v, ctx),
             LinKvRequest::RequestVoteResult(r) => self.on_vote(&msg.src, r, ctx),
             LinKvRequest::AppendEntries(a) => self.on_append_entries(&msg.src, a, ctx),

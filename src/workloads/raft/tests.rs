@@ -218,6 +218,38 @@ fn a_forward_to_a_node_that_does_not_lead_is_refused_definitely() {
     assert_eq!(kind(&call(&mut s, &leader, noop, 100)), "error 12");
 }
 
+#[test]
+fn votes_from_outside_the_cluster_do_not_count() {
+    let mut s = sim(3, 9);
+    s.partition(&["n0"], &["n1", "n2"]);
+    s.partition(&["n1"], &["n2"]);
+    s.run_until(150);
+    assert!(matches!(node(&s, "n0").role, Role::PreCandidate(_)));
+    for c in ["c7", "c8"] {
+        s.client_request(
+            c,
+            "n0",
+            json!({"type":"request_vote_result","term":0,"granted":true,"pre":true}),
+        );
+    }
+    s.run_until(s.now + 10);
+    let term = node(&s, "n0").term;
+    for c in ["c7", "c8"] {
+        s.client_request(
+            c,
+            "n0",
+            json!({"type":"request_vote_result","term":term,"granted":true,"pre":false}),
+        );
+    }
+    s.run_until(s.now + 10);
+    assert!(leaders(&s).is_empty());
+    assert_eq!(
+        node(&s, "n0").term,
+        0,
+        "no candidate without real pre-votes"
+    );
+}
+
 /// Raft's safety properties over random partitions and message loss:
 /// at most one leader per term (Election Safety), committed prefixes agree
 /// on every node (State Machine Safety, via Log Matching), and every
