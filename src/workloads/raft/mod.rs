@@ -28,7 +28,7 @@ use crate::runtime::{Ctx, ErrorBody, ErrorCode, Node, Request, RpcResult};
 use election::{decide, election_timeout, Ballot, Voter, Votes, ELECTION_MIN_MS};
 use log::{Entry, Log, Refusal};
 use reads::{PendingRead, ReadQueue};
-use replication::{new_commit, Leader, TICK_MS};
+use replication::{new_commit, Leader, HEARTBEAT_MS, TICK_MS};
 use routing::{Command, Parked, Routed, FORWARD_TIMEOUT_MS, PARK_MS};
 use serde_json::Value;
 use state_machine::{Op, OpId, Outcome, StateMachine};
@@ -63,6 +63,10 @@ messages! {
         append_entries_result { term: u64, round: u64, success: bool, index: u64 },
     }
 }
+
+/// A leader that reaches us sends at least every `HEARTBEAT_MS` (plus a
+/// tick); after this much silence we stop forwarding to it.
+const LEADER_SILENT_MS: u64 = 2 * HEARTBEAT_MS + 5 * TICK_MS;
 
 /// Whom to answer, and which of their requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,11 +221,17 @@ impl RaftNode {
         self.peers.len() + 1
     }
 
-    /// The leader as far as we know (`me` when we lead).
-    fn known_leader(&self) -> Option<&str> {
+    /// The leader to send client requests to (`me` when we lead): the
+    /// leader we follow, unless it has been silent for `LEADER_SILENT_MS`.
+    /// A request forwarded to a leader we cannot reach would only time out,
+    /// leaving the client in doubt; parked, it goes to the next leader, or
+    /// fails definitely.
+    fn known_leader(&self, now: u64) -> Option<&str> {
         match &self.role {
             Role::Leader(_) => Some(&self.me),
-            Role::Follower { leader } => leader.as_deref(),
+            Role::Follower { leader } if now < self.leader_contact + LEADER_SILENT_MS => {
+                leader.as_deref()
+            }
             _ => None,
         }
     }
@@ -253,7 +263,7 @@ impl RaftNode {
             self.lead(r.command, r.reply_to, id, ctx);
             return;
         }
-        match self.known_leader() {
+        match self.known_leader(ctx.now()) {
             Some(l) if r.refused_by.as_deref() != Some(l) => {
                 let leader = l.to_string();
                 self.forward(leader, r, ctx);
@@ -266,7 +276,7 @@ impl RaftNode {
         if self.parked.is_empty() {
             return;
         }
-        let leader = self.known_leader().map(String::from);
+        let leader = self.known_leader(ctx.now()).map(String::from);
         let (expired, routable) = self.parked.take(ctx.now(), leader.as_deref());
         for r in expired {
             unavailable(ctx, &r.reply_to, "no leader known");
