@@ -22,6 +22,7 @@ Commands:
   maelstrom test [OPTIONS]       one Maelstrom test, same flags as `maelstrom test` (see `maelstrom test --help`)
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS
   bench broadcast                sweep the broadcast node's batching knob at 3d's flags: msgs-per-op vs latency
+  bench linearizable             our linearizability checker on Porcupine's and Knossos's data, against Porcupine
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
 
 FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7).";

@@ -159,6 +159,24 @@ pub fn rows() -> Vec<Row> {
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
             targets: &[],
         },
+        // Not a Gossip Glomers challenge: Maelstrom's Raft tutorial
+        // (jepsen-io/maelstrom v0.2.3 doc/06-raft), against our Raft node.
+        Row {
+            id: "lin-kv",
+            name: "Linearizable key-value store (Raft)",
+            family: "lin-kv",
+            bin: "lin-kv",
+            flags: "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
+            targets: &[],
+        },
+        Row {
+            id: "lin-kv-partition",
+            name: "Linearizable key-value store (Raft), partitions",
+            family: "lin-kv",
+            bin: "lin-kv",
+            flags: "-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 60 --nemesis partition --nemesis-interval 10",
+            targets: &[],
+        },
     ]
 }
 
@@ -180,6 +198,7 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
             "g-counter",
             "kafka",
             "txn",
+            "lin-kv",
         ];
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
@@ -270,6 +289,12 @@ fn figures(family: &str, r: &Value) -> String {
             "msgs-per-op {}, {ok}, anomalies {}",
             f(MSGS),
             j(&["workload", "error-types"])
+        ),
+        "lin-kv" => format!(
+            "msgs-per-op {}, {ok}, availability {}, non-linearizable keys {}",
+            f(MSGS),
+            f(&["availability", "ok-fraction"]),
+            j(&["workload", "failures"])
         ),
         "txn" => format!(
             "msgs-per-op {}, {ok}, availability {}, anomalies {}",
@@ -485,6 +510,9 @@ mod tests {
             assert!(ids.contains(&id), "missing row {id}");
         }
         assert!(select("kafka").unwrap().iter().all(|r| r.family == "kafka"));
+        let lin_kv = select("lin-kv").unwrap();
+        assert_eq!(lin_kv.len(), 2);
+        assert!(lin_kv.iter().all(|r| r.bin == "lin-kv"));
         assert_eq!(select("3d").unwrap().len(), 1);
         assert!(select("nope").is_err());
         assert!(

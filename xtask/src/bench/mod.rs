@@ -2,6 +2,7 @@
 //! Maelstrom's own figures, never asserted as wall-clock unit tests.
 
 pub mod broadcast;
+pub mod linearizable;
 pub mod runtime;
 
 use std::path::PathBuf;
@@ -11,9 +12,10 @@ pub fn command(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("runtime") => runtime_command(&args[1..]),
         Some("broadcast") => broadcast_command(&args[1..]),
+        Some("linearizable") => linearizable::command(&args[1..]),
         _ => {
             eprintln!(
-                "Usage: cargo xtask bench runtime [--requests N] [--rounds N]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--readme] [--replot] [MAELSTROM FLAGS ...]"
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]"
             );
             254
         }

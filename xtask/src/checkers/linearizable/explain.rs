@@ -97,7 +97,8 @@ where
     let mut seen = HashSet::new();
     let mut configs: Vec<Config<M::State>> = Vec::new();
     let mut config_count = 0;
-    for i in 0..cache.len() {
+    let wanted = if search.explain { cache.len() } else { 0 };
+    for i in 0..wanted {
         let set = cache.set(i);
         if first_clear(set) != k {
             continue;

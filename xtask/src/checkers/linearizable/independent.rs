@@ -154,11 +154,7 @@ pub fn check_history(history: &History, budget: &Budget) -> CheckResult {
     for kh in &keys {
         let verdict = check(&CasRegister, &kh.calls, budget);
         let lin = render(&verdict, kh, history, &values);
-        let v = match &verdict {
-            Verdict::Valid(_) => Validity::True,
-            Verdict::Invalid(_) => Validity::False,
-            Verdict::Unknown(_) => Validity::Unknown,
-        };
+        let v = verdict.validity();
         valid = valid.merge(v);
         if v == Validity::False {
             failures.push(kh.key.clone());
@@ -190,11 +186,7 @@ pub fn check_register(history: &History, budget: &Budget) -> CheckResult {
         return CheckResult::new(Validity::True).with("analyzer", "wgl");
     };
     let verdict = check(&CasRegister, &kh.calls, budget);
-    let valid = match &verdict {
-        Verdict::Valid(_) => Validity::True,
-        Verdict::Invalid(_) => Validity::False,
-        Verdict::Unknown(_) => Validity::Unknown,
-    };
+    let valid = verdict.validity();
     let mut out = CheckResult::new(valid);
     if let Value::Object(m) = render(&verdict, kh, history, &values) {
         out.fields = m;

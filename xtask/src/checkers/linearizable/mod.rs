@@ -20,6 +20,7 @@ mod search;
 mod tests;
 
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A sequential specification, as Porcupine's `Model` (porcupine model.go)
@@ -31,6 +32,10 @@ pub trait Model {
     type Op;
     fn init(&self) -> Self::State;
     fn step(&self, state: &Self::State, op: &Self::Op) -> Option<Self::State>;
+    /// Heap bytes a state holds beyond its own size (for the memory budget).
+    fn heap_bytes(&self, _state: &Self::State) -> usize {
+        0
+    }
 }
 
 /// One operation of a partition: its call and return positions on one
@@ -90,8 +95,13 @@ pub enum Verdict<S> {
 }
 
 impl<S> Verdict<S> {
-    pub fn is_valid(&self) -> bool {
-        matches!(self, Verdict::Valid(_))
+    pub fn validity(&self) -> crate::checker::Validity {
+        use crate::checker::Validity;
+        match self {
+            Verdict::Valid(_) => Validity::True,
+            Verdict::Invalid(_) => Validity::False,
+            Verdict::Unknown(_) => Validity::Unknown,
+        }
     }
     pub fn is_invalid(&self) -> bool {
         matches!(self, Verdict::Invalid(_))
@@ -100,25 +110,49 @@ impl<S> Verdict<S> {
 
 /// Checks one partition.
 pub fn check<M: Model>(model: &M, calls: &[Call<M::Op>], budget: &Budget) -> Verdict<M::State> {
-    search::Search::new(model, calls).run(budget)
+    search::Search::new(model, calls).run(budget, None)
 }
 
-/// Checks partitions one after another; the first invalid one ends the
-/// check, as Porcupine does when it is not asked for details. Returns the
-/// index of the partition each verdict belongs to.
-pub fn check_partitions<M: Model>(
+/// Checks partitions concurrently, one thread each, and cancels the rest as
+/// soon as one is not linearizable, as Porcupine does when it is not asked
+/// for details (porcupine checker.go `checkParallel`): a history is as fast
+/// to reject as its easiest invalid partition. The verdicts are in
+/// partition order; cancelled partitions are `Unknown`; an invalid one names
+/// its failing op but, like Porcupine without `computeInfo`, carries no
+/// configurations or final paths.
+pub fn check_partitions<M>(
     model: &M,
     partitions: &[Vec<Call<M::Op>>],
     budget: &Budget,
-) -> Vec<(usize, Verdict<M::State>)> {
-    let mut out = Vec::with_capacity(partitions.len());
-    for (i, p) in partitions.iter().enumerate() {
-        let v = check(model, p, budget);
-        let stop = v.is_invalid();
-        out.push((i, v));
-        if stop {
-            break;
-        }
-    }
-    out
+) -> Vec<Verdict<M::State>>
+where
+    M: Model + Sync,
+    M::Op: Sync,
+    M::State: Send,
+{
+    let cancel = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = partitions
+            .iter()
+            .map(|p| {
+                let cancel = &cancel;
+                scope.spawn(move || {
+                    let mut search = search::Search::new(model, p);
+                    search.explain = false;
+                    let v = search.run(budget, Some(cancel));
+                    if v.is_invalid() {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                    v
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Verdict::Unknown("the search panicked".into()))
+            })
+            .collect()
+    })
 }

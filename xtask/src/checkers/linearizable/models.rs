@@ -6,7 +6,7 @@
 use super::Model;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Values are interned to small integers once per history (JSON values are
 /// neither `Hash` nor cheap to compare). Equality is serde_json's, which like
@@ -133,9 +133,9 @@ impl Model for EtcdRegister {
 /// `kvNoPartitionModel`): keys interned to indices.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KvOp {
-    Get { key: usize, out: Rc<str> },
-    Put { key: usize, value: Rc<str> },
-    Append { key: usize, value: Rc<str> },
+    Get { key: usize, out: Arc<str> },
+    Put { key: usize, value: Arc<str> },
+    Append { key: usize, value: Arc<str> },
 }
 
 impl KvOp {
@@ -150,17 +150,20 @@ impl KvOp {
 pub struct KvKey;
 
 impl Model for KvKey {
-    type State = Rc<str>;
+    type State = Arc<str>;
     type Op = KvOp;
-    fn init(&self) -> Rc<str> {
-        Rc::from("")
+    fn init(&self) -> Arc<str> {
+        Arc::from("")
     }
-    fn step(&self, s: &Rc<str>, op: &KvOp) -> Option<Rc<str>> {
+    fn step(&self, s: &Arc<str>, op: &KvOp) -> Option<Arc<str>> {
         match op {
             KvOp::Get { out, .. } => (out == s).then(|| s.clone()),
             KvOp::Put { value, .. } => Some(value.clone()),
-            KvOp::Append { value, .. } => Some(Rc::from(format!("{s}{value}"))),
+            KvOp::Append { value, .. } => Some(Arc::from(format!("{s}{value}"))),
         }
+    }
+    fn heap_bytes(&self, s: &Arc<str>) -> usize {
+        s.len() + 16
     }
 }
 
@@ -170,23 +173,27 @@ pub struct KvMap {
 }
 
 impl Model for KvMap {
-    type State = Rc<[Rc<str>]>;
+    type State = Arc<[Arc<str>]>;
     type Op = KvOp;
-    fn init(&self) -> Rc<[Rc<str>]> {
-        vec![Rc::<str>::from(""); self.keys].into()
+    fn init(&self) -> Arc<[Arc<str>]> {
+        vec![Arc::<str>::from(""); self.keys].into()
     }
-    fn step(&self, s: &Rc<[Rc<str>]>, op: &KvOp) -> Option<Rc<[Rc<str>]>> {
+    fn step(&self, s: &Arc<[Arc<str>]>, op: &KvOp) -> Option<Arc<[Arc<str>]>> {
         let k = op.key();
         let cur = s.get(k)?;
-        let with = |v: Rc<str>| {
+        let with = |v: Arc<str>| {
             let mut m = s.to_vec();
             m[k] = v;
-            Some(Rc::from(m))
+            Some(Arc::from(m))
         };
         match op {
             KvOp::Get { out, .. } => (out == cur).then(|| s.clone()),
             KvOp::Put { value, .. } => with(value.clone()),
-            KvOp::Append { value, .. } => with(Rc::from(format!("{cur}{value}"))),
+            KvOp::Append { value, .. } => with(Arc::from(format!("{cur}{value}"))),
         }
+    }
+    /// The slice of pointers; the strings are mostly shared between states.
+    fn heap_bytes(&self, s: &Self::State) -> usize {
+        s.len() * 16 + 16
     }
 }

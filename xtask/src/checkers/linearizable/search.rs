@@ -27,6 +27,7 @@ use super::explain;
 use super::{Budget, Call, Model, Verdict};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const NIL: u32 = u32::MAX;
 /// Steps between two looks at the clock.
@@ -161,6 +162,9 @@ pub(super) struct Search<'a, M: Model> {
     /// List nodes: 0 is the head; node 1 + 2*id is op id's call, 2 + 2*id its return.
     next: Vec<u32>,
     prev: Vec<u32>,
+    /// Whether an invalid verdict gets its configurations and final paths
+    /// (Porcupine's `computeInfo`); the failing op is always named.
+    pub explain: bool,
 }
 
 fn call_node(id: usize) -> u32 {
@@ -221,6 +225,7 @@ impl<'a, M: Model> Search<'a, M> {
             n_ok,
             next,
             prev,
+            explain: true,
         }
     }
 
@@ -252,7 +257,8 @@ impl<'a, M: Model> Search<'a, M> {
         }
     }
 
-    pub fn run(mut self, budget: &Budget) -> Verdict<M::State> {
+    /// Runs to a verdict; `cancel` (looked at with the clock) stops it early.
+    pub fn run(mut self, budget: &Budget, cancel: Option<&AtomicBool>) -> Verdict<M::State> {
         let n = self.id_to_call.len();
         let words = n.div_ceil(64).max(1);
         let zobrist: Vec<u64> = (0..n as u64)
@@ -266,18 +272,27 @@ impl<'a, M: Model> Search<'a, M> {
         let mut stack: Vec<(u32, M::State)> = Vec::new();
         let mut entry = self.next[0];
         let mut steps = 0u64;
+        // Heap bytes of the cached states, as the model counts them.
+        let mut heap = 0usize;
         loop {
             if self.next[0] == NIL {
                 return Verdict::Valid(state);
             }
             steps += 1;
-            if steps % CLOCK_EVERY == 0 && std::time::Instant::now() > budget.deadline {
-                return Verdict::Unknown(format!(
-                    "time budget exhausted after {steps} steps and {} configurations \
-                     ({} ops in this partition)",
-                    cache.len(),
-                    n
-                ));
+            if steps.is_multiple_of(CLOCK_EVERY) {
+                if std::time::Instant::now() > budget.deadline {
+                    return Verdict::Unknown(format!(
+                        "time budget exhausted after {steps} steps and {} configurations \
+                         ({} ops in this partition)",
+                        cache.len(),
+                        n
+                    ));
+                }
+                if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Verdict::Unknown(
+                        "cancelled: another partition is not linearizable".into(),
+                    );
+                }
             }
             if is_call(entry) {
                 let id = node_id(entry);
@@ -287,7 +302,8 @@ impl<'a, M: Model> Search<'a, M> {
                         lin[w] |= b;
                         let h = lin_hash ^ zobrist[id];
                         if cache.insert(h ^ hash_of(&next_state), &lin, &next_state, id as u32) {
-                            if cache.bytes() > budget.max_bytes {
+                            heap += self.model.heap_bytes(&next_state);
+                            if cache.bytes() + heap > budget.max_bytes {
                                 return Verdict::Unknown(format!(
                                     "memory budget of {} MiB exhausted at {} configurations \
                                      ({} ops in this partition)",

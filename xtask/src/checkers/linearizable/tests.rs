@@ -9,7 +9,7 @@ use crate::checker::Validity;
 use crate::checkers::testing::op_at;
 use crate::history::{History, OpType, Process};
 use serde_json::{json, Value};
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// `(process, type, f, value)` lines; index and time are the position.
@@ -503,13 +503,13 @@ fn porcupines_etcd_model_reads_nil_as_absent_and_failed_cas_as_a_mismatch() {
         ),
         call(EtcdOp::Read(Some(Some(1))), 4, Some(5), 2),
     ];
-    assert!(check(&EtcdRegister, &calls, &b).is_valid());
+    assert!(check(&EtcdRegister, &calls, &b).validity() == Validity::True);
 }
 
 #[test]
 fn porcupines_kv_models_agree_with_and_without_partitions() {
     let b = Budget::default_budget();
-    let s = |x: &str| Rc::<str>::from(x);
+    let s = |x: &str| Arc::<str>::from(x);
     let calls = vec![
         call(
             KvOp::Append {
@@ -548,7 +548,7 @@ fn porcupines_kv_models_agree_with_and_without_partitions() {
             0,
         ),
     ];
-    assert!(check(&KvMap { keys: 2 }, &calls, &b).is_valid());
+    assert!(check(&KvMap { keys: 2 }, &calls, &b).validity() == Validity::True);
     let mut bad = calls.clone();
     bad[3].op = KvOp::Get { key: 1, out: s("") };
     assert!(check(&KvMap { keys: 2 }, &bad, &b).is_invalid());

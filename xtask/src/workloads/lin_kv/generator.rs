@@ -42,7 +42,7 @@ pub fn validate(opts: &TestOpts) -> Result<(), String> {
              :concurrency to at least {group}."
         ));
     }
-    if threads % group != 0 {
+    if !threads.is_multiple_of(group) {
         return Err(format!(
             "Assert failed: This jepsen.independent/concurrent-generator has {threads} threads to \
              work with, but can only use {} of those threads to run {} concurrent keys with {group} \

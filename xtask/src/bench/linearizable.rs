@@ -1,0 +1,468 @@
+//! `cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]`:
+//! our linearizability checker on public known-answer data, timed, and
+//! Porcupine's own test suite timed side by side when Go is installed.
+//!
+//! - Porcupine's etcd logs (DIR/test_data/jepsen/etcd_*.log): the expected
+//!   verdict of each is the one porcupine_test.go asserts
+//!   (`checkJepsen(t, N, true|false)`; 095 has none and is skipped). Checked
+//!   with Porcupine's etcd model (its reading of the logs), and, for the
+//!   record, with Knossos's cas-register reading (failed ops dropped, nil
+//!   reads unknown), which Maelstrom's lin-kv uses.
+//! - Porcupine's kv histories (DIR/test_data/kv/c*-ok|bad.txt) with its
+//!   get/put/append model, partitioned by key and as one map.
+//! - Knossos's data/cas-register/good and bad (DIR/data/cas-register).
+//!
+//! Times are medians over the rounds of parse + check, in this process;
+//! Porcupine's are the wall time of its compiled test binary running the
+//! matching tests (`go test -c` first, so compilation is not timed).
+
+use crate::checker::Validity;
+use crate::checkers::linearizable::independent::check_register;
+use crate::checkers::linearizable::jepsen_log::{etcd_calls, parse_jepsen_log};
+use crate::checkers::linearizable::models::{EtcdRegister, KvKey, KvMap, KvOp};
+use crate::checkers::linearizable::{check, check_partitions, Budget, Call, Verdict};
+use crate::edn;
+use crate::history::{History, Op, OpType, Process};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct Opts {
+    pub porcupine: Option<PathBuf>,
+    pub knossos: Option<PathBuf>,
+    pub rounds: usize,
+}
+
+/// One line of the report.
+struct Row {
+    what: String,
+    files: usize,
+    agree: usize,
+    ours: Duration,
+    theirs: Option<Duration>,
+}
+
+fn budget() -> Budget {
+    Budget::new(Duration::from_secs(120), 2 << 30)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// Runs `f` `rounds` times; its verdicts from the first round and the median time.
+fn timed<T>(rounds: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
+    let mut times = Vec::new();
+    let mut first = None;
+    for _ in 0..rounds.max(1) {
+        let t = Instant::now();
+        let out = f();
+        times.push(t.elapsed());
+        first.get_or_insert(out);
+    }
+    (first.expect("at least one round"), median(times))
+}
+
+/// `checkJepsen(t, N, true|false)` lines of porcupine_test.go.
+fn etcd_expectations(test_go: &str) -> HashMap<u32, bool> {
+    let mut m = HashMap::new();
+    for line in test_go.lines() {
+        let Some(rest) = line.trim().strip_prefix("checkJepsen(t, ") else {
+            continue;
+        };
+        let mut parts = rest.trim_end_matches(')').split(", ");
+        if let (Some(n), Some(b)) = (parts.next(), parts.next()) {
+            if let (Ok(n), Ok(b)) = (n.parse(), b.parse()) {
+                m.insert(n, b);
+            }
+        }
+    }
+    m
+}
+
+fn read(p: &Path) -> Result<String, String> {
+    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn etcd_rows(dir: &Path, rounds: usize) -> Result<Vec<Row>, String> {
+    let expected = etcd_expectations(&read(&dir.join("porcupine_test.go"))?);
+    let mut logs: Vec<(u32, bool, String)> = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir.join("test_data/jepsen"))
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    for p in names {
+        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let Some(n) = stem.strip_prefix("etcd_").and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        if let Some(&want) = expected.get(&n) {
+            logs.push((n, want, read(&p)?));
+        }
+    }
+    eprintln!("bench linearizable: {} etcd logs", logs.len());
+    let ours = |text: &str| -> Result<Validity, String> {
+        let calls = etcd_calls(&parse_jepsen_log(text)?)?;
+        Ok(check(&EtcdRegister, &calls, &budget()).validity())
+    };
+    let (verdicts, t) = timed(rounds, || {
+        logs.iter()
+            .map(|(_, _, text)| ours(text))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let verdicts = verdicts?;
+    let mut agree = 0;
+    for ((n, want, _), got) in logs.iter().zip(&verdicts) {
+        if *got == Validity::from_bool(*want) {
+            agree += 1;
+        } else {
+            eprintln!("etcd_{n:03}: Porcupine says {want}, we say {got:?}");
+        }
+    }
+    let knossos_reading = |text: &str| -> Result<Validity, String> {
+        let h = History::new(parse_jepsen_log(text)?);
+        Ok(check_register(&h, &budget()).valid)
+    };
+    let (kverdicts, kt) = timed(rounds, || {
+        logs.iter()
+            .map(|(_, _, text)| knossos_reading(text))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let kverdicts = kverdicts?;
+    let kagree = logs
+        .iter()
+        .zip(&kverdicts)
+        .filter(|((_, want, _), got)| **got == Validity::from_bool(*want))
+        .count();
+    for ((n, want, _), got) in logs.iter().zip(&kverdicts) {
+        if *got != Validity::from_bool(*want) {
+            eprintln!("etcd_{n:03} (Knossos's reading): Porcupine says {want}, we say {got:?}");
+        }
+    }
+    Ok(vec![
+        Row {
+            what: "etcd logs, Porcupine's etcd model".into(),
+            files: logs.len(),
+            agree,
+            ours: t,
+            theirs: None,
+        },
+        Row {
+            what: "etcd logs, Knossos's cas-register reading".into(),
+            files: logs.len(),
+            agree: kagree,
+            ours: kt,
+            theirs: None,
+        },
+    ])
+}
+
+/// Porcupine's kv files: one EDN map per line, paired by process; an
+/// invocation that never completes is indeterminate.
+fn kv_calls(text: &str) -> Result<(Vec<Call<KvOp>>, usize), String> {
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut calls: Vec<Call<KvOp>> = Vec::new();
+    let mut open: HashMap<u64, usize> = HashMap::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let m = edn::parse(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let p = m
+            .get("process")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| format!("line {}: no process", i + 1))?;
+        let n = keys.len();
+        let key = *keys.entry(s("key")).or_insert(n);
+        let value: Arc<str> = Arc::from(s("value"));
+        match s("type").as_str() {
+            "invoke" => {
+                let op = match s("f").as_str() {
+                    "get" => KvOp::Get {
+                        key,
+                        out: Arc::from(""),
+                    },
+                    "put" => KvOp::Put { key, value },
+                    "append" => KvOp::Append { key, value },
+                    f => return Err(format!("line {}: unknown :f {f}", i + 1)),
+                };
+                open.insert(p, calls.len());
+                calls.push(Call {
+                    op,
+                    call: i as u64,
+                    ret: None,
+                    process: p,
+                });
+            }
+            "ok" => {
+                let c = open
+                    .remove(&p)
+                    .ok_or_else(|| format!("line {}: :ok without an invocation", i + 1))?;
+                if let KvOp::Get { out, .. } = &mut calls[c].op {
+                    *out = value;
+                }
+                calls[c].ret = Some(i as u64);
+            }
+            t => return Err(format!("line {}: unexpected :type {t}", i + 1)),
+        }
+    }
+    Ok((calls, keys.len()))
+}
+
+fn kv_partitioned(calls: &[Call<KvOp>], keys: usize) -> Validity {
+    let mut parts: Vec<Vec<Call<KvOp>>> = vec![Vec::new(); keys];
+    for c in calls {
+        parts[c.op.key()].push(c.clone());
+    }
+    check_partitions(&KvKey, &parts, &budget())
+        .iter()
+        .map(Verdict::validity)
+        .fold(Validity::True, Validity::merge)
+}
+
+fn kv_rows(dir: &Path, rounds: usize, go: Option<&Path>) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    let cases = [
+        ("c01", "1Client", true),
+        ("c10", "10Clients", true),
+        ("c50", "50Clients", false),
+    ];
+    for (file, test, also_unpartitioned) in cases {
+        for (suffix, want) in [("ok", true), ("bad", false)] {
+            let text = read(&dir.join(format!("test_data/kv/{file}-{suffix}.txt")))?;
+            eprintln!("bench linearizable: kv {file}-{suffix}");
+            let go_name =
+                |prefix: &str| format!("^Test{prefix}{test}{}$", if want { "Ok" } else { "Bad" });
+            let (got, t) = timed(rounds, || {
+                kv_calls(&text).map(|(calls, keys)| kv_partitioned(&calls, keys))
+            });
+            rows.push(Row {
+                what: format!("kv {file}-{suffix}, per key"),
+                files: 1,
+                agree: usize::from(got? == Validity::from_bool(want)),
+                ours: t,
+                theirs: go
+                    .map(|g| go_time(g, dir, &go_name("Kv"), rounds))
+                    .transpose()?,
+            });
+            if also_unpartitioned {
+                let (got, t) = timed(rounds, || {
+                    kv_calls(&text)
+                        .map(|(calls, keys)| check(&KvMap { keys }, &calls, &budget()).validity())
+                });
+                rows.push(Row {
+                    what: format!("kv {file}-{suffix}, one map"),
+                    files: 1,
+                    agree: usize::from(got? == Validity::from_bool(want)),
+                    ours: t,
+                    theirs: go
+                        .map(|g| go_time(g, dir, &go_name("KvNoPartition"), rounds))
+                        .transpose()?,
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// A Knossos data file: one EDN vector or list of op maps.
+fn knossos_history(text: &str) -> Result<History, String> {
+    let v = edn::parse(text)?;
+    let items = v.as_array().ok_or("not a vector of ops")?;
+    let mut ops = Vec::new();
+    for m in items {
+        let process = match m.get("process") {
+            Some(Value::Number(n)) => Process::Client(n.as_u64().ok_or("bad process")?),
+            _ => Process::Nemesis,
+        };
+        let kind = match m.get("type").and_then(Value::as_str) {
+            Some("invoke") => OpType::Invoke,
+            Some("ok") => OpType::Ok,
+            Some("fail") => OpType::Fail,
+            Some("info") => OpType::Info,
+            other => return Err(format!("unknown :type {other:?}")),
+        };
+        let index = ops.len();
+        ops.push(Op {
+            index,
+            time: index as u64,
+            process,
+            kind,
+            f: m.get("f").and_then(Value::as_str).unwrap_or("").to_string(),
+            value: m.get("value").cloned().unwrap_or(Value::Null),
+            error: None,
+            exception: None,
+            is_final: false,
+        });
+    }
+    Ok(History::new(ops))
+}
+
+fn knossos_rows(dir: &Path, rounds: usize) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for (folder, want) in [("good", true), ("bad", false)] {
+        let d = dir.join("data/cas-register").join(folder);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .map_err(|e| format!("{}: {e}", d.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "edn"))
+            .collect();
+        files.sort();
+        let texts: Vec<(PathBuf, String)> = files
+            .into_iter()
+            .map(|p| read(&p).map(|t| (p, t)))
+            .collect::<Result<_, _>>()?;
+        let (verdicts, t) = timed(rounds, || {
+            texts
+                .iter()
+                .map(|(_, text)| knossos_history(text).map(|h| check_register(&h, &budget()).valid))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        let verdicts = verdicts?;
+        let mut agree = 0;
+        for ((p, _), v) in texts.iter().zip(&verdicts) {
+            if *v == Validity::from_bool(want) {
+                agree += 1;
+            } else {
+                eprintln!("{}: expected {want}, got {v:?}", p.display());
+            }
+        }
+        rows.push(Row {
+            what: format!("Knossos cas-register/{folder}"),
+            files: texts.len(),
+            agree,
+            ours: t,
+            theirs: None,
+        });
+    }
+    Ok(rows)
+}
+
+/// Compiles Porcupine's tests once; None when Go is not installed.
+fn go_test_binary(dir: &Path) -> Result<Option<PathBuf>, String> {
+    if Command::new("go").arg("version").output().is_err() {
+        eprintln!("bench linearizable: no `go` on PATH; Porcupine's own timings are skipped");
+        return Ok(None);
+    }
+    let bin = std::env::temp_dir().join("xtask-porcupine.test");
+    let out = Command::new("go")
+        .args(["test", "-c", "-o"])
+        .arg(&bin)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("go test -c: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "go test -c failed in {}:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(Some(bin))
+}
+
+/// Median wall time of the compiled test binary running `pattern`; its
+/// tests must pass (they assert the expected verdicts).
+fn go_time(bin: &Path, dir: &Path, pattern: &str, rounds: usize) -> Result<Duration, String> {
+    let mut times = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let t = Instant::now();
+        let out = Command::new(bin)
+            .args(["-test.run", pattern, "-test.count", "1"])
+            .current_dir(dir)
+            .output()
+            .map_err(|e| format!("{}: {e}", bin.display()))?;
+        times.push(t.elapsed());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || stdout.contains("no tests to run") {
+            return Err(format!("Porcupine's {pattern} did not pass:\n{stdout}"));
+        }
+    }
+    Ok(median(times))
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+pub fn run(opts: &Opts) -> Result<String, String> {
+    let mut rows = Vec::new();
+    if let Some(dir) = &opts.porcupine {
+        let go = go_test_binary(dir)?;
+        let mut etcd = etcd_rows(dir, opts.rounds)?;
+        if let Some(g) = &go {
+            etcd[0].theirs = Some(go_time(g, dir, "^TestEtcdJepsen", opts.rounds)?);
+        }
+        rows.extend(etcd);
+        rows.extend(kv_rows(dir, opts.rounds, go.as_deref())?);
+    }
+    if let Some(dir) = &opts.knossos {
+        rows.extend(knossos_rows(dir, opts.rounds)?);
+    }
+    if rows.is_empty() {
+        return Err("nothing to run: give --porcupine DIR and/or --knossos DIR".into());
+    }
+    let mut s = String::from(
+        "| data | files | verdicts as expected | ours | Porcupine | Porcupine / ours |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    for r in &rows {
+        let (theirs, ratio) = match r.theirs {
+            Some(t) => (
+                secs(t),
+                format!("{:.1}x", t.as_secs_f64() / r.ours.as_secs_f64().max(1e-9)),
+            ),
+            None => ("-".into(), "-".into()),
+        };
+        s.push_str(&format!(
+            "| {} | {} | {}/{} | {} | {theirs} | {ratio} |\n",
+            r.what,
+            r.files,
+            r.agree,
+            r.files,
+            secs(r.ours)
+        ));
+    }
+    Ok(s)
+}
+
+/// `bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]`.
+pub fn command(args: &[String]) -> i32 {
+    let mut opts = Opts {
+        porcupine: None,
+        knossos: None,
+        rounds: 3,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it.next();
+        match (a.as_str(), v) {
+            ("--porcupine", Some(d)) => opts.porcupine = Some(PathBuf::from(d)),
+            ("--knossos", Some(d)) => opts.knossos = Some(PathBuf::from(d)),
+            ("--rounds", Some(n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
+                opts.rounds = n.parse().unwrap_or(3)
+            }
+            _ => {
+                eprintln!("bench linearizable: bad option {a}");
+                return 254;
+            }
+        }
+    }
+    match run(&opts) {
+        Ok(table) => {
+            println!("{table}");
+            0
+        }
+        Err(e) => {
+            eprintln!("bench linearizable failed: {e}");
+            1
+        }
+    }
+}
