@@ -3,7 +3,7 @@
 //! same type under the reactor.
 
 use crate::runtime::{Driver, HostedNode, Node, Setup};
-use crate::workloads::{broadcast, echo, g_counter, kafka, list_append, txn, unique_ids};
+use crate::workloads::{broadcast, echo, g_counter, kafka, list_append, raft, txn, unique_ids};
 
 /// The binaries' names, as in `src/bin/`.
 pub const NAMES: &[&str] = &[
@@ -11,6 +11,7 @@ pub const NAMES: &[&str] = &[
     "echo",
     "g-counter",
     "kafka",
+    "lin-kv",
     "txn-list-append",
     "txn-rw-register",
     "unique-ids",
@@ -28,6 +29,7 @@ pub fn hosted(name: &str, setup: Setup) -> Option<Box<dyn HostedNode>> {
         "echo" => boxed::<echo::EchoNode>(setup),
         "g-counter" => boxed::<g_counter::GCounterNode>(setup),
         "kafka" => boxed::<kafka::KafkaNode>(setup),
+        "lin-kv" => boxed::<raft::RaftNode>(setup),
         "txn-list-append" => boxed::<list_append::ListAppendNode>(setup),
         "txn-rw-register" => boxed::<txn::TxnNode>(setup),
         "unique-ids" => boxed::<unique_ids::UniqueIdsNode>(setup),

@@ -5,5 +5,6 @@ pub mod echo;
 pub mod g_counter;
 pub mod kafka;
 pub mod list_append;
+pub mod raft;
 pub mod txn;
 pub mod unique_ids;

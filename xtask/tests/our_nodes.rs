@@ -122,3 +122,45 @@ fn txn_list_append_is_strict_serializable_under_partitions() {
     assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
     assert_eq!(r["workload"], serde_json::json!({"valid?": true}));
 }
+
+/// results.json's `stats.by-f.<f>.<field>`.
+fn by_f(r: &Value, f: &str, field: &str) -> u64 {
+    r["stats"]["by-f"][f][field].as_u64().unwrap_or(0)
+}
+
+#[test]
+fn lin_kv_raft_passes_the_tutorials_10_s_row() {
+    // jepsen-io/maelstrom v0.2.3 doc/06-raft/04-committing.md's command.
+    let (code, r) = run(
+        "lin-kv",
+        "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
+    );
+    assert_valid(code, &r);
+    // Without faults every write succeeds and nothing is left in doubt; the
+    // fails are the workload's own (cas precondition, missing keys).
+    assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
+    assert_eq!(by_f(&r, "write", "fail-count"), 0, "{:#}", r["stats"]);
+    assert!(by_f(&r, "read", "ok-count") > 100, "{:#}", r["stats"]);
+    assert!(by_f(&r, "cas", "ok-count") > 0, "{:#}", r["stats"]);
+}
+
+/// A partitioned lin-kv run of the Raft node: valid, and every kind of
+/// operation succeeded at least once (partitions do not stop the majority).
+fn assert_raft_survives_partitions(flag_line: &str) {
+    let (code, r) = run("lin-kv", flag_line);
+    assert_valid(code, &r);
+    for f in ["read", "write", "cas"] {
+        assert!(by_f(&r, f, "ok-count") > 0, "no ok {f}: {:#}", r["stats"]);
+    }
+}
+
+#[test]
+fn lin_kv_raft_stays_linearizable_under_partitions() {
+    // The tutorial's partitioned row, shortened, with partitions more often.
+    assert_raft_survives_partitions("-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 20 --nemesis partition --nemesis-interval 3");
+}
+
+#[test]
+fn lin_kv_raft_with_five_nodes_stays_linearizable_under_partitions() {
+    assert_raft_survives_partitions("-w lin-kv --node-count 5 --concurrency 2n --rate 50 --time-limit 15 --nemesis partition --nemesis-interval 3");
+}
