@@ -24,12 +24,20 @@ pub fn reader_for(path: &Path, text: &str) -> Result<(&'static str, Reader), Str
         (_, l) if l.starts_with("{:") || l.starts_with("#jepsen.history.Op{") => {
             Ok(("history.edn", read_edn))
         }
+        _ if text.contains("jepsen.util - ") => Ok(("Jepsen log", read_jepsen_log)),
         _ => Err(
-            "unknown history format: expected our history.jsonl (one JSON op a line) or \
-             Jepsen's history.edn (one EDN op map a line)"
+            "unknown history format: expected our history.jsonl (one JSON op a line), \
+             Jepsen's history.edn (one EDN op map a line) or a Jepsen log \
+             (`INFO jepsen.util - 3 :invoke :read nil` lines)"
                 .into(),
         ),
     }
+}
+
+/// Jepsen's `INFO jepsen.util - <process> <type> <f> <value>` log lines (the
+/// format of Porcupine's etcd test data).
+fn read_jepsen_log(text: &str) -> Result<History, String> {
+    crate::checkers::linearizable::jepsen_log::parse_jepsen_log(text).map(History::new)
 }
 
 /// Our `history.jsonl`: one JSON op map a line.

@@ -382,3 +382,21 @@ fn bad_input_is_a_clear_error_never_a_panic() {
         assert_eq!(command(&args), 254, "{args:?}");
     }
 }
+
+#[test]
+fn a_jepsen_log_of_one_register_is_checked_as_one_cas_register() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("etcd.log");
+    let log = |read: u32| {
+        format!(
+            "INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t1\n\
+             INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t{read}\n"
+        )
+    };
+    for (read, want) in [(1, Validity::True), (2, Validity::False)] {
+        std::fs::write(&path, log(read)).expect("write the log");
+        let (results, valid) =
+            run(&["lin-kv".into(), path.display().to_string()]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(valid, want, "read {read}: {results:#}");
+    }
+}

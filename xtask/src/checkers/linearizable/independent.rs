@@ -46,6 +46,11 @@ impl KeyHistory {
 }
 
 /// The `[k v]` tuple of a value, if it is one.
+/// Whether `v` is a `[key value]` tuple of `jepsen.independent`.
+pub fn is_tuple(v: &Value) -> bool {
+    tuple(v).is_some()
+}
+
 fn tuple(v: &Value) -> Option<(&Value, &Value)> {
     match v.as_array().map(Vec::as_slice) {
         Some([k, v]) => Some((k, v)),
