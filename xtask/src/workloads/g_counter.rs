@@ -1,16 +1,15 @@
 //! The `g-counter` workload (workloads/g-counter.md): pn-counter's client,
-//! generator and checker, with negative adds filtered out of the generator.
+//! generator and checker, with negative adds filtered out of the generator
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/g_counter.clj,
+//! `workload`: `(update (pn-counter/workload opts) :generator (partial
+//! gen/filter ...))`).
 
 use crate::checker::CheckResult;
 use crate::checkers::counter;
 use crate::history::History;
-use crate::workload::{
-    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
-    Workload,
-};
+use crate::workload::{Client, FinalPhase, Generator, TestOpts, Workload};
 use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
-use serde_json::{json, Value};
+use crate::workloads::pn_counter::{CounterClient, CounterGenerator};
 
 pub struct GCounter;
 
@@ -20,11 +19,12 @@ impl Workload for GCounter {
     }
     fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
         Box::new(CounterGenerator {
+            negative_adds: false,
             final_reads: OneReadPerThread::default(),
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(CounterClient::default())
+        Box::new(CounterClient::new("g-counter"))
     }
     fn client_reusable(&self) -> bool {
         false
@@ -39,76 +39,12 @@ impl Workload for GCounter {
     }
 }
 
-struct CounterGenerator {
-    /// The final phase: one read per worker thread.
-    final_reads: OneReadPerThread,
-}
-
-impl Generator for CounterGenerator {
-    /// `(gen/filter non-negative-add (gen/mix [add(-5..4) read]))`: a filtered
-    /// draw is replaced by a fresh draw, so adds come with probability 1/3
-    /// and a delta uniform over 0..=4.
-    fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
-        loop {
-            if rng.bool() {
-                let delta = rng.i64(-5..5);
-                if delta >= 0 {
-                    return OpSpec::new("add", Value::from(delta));
-                }
-            } else {
-                return OpSpec::new("read", Value::Null);
-            }
-        }
-    }
-
-    /// `(gen/each-thread {:f :read, :final? true})`.
-    fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
-        self.final_reads.next(thread)
-    }
-}
-
-/// pn-counter's client: no `with-errors`, so every error, timeout or
-/// malformed reply throws and the op becomes `:info`.
-#[derive(Default)]
-struct CounterClient {
-    in_flight: InFlight,
-}
-
-impl Client for CounterClient {
-    fn invoke(&mut self, op: &OpSpec) -> Step {
-        let body = match op.f.as_str() {
-            "add" => json!({"type": "add", "delta": op.value}),
-            "read" => json!({"type": "read"}),
-            _ => return unknown_f("g-counter", op),
-        };
-        self.in_flight.send(op, body)
-    }
-
-    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let op = match self.in_flight.take("g-counter") {
-            Ok(op) => op,
-            Err(step) => return step,
-        };
-        let done = match op.f.as_str() {
-            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
-                Interpreted::Ok(_) => Completion::ok(op.value),
-                Interpreted::Done(c) => c,
-            },
-            _ => match strict(outcome, &op.value, "read_ok", &[("value", Kind::Int)]) {
-                Interpreted::Ok(body) => {
-                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
-                }
-                Interpreted::Done(c) => c,
-            },
-        };
-        Step::Complete(done)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::history::OpType;
+    use crate::workload::{Completion, FinalStep, OpSpec, RpcOutcome, Step};
+    use serde_json::{json, Value};
 
     #[test]
     fn generator_mixes_one_third_adds_of_zero_to_four() {

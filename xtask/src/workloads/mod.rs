@@ -4,7 +4,9 @@ pub mod broadcast;
 pub mod echo;
 pub mod final_reads;
 pub mod g_counter;
+pub mod g_set;
 pub mod kafka;
+pub mod pn_counter;
 pub mod rpc;
 pub mod topology;
 pub mod txn_rw_register;
@@ -18,7 +20,9 @@ pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
         "broadcast" => Some(Box::new(broadcast::Broadcast)),
         "echo" => Some(Box::new(echo::Echo)),
         "g-counter" => Some(Box::new(g_counter::GCounter)),
+        "g-set" => Some(Box::new(g_set::GSet)),
         "kafka" => Some(Box::new(kafka::Kafka)),
+        "pn-counter" => Some(Box::new(pn_counter::PnCounter)),
         "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
         "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
         _ => None,
