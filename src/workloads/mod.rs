@@ -1,8 +1,11 @@
 //! Node logic for each challenge family. Each module is a sans-IO `Node`.
 
 pub mod broadcast;
+pub mod crdt;
 pub mod echo;
 pub mod g_counter;
+pub mod g_set;
 pub mod kafka;
+pub mod pn_counter;
 pub mod txn;
 pub mod unique_ids;

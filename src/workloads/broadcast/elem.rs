@@ -75,6 +75,20 @@ impl PartialEq for Elem {
 
 impl Eq for Elem {}
 
+/// By canonical text: an arbitrary but fixed order, so sets of elements can
+/// be `BTreeSet`s and iterate the same way every run.
+impl Ord for Elem {
+    fn cmp(&self, other: &Elem) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Elem {
+    fn partial_cmp(&self, other: &Elem) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl Hash for Elem {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_str().hash(state)

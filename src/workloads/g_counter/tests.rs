@@ -137,3 +137,21 @@ fn refuses_negative_deltas_and_survives_odd_requests() {
     sim.run_until(sim.now + 50);
     assert_eq!(value_of(&sim, read), Some(0));
 }
+
+#[test]
+fn the_mode_comes_from_g_counter_mode_and_defaults_to_seq_kv() {
+    use super::Mode;
+    let mode = |v: Option<&str>| Mode::from_lookup(|_| v.map(String::from));
+    assert_eq!(mode(None), (Mode::SeqKv, vec![]));
+    assert_eq!(mode(Some("seq-kv")), (Mode::SeqKv, vec![]));
+    assert_eq!(mode(Some(" crdt ")), (Mode::Crdt, vec![]));
+    let (m, w) = mode(Some("gossip"));
+    assert_eq!(m, Mode::SeqKv);
+    assert_eq!(w.len(), 1);
+    // The simulator's nodes see no G_COUNTER_MODE: the seq-kv design.
+    let sim = sim(3);
+    assert!(sim
+        .nodes
+        .values()
+        .all(|d| d.node().unwrap().mode() == Mode::SeqKv));
+}
