@@ -32,18 +32,22 @@ pub struct Row {
     /// Flags after `--bin`, exactly as challenges.md gives them.
     pub flags: &'static str,
     pub targets: &'static [Target],
+    /// Environment variables the node runs with (a node's mode or knobs).
+    pub env: &'static [(&'static str, &'static str)],
 }
 
 const MSGS: &[&str] = &["net", "servers", "msgs-per-op"];
 const MEDIAN: &[&str] = &["workload", "stable-latencies", "0.5"];
 const MAX: &[&str] = &["workload", "stable-latencies", "1"];
+const G_COUNTER: &str =
+    "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition";
 const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
 
 /// Every row of challenges.md (plus 3d's flags with partitions, which the
 /// 3d page requires to stay correct).
 pub fn rows() -> Vec<Row> {
     vec![
-        Row { id: "1", name: "Echo", family: "echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[] },
+        Row { id: "1", name: "Echo", family: "echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[], env: &[] },
         Row {
             id: "2",
             name: "Unique ID Generation",
@@ -51,9 +55,10 @@ pub fn rows() -> Vec<Row> {
             bin: "unique-ids",
             flags: "-w unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition",
             targets: &[],
+            env: &[],
         },
-        Row { id: "3a", name: "Single-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[] },
-        Row { id: "3b", name: "Multi-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[] },
+        Row { id: "3a", name: "Single-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[], env: &[] },
+        Row { id: "3b", name: "Multi-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[], env: &[] },
         Row {
             id: "3c",
             name: "Fault Tolerant Broadcast",
@@ -61,6 +66,7 @@ pub fn rows() -> Vec<Row> {
             bin: "broadcast",
             flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "3c-25",
@@ -69,6 +75,7 @@ pub fn rows() -> Vec<Row> {
             bin: "broadcast",
             flags: "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100 --nemesis partition",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "3d",
@@ -81,6 +88,7 @@ pub fn rows() -> Vec<Row> {
                 Target { path: MEDIAN, label: "median ms", below: 400.0 },
                 Target { path: MAX, label: "max ms", below: 600.0 },
             ],
+            env: &[],
         },
         Row {
             id: "3e",
@@ -93,14 +101,27 @@ pub fn rows() -> Vec<Row> {
                 Target { path: MEDIAN, label: "median ms", below: 1000.0 },
                 Target { path: MAX, label: "max ms", below: 2000.0 },
             ],
+            env: &[],
         },
         Row {
             id: "4",
             name: "Grow-Only Counter",
             family: "g-counter",
             bin: "g-counter",
-            flags: "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition",
+            flags: G_COUNTER,
             targets: &[],
+            // Explicit, so a G_COUNTER_MODE in the caller's shell cannot
+            // make both rows run the same design.
+            env: &[("G_COUNTER_MODE", "seq-kv")],
+        },
+        Row {
+            id: "4-crdt",
+            name: "Grow-Only Counter, CRDT mode",
+            family: "g-counter",
+            bin: "g-counter",
+            flags: G_COUNTER,
+            targets: &[Target { path: MSGS, label: "msgs-per-op", below: 0.15 }],
+            env: &[("G_COUNTER_MODE", "crdt")],
         },
         Row {
             id: "5a",
@@ -109,6 +130,7 @@ pub fn rows() -> Vec<Row> {
             bin: "kafka",
             flags: "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "5b",
@@ -117,6 +139,7 @@ pub fn rows() -> Vec<Row> {
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "5c",
@@ -125,6 +148,7 @@ pub fn rows() -> Vec<Row> {
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6a",
@@ -133,6 +157,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6b-i",
@@ -141,6 +166,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6b-ii",
@@ -149,6 +175,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6c",
@@ -158,6 +185,26 @@ pub fn rows() -> Vec<Row> {
             // challenges.md note 4: the page's `–-nemesis` is a typo for `--nemesis`.
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
             targets: &[],
+            env: &[],
+        },
+        // Maelstrom's CRDT tutorial (doc/04-crdts), not a Fly.io challenge.
+        Row {
+            id: "g-set",
+            name: "Grow-Only Set (Maelstrom tutorial)",
+            family: "g-set",
+            bin: "g-set",
+            flags: "-w g-set --time-limit 30 --rate 10 --nemesis partition",
+            targets: &[],
+            env: &[],
+        },
+        Row {
+            id: "pn-counter",
+            name: "PN-Counter (Maelstrom tutorial)",
+            family: "pn-counter",
+            bin: "pn-counter",
+            flags: "-w pn-counter --time-limit 30 --rate 10 --nemesis partition",
+            targets: &[],
+            env: &[],
         },
     ]
 }
@@ -180,6 +227,8 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
             "g-counter",
             "kafka",
             "txn",
+            "g-set",
+            "pn-counter",
         ];
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
@@ -252,7 +301,7 @@ fn figures(family: &str, r: &Value) -> String {
             f(&["workload", "duplicated-count"]),
             f(&["availability", "ok-fraction"])
         ),
-        "broadcast" => format!(
+        "broadcast" | "g-set" => format!(
             "msgs-per-op {} (all {}), stable latency median {} ms, max {} ms, lost {}, {ok}",
             f(MSGS),
             f(&["net", "all", "msgs-per-op"]),
@@ -260,7 +309,7 @@ fn figures(family: &str, r: &Value) -> String {
             f(MAX),
             f(&["workload", "lost-count"])
         ),
-        "g-counter" => format!(
+        "g-counter" | "pn-counter" => format!(
             "final reads {}, acceptable {}, msgs-per-op {}",
             j(&["workload", "final-reads"]),
             j(&["workload", "acceptable"]),
@@ -290,9 +339,9 @@ pub fn run_rows(rows: &[Row], extra: &[String]) -> Vec<Outcome> {
     let mut runs: Vec<(String, Run)> = Vec::new();
     let mut outcomes = Vec::new();
     for row in rows {
-        let key = format!("{} {}", row.bin, row.flags);
+        let key = run_key(row);
         if !runs.iter().any(|(k, _)| *k == key) {
-            eprintln!("\n=== {} {}: {} ===", row.id, row.name, row.flags);
+            eprintln!("\n=== {} {}: {} ===", row.id, row.name, command_line(row));
             let run = run_one(&bin_dir.join(row.bin), row, extra);
             runs.push((key.clone(), run));
         }
@@ -300,6 +349,20 @@ pub fn run_rows(rows: &[Row], extra: &[String]) -> Vec<Outcome> {
         outcomes.push(judge(row, run));
     }
     outcomes
+}
+
+/// What a run depends on: rows with the same key share one run.
+fn run_key(row: &Row) -> String {
+    format!("{} {}", row.bin, command_line(row))
+}
+
+/// The row's flags, after its environment variables (`K=V ... flags`).
+fn command_line(row: &Row) -> String {
+    let mut line = String::new();
+    for (k, v) in row.env {
+        line.push_str(&format!("{k}={v} "));
+    }
+    line + row.flags
 }
 
 fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
@@ -333,8 +396,10 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
     let before = latest_dir();
     // The child's results map goes to its own log; the matrix prints only the table.
     let log = std::fs::File::create(std::env::temp_dir().join(format!("xtask-row-{}.log", row.id)));
+    // The child passes its environment on to the node processes it spawns.
     let status = Command::new(exe)
         .args(&args)
+        .envs(row.env.iter().copied())
         .stdout(log.map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
         .stderr(Stdio::inherit())
         .status();
@@ -491,6 +556,21 @@ mod tests {
             rows().iter().all(|r| !r.flags.contains('\u{2013}')),
             "6c's en-dash typo must not be copied"
         );
+    }
+
+    #[test]
+    fn rows_that_differ_only_in_environment_run_separately() {
+        let seq_kv = select("4").unwrap().remove(0);
+        let crdt = select("4-crdt").unwrap().remove(0);
+        assert_eq!(seq_kv.flags, crdt.flags);
+        assert_ne!(run_key(&seq_kv), run_key(&crdt));
+        assert!(command_line(&crdt).starts_with("G_COUNTER_MODE=crdt -w g-counter"));
+        let d = select("3d").unwrap().remove(0);
+        let e = select("3e").unwrap().remove(0);
+        assert_eq!(run_key(&d), run_key(&e), "3d and 3e still share a run");
+        assert_eq!(select("g-counter").unwrap().len(), 2);
+        assert_eq!(select("g-set").unwrap()[0].bin, "g-set");
+        assert_eq!(select("pn-counter").unwrap()[0].bin, "pn-counter");
     }
 
     fn run_with(exit: i32, results: Value) -> Run {
