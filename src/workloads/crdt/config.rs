@@ -4,9 +4,9 @@
 //!
 //! | variable | default | meaning |
 //! |---|---|---|
-//! | `CRDT_GOSSIP_MS` | 1000 | a link carries new updates at most once per this window (one message per peer per window while clients write) |
+//! | `CRDT_GOSSIP_MS` | 5000 (Maelstrom's demo nodes' period) | a link carries new updates at most once per this window (one message per peer per window while clients write) |
 //! | `CRDT_ACK_DELAY_MS` | the gossip window | longest an acknowledgement waits for a gossip to ride on before it goes alone |
-//! | `CRDT_RETRANSMIT_MS` | 3000 | updates a peer has not acknowledged for this long are sent again; must exceed the peer's ack delay plus a gossip window, and stay well under Maelstrom's 10 s of quiet after the final heal |
+//! | `CRDT_RETRANSMIT_MS` | the gossip window + 2000 | updates a peer has not acknowledged for this long are sent again; must exceed the peer's ack delay (plus a housekeeping tick and a round trip), and stay well under Maelstrom's 10 s of quiet after the final heal, which bounds how long a link takes to catch up after it |
 
 /// Timing of CRDT replication, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,9 +19,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            gossip_ms: 1000,
-            ack_delay_ms: 1000,
-            retransmit_ms: 3000,
+            gossip_ms: 5000,
+            ack_delay_ms: 5000,
+            retransmit_ms: 7000,
         }
     }
 }
@@ -47,16 +47,20 @@ impl Config {
         };
         let gossip_ms = read("CRDT_GOSSIP_MS", Config::default().gossip_ms);
         let ack_delay_ms = read("CRDT_ACK_DELAY_MS", gossip_ms);
-        let retransmit_ms = read("CRDT_RETRANSMIT_MS", Config::default().retransmit_ms);
+        let retransmit_ms = read("CRDT_RETRANSMIT_MS", ack_delay_ms.saturating_add(2000));
         let config = Config {
             gossip_ms,
             ack_delay_ms,
             retransmit_ms,
         };
-        if retransmit_ms <= ack_delay_ms + gossip_ms {
+        if retransmit_ms <= ack_delay_ms.saturating_add(500) {
             warnings.push(format!(
-                "CRDT_RETRANSMIT_MS={retransmit_ms} is not above the ack delay plus a gossip window ({}): expect needless resends",
-                ack_delay_ms + gossip_ms
+                "CRDT_RETRANSMIT_MS={retransmit_ms} is not well above the ack delay ({ack_delay_ms}): expect needless resends"
+            ));
+        }
+        if retransmit_ms > 8_000 {
+            warnings.push(format!(
+                "CRDT_RETRANSMIT_MS={retransmit_ms}: a link may not catch up within Maelstrom's 10 s after the final heal"
             ));
         }
         (config, warnings)
@@ -90,7 +94,7 @@ mod tests {
         let (c, w) = with(&[("CRDT_GOSSIP_MS", "500")]);
         assert_eq!(
             (c.gossip_ms, c.ack_delay_ms, c.retransmit_ms),
-            (500, 500, 3000)
+            (500, 500, 2500)
         );
         assert!(w.is_empty());
         let (c, w) = with(&[
@@ -110,9 +114,13 @@ mod tests {
         let (c, w) = with(&[("CRDT_GOSSIP_MS", "fast"), ("CRDT_ACK_DELAY_MS", "0")]);
         assert_eq!(c, Config::default());
         assert_eq!(w.len(), 2, "{w:?}");
-        let (c, w) = with(&[("CRDT_GOSSIP_MS", "5000")]);
-        assert_eq!(c.retransmit_ms, 3000);
+        let (_, w) = with(&[
+            ("CRDT_ACK_DELAY_MS", "3000"),
+            ("CRDT_RETRANSMIT_MS", "3000"),
+        ]);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("needless resends"));
+        let (_, w) = with(&[("CRDT_GOSSIP_MS", "9000")]);
+        assert!(w.iter().any(|w| w.contains("10 s")), "{w:?}");
     }
 }
