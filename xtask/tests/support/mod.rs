@@ -50,16 +50,26 @@ pub fn assert_verdict(results: &Value, section: &str, expected: bool) {
 
 /// `xtask <args>` in a fresh temporary directory.
 pub fn xtask(args: &[&str]) -> Run {
+    run_in(fresh_dir(), args)
+}
+
+fn fresh_dir() -> Rc<TempDir> {
     let dir = tempfile::Builder::new()
         .prefix("xtask-e2e-")
         .tempdir()
         .expect("create a temp dir");
-    run_in(Rc::new(dir), args)
+    Rc::new(dir)
 }
 
 /// `xtask maelstrom test --bin <bin> <args>` in a fresh temporary directory.
 pub fn maelstrom_test(bin: &Path, args: &[&str]) -> Run {
     xtask(&maelstrom_test_args(bin, args))
+}
+
+/// `maelstrom_test` with environment variables for xtask and the nodes it
+/// spawns (a node's mode or knobs), without touching this process's own.
+pub fn maelstrom_test_env(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in_env(fresh_dir(), &maelstrom_test_args(bin, args), env)
 }
 
 fn maelstrom_test_args<'a>(bin: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
@@ -71,9 +81,14 @@ fn maelstrom_test_args<'a>(bin: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn run_in(dir: Rc<TempDir>, args: &[&str]) -> Run {
+    run_in_env(dir, args, &[])
+}
+
+fn run_in_env(dir: Rc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .current_dir(dir.path())
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("run the xtask binary");
     // Resolved now: a later run in the same directory moves store/latest.
