@@ -6,6 +6,7 @@ pub mod echo;
 pub mod g_counter;
 pub mod g_set;
 pub mod kafka;
+pub mod knobs;
 pub mod pn_counter;
 pub mod txn;
 pub mod unique_ids;

@@ -6,27 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{fixture, flags, maelstrom_test, Run};
-
-/// `xtask maelstrom test -w <workload> --bin <fixture> <flags>`, which must
-/// write store/latest/results.json.
-fn run(workload: &str, node: &str, flag_line: &str) -> Run {
-    let args = [&["-w", workload], &flags(flag_line)[..]].concat();
-    let r = maelstrom_test(&fixture(node), &args);
-    assert!(r.results.is_some(), "no results.json\n{}", r.tail());
-    r
-}
-
-/// How many partitions the nemesis started.
-fn partitions_started(r: &Run) -> usize {
-    r.history()
-        .iter()
-        .filter(|op| op["f"] == "start-partition" && op["value"].is_string())
-        .count()
-}
-
-/// Partitions every 0-1 s, starting at t = 0.
-const PARTITIONS: &str = "--nemesis partition --nemesis-interval 0.5";
+use support::{partitions_started, run_fixture as run, PARTITIONS};
 
 #[test]
 fn send_once_g_set_passes_on_a_reliable_network() {

@@ -8,6 +8,8 @@
 //! | `CRDT_ACK_DELAY_MS` | the gossip window | longest an acknowledgement waits for a gossip to ride on before it goes alone |
 //! | `CRDT_RETRANSMIT_MS` | the gossip window + 2000 | updates a peer has not acknowledged for this long are sent again; must exceed the peer's ack delay (plus a housekeeping tick and a round trip), and stay well under Maelstrom's 10 s of quiet after the final heal, which bounds how long a link takes to catch up after it |
 
+use crate::workloads::knobs::read_ms;
+
 /// Timing of CRDT replication, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -31,20 +33,8 @@ impl Config {
     /// the configuration and a warning for every value that was ignored.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
         let mut warnings = Vec::new();
-        let mut read = |name: &str, default: u64| -> u64 {
-            let Some(text) = lookup(name) else {
-                return default;
-            };
-            match text.trim().parse::<u64>() {
-                Ok(ms) if (1..=600_000).contains(&ms) => ms,
-                _ => {
-                    warnings.push(format!(
-                        "ignoring {name}={text:?}: expected whole milliseconds from 1 to 600000; using {default}"
-                    ));
-                    default
-                }
-            }
-        };
+        let mut read =
+            |name: &str, default: u64| read_ms(&lookup, name, default, 1..=600_000, &mut warnings);
         let gossip_ms = read("CRDT_GOSSIP_MS", Config::default().gossip_ms);
         let ack_delay_ms = read("CRDT_ACK_DELAY_MS", gossip_ms);
         let retransmit_ms = read("CRDT_RETRANSMIT_MS", ack_delay_ms.saturating_add(2000));

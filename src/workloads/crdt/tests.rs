@@ -31,17 +31,10 @@ fn move_partition<N: crate::runtime::Node>(
     t: u64,
     next_cut: &mut u64,
 ) {
-    if t < *next_cut {
-        return;
+    if t >= *next_cut {
+        *next_cut += 3_000;
+        sim.isolate(&format!("n{}", rng.usize(0..3)));
     }
-    *next_cut += 3_000;
-    sim.heal();
-    let alone = format!("n{}", rng.usize(0..3));
-    let rest: Vec<String> = (0..3)
-        .map(|i| format!("n{i}"))
-        .filter(|n| *n != alone)
-        .collect();
-    sim.partition(&[&alone], &[&rest[0], &rest[1]]);
 }
 
 fn add(sim: &mut Sim<PnCounterNode>, node: &str, delta: i64) -> u64 {

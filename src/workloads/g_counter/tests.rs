@@ -58,13 +58,7 @@ fn final_reads_agree_after_partitions() {
         let mut t = sim.now;
         while t < 20_000 {
             if t % 3_000 < 10 {
-                sim.heal();
-                let alone = format!("n{}", rng.usize(0..3));
-                let rest: Vec<String> = (0..3)
-                    .map(|i| format!("n{i}"))
-                    .filter(|n| *n != alone)
-                    .collect();
-                sim.partition(&[&alone], &[&rest[0], &rest[1]]);
+                sim.isolate(&format!("n{}", rng.usize(0..3)));
             }
             let node = format!("n{}", rng.usize(0..3));
             if rng.usize(0..3) == 0 {

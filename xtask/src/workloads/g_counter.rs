@@ -4,52 +4,26 @@
 //! `workload`: `(update (pn-counter/workload opts) :generator (partial
 //! gen/filter ...))`).
 
-use crate::checker::CheckResult;
-use crate::checkers::counter;
-use crate::history::History;
-use crate::workload::{Client, FinalPhase, Generator, TestOpts, Workload};
-use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::pn_counter::{CounterClient, CounterGenerator};
+use crate::workloads::pn_counter::Counter;
 
-pub struct GCounter;
-
-impl Workload for GCounter {
-    fn name(&self) -> &'static str {
-        "g-counter"
-    }
-    fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
-        Box::new(CounterGenerator {
-            negative_adds: false,
-            final_reads: OneReadPerThread::default(),
-        })
-    }
-    fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(CounterClient::new("g-counter"))
-    }
-    fn client_reusable(&self) -> bool {
-        false
-    }
-    fn final_phase(&self) -> Option<FinalPhase> {
-        Some(FinalPhase {
-            time_limit_ns: None,
-        })
-    }
-    fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
-        counter::check(history)
-    }
-}
+pub const G_COUNTER: Counter = Counter {
+    name: "g-counter",
+    negative_adds: false,
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::history::OpType;
-    use crate::workload::{Completion, FinalStep, OpSpec, RpcOutcome, Step};
+    use crate::workload::{
+        Client, Completion, FinalPhase, FinalStep, OpSpec, RpcOutcome, Step, TestOpts, Workload,
+    };
     use serde_json::{json, Value};
 
     #[test]
     fn generator_mixes_one_third_adds_of_zero_to_four() {
         let opts = TestOpts::defaults(vec!["n0".into(), "n1".into()]);
-        let mut g = GCounter.generator(&opts);
+        let mut g = G_COUNTER.generator(&opts);
         let mut rng = fastrand::Rng::with_seed(7);
         let (mut adds, mut reads) = (0u32, 0u32);
         let mut deltas = [0u32; 5];
@@ -93,7 +67,7 @@ mod tests {
     #[test]
     fn client_is_strict_and_records_integers() {
         let opts = TestOpts::defaults(vec!["n0".into()]);
-        let mut c = GCounter.client(&opts);
+        let mut c = G_COUNTER.client(&opts);
         let add = OpSpec::new("add", json!(3));
         assert_eq!(c.invoke(&add), Step::Send(json!({"type":"add","delta":3})));
         let ok = json!({"type":"add_ok","in_reply_to":1});
@@ -137,9 +111,9 @@ mod tests {
             kind(&mut c, &add, RpcOutcome::Reply(&extra)).0,
             OpType::Info
         );
-        assert!(!GCounter.client_reusable());
+        assert!(!G_COUNTER.client_reusable());
         assert_eq!(
-            GCounter.final_phase(),
+            G_COUNTER.final_phase(),
             Some(FinalPhase {
                 time_limit_ns: None
             })

@@ -10,10 +10,9 @@ use crate::checker::CheckResult;
 use crate::checkers::set_full;
 use crate::history::History;
 use crate::workload::{
-    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
-    Workload,
+    Client, Completion, FinalPhase, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload,
 };
-use crate::workloads::final_reads::OneReadPerThread;
+use crate::workloads::broadcast::UniqueValuesOrReads;
 use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
 use serde_json::{json, Value};
 
@@ -24,10 +23,7 @@ impl Workload for GSet {
         "g-set"
     }
     fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
-        Box::new(GSetGenerator {
-            next_value: 0,
-            final_reads: OneReadPerThread::default(),
-        })
+        Box::new(UniqueValuesOrReads::new("add"))
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
         Box::new(GSetClient::default())
@@ -45,29 +41,6 @@ impl Workload for GSet {
     }
     fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
         set_full::check(history, "add")
-    }
-}
-
-struct GSetGenerator {
-    /// The global counter behind `(map (fn [x] {:f :add, :value x}) (range))`.
-    next_value: u64,
-    final_reads: OneReadPerThread,
-}
-
-impl Generator for GSetGenerator {
-    /// `gen/mix` of adds and reads, 1/2 each.
-    fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
-        if rng.bool() {
-            let v = self.next_value;
-            self.next_value += 1;
-            OpSpec::new("add", Value::from(v))
-        } else {
-            OpSpec::new("read", Value::Null)
-        }
-    }
-
-    fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
-        self.final_reads.next(thread)
     }
 }
 
@@ -114,6 +87,7 @@ mod tests {
     use crate::checker::Validity;
     use crate::checkers::testing::op_at;
     use crate::history::{Op, OpType, Process};
+    use crate::workload::FinalStep;
 
     #[test]
     fn generator_hands_out_unique_elements_half_the_time() {

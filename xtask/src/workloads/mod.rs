@@ -19,10 +19,10 @@ pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
     match name {
         "broadcast" => Some(Box::new(broadcast::Broadcast)),
         "echo" => Some(Box::new(echo::Echo)),
-        "g-counter" => Some(Box::new(g_counter::GCounter)),
+        "g-counter" => Some(Box::new(g_counter::G_COUNTER)),
         "g-set" => Some(Box::new(g_set::GSet)),
         "kafka" => Some(Box::new(kafka::Kafka)),
-        "pn-counter" => Some(Box::new(pn_counter::PnCounter)),
+        "pn-counter" => Some(Box::new(pn_counter::PN_COUNTER)),
         "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
         "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
         _ => None,

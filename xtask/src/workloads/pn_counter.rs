@@ -18,20 +18,31 @@ use crate::workloads::final_reads::OneReadPerThread;
 use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
 use serde_json::{json, Value};
 
-pub struct PnCounter;
+/// pn-counter, or g-counter (`negative_adds: false`): the same client,
+/// checker and final reads; only the generator's filter differs.
+#[derive(Clone, Copy, Debug)]
+pub struct Counter {
+    pub name: &'static str,
+    pub negative_adds: bool,
+}
 
-impl Workload for PnCounter {
+pub const PN_COUNTER: Counter = Counter {
+    name: "pn-counter",
+    negative_adds: true,
+};
+
+impl Workload for Counter {
     fn name(&self) -> &'static str {
-        "pn-counter"
+        self.name
     }
     fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
         Box::new(CounterGenerator {
-            negative_adds: true,
+            negative_adds: self.negative_adds,
             final_reads: OneReadPerThread::default(),
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(CounterClient::new("pn-counter"))
+        Box::new(CounterClient::new(self.name))
     }
     fn client_reusable(&self) -> bool {
         false
@@ -48,11 +59,11 @@ impl Workload for PnCounter {
 
 /// The counters' generator: `gen/mix` of adds of `(- (rand-int 10) 5)` and
 /// reads; g-counter wraps it in `(gen/filter (not (neg? delta)))`.
-pub(crate) struct CounterGenerator {
+struct CounterGenerator {
     /// pn-counter: keep negative adds; g-counter: filter them out.
-    pub negative_adds: bool,
+    negative_adds: bool,
     /// The final phase: one read per worker thread.
-    pub final_reads: OneReadPerThread,
+    final_reads: OneReadPerThread,
 }
 
 impl Generator for CounterGenerator {
@@ -81,13 +92,13 @@ impl Generator for CounterGenerator {
 
 /// pn-counter's client (g-counter uses it as is): no `with-errors`, so every
 /// error, timeout or malformed reply throws and the op becomes `:info`.
-pub(crate) struct CounterClient {
+struct CounterClient {
     workload: &'static str,
     in_flight: InFlight,
 }
 
 impl CounterClient {
-    pub fn new(workload: &'static str) -> Self {
+    fn new(workload: &'static str) -> Self {
         CounterClient {
             workload,
             in_flight: InFlight::default(),
@@ -135,7 +146,7 @@ mod tests {
     #[test]
     fn generator_mixes_half_adds_of_minus_five_to_four() {
         let opts = TestOpts::defaults(vec!["n0".into(), "n1".into()]);
-        let mut g = PnCounter.generator(&opts);
+        let mut g = PN_COUNTER.generator(&opts);
         let mut rng = fastrand::Rng::with_seed(7);
         let (mut adds, mut reads) = (0u32, 0u32);
         let mut deltas = [0u32; 10];
@@ -173,7 +184,7 @@ mod tests {
     #[test]
     fn client_sends_negative_deltas_and_every_failure_is_info() {
         let opts = TestOpts::defaults(vec!["n0".into()]);
-        let mut c = PnCounter.client(&opts);
+        let mut c = PN_COUNTER.client(&opts);
         let add = OpSpec::new("add", json!(-4));
         assert_eq!(c.invoke(&add), Step::Send(json!({"type":"add","delta":-4})));
         let ok = json!({"type":"add_ok","in_reply_to":1});
@@ -196,7 +207,7 @@ mod tests {
             Step::Complete(done) => assert_eq!((done.kind, done.value), (OpType::Info, json!(-4))),
             other => panic!("{other:?}"),
         }
-        assert!(!PnCounter.client_reusable());
-        assert_eq!(PnCounter.name(), "pn-counter");
+        assert!(!PN_COUNTER.client_reusable());
+        assert_eq!(PN_COUNTER.name(), "pn-counter");
     }
 }

@@ -20,6 +20,27 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `xtask maelstrom test -w <workload> --bin <fixture> <flags>`, which must
+/// write store/latest/results.json.
+pub fn run_fixture(workload: &str, node: &str, flag_line: &str) -> Run {
+    let args = [&["-w", workload], &flags(flag_line)[..]].concat();
+    let r = maelstrom_test(&fixture(node), &args);
+    assert!(r.results.is_some(), "no results.json\n{}", r.tail());
+    r
+}
+
+/// How many partitions the nemesis started (nemesis ops are `:info` on both
+/// sides; the first one carries the shape name).
+pub fn partitions_started(r: &Run) -> usize {
+    r.history()
+        .iter()
+        .filter(|op| op["f"] == "start-partition" && op["value"].is_string())
+        .count()
+}
+
+/// Partitions every 0-1 s (gaps U[0, 2 x 0.5 s)), starting at t = 0.
+pub const PARTITIONS: &str = "--nemesis partition --nemesis-interval 0.5";
+
 /// Splits a line of flags on whitespace, for flag values without spaces.
 pub fn flags(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
