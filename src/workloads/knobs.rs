@@ -27,3 +27,13 @@ pub fn read_ms(
         }
     }
 }
+
+/// A lookup over fixed pairs, for tests (no process environment touched).
+#[cfg(test)]
+pub fn fixed<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}

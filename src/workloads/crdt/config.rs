@@ -67,11 +67,7 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> (Config, Vec<String>) {
-        Config::from_lookup(|name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        })
+        Config::from_lookup(crate::workloads::knobs::fixed(vars))
     }
 
     #[test]
