@@ -141,6 +141,7 @@ impl Client for BroadcastClient {
 mod tests {
     use super::*;
     use crate::history::OpType;
+    use crate::workloads::rpc::complete;
 
     fn opts(n: usize, topology: &str) -> TestOpts {
         let mut o = TestOpts::defaults((0..n).map(|i| format!("n{i}")).collect());
@@ -223,11 +224,7 @@ mod tests {
         );
 
         let kind = |c: &mut Box<dyn Client>, op: &OpSpec, outcome: RpcOutcome| {
-            c.invoke(op);
-            match c.on_rpc(outcome) {
-                Step::Complete(done) => (done.kind, done.value),
-                Step::Send(_) => panic!("unexpected send"),
-            }
+            complete(c.as_mut(), op, outcome)
         };
         // Reads are idempotent: timeouts and indefinite errors are :fail.
         assert_eq!(kind(&mut c, &r, RpcOutcome::Timeout).0, OpType::Fail);

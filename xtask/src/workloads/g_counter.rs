@@ -18,6 +18,7 @@ mod tests {
     use crate::workload::{
         Client, Completion, FinalPhase, FinalStep, OpSpec, RpcOutcome, Step, TestOpts, Workload,
     };
+    use crate::workloads::rpc::complete;
     use serde_json::{json, Value};
 
     #[test]
@@ -84,11 +85,7 @@ mod tests {
         );
 
         let kind = |c: &mut Box<dyn Client>, op: &OpSpec, outcome: RpcOutcome| {
-            c.invoke(op);
-            match c.on_rpc(outcome) {
-                Step::Complete(done) => (done.kind, done.value),
-                Step::Send(_) => panic!("unexpected send"),
-            }
+            complete(c.as_mut(), op, outcome)
         };
         // A definite error still throws: :info, value = the delta.
         let e = json!({"type":"error","in_reply_to":3,"code":11});

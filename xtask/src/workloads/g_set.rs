@@ -88,6 +88,7 @@ mod tests {
     use crate::checkers::testing::op_at;
     use crate::history::{Op, OpType, Process};
     use crate::workload::FinalStep;
+    use crate::workloads::rpc::complete;
 
     #[test]
     fn generator_hands_out_unique_elements_half_the_time() {
@@ -138,11 +139,7 @@ mod tests {
         );
 
         let kind = |c: &mut Box<dyn Client>, op: &OpSpec, outcome: RpcOutcome| {
-            c.invoke(op);
-            match c.on_rpc(outcome) {
-                Step::Complete(done) => (done.kind, done.value),
-                Step::Send(_) => panic!("unexpected send"),
-            }
+            complete(c.as_mut(), op, outcome)
         };
         // Unlike broadcast (with-errors, reads idempotent), a failed read is
         // :info too, and so is a definite error on an add.
