@@ -3,15 +3,19 @@
 //! same type under the reactor.
 
 use crate::runtime::{Driver, HostedNode, Node, Setup};
-use crate::workloads::{broadcast, echo, g_counter, kafka, list_append, raft, txn, unique_ids};
+use crate::workloads::{
+    broadcast, echo, g_counter, g_set, kafka, list_append, pn_counter, raft, txn, unique_ids,
+};
 
 /// The binaries' names, as in `src/bin/`.
 pub const NAMES: &[&str] = &[
     "broadcast",
     "echo",
     "g-counter",
+    "g-set",
     "kafka",
     "lin-kv",
+    "pn-counter",
     "txn-list-append",
     "txn-rw-register",
     "unique-ids",
@@ -28,8 +32,10 @@ pub fn hosted(name: &str, setup: Setup) -> Option<Box<dyn HostedNode>> {
         "broadcast" => boxed::<broadcast::BroadcastNode>(setup),
         "echo" => boxed::<echo::EchoNode>(setup),
         "g-counter" => boxed::<g_counter::GCounterNode>(setup),
+        "g-set" => boxed::<g_set::GSetNode>(setup),
         "kafka" => boxed::<kafka::KafkaNode>(setup),
         "lin-kv" => boxed::<raft::RaftNode>(setup),
+        "pn-counter" => boxed::<pn_counter::PnCounterNode>(setup),
         "txn-list-append" => boxed::<list_append::ListAppendNode>(setup),
         "txn-rw-register" => boxed::<txn::TxnNode>(setup),
         "unique-ids" => boxed::<unique_ids::UniqueIdsNode>(setup),

@@ -271,6 +271,14 @@ impl<N: Node> Sim<N> {
         }
     }
 
+    /// Heals, then cuts `node` off from every other node.
+    pub fn isolate(&mut self, node: &str) {
+        self.heal();
+        let others: Vec<String> = self.nodes.keys().filter(|n| *n != node).cloned().collect();
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        self.partition(&[node], &others);
+    }
+
     /// Removes every cut.
     pub fn heal(&mut self) {
         self.cut.clear();

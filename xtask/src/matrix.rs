@@ -33,18 +33,22 @@ pub struct Row {
     /// Flags after `--bin`, exactly as the challenge page gives them.
     pub flags: &'static str,
     pub targets: &'static [Target],
+    /// Environment variables the node runs with (a node's mode or knobs).
+    pub env: &'static [(&'static str, &'static str)],
 }
 
 const MSGS: &[&str] = &["net", "servers", "msgs-per-op"];
 const MEDIAN: &[&str] = &["workload", "stable-latencies", "0.5"];
 const MAX: &[&str] = &["workload", "stable-latencies", "1"];
+const G_COUNTER: &str =
+    "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition";
 const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
 
 /// Every challenge page's command (plus 3d's flags with partitions, which the
 /// 3d page requires to stay correct).
 pub fn rows() -> Vec<Row> {
     vec![
-        Row { id: "1", name: "Echo", family: "echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[] },
+        Row { id: "1", name: "Echo", family: "echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[], env: &[] },
         Row {
             id: "2",
             name: "Unique ID Generation",
@@ -52,9 +56,10 @@ pub fn rows() -> Vec<Row> {
             bin: "unique-ids",
             flags: "-w unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition",
             targets: &[],
+            env: &[],
         },
-        Row { id: "3a", name: "Single-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[] },
-        Row { id: "3b", name: "Multi-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[] },
+        Row { id: "3a", name: "Single-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[], env: &[] },
+        Row { id: "3b", name: "Multi-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[], env: &[] },
         Row {
             id: "3c",
             name: "Fault Tolerant Broadcast",
@@ -62,6 +67,7 @@ pub fn rows() -> Vec<Row> {
             bin: "broadcast",
             flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "3c-25",
@@ -70,6 +76,7 @@ pub fn rows() -> Vec<Row> {
             bin: "broadcast",
             flags: "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100 --nemesis partition",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "3d",
@@ -82,6 +89,7 @@ pub fn rows() -> Vec<Row> {
                 Target { path: MEDIAN, label: "median ms", below: 400.0 },
                 Target { path: MAX, label: "max ms", below: 600.0 },
             ],
+            env: &[],
         },
         Row {
             id: "3e",
@@ -94,14 +102,27 @@ pub fn rows() -> Vec<Row> {
                 Target { path: MEDIAN, label: "median ms", below: 1000.0 },
                 Target { path: MAX, label: "max ms", below: 2000.0 },
             ],
+            env: &[],
         },
         Row {
             id: "4",
             name: "Grow-Only Counter",
             family: "g-counter",
             bin: "g-counter",
-            flags: "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition",
+            flags: G_COUNTER,
             targets: &[],
+            // Explicit, so a G_COUNTER_MODE in the caller's shell cannot
+            // make both rows run the same design.
+            env: &[("G_COUNTER_MODE", "seq-kv")],
+        },
+        Row {
+            id: "4-crdt",
+            name: "Grow-Only Counter, CRDT mode",
+            family: "g-counter",
+            bin: "g-counter",
+            flags: G_COUNTER,
+            targets: &[Target { path: MSGS, label: "msgs-per-op", below: 0.15 }],
+            env: &[("G_COUNTER_MODE", "crdt")],
         },
         Row {
             id: "5a",
@@ -110,6 +131,7 @@ pub fn rows() -> Vec<Row> {
             bin: "kafka",
             flags: "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "5b",
@@ -118,6 +140,7 @@ pub fn rows() -> Vec<Row> {
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "5c",
@@ -126,6 +149,7 @@ pub fn rows() -> Vec<Row> {
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6a",
@@ -134,6 +158,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6b-i",
@@ -142,6 +167,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6b-ii",
@@ -150,6 +176,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "6c",
@@ -159,6 +186,26 @@ pub fn rows() -> Vec<Row> {
             // Challenge 6c's page writes `–-nemesis` (an en dash): a typo for `--nemesis`.
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
             targets: &[],
+            env: &[],
+        },
+        // Maelstrom's CRDT tutorial (doc/04-crdts), not a Fly.io challenge.
+        Row {
+            id: "g-set",
+            name: "Grow-Only Set (Maelstrom tutorial)",
+            family: "g-set",
+            bin: "g-set",
+            flags: "-w g-set --time-limit 30 --rate 10 --nemesis partition",
+            targets: &[],
+            env: &[],
+        },
+        Row {
+            id: "pn-counter",
+            name: "PN-Counter (Maelstrom tutorial)",
+            family: "pn-counter",
+            bin: "pn-counter",
+            flags: "-w pn-counter --time-limit 30 --rate 10 --nemesis partition",
+            targets: &[],
+            env: &[],
         },
         // Maelstrom's own tutorial (doc/05-datomic) runs txn-list-append with
         // these flags; the third row is strict serializability under partitions.
@@ -169,6 +216,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 10 --node-count 2 --rate 100",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "la-1",
@@ -177,6 +225,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 30 --node-count 1 --concurrency 10n --rate 100",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "la-3p",
@@ -185,6 +234,7 @@ pub fn rows() -> Vec<Row> {
             bin: "txn-list-append",
             flags: "-w txn-list-append --consistency-models strict-serializable --nemesis partition --node-count 3 --time-limit 20 --rate 100",
             targets: &[],
+            env: &[],
         },
         // Not a Gossip Glomers challenge: Maelstrom's Raft tutorial
         // (jepsen-io/maelstrom v0.2.3 doc/06-raft), against our Raft node.
@@ -195,6 +245,7 @@ pub fn rows() -> Vec<Row> {
             bin: "lin-kv",
             flags: "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
             targets: &[],
+            env: &[],
         },
         Row {
             id: "lin-kv-partition",
@@ -203,6 +254,7 @@ pub fn rows() -> Vec<Row> {
             bin: "lin-kv",
             flags: "-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 60 --nemesis partition --nemesis-interval 10",
             targets: &[],
+            env: &[],
         },
     ]
 }
@@ -227,6 +279,8 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
             "txn",
             "txn-list-append",
             "lin-kv",
+            "g-set",
+            "pn-counter",
         ];
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
@@ -299,7 +353,7 @@ fn figures(family: &str, r: &Value) -> String {
             f(&["workload", "duplicated-count"]),
             f(&["availability", "ok-fraction"])
         ),
-        "broadcast" => format!(
+        "broadcast" | "g-set" => format!(
             "msgs-per-op {} (all {}), stable latency median {} ms, max {} ms, lost {}, {ok}",
             f(MSGS),
             f(&["net", "all", "msgs-per-op"]),
@@ -307,7 +361,7 @@ fn figures(family: &str, r: &Value) -> String {
             f(MAX),
             f(&["workload", "lost-count"])
         ),
-        "g-counter" => format!(
+        "g-counter" | "pn-counter" => format!(
             "final reads {}, acceptable {}, msgs-per-op {}",
             j(&["workload", "final-reads"]),
             j(&["workload", "acceptable"]),
@@ -343,9 +397,9 @@ pub fn run_rows(rows: &[Row], extra: &[String]) -> Vec<Outcome> {
     let mut runs: Vec<(String, Run)> = Vec::new();
     let mut outcomes = Vec::new();
     for row in rows {
-        let key = format!("{} {}", row.bin, row.flags);
+        let key = run_key(row);
         if !runs.iter().any(|(k, _)| *k == key) {
-            eprintln!("\n=== {} {}: {} ===", row.id, row.name, row.flags);
+            eprintln!("\n=== {} {}: {} ===", row.id, row.name, command_line(row));
             let run = run_one(&bin_dir.join(row.bin), row, extra);
             runs.push((key.clone(), run));
         }
@@ -353,6 +407,20 @@ pub fn run_rows(rows: &[Row], extra: &[String]) -> Vec<Outcome> {
         outcomes.push(judge(row, run));
     }
     outcomes
+}
+
+/// What a run depends on: rows with the same key share one run.
+fn run_key(row: &Row) -> String {
+    format!("{} {}", row.bin, command_line(row))
+}
+
+/// The row's flags, after its environment variables (`K=V ... flags`).
+fn command_line(row: &Row) -> String {
+    let mut line = String::new();
+    for (k, v) in row.env {
+        line.push_str(&format!("{k}={v} "));
+    }
+    line + row.flags
 }
 
 fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
@@ -383,12 +451,20 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
         bin.display().to_string(),
     ];
     args.extend(row.flags.split_whitespace().map(String::from));
+    // `--node-env` reaches in-process nodes too; the child's own environment
+    // (below) reaches a real Maelstrom's nodes, which do not see our flag.
+    for (k, v) in row.env {
+        args.extend(["--node-env".to_string(), format!("{k}={v}")]);
+    }
     args.extend(extra.iter().cloned());
     let before = latest_dir();
     // The child's results map goes to its own log; the matrix prints only the table.
     let log = std::fs::File::create(std::env::temp_dir().join(format!("xtask-row-{}.log", row.id)));
+    // The child passes its environment on to the node processes it spawns
+    // (a real Maelstrom's, with `--engine maelstrom`).
     let status = Command::new(exe)
         .args(&args)
+        .envs(row.env.iter().copied())
         .stdout(log.map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
         .stderr(Stdio::inherit())
         .status();
@@ -560,6 +636,21 @@ mod tests {
             rows().iter().all(|r| !r.flags.contains('\u{2013}')),
             "6c's en-dash typo must not be copied"
         );
+    }
+
+    #[test]
+    fn rows_that_differ_only_in_environment_run_separately() {
+        let seq_kv = select("4").unwrap().remove(0);
+        let crdt = select("4-crdt").unwrap().remove(0);
+        assert_eq!(seq_kv.flags, crdt.flags);
+        assert_ne!(run_key(&seq_kv), run_key(&crdt));
+        assert!(command_line(&crdt).starts_with("G_COUNTER_MODE=crdt -w g-counter"));
+        let d = select("3d").unwrap().remove(0);
+        let e = select("3e").unwrap().remove(0);
+        assert_eq!(run_key(&d), run_key(&e), "3d and 3e still share a run");
+        assert_eq!(select("g-counter").unwrap().len(), 2);
+        assert_eq!(select("g-set").unwrap()[0].bin, "g-set");
+        assert_eq!(select("pn-counter").unwrap()[0].bin, "pn-counter");
     }
 
     fn run_with(exit: i32, results: Value) -> Run {

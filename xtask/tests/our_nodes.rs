@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use support::{flags, maelstrom_test};
+use support::{flags, maelstrom_test, maelstrom_test_env};
 
 /// target/<profile>/, where cargo put the xtask binary and will put the nodes.
 fn profile_dir() -> PathBuf {
@@ -77,6 +77,42 @@ fn g_counter_final_reads_are_exact_after_partitions() {
     let (code, r) = run("g-counter", "-w g-counter --node-count 3 --rate 100 --time-limit 4 --nemesis partition --nemesis-interval 1");
     assert_valid(code, &r);
     assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
+}
+
+/// Challenge 4's flags, shortened, with the CRDT mode: exact final reads
+/// at a fraction of the seq-kv design's messages.
+#[test]
+fn g_counter_crdt_mode_final_reads_are_exact_after_partitions() {
+    let args = flags("-w g-counter --node-count 3 --rate 100 --time-limit 4 --nemesis partition --nemesis-interval 1");
+    let r = maelstrom_test_env(&node("g-counter"), &args, &[("G_COUNTER_MODE", "crdt")]);
+    let results = r.results();
+    assert_valid(r.code, results);
+    assert!(
+        r.node_log("n0").contains("Crdt mode"),
+        "{}",
+        r.node_log("n0")
+    );
+    assert_eq!(results["stats"]["info-count"], 0, "{:#}", results["stats"]);
+    let msgs = results["net"]["servers"]["msgs-per-op"].as_f64().unwrap();
+    assert!(msgs < 0.5, "{:#}", results["net"]);
+}
+
+#[test]
+fn g_set_loses_nothing_under_partitions() {
+    let (code, r) = run("g-set", "-w g-set --node-count 3 --rate 40 --time-limit 4 --nemesis partition --nemesis-interval 0.5");
+    assert_valid(code, &r);
+    assert_eq!(r["workload"]["lost-count"], 0);
+    assert_eq!(r["workload"]["never-read-count"], 0);
+    assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
+}
+
+#[test]
+fn pn_counter_final_reads_are_exact_after_partitions() {
+    let (code, r) = run("pn-counter", "-w pn-counter --node-count 3 --rate 40 --time-limit 4 --nemesis partition --nemesis-interval 0.5");
+    assert_valid(code, &r);
+    assert_eq!(r["stats"]["info-count"], 0, "{:#}", r["stats"]);
+    let acceptable = &r["workload"]["acceptable"];
+    assert_eq!(acceptable.as_array().map(Vec::len), Some(1), "{acceptable}");
 }
 
 #[test]

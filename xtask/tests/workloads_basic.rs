@@ -7,28 +7,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{fixture, flags, maelstrom_test, Run};
-
-/// `xtask maelstrom test -w <workload> --bin <fixture> <flags>`, which must
-/// write store/latest/results.json.
-fn run(workload: &str, node: &str, flag_line: &str) -> Run {
-    let args = [&["-w", workload], &flags(flag_line)[..]].concat();
-    let r = maelstrom_test(&fixture(node), &args);
-    assert!(r.results.is_some(), "no results.json\n{}", r.tail());
-    r
-}
-
-/// How many partitions the nemesis started (nemesis ops are `:info` on both
-/// sides; the first one carries the shape name).
-fn partitions_started(r: &Run) -> usize {
-    r.history()
-        .iter()
-        .filter(|op| op["f"] == "start-partition" && op["value"].is_string())
-        .count()
-}
-
-/// Partitions every 0-1 s (gaps U[0, 2 x 0.5 s)), starting at t = 0.
-const PARTITIONS: &str = "--nemesis partition --nemesis-interval 0.5";
+use support::{partitions_started, run_fixture as run, PARTITIONS};
 
 #[test]
 fn unique_ids_node_passes_challenge_2_flags_under_partitions() {

@@ -8,6 +8,8 @@
 //! | `BROADCAST_ACK_DELAY_MS` | 1000 | longest an acknowledgement waits for a message to ride on before it is sent alone |
 //! | `BROADCAST_RETRANSMIT_MS` | 2000 | unacknowledged values are sent again after this, doubling up to 2x while the peer stays silent |
 
+use crate::workloads::knobs::read_ms;
+
 /// Timing of a broadcast node, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -57,14 +59,7 @@ impl Config {
             ("BROADCAST_RETRANSMIT_MS", &mut config.retransmit_ms),
         ];
         for (name, field) in fields {
-            let Some(text) = lookup(name) else { continue };
-            match text.trim().parse::<u64>() {
-                Ok(ms) if ms <= 600_000 => *field = ms,
-                _ => warnings.push(format!(
-                    "ignoring {name}={text:?}: expected whole milliseconds up to 600000; using {}",
-                    *field
-                )),
-            }
+            *field = read_ms(&lookup, name, *field, 0..=600_000, &mut warnings);
         }
         if config.retransmit_ms == 0 {
             warnings.push("BROADCAST_RETRANSMIT_MS=0 would resend forever; using 1".into());
@@ -101,11 +96,7 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> (Config, Vec<String>) {
-        Config::from_lookup(|name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        })
+        Config::from_lookup(crate::workloads::knobs::fixed(vars))
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Read rounds: one client read (or several that arrived together) waits for
 //! the reads of every peer key; the last answer releases the readers.
 
-use super::Waiter;
+use super::seq_kv::Waiter;
 use std::collections::HashMap;
 
 struct Round {

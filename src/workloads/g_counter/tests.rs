@@ -58,13 +58,7 @@ fn final_reads_agree_after_partitions() {
         let mut t = sim.now;
         while t < 20_000 {
             if t % 3_000 < 10 {
-                sim.heal();
-                let alone = format!("n{}", rng.usize(0..3));
-                let rest: Vec<String> = (0..3)
-                    .map(|i| format!("n{i}"))
-                    .filter(|n| *n != alone)
-                    .collect();
-                sim.partition(&[&alone], &[&rest[0], &rest[1]]);
+                sim.isolate(&format!("n{}", rng.usize(0..3)));
             }
             let node = format!("n{}", rng.usize(0..3));
             if rng.usize(0..3) == 0 {
@@ -136,4 +130,22 @@ fn refuses_negative_deltas_and_survives_odd_requests() {
     let read = sim.client_request("c1", "n0", json!({"type":"read"}));
     sim.run_until(sim.now + 50);
     assert_eq!(value_of(&sim, read), Some(0));
+}
+
+#[test]
+fn the_mode_comes_from_g_counter_mode_and_defaults_to_seq_kv() {
+    use super::Mode;
+    let mode = |v: Option<&str>| Mode::from_lookup(|_| v.map(String::from));
+    assert_eq!(mode(None), (Mode::SeqKv, vec![]));
+    assert_eq!(mode(Some("seq-kv")), (Mode::SeqKv, vec![]));
+    assert_eq!(mode(Some(" crdt ")), (Mode::Crdt, vec![]));
+    let (m, w) = mode(Some("gossip"));
+    assert_eq!(m, Mode::SeqKv);
+    assert_eq!(w.len(), 1);
+    // The simulator's nodes see no G_COUNTER_MODE: the seq-kv design.
+    let sim = sim(3);
+    assert!(sim
+        .nodes
+        .values()
+        .all(|d| d.node().unwrap().mode() == Mode::SeqKv));
 }

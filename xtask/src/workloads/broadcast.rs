@@ -24,10 +24,7 @@ impl Workload for Broadcast {
         "broadcast"
     }
     fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
-        Box::new(BroadcastGenerator {
-            next_value: 0,
-            final_reads: OneReadPerThread::default(),
-        })
+        Box::new(UniqueValuesOrReads::new("broadcast"))
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
         Box::new(BroadcastClient::default())
@@ -58,26 +55,40 @@ impl Workload for Broadcast {
     }
 }
 
-struct BroadcastGenerator {
-    /// The global counter behind `(map (fn [x] {:f :broadcast :value x}) (range))`.
+/// broadcast's and g-set's generator: `(gen/mix [(map (fn [x] {:f F,
+/// :value x}) (range)) (repeat {:f :read})])`, then one final read per
+/// thread.
+pub(crate) struct UniqueValuesOrReads {
+    /// `:broadcast` or `:add`.
+    f: &'static str,
+    /// The global counter behind `(range)`.
     next_value: u64,
-    /// The final phase: one read per worker thread.
     final_reads: OneReadPerThread,
 }
 
-impl Generator for BroadcastGenerator {
-    /// `gen/mix` of broadcasts and reads, 1/2 each.
+impl UniqueValuesOrReads {
+    pub fn new(f: &'static str) -> Self {
+        UniqueValuesOrReads {
+            f,
+            next_value: 0,
+            final_reads: OneReadPerThread::default(),
+        }
+    }
+}
+
+impl Generator for UniqueValuesOrReads {
+    /// `gen/mix` of unique values and reads, 1/2 each.
     fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
         if rng.bool() {
             let v = self.next_value;
             self.next_value += 1;
-            OpSpec::new("broadcast", Value::from(v))
+            OpSpec::new(self.f, Value::from(v))
         } else {
             OpSpec::new("read", Value::Null)
         }
     }
 
-    /// `(gen/each-thread {:f :read, :final? true})`.
+    /// `(gen/each-thread {:f :read ...})`.
     fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
         self.final_reads.next(thread)
     }
@@ -131,6 +142,7 @@ impl Client for BroadcastClient {
 mod tests {
     use super::*;
     use crate::history::OpType;
+    use crate::workloads::rpc::complete;
 
     fn opts(n: usize, topology: &str) -> TestOpts {
         let mut o = TestOpts::defaults((0..n).map(|i| format!("n{i}")).collect());
@@ -213,11 +225,7 @@ mod tests {
         );
 
         let kind = |c: &mut Box<dyn Client>, op: &OpSpec, outcome: RpcOutcome| {
-            c.invoke(op);
-            match c.on_rpc(outcome) {
-                Step::Complete(done) => (done.kind, done.value),
-                Step::Send(_) => panic!("unexpected send"),
-            }
+            complete(c.as_mut(), op, outcome)
         };
         // Reads are idempotent: timeouts and indefinite errors are :fail.
         assert_eq!(kind(&mut c, &r, RpcOutcome::Timeout).0, OpType::Fail);

@@ -1,120 +1,30 @@
-//! The `g-counter` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/g_counter.clj
-//! and pn_counter.clj): pn-counter's client,
-//! generator and checker, with negative adds filtered out of the generator.
+//! The `g-counter` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/g_counter.clj): pn-counter's client,
+//! generator and checker, with negative adds filtered out of the generator
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/g_counter.clj,
+//! `workload`: `(update (pn-counter/workload opts) :generator (partial
+//! gen/filter ...))`).
 
-use crate::checker::CheckResult;
-use crate::checkers::counter;
-use crate::history::History;
-use crate::workload::{
-    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
-    Workload,
+use crate::workloads::pn_counter::Counter;
+
+pub const G_COUNTER: Counter = Counter {
+    name: "g-counter",
+    negative_adds: false,
 };
-use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
-use serde_json::{json, Value};
-
-pub struct GCounter;
-
-impl Workload for GCounter {
-    fn name(&self) -> &'static str {
-        "g-counter"
-    }
-    fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
-        Box::new(CounterGenerator {
-            final_reads: OneReadPerThread::default(),
-        })
-    }
-    fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(CounterClient::default())
-    }
-    fn client_reusable(&self) -> bool {
-        false
-    }
-    fn final_phase(&self) -> Option<FinalPhase> {
-        Some(FinalPhase {
-            time_limit_ns: None,
-        })
-    }
-    fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
-        counter::check(history)
-    }
-}
-
-struct CounterGenerator {
-    /// The final phase: one read per worker thread.
-    final_reads: OneReadPerThread,
-}
-
-impl Generator for CounterGenerator {
-    /// `(gen/filter non-negative-add (gen/mix [add(-5..4) read]))`: a filtered
-    /// draw is replaced by a fresh draw, so adds come with probability 1/3
-    /// and a delta uniform over 0..=4.
-    fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
-        loop {
-            if rng.bool() {
-                let delta = rng.i64(-5..5);
-                if delta >= 0 {
-                    return OpSpec::new("add", Value::from(delta));
-                }
-            } else {
-                return OpSpec::new("read", Value::Null);
-            }
-        }
-    }
-
-    /// `(gen/each-thread {:f :read, :final? true})`.
-    fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
-        self.final_reads.next(thread)
-    }
-}
-
-/// pn-counter's client: no `with-errors`, so every error, timeout or
-/// malformed reply throws and the op becomes `:info`.
-#[derive(Default)]
-struct CounterClient {
-    in_flight: InFlight,
-}
-
-impl Client for CounterClient {
-    fn invoke(&mut self, op: &OpSpec) -> Step {
-        let body = match op.f.as_str() {
-            "add" => json!({"type": "add", "delta": op.value}),
-            "read" => json!({"type": "read"}),
-            _ => return unknown_f("g-counter", op),
-        };
-        self.in_flight.send(op, body)
-    }
-
-    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let op = match self.in_flight.take("g-counter") {
-            Ok(op) => op,
-            Err(step) => return step,
-        };
-        let done = match op.f.as_str() {
-            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
-                Interpreted::Ok(_) => Completion::ok(op.value),
-                Interpreted::Done(c) => c,
-            },
-            _ => match strict(outcome, &op.value, "read_ok", &[("value", Kind::Int)]) {
-                Interpreted::Ok(body) => {
-                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
-                }
-                Interpreted::Done(c) => c,
-            },
-        };
-        Step::Complete(done)
-    }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::history::OpType;
+    use crate::workload::{
+        Client, Completion, FinalPhase, FinalStep, OpSpec, RpcOutcome, Step, TestOpts, Workload,
+    };
+    use crate::workloads::rpc::complete;
+    use serde_json::{json, Value};
 
     #[test]
     fn generator_mixes_one_third_adds_of_zero_to_four() {
         let opts = TestOpts::defaults(vec!["n0".into(), "n1".into()]);
-        let mut g = GCounter.generator(&opts);
+        let mut g = G_COUNTER.generator(&opts);
         let mut rng = fastrand::Rng::with_seed(7);
         let (mut adds, mut reads) = (0u32, 0u32);
         let mut deltas = [0u32; 5];
@@ -158,7 +68,7 @@ mod tests {
     #[test]
     fn client_is_strict_and_records_integers() {
         let opts = TestOpts::defaults(vec!["n0".into()]);
-        let mut c = GCounter.client(&opts);
+        let mut c = G_COUNTER.client(&opts);
         let add = OpSpec::new("add", json!(3));
         assert_eq!(c.invoke(&add), Step::Send(json!({"type":"add","delta":3})));
         let ok = json!({"type":"add_ok","in_reply_to":1});
@@ -175,11 +85,7 @@ mod tests {
         );
 
         let kind = |c: &mut Box<dyn Client>, op: &OpSpec, outcome: RpcOutcome| {
-            c.invoke(op);
-            match c.on_rpc(outcome) {
-                Step::Complete(done) => (done.kind, done.value),
-                Step::Send(_) => panic!("unexpected send"),
-            }
+            complete(c.as_mut(), op, outcome)
         };
         // A definite error still throws: :info, value = the delta.
         let e = json!({"type":"error","in_reply_to":3,"code":11});
@@ -202,9 +108,9 @@ mod tests {
             kind(&mut c, &add, RpcOutcome::Reply(&extra)).0,
             OpType::Info
         );
-        assert!(!GCounter.client_reusable());
+        assert!(!G_COUNTER.client_reusable());
         assert_eq!(
-            GCounter.final_phase(),
+            G_COUNTER.final_phase(),
             Some(FinalPhase {
                 time_limit_ns: None
             })

@@ -208,6 +208,21 @@ pub fn strict<'a>(
     }
 }
 
+/// For client tests: invokes `op`, feeds `outcome`, returns how the op
+/// completed (panics if the client sends again instead).
+#[cfg(test)]
+pub fn complete(
+    c: &mut dyn crate::workload::Client,
+    op: &OpSpec,
+    outcome: RpcOutcome<'_>,
+) -> (crate::history::OpType, Value) {
+    c.invoke(op);
+    match c.on_rpc(outcome) {
+        Step::Complete(done) => (done.kind, done.value),
+        Step::Send(body) => panic!("unexpected send {body}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,27 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `xtask maelstrom test -w <workload> --bin <fixture> <flags>`, which must
+/// write store/latest/results.json.
+pub fn run_fixture(workload: &str, node: &str, flag_line: &str) -> Run {
+    let args = [&["-w", workload], &flags(flag_line)[..]].concat();
+    let r = maelstrom_test(&fixture(node), &args);
+    assert!(r.results.is_some(), "no results.json\n{}", r.tail());
+    r
+}
+
+/// How many partitions the nemesis started (nemesis ops are `:info` on both
+/// sides; the first one carries the shape name).
+pub fn partitions_started(r: &Run) -> usize {
+    r.history()
+        .iter()
+        .filter(|op| op["f"] == "start-partition" && op["value"].is_string())
+        .count()
+}
+
+/// Partitions every 0-1 s (gaps U[0, 2 x 0.5 s)), starting at t = 0.
+pub const PARTITIONS: &str = "--nemesis partition --nemesis-interval 0.5";
+
 /// Splits a line of flags on whitespace, for flag values without spaces.
 pub fn flags(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
@@ -50,16 +71,26 @@ pub fn assert_verdict(results: &Value, section: &str, expected: bool) {
 
 /// `xtask <args>` in a fresh temporary directory.
 pub fn xtask(args: &[&str]) -> Run {
+    run_in(fresh_dir(), args)
+}
+
+fn fresh_dir() -> Rc<TempDir> {
     let dir = tempfile::Builder::new()
         .prefix("xtask-e2e-")
         .tempdir()
         .expect("create a temp dir");
-    run_in(Rc::new(dir), args)
+    Rc::new(dir)
 }
 
 /// `xtask maelstrom test --bin <bin> <args>` in a fresh temporary directory.
 pub fn maelstrom_test(bin: &Path, args: &[&str]) -> Run {
     xtask(&maelstrom_test_args(bin, args))
+}
+
+/// `maelstrom_test` with environment variables for xtask and the nodes it
+/// spawns (a node's mode or knobs), without touching this process's own.
+pub fn maelstrom_test_env(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in_env(fresh_dir(), &maelstrom_test_args(bin, args), env)
 }
 
 fn maelstrom_test_args<'a>(bin: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
@@ -71,9 +102,14 @@ fn maelstrom_test_args<'a>(bin: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn run_in(dir: Rc<TempDir>, args: &[&str]) -> Run {
+    run_in_env(dir, args, &[])
+}
+
+fn run_in_env(dir: Rc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .current_dir(dir.path())
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("run the xtask binary");
     // Resolved now: a later run in the same directory moves store/latest.

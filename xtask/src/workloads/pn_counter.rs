@@ -1,0 +1,213 @@
+//! The `pn-counter` workload (workloads/pn-counter.md), and the client and
+//! checker g-counter shares with it.
+//!
+//! jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/pn_counter.clj,
+//! `workload`: `(gen/mix [(fn [] {:f :add, :value (- (rand-int 10) 5)})
+//! (repeat {:f :read})])`, a final read per thread tagged `:final? true`, and
+//! the acceptable-set `checker` (our `checkers::counter`). g_counter.clj is
+//! this workload with `gen/filter` dropping negative adds.
+
+use crate::checker::CheckResult;
+use crate::checkers::counter;
+use crate::history::History;
+use crate::workload::{
+    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
+    Workload,
+};
+use crate::workloads::final_reads::OneReadPerThread;
+use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
+use serde_json::{json, Value};
+
+/// pn-counter, or g-counter (`negative_adds: false`): the same client,
+/// checker and final reads; only the generator's filter differs.
+#[derive(Clone, Copy, Debug)]
+pub struct Counter {
+    pub name: &'static str,
+    pub negative_adds: bool,
+}
+
+pub const PN_COUNTER: Counter = Counter {
+    name: "pn-counter",
+    negative_adds: true,
+};
+
+impl Workload for Counter {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn generator(&self, _opts: &TestOpts) -> Box<dyn Generator> {
+        Box::new(CounterGenerator {
+            negative_adds: self.negative_adds,
+            final_reads: OneReadPerThread::default(),
+        })
+    }
+    fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
+        Box::new(CounterClient::new(self.name))
+    }
+    fn client_reusable(&self) -> bool {
+        false
+    }
+    fn final_phase(&self) -> Option<FinalPhase> {
+        Some(FinalPhase {
+            time_limit_ns: None,
+        })
+    }
+    fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
+        counter::check(history)
+    }
+}
+
+/// The counters' generator: `gen/mix` of adds of `(- (rand-int 10) 5)` and
+/// reads; g-counter wraps it in `(gen/filter (not (neg? delta)))`.
+struct CounterGenerator {
+    /// pn-counter: keep negative adds; g-counter: filter them out.
+    negative_adds: bool,
+    /// The final phase: one read per worker thread.
+    final_reads: OneReadPerThread,
+}
+
+impl Generator for CounterGenerator {
+    /// `gen/mix` picks either generator with probability 1/2. A filtered
+    /// draw is replaced by a fresh draw, so g-counter's adds come with
+    /// probability 1/3 and a delta uniform over 0..=4; pn-counter's with
+    /// probability 1/2 and a delta uniform over -5..=4.
+    fn next(&mut self, _thread: usize, _now_ns: u64, rng: &mut fastrand::Rng) -> OpSpec {
+        loop {
+            if rng.bool() {
+                let delta = rng.i64(-5..5);
+                if self.negative_adds || delta >= 0 {
+                    return OpSpec::new("add", Value::from(delta));
+                }
+            } else {
+                return OpSpec::new("read", Value::Null);
+            }
+        }
+    }
+
+    /// `(gen/each-thread {:f :read, :final? true})`.
+    fn final_next(&mut self, thread: usize, _now_ns: u64, _rng: &mut fastrand::Rng) -> FinalStep {
+        self.final_reads.next(thread)
+    }
+}
+
+/// pn-counter's client (g-counter uses it as is): no `with-errors`, so every
+/// error, timeout or malformed reply throws and the op becomes `:info`.
+struct CounterClient {
+    workload: &'static str,
+    in_flight: InFlight,
+}
+
+impl CounterClient {
+    fn new(workload: &'static str) -> Self {
+        CounterClient {
+            workload,
+            in_flight: InFlight::default(),
+        }
+    }
+}
+
+impl Client for CounterClient {
+    fn invoke(&mut self, op: &OpSpec) -> Step {
+        let body = match op.f.as_str() {
+            "add" => json!({"type": "add", "delta": op.value}),
+            "read" => json!({"type": "read"}),
+            _ => return unknown_f(self.workload, op),
+        };
+        self.in_flight.send(op, body)
+    }
+
+    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
+        let op = match self.in_flight.take(self.workload) {
+            Ok(op) => op,
+            Err(step) => return step,
+        };
+        let done = match op.f.as_str() {
+            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
+                Interpreted::Ok(_) => Completion::ok(op.value),
+                Interpreted::Done(c) => c,
+            },
+            // `:value s/Int`, then `long`: a float is a schema error.
+            _ => match strict(outcome, &op.value, "read_ok", &[("value", Kind::Int)]) {
+                Interpreted::Ok(body) => {
+                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
+                }
+                Interpreted::Done(c) => c,
+            },
+        };
+        Step::Complete(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::OpType;
+
+    #[test]
+    fn generator_mixes_half_adds_of_minus_five_to_four() {
+        let opts = TestOpts::defaults(vec!["n0".into(), "n1".into()]);
+        let mut g = PN_COUNTER.generator(&opts);
+        let mut rng = fastrand::Rng::with_seed(7);
+        let (mut adds, mut reads) = (0u32, 0u32);
+        let mut deltas = [0u32; 10];
+        for _ in 0..30_000 {
+            let op = g.next(0, 0, &mut rng);
+            match op.f.as_str() {
+                "add" => {
+                    adds += 1;
+                    let d = op.value.as_i64().unwrap();
+                    assert!((-5..=4).contains(&d), "{d}");
+                    deltas[(d + 5) as usize] += 1;
+                }
+                "read" => {
+                    reads += 1;
+                    assert_eq!(op.value, Value::Null);
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        // Unlike g-counter (1/3, 0..=4): half the ops are adds, and every
+        // delta of -5..=4 comes about a tenth of the time, -5 and 0 included.
+        let add_share = adds as f64 / (adds + reads) as f64;
+        assert!((add_share - 0.5).abs() < 0.02, "add share {add_share}");
+        assert!(
+            deltas.iter().all(|&n| n > adds / 10 - adds / 50),
+            "{deltas:?}"
+        );
+        assert_eq!(
+            g.final_next(0, 0, &mut rng),
+            FinalStep::Op(OpSpec::new("read", Value::Null))
+        );
+        assert_eq!(g.final_next(0, 0, &mut rng), FinalStep::Done);
+    }
+
+    #[test]
+    fn client_sends_negative_deltas_and_every_failure_is_info() {
+        let opts = TestOpts::defaults(vec!["n0".into()]);
+        let mut c = PN_COUNTER.client(&opts);
+        let add = OpSpec::new("add", json!(-4));
+        assert_eq!(c.invoke(&add), Step::Send(json!({"type":"add","delta":-4})));
+        let ok = json!({"type":"add_ok","in_reply_to":1});
+        assert_eq!(
+            c.on_rpc(RpcOutcome::Reply(&ok)),
+            Step::Complete(Completion::ok(json!(-4)))
+        );
+        let read = OpSpec::new("read", Value::Null);
+        c.invoke(&read);
+        let ok = json!({"type":"read_ok","in_reply_to":2,"value":-12});
+        assert_eq!(
+            c.on_rpc(RpcOutcome::Reply(&ok)),
+            Step::Complete(Completion::ok(json!(-12)))
+        );
+        // A definite error still throws: :info with the delta (the checker
+        // then allows it either way).
+        c.invoke(&add);
+        let e = json!({"type":"error","in_reply_to":3,"code":11});
+        match c.on_rpc(RpcOutcome::Reply(&e)) {
+            Step::Complete(done) => assert_eq!((done.kind, done.value), (OpType::Info, json!(-4))),
+            other => panic!("{other:?}"),
+        }
+        assert!(!PN_COUNTER.client_reusable());
+        assert_eq!(PN_COUNTER.name(), "pn-counter");
+    }
+}
