@@ -7,6 +7,7 @@ mod error;
 mod framing;
 mod message;
 mod node;
+mod outbuf;
 mod reactor;
 pub mod services;
 pub mod sim;
