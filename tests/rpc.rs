@@ -131,10 +131,15 @@ fn a_reply_from_anyone_but_the_callee_is_dropped_and_the_call_stays_pending() {
             5,
         );
     }
-    assert!(d.node().unwrap().results.is_empty(), "a forged reply resumed the call");
+    assert!(
+        d.node().unwrap().results.is_empty(),
+        "a forged reply resumed the call"
+    );
     let log = d.take_log();
     assert_eq!(
-        log.iter().filter(|l| l.contains("which went to n1")).count(),
+        log.iter()
+            .filter(|l| l.contains("which went to n1"))
+            .count(),
         2,
         "{log:?}"
     );

@@ -146,7 +146,10 @@ fn failed_writes_are_retried_with_backoff() {
     let mut d = Driver::<GCounterNode>::new(0);
     let line = |v: Value| v.to_string().into_bytes();
     d.handle_line(&line(json!({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}})), 0);
-    d.handle_line(&line(json!({"src":"c1","dest":"n0","body":{"type":"add","msg_id":2,"delta":3}})), 0);
+    d.handle_line(
+        &line(json!({"src":"c1","dest":"n0","body":{"type":"add","msg_id":2,"delta":3}})),
+        0,
+    );
     let mut writes = Vec::new();
     let mut acked = false;
     for now in 0..=3_000u64 {
@@ -179,5 +182,8 @@ fn failed_writes_are_retried_with_backoff() {
         writes.len()
     );
     assert!(writes.windows(2).all(|w| w[1] - w[0] >= 10), "{writes:?}");
-    assert!(acked, "the add was never acknowledged after the service recovered");
+    assert!(
+        acked,
+        "the add was never acknowledged after the service recovered"
+    );
 }

@@ -182,7 +182,11 @@ impl KafkaNode {
             return Some(format!("clock {c} is above {}", self.max_peer_clock()));
         }
         if batch.from.checked_add(batch.ops.len() as u64).is_none() {
-            return Some(format!("from {} overflows with {} ops", batch.from, batch.ops.len()));
+            return Some(format!(
+                "from {} overflows with {} ops",
+                batch.from,
+                batch.ops.len()
+            ));
         }
         None
     }
@@ -206,7 +210,9 @@ impl KafkaNode {
             return;
         };
         if let Some(why) = self.malformed(batch) {
-            ctx.log(format!("dropping a malformed replicate batch from {src}: {why}"));
+            ctx.log(format!(
+                "dropping a malformed replicate batch from {src}: {why}"
+            ));
             return;
         }
         let Some(link) = self.peers.get_mut(src) else {

@@ -368,7 +368,9 @@ fn a_peer_lamport_time_past_the_bound_is_dropped_without_a_state_change() {
             "txns":[[lamport, [[1, 666]]]],"ack":0,"seen":0}});
         d.handle_line(forged.to_string().as_bytes(), 2);
         assert!(
-            d.take_log().iter().any(|l| l.contains("malformed replicate")),
+            d.take_log()
+                .iter()
+                .any(|l| l.contains("malformed replicate")),
             "{lamport}"
         );
         let node = d.node().unwrap();

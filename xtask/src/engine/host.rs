@@ -347,7 +347,9 @@ fn event(node: usize, stream: usize, piece: Piece) -> HostEvent {
         // bad line and silences the node.
         (STDOUT, Piece::TooLong { head }) => HostEvent::Stdout {
             node,
-            line: format!("{head}... (a STDOUT line longer than the {cap_mib} MiB cap; not read further)"),
+            line: format!(
+                "{head}... (a STDOUT line longer than the {cap_mib} MiB cap; not read further)"
+            ),
         },
         (_, Piece::Line(line)) => HostEvent::Stderr { node, line },
         (_, Piece::TooLong { head }) => HostEvent::Stderr {
@@ -578,7 +580,13 @@ mod tests {
     fn alive(pid: i32) -> bool {
         // A zombie (state Z) is dead for our purpose: it runs nothing.
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .map(|s| !s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+            .map(|s| {
+                !s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
             .unwrap_or(false)
     }
 

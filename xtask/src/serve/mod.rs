@@ -85,6 +85,7 @@ impl Server {
     }
 
     /// Accepts one connection and answers its request on this thread.
+    #[cfg(test)]
     pub fn handle_next(&self) {
         if let Ok((stream, _)) = self.listener.accept() {
             handle(&self.store, &stream);

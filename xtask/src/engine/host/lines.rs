@@ -14,7 +14,9 @@
 pub enum Piece {
     Line(String),
     /// A line crossed the cap; `head` is its first `HEAD` bytes (lossy UTF-8).
-    TooLong { head: String },
+    TooLong {
+        head: String,
+    },
 }
 
 /// Bytes of an over-long line kept for the report.
