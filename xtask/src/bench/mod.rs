@@ -4,7 +4,6 @@
 pub mod broadcast;
 pub mod runtime;
 
-
 /// Dispatches `bench <what>`.
 pub fn command(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
@@ -35,7 +34,12 @@ fn runtime_command(args: &[String]) -> i32 {
             ("--requests", Some(n), _) if n > 0 => bench.pipelined = n,
             ("--rounds", Some(n), _) if n > 0 => bench.rounds = n,
             ("--bin", _, Some(path)) => match std::fs::canonicalize(path) {
-                Ok(p) => others.push((path.clone(), p)),
+                Ok(p) => {
+                    let name = p
+                        .file_name()
+                        .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+                    others.push((name, p))
+                }
                 Err(e) => {
                     eprintln!("bench runtime: --bin {path}: {e}");
                     return 254;
