@@ -158,7 +158,7 @@ fn respond(root: &Path, path: &str) -> Response {
 fn open(path: &Path) -> Option<(std::fs::File, u64)> {
     let file = std::fs::File::open(path).ok()?;
     let meta = file.metadata().ok()?;
-    meta.is_file().then(|| (file, meta.len()))
+    meta.is_file().then_some((file, meta.len()))
 }
 
 fn content_type(path: &Path) -> &'static str {
