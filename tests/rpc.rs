@@ -1,5 +1,6 @@
 //! RPC semantics through the sans-IO driver: a reply, an error body or the
-//! timeout resumes a continuation exactly once; late replies are dropped.
+//! timeout resumes a continuation exactly once; late replies, and replies
+//! from anyone but the node the call went to, are dropped.
 
 use gossip_glomers::messages;
 use gossip_glomers::runtime::{Ctx, Driver, ErrorCode, Node, Request, RpcResult};
@@ -117,6 +118,41 @@ fn reply_resumes_once_and_cancels_the_timeout() {
         .take_log()
         .iter()
         .any(|l| l.contains("late or unexpected reply")));
+}
+
+#[test]
+fn a_reply_from_anyone_but_the_callee_is_dropped_and_the_call_stays_pending() {
+    let mut d = started(0);
+    let id = start_call(&mut d, 100, 0);
+    // A client (and another node) forge the callee's answer.
+    for forger in ["c1", "n2"] {
+        d.handle_line(
+            &line(json!({"src":forger,"dest":"n0","body":{"type":"read_ok","in_reply_to":id,"value":666}})),
+            5,
+        );
+    }
+    assert!(
+        d.node().unwrap().results.is_empty(),
+        "a forged reply resumed the call"
+    );
+    let log = d.take_log();
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.contains("which went to n1"))
+            .count(),
+        2,
+        "{log:?}"
+    );
+    // The real reply still resumes it, before the timeout.
+    d.handle_line(
+        &line(json!({"src":"n1","dest":"n0","body":{"type":"read_ok","in_reply_to":id,"value":1}})),
+        10,
+    );
+    d.tick(1_000);
+    let n = d.node().unwrap();
+    assert_eq!(n.results.len(), 1);
+    assert_eq!(n.results[0].0, 10);
+    assert_eq!(n.results[0].1.as_ref().unwrap()["value"], 1);
 }
 
 #[test]

@@ -23,8 +23,19 @@ pub(crate) enum TimerEvent<T> {
 
 pub(crate) struct Pending<N: Node> {
     pub msg_id: u64,
+    /// Where the request went: only this node's reply resumes the call.
+    pub dest: String,
     pub timer: TimerId,
     pub cont: Continuation<N>,
+}
+
+/// Why a reply resumed no call.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum NoCall {
+    /// No call with that msg_id is pending (late, duplicate or made up).
+    Unknown,
+    /// The call is pending, but it went to this node, not the reply's sender.
+    WrongSender(String),
 }
 
 /// Low bits of a msg_id hold the slab key of its continuation, so a reply
@@ -62,16 +73,19 @@ impl<N: Node> Core<N> {
         }
     }
 
-    /// Finds and removes the continuation of `msg_id`, cancelling its timeout.
-    pub fn take_pending(&mut self, msg_id: u64) -> Option<Continuation<N>> {
+    /// Finds and removes the continuation of `msg_id` if `src` is the node
+    /// the call went to, cancelling its timeout. A reply from anyone else
+    /// (a forged or misrouted one) leaves the call pending.
+    pub fn take_pending(&mut self, msg_id: u64, src: &str) -> Result<Continuation<N>, NoCall> {
         let key = (msg_id & ((1 << KEY_BITS) - 1)) as usize;
         match self.pending.get(key) {
-            Some(p) if p.msg_id == msg_id => {
+            Some(p) if p.msg_id == msg_id && p.dest == src => {
                 let p = self.pending.remove(key);
                 self.timers.cancel(p.timer);
-                Some(p.cont)
+                Ok(p.cont)
             }
-            _ => None,
+            Some(p) if p.msg_id == msg_id => Err(NoCall::WrongSender(p.dest.clone())),
+            _ => Err(NoCall::Unknown),
         }
     }
 
@@ -187,6 +201,7 @@ impl<'a, N: Node> Ctx<'a, N> {
         );
         entry.insert(Pending {
             msg_id,
+            dest: dest.to_string(),
             timer,
             cont: Box::new(cont),
         });

@@ -2,7 +2,7 @@
 //! output bytes and log lines. The mio reactor is one user of it; tests and
 //! simulators drive it directly, under virtual time.
 
-use super::context::{Core, Ctx, TimerEvent};
+use super::context::{Core, Ctx, NoCall, TimerEvent};
 use super::error::{ErrorCode, RpcError};
 use super::message::{Decode, DecodeError, Envelope, ErrorBody, Header};
 use super::node::{Node, NodeInfo, Request};
@@ -212,16 +212,20 @@ impl<N: Node> Driver<N> {
     fn dispatch(&mut self, env: &Envelope, header: &Header, raw: &str) {
         let node = self.node.as_mut().expect("dispatch after init");
         if let Some(irt) = header.in_reply_to {
-            match self.core.take_pending(irt) {
-                Some(cont) => {
+            match self.core.take_pending(irt, &env.src) {
+                Ok(cont) => {
                     let result = reply_result(header, raw);
                     let mut ctx = Ctx {
                         core: &mut self.core,
                     };
                     cont(node, &mut ctx, result);
                 }
-                None => self.core.log.push(format!(
+                Err(NoCall::Unknown) => self.core.log.push(format!(
                     "dropping a late or unexpected reply from {} to msg_id {irt}: {raw}",
+                    env.src
+                )),
+                Err(NoCall::WrongSender(dest)) => self.core.log.push(format!(
+                    "dropping a reply from {} to msg_id {irt}, which went to {dest}: {raw}",
                     env.src
                 )),
             }

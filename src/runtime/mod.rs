@@ -8,6 +8,7 @@ mod framing;
 mod hosted;
 mod message;
 mod node;
+mod outbuf;
 mod reactor;
 pub mod services;
 pub mod sim;

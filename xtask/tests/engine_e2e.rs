@@ -347,3 +347,41 @@ fn partition_nemesis_schedule_and_history() {
         .unwrap();
     assert_eq!(stop["value"], "network-healed");
 }
+
+/// More nodes than the open-file limit allows: a clear message before any
+/// node starts, not a Rust panic (three threads per node used to abort with
+/// "failed to spawn thread").
+#[test]
+fn too_many_nodes_for_the_open_file_limit_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = fixture("echo_ok.py");
+    let out = std::process::Command::new("/bin/sh")
+        .current_dir(dir.path())
+        .args([
+            "-c",
+            r#"ulimit -n 256 && exec "$@""#,
+            "sh",
+            env!("CARGO_BIN_EXE_xtask"),
+            "maelstrom",
+            "test",
+            "--engine",
+            "embedded",
+            "-w",
+            "echo",
+            "--bin",
+            bin.to_str().unwrap(),
+            "--node-count",
+            "100",
+            "--time-limit",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(255), "{stderr}");
+    assert!(
+        stderr.contains("--node-count 100 needs about") && stderr.contains("ulimit -n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -61,6 +61,8 @@ impl Mode {
 pub enum Timer {
     /// `seq-kv`: retry reading the own key at start.
     Recover,
+    /// `seq-kv`: retry a failed write of the own key.
+    RetryWrite,
     /// `crdt`: check the gossip links.
     Housekeeping,
 }
@@ -148,6 +150,7 @@ impl Node for GCounterNode {
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
         match (self, timer) {
             (GCounterNode::SeqKv(n), Timer::Recover) => n.recover(ctx),
+            (GCounterNode::SeqKv(n), Timer::RetryWrite) => n.retry_write(ctx),
             (GCounterNode::Crdt(r), Timer::Housekeeping) => r.on_timer(ctx, Timer::Housekeeping),
             _ => {}
         }

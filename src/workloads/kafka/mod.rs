@@ -20,12 +20,17 @@
 //! were unreachable the stable point would stop (sends stay available).
 //!
 //! Nothing uses lin-kv: the log lives in the nodes' memory.
+//!
+//! Clocks are bounded (`max_peer_clock`): a peer's clock or batch position
+//! that would make offset arithmetic overflow is a malformed batch, logged
+//! and dropped whole, so a wrapped `clock * node_count` can never hand out
+//! an offset twice.
 
 mod log;
 mod replication;
 
 use crate::messages;
-use crate::runtime::{Ctx, Node, Request};
+use crate::runtime::{Ctx, ErrorCode, Node, Request};
 use log::Logs;
 use replication::{Op, OutLog, OwnOp, PeerLink, Received, MAX_BATCH};
 use serde_json::Value;
@@ -96,10 +101,16 @@ impl Node for KafkaNode {
 
     fn on_message(&mut self, msg: Request<KafkaRequest>, ctx: &mut Ctx<'_, Self>) {
         match &msg.body {
-            KafkaRequest::Send(Send { key, msg: value }) => {
-                let offset = self.accept(key, value.clone());
-                ctx.reply(&msg, &SendOk { offset });
-            }
+            KafkaRequest::Send(Send { key, msg: value }) => match self.accept(key, value.clone()) {
+                Some(offset) => ctx.reply(&msg, &SendOk { offset }),
+                // Unreachable while peers' clocks stay within
+                // `max_peer_clock`: 2^62 / node_count own sends remain.
+                None => ctx.reply_error(
+                    &msg,
+                    ErrorCode::TemporarilyUnavailable,
+                    "this node's offsets are exhausted",
+                ),
+            },
             KafkaRequest::Poll(Poll { offsets }) => {
                 let from = offsets.iter().map(|(k, o)| (k, (*o).max(0) as u64));
                 let msgs = self.logs.poll(from, self.visible_below());
@@ -139,10 +150,14 @@ impl Node for KafkaNode {
 }
 
 impl KafkaNode {
-    /// Stores a client's message under the next clock; returns its offset.
-    fn accept(&mut self, key: &str, msg: Value) -> u64 {
-        self.clock += 1;
-        let offset = self.clock * self.node_count + self.index;
+    /// Stores a client's message under the next clock; returns its offset,
+    /// or None (and changes nothing) if that offset would not fit in a u64.
+    fn accept(&mut self, key: &str, msg: Value) -> Option<u64> {
+        let clock = self.clock.checked_add(1)?;
+        let offset = clock
+            .checked_mul(self.node_count)?
+            .checked_add(self.index)?;
+        self.clock = clock;
         self.logs.insert(key, offset, msg);
         if !self.peers.is_empty() {
             self.out.push(OwnOp::Send {
@@ -150,7 +165,30 @@ impl KafkaNode {
                 offset,
             });
         }
-        offset
+        Some(offset)
+    }
+
+    /// The largest clock a peer may announce: half of the clocks whose
+    /// offsets fit in a u64, so after jumping to it this node still has
+    /// about 2^63 / node_count sends before `accept` would overflow.
+    fn max_peer_clock(&self) -> u64 {
+        u64::MAX / self.node_count / 2
+    }
+
+    /// Why a batch cannot be taken, if it cannot: a clock past
+    /// `max_peer_clock` or a log position past u64::MAX.
+    fn malformed(&self, batch: &Replicate) -> Option<String> {
+        if let Some(c) = batch.clock.filter(|c| *c > self.max_peer_clock()) {
+            return Some(format!("clock {c} is above {}", self.max_peer_clock()));
+        }
+        if batch.from.checked_add(batch.ops.len() as u64).is_none() {
+            return Some(format!(
+                "from {} overflows with {} ops",
+                batch.from,
+                batch.ops.len()
+            ));
+        }
+        None
     }
 
     /// Offsets below this are stable: every message there is known here and
@@ -171,6 +209,12 @@ impl KafkaNode {
             ctx.log(format!("ignoring a replicate batch from non-peer {src}"));
             return;
         };
+        if let Some(why) = self.malformed(batch) {
+            ctx.log(format!(
+                "dropping a malformed replicate batch from {src}: {why}"
+            ));
+            return;
+        }
         let Some(link) = self.peers.get_mut(src) else {
             return;
         };

@@ -350,3 +350,83 @@ fn two_busy_nodes_exchange_well_under_one_message_per_operation() {
     assert!(history.ops > 5_000, "{} ops", history.ops);
     assert!(per_op < 0.2, "{per_op} server messages per op");
 }
+
+/// A node `n0` of a 3-node cluster driven directly, so a test can forge
+/// what a peer sends.
+fn driven() -> crate::runtime::Driver<KafkaNode> {
+    let mut d = crate::runtime::Driver::<KafkaNode>::new(0);
+    d.handle_line(
+        json!({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0","n1","n2"]}})
+            .to_string()
+            .as_bytes(),
+        0,
+    );
+    d.output().clear();
+    d
+}
+
+fn driven_send(d: &mut crate::runtime::Driver<KafkaNode>, msg_id: u64) -> Value {
+    d.handle_line(
+        json!({"src":"c1","dest":"n0","body":{"type":"send","msg_id":msg_id,"key":"k","msg":msg_id}})
+            .to_string()
+            .as_bytes(),
+        1,
+    );
+    let out = std::mem::take(d.output());
+    serde_json::from_slice::<Value>(out.trim_ascii()).unwrap()["body"].clone()
+}
+
+#[test]
+fn a_peer_clock_that_would_overflow_offsets_is_dropped_without_a_state_change() {
+    for (clock, from) in [(1u64 << 63, 0u64), (u64::MAX, 0), (5, u64::MAX)] {
+        let mut d = driven();
+        assert_eq!(driven_send(&mut d, 2)["offset"], json!(3));
+        let replicate = json!({"src":"n1","dest":"n0","body":{"type":"replicate","from":from,
+            "ops":[["k", 4, 1]],"clock":clock,"ack":0}});
+        d.handle_line(replicate.to_string().as_bytes(), 1);
+        let log = d.take_log();
+        assert!(
+            log.iter().any(|l| l.contains("malformed replicate")),
+            "clock {clock} from {from}: {log:?}"
+        );
+        let node = d.node().unwrap();
+        assert_eq!(node.clock, 1, "the clock moved");
+        assert_eq!(node.peers["n1"].have, 0, "the batch was taken");
+        assert_eq!(node.logs.get("k", 4), None, "an op was applied");
+        // Offsets keep coming from the node's own clock: distinct, growing.
+        assert_eq!(driven_send(&mut d, 3)["offset"], json!(6));
+    }
+}
+
+#[test]
+fn the_largest_allowed_peer_clock_still_leaves_distinct_offsets() {
+    let mut d = driven();
+    let max = u64::MAX / 3 / 2;
+    let replicate = json!({"src":"n1","dest":"n0","body":{"type":"replicate","from":0,
+        "ops":[],"clock":max,"ack":0}});
+    d.handle_line(replicate.to_string().as_bytes(), 1);
+    assert_eq!(d.node().unwrap().clock, max);
+    let a = driven_send(&mut d, 2)["offset"].as_u64().unwrap();
+    let b = driven_send(&mut d, 3)["offset"].as_u64().unwrap();
+    assert_eq!(a, (max + 1) * 3);
+    assert_eq!(b, (max + 2) * 3);
+}
+
+#[test]
+fn a_send_that_would_overflow_its_offset_is_refused_and_stores_nothing() {
+    // Only the node's own sends can take it there (peers are capped far lower).
+    let top = u64::MAX / 3 - 1;
+    let mut node = KafkaNode {
+        index: 2,
+        node_count: 3,
+        clock: top - 1,
+        logs: Default::default(),
+        out: Default::default(),
+        peers: BTreeMap::new(),
+    };
+    assert_eq!(node.accept("k", json!(1)), Some(top * 3 + 2));
+    assert_eq!(node.accept("k", json!(2)), None);
+    assert_eq!(node.clock, top, "a refused send moved the clock");
+    assert_eq!(node.logs.get("k", top * 3 + 2), Some(&json!(1)));
+    assert_eq!(node.out.end(), 0);
+}

@@ -19,7 +19,7 @@ mod tests;
 use crate::messages;
 use crate::runtime::{Ctx, ErrorCode, Node, Request};
 use replication::{Incoming, Replicator, Timing, WireTxn};
-use store::{MicroOp, Store};
+use store::{MicroOp, Store, MAX_PEER_LAMPORT};
 
 messages! {
     /// The txn-rw-register workload, and node-to-node replication.
@@ -53,6 +53,11 @@ impl TxnNode {
     }
 
     fn on_txn(&mut self, req: &Request<TxnRwRequest>, ops: Vec<MicroOp>, ctx: &mut Ctx<'_, Self>) {
+        if self.store.clock_exhausted() && ops.iter().any(|(f, _, _)| f == "w") {
+            let text = "this node's Lamport clock is exhausted";
+            ctx.reply_error(req, ErrorCode::TemporarilyUnavailable, text);
+            return;
+        }
         match self.store.execute(ops) {
             Ok((txn, commit)) => {
                 if let Some(commit) = commit {
@@ -95,6 +100,13 @@ impl Node for TxnNode {
                 ack,
                 seen,
             }) => {
+                if let Some((lamport, _)) = txns.iter().find(|(l, _)| *l > MAX_PEER_LAMPORT) {
+                    ctx.log(format!(
+                        "dropping a malformed replicate batch from {}: Lamport time {lamport} is above {MAX_PEER_LAMPORT}",
+                        msg.src
+                    ));
+                    return;
+                }
                 let batch = Incoming {
                     first: *first,
                     txns: std::mem::take(txns),

@@ -42,6 +42,13 @@ struct Register {
     version: Version,
 }
 
+/// The largest Lamport time a peer's commit may carry. A larger one is
+/// malformed (the whole batch is dropped): taking it could push the clock
+/// to u64::MAX, where it would stop growing and later local writes would
+/// tie with, and lose to, what is held. After the largest allowed jump a
+/// node still has 2^62 commits of its own before its clock runs out.
+pub const MAX_PEER_LAMPORT: u64 = 1 << 62;
+
 /// The registers one node holds, and its Lamport clock.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -100,7 +107,12 @@ impl Store {
         if writes.is_empty() {
             return Ok((out, None));
         }
-        self.clock = self.clock.saturating_add(1);
+        let Some(clock) = self.clock.checked_add(1) else {
+            // Unreachable while peers stay under MAX_PEER_LAMPORT (see
+            // `clock_exhausted`, checked before executing).
+            return Err(BadMicroOp("this node's Lamport clock is exhausted".into()));
+        };
+        self.clock = clock;
         let commit = Committed {
             version: Version {
                 lamport: self.clock,
@@ -131,6 +143,17 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// The Lamport clock: at least every version applied here.
+    pub fn clock(&self) -> u64 {
+        self.clock
+    }
+
+    /// True once no new version can be made (2^62 own commits past the
+    /// largest peer clock allowed): writes must then be refused.
+    pub fn clock_exhausted(&self) -> bool {
+        self.clock == u64::MAX
     }
 
     fn read(&self, key_text: &str) -> Value {

@@ -326,10 +326,74 @@ fn odd_input_gets_errors_or_is_ignored_never_a_panic() {
         assert_eq!(body["type"], "error");
         assert_eq!(body["code"], 12);
     }
-    // The node still works: the peer's commit with the maximal clock wins on
-    // key 1 everywhere, and the local write still commits and is answered.
+    // The node still works: the batches carrying a clock past
+    // MAX_PEER_LAMPORT were dropped whole (key 1 was never written), and the
+    // local write still commits and is answered.
     assert_eq!(
         c.sim.reply_to(after).unwrap()["txn"],
-        json!([["r", 1, 3], ["w", 1, 4], ["r", 1, 4]])
+        json!([["r", 1, null], ["w", 1, 4], ["r", 1, 4]])
     );
+}
+
+/// Node n0 of two, driven directly so a test can forge n1's batches.
+fn driven() -> crate::runtime::Driver<TxnNode> {
+    let mut d = crate::runtime::Driver::<TxnNode>::new(0);
+    d.handle_line(
+        json!({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0","n1"]}})
+            .to_string()
+            .as_bytes(),
+        0,
+    );
+    d.output().clear();
+    d
+}
+
+fn driven_txn(d: &mut crate::runtime::Driver<TxnNode>, msg_id: u64, txn: Value) -> Value {
+    d.handle_line(
+        json!({"src":"c1","dest":"n0","body":{"type":"txn","msg_id":msg_id,"txn":txn}})
+            .to_string()
+            .as_bytes(),
+        1,
+    );
+    let out = std::mem::take(d.output());
+    serde_json::from_slice::<Value>(out.trim_ascii()).unwrap()["body"].clone()
+}
+
+#[test]
+fn a_peer_lamport_time_past_the_bound_is_dropped_without_a_state_change() {
+    for lamport in [(1u64 << 63), u64::MAX, super::store::MAX_PEER_LAMPORT + 1] {
+        let mut d = driven();
+        driven_txn(&mut d, 2, json!([["w", 1, 10]]));
+        let forged = json!({"src":"n1","dest":"n0","body":{"type":"replicate","first":1,
+            "txns":[[lamport, [[1, 666]]]],"ack":0,"seen":0}});
+        d.handle_line(forged.to_string().as_bytes(), 2);
+        assert!(
+            d.take_log()
+                .iter()
+                .any(|l| l.contains("malformed replicate")),
+            "{lamport}"
+        );
+        let node = d.node().unwrap();
+        assert_eq!(node.store().clock(), 1, "the clock moved to {lamport}");
+        assert_eq!(node.replicator().applied_from("n1"), Some(0));
+        assert_eq!(node.store().value_of(&json!(1)), json!(10));
+        // Later acknowledged writes still win.
+        driven_txn(&mut d, 3, json!([["w", 1, 11]]));
+        let r = driven_txn(&mut d, 4, json!([["r", 1, null]]));
+        assert_eq!(r["txn"], json!([["r", 1, 11]]), "{lamport}");
+    }
+}
+
+#[test]
+fn the_largest_allowed_peer_lamport_time_is_taken_and_later_writes_still_win() {
+    let mut d = driven();
+    let max = super::store::MAX_PEER_LAMPORT;
+    let batch = json!({"src":"n1","dest":"n0","body":{"type":"replicate","first":1,
+        "txns":[[max, [[1, 5]]]],"ack":0,"seen":0}});
+    d.handle_line(batch.to_string().as_bytes(), 2);
+    assert_eq!(d.node().unwrap().store().value_of(&json!(1)), json!(5));
+    driven_txn(&mut d, 2, json!([["w", 1, 6]]));
+    let r = driven_txn(&mut d, 3, json!([["r", 1, null]]));
+    assert_eq!(r["txn"], json!([["r", 1, 6]]));
+    assert_eq!(d.node().unwrap().store().clock(), max + 1);
 }

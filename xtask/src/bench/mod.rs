@@ -5,8 +5,6 @@ pub mod broadcast;
 pub mod linearizable;
 pub mod runtime;
 
-use std::path::PathBuf;
-
 /// Dispatches `bench <what>`.
 pub fn command(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
@@ -15,7 +13,7 @@ pub fn command(args: &[String]) -> i32 {
         Some("linearizable") => linearizable::command(&args[1..]),
         _ => {
             eprintln!(
-                "Usage: cargo xtask bench runtime [--requests N] [--rounds N]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]"
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]"
             );
             254
         }
@@ -24,18 +22,31 @@ pub fn command(args: &[String]) -> i32 {
 
 fn runtime_command(args: &[String]) -> i32 {
     let mut bench = runtime::RuntimeBench {
-        ours: PathBuf::new(),
-        baseline: PathBuf::new(),
+        bins: Vec::new(),
         pipelined: 300_000,
         ping_pong: 20_000,
         rounds: 3,
     };
+    let mut others = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let v = it.next().and_then(|v| v.parse::<usize>().ok());
-        match (a.as_str(), v) {
-            ("--requests", Some(n)) if n > 0 => bench.pipelined = n,
-            ("--rounds", Some(n)) if n > 0 => bench.rounds = n,
+        let v = it.next();
+        let n = v.and_then(|v| v.parse::<usize>().ok());
+        match (a.as_str(), n, v) {
+            ("--requests", Some(n), _) if n > 0 => bench.pipelined = n,
+            ("--rounds", Some(n), _) if n > 0 => bench.rounds = n,
+            ("--bin", _, Some(path)) => match std::fs::canonicalize(path) {
+                Ok(p) => {
+                    let name = p
+                        .file_name()
+                        .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+                    others.push((name, p))
+                }
+                Err(e) => {
+                    eprintln!("bench runtime: --bin {path}: {e}");
+                    return 254;
+                }
+            },
             _ => {
                 eprintln!("bench runtime: bad option {a}");
                 return 254;
@@ -47,18 +58,22 @@ fn runtime_command(args: &[String]) -> i32 {
         return 255;
     }
     let dir = crate::matrix::release_dir();
-    bench.ours = dir.join("echo");
-    bench.baseline = dir.join("baseline-echo");
-    if !bench.baseline.exists() {
+    let baseline = dir.join("baseline-echo");
+    if !baseline.exists() {
         eprintln!(
             "{} is missing: build xtask in release mode (cargo xtask does)",
-            bench.baseline.display()
+            baseline.display()
         );
         return 255;
     }
+    bench
+        .bins
+        .push(("echo (mio reactor)".into(), dir.join("echo")));
+    bench.bins.push(("baseline-echo".into(), baseline));
+    bench.bins.extend(others);
     match bench.run() {
-        Ok((ours, base)) => {
-            println!("{}", runtime::report(&ours, &base, &bench));
+        Ok(rounds) => {
+            println!("{}", runtime::report(&rounds, &bench));
             0
         }
         Err(e) => {

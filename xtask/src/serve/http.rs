@@ -1,15 +1,31 @@
 //! Just enough HTTP/1.1 for a local results browser: read a GET request
-//! line, answer with one response and close the connection.
+//! head (bounded in size and time), answer with one response and close the
+//! connection. File bodies are streamed in chunks, never read whole.
 
-use std::io::{BufRead, BufReader, Write};
+use std::fs::File;
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Largest request head (request line and headers) read.
+pub const MAX_HEAD: usize = 16 << 10;
+/// Longest a single write may make no progress before the client is dropped.
+pub const WRITE_STALL: Duration = Duration::from_secs(10);
+/// Bytes per write of a streamed file.
+const CHUNK: usize = 64 << 10;
+
+/// What a response carries.
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// An open file and its length, streamed in chunks.
+    File(File, u64),
+}
 
 /// One response: status, content type and body.
 pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
-    pub body: Vec<u8>,
+    pub body: Body,
 }
 
 impl Response {
@@ -17,7 +33,7 @@ impl Response {
         Response {
             status: 200,
             content_type: "text/html; charset=utf-8",
-            body: body.into_bytes(),
+            body: Body::Bytes(body.into_bytes()),
         }
     }
 
@@ -25,7 +41,14 @@ impl Response {
         Response {
             status,
             content_type: "text/plain; charset=utf-8",
-            body: format!("{status} {message}\n").into_bytes(),
+            body: Body::Bytes(format!("{status} {message}\n").into_bytes()),
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match &self.body {
+            Body::Bytes(b) => b.len() as u64,
+            Body::File(_, n) => *n,
         }
     }
 }
@@ -37,48 +60,124 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     }
 }
 
-/// Reads the request head and returns the decoded path (query dropped), or
-/// an error response to send instead.
-pub fn read_request(stream: &TcpStream) -> Result<String, Response> {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader
-        .read_line(&mut line)
-        .map_err(|_| Response::error(400, "unreadable request"))?;
-    // Drain the headers (bounded), so the client sees a clean close.
-    let mut header = String::new();
-    for _ in 0..100 {
-        header.clear();
-        match reader.read_line(&mut header) {
-            Ok(0) | Err(_) => break,
-            Ok(_) if header == "\r\n" || header == "\n" => break,
-            Ok(_) => {}
+/// A parsed request: the decoded path (query dropped) and whether only the
+/// head of the response is wanted.
+pub struct Request {
+    pub path: String,
+    pub head_only: bool,
+}
+
+/// Reads the request head until `deadline` and returns the request, or an
+/// error response to send instead (a head over `MAX_HEAD`, one that does not
+/// arrive in time, a method other than GET / HEAD).
+pub fn read_request(mut stream: &TcpStream, deadline: Instant) -> Result<Request, Response> {
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 1024];
+    let end = loop {
+        if let Some(end) = head_end(&head) {
+            break end;
         }
-    }
+        if head.len() >= MAX_HEAD {
+            return Err(Response::error(431, "request head too large"));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Response::error(408, "request head not received in time"));
+        }
+        let _ = stream.set_read_timeout(Some(left));
+        let want = buf.len().min(MAX_HEAD - head.len());
+        match stream.read(&mut buf[..want]) {
+            // A client that closed early: answer what came, if it parses.
+            Ok(0) => break head.len(),
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(Response::error(408, "request head not received in time"));
+            }
+            Err(_) => return Err(Response::error(400, "unreadable request")),
+        }
+    };
+    let text = String::from_utf8_lossy(&head[..end]);
+    let line = text.lines().next().unwrap_or("");
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     if method != "GET" && method != "HEAD" {
         return Err(Response::error(405, "only GET is served"));
     }
     let path = target.split(['?', '#']).next().unwrap_or("");
-    percent_decode(path).ok_or_else(|| Response::error(400, "bad percent-encoding"))
+    let path = percent_decode(path).ok_or_else(|| Response::error(400, "bad percent-encoding"))?;
+    Ok(Request {
+        path,
+        head_only: method == "HEAD",
+    })
 }
 
-pub fn write_response(mut stream: &TcpStream, response: &Response) {
+/// Where the head ends (at the blank line), if it has.
+fn head_end(head: &[u8]) -> Option<usize> {
+    let crlf = head.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = head.windows(2).position(|w| w == b"\n\n");
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Sends `response`, each write bounded by `WRITE_STALL` and the whole by
+/// `deadline`; a client that stops reading is dropped, not waited for.
+pub fn write_response(
+    mut stream: &TcpStream,
+    response: Response,
+    head_only: bool,
+    deadline: Instant,
+) {
     let head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         response.status,
         reason(response.status),
         response.content_type,
-        response.body.len()
+        response.len()
     );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&response.body);
+    let mut send = |bytes: &[u8]| -> io::Result<()> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(left.min(WRITE_STALL)))?;
+        stream.write_all(bytes)
+    };
+    if send(head.as_bytes()).is_err() || head_only {
+        return;
+    }
+    let _ = match response.body {
+        Body::Bytes(b) => send(&b),
+        Body::File(f, len) => {
+            // Exactly the announced length, even if the file grows meanwhile.
+            let mut f = f.take(len);
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                match f.read(&mut buf) {
+                    Ok(0) | Err(_) => break Ok(()),
+                    Ok(n) => {
+                        if let Err(e) = send(&buf[..n]) {
+                            break Err(e);
+                        }
+                    }
+                }
+            }
+        }
+    };
     let _ = stream.flush();
 }
 

@@ -1,21 +1,39 @@
 //! `cargo xtask serve`: a results browser for `./store` on 127.0.0.1, in the
 //! spirit of `maelstrom serve` (which runs jepsen-io/jepsen v0.3.1
-//! jepsen/src/jepsen/web.clj). Plain std networking:
-//! one GET at a time is all a local browser needs.
+//! jepsen/src/jepsen/web.clj). Plain std networking,
+//! one thread per connection up to `MAX_CONNECTIONS` (a browser opens a
+//! handful; a thread costs nothing while it waits), so a client that sends
+//! its request slowly or never reads its response holds only its own
+//! thread, and only until its deadline: `HEAD_DEADLINE` for the request
+//! head, `REQUEST_DEADLINE` for the whole exchange, `http::WRITE_STALL` for
+//! any one write.
 
 mod http;
 mod pages;
 mod store;
 
-use http::{read_request, write_response, Response};
-use std::net::{SocketAddr, TcpListener};
+use http::{read_request, write_response, Body, Response};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use store::Refused;
+
+/// Connections served at once; more are answered 503 at once.
+pub const MAX_CONNECTIONS: usize = 64;
+/// Time a client has to send its request head.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// Time for the whole exchange, response included (a 400 MB journal takes
+/// a few seconds over loopback).
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(120);
 
 /// A bound browser, not yet serving.
 pub struct Server {
     listener: TcpListener,
-    store: PathBuf,
+    store: Arc<PathBuf>,
+    active: Arc<AtomicUsize>,
 }
 
 /// Serves `store` on 127.0.0.1:`port` until the process is killed.
@@ -32,7 +50,8 @@ pub fn bind(store: &Path, port: u16) -> Result<Server, String> {
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     Ok(Server {
         listener,
-        store: store.to_path_buf(),
+        store: Arc::new(store.to_path_buf()),
+        active: Arc::new(AtomicUsize::new(0)),
     })
 }
 
@@ -41,65 +60,106 @@ impl Server {
         self.listener.local_addr().map_err(|e| e.to_string())
     }
 
-    /// Answers requests forever.
+    /// Answers requests forever, each connection on its own thread.
     pub fn run(&self) {
         loop {
-            self.handle_next();
+            let Ok((stream, _)) = self.listener.accept() else {
+                continue;
+            };
+            if self.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                self.active.fetch_sub(1, Ordering::SeqCst);
+                refuse(stream);
+                continue;
+            }
+            let (store, active) = (self.store.clone(), self.active.clone());
+            let spawned = std::thread::Builder::new()
+                .name("serve".into())
+                .spawn(move || {
+                    handle(&store, &stream);
+                    active.fetch_sub(1, Ordering::SeqCst);
+                });
+            if spawned.is_err() {
+                // The stream moved into the closure and is closed with it.
+                self.active.fetch_sub(1, Ordering::SeqCst);
+            }
         }
     }
 
-    /// Accepts one connection and answers its request.
+    /// Accepts one connection and answers its request on this thread.
+    #[cfg(test)]
     pub fn handle_next(&self) {
-        let Ok((stream, _)) = self.listener.accept() else {
-            return;
-        };
-        let response = match read_request(&stream) {
-            Ok(path) => self.respond(&path),
-            Err(response) => response,
-        };
-        write_response(&stream, &response);
+        if let Ok((stream, _)) = self.listener.accept() {
+            handle(&self.store, &stream);
+        }
     }
+}
 
-    fn respond(&self, path: &str) -> Response {
-        if path == "/" {
-            return Response::html(pages::index(&self.store, &store::runs(&self.store)));
-        }
-        if let Some(rel) = path.strip_prefix("/run/") {
-            return match store::resolve(&self.store, rel) {
-                Ok(dir) if dir.is_dir() => {
-                    let rel = rel.trim_matches('/');
-                    let (workload, timestamp) = rel.split_once('/').unwrap_or((rel, ""));
-                    let run = store::Run {
-                        workload: workload.into(),
-                        timestamp: timestamp.into(),
-                        results: store::read_results(&dir),
-                    };
-                    Response::html(pages::run(&run, &dir))
-                }
-                Err(Refused::Escapes) => Response::error(403, "outside the store"),
-                _ => Response::error(404, "no such run"),
-            };
-        }
-        if let Some(rel) =
-            path.strip_prefix("/files/")
-                .or(if path == "/files" { Some("") } else { None })
-        {
-            return match store::resolve(&self.store, rel) {
-                Ok(p) if p.is_dir() => Response::html(pages::listing(rel, &p)),
-                Ok(p) => match std::fs::read(&p) {
-                    Ok(body) => Response {
-                        status: 200,
-                        content_type: content_type(&p),
-                        body,
-                    },
-                    Err(_) => Response::error(404, "unreadable"),
-                },
-                Err(Refused::Escapes) => Response::error(403, "outside the store"),
-                Err(Refused::NotFound) => Response::error(404, "not found"),
-            };
-        }
-        Response::error(404, "not found")
+/// Answers one connection's request within the deadlines.
+fn handle(store: &Path, stream: &TcpStream) {
+    let start = Instant::now();
+    let (response, head_only) = match read_request(stream, start + HEAD_DEADLINE) {
+        Ok(req) => (respond(store, &req.path), req.head_only),
+        Err(response) => (response, false),
+    };
+    write_response(stream, response, head_only, start + REQUEST_DEADLINE);
+}
+
+/// Over the connection cap: a 503 written without waiting (a fresh socket's
+/// send buffer takes it whole), then close.
+fn refuse(stream: TcpStream) {
+    let _ = stream.set_nonblocking(true);
+    let _ = (&stream).write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+}
+
+/// The response to a GET of `path`.
+fn respond(root: &Path, path: &str) -> Response {
+    if path == "/" {
+        return Response::html(pages::index(root, &store::runs(root)));
     }
+    if let Some(rel) = path.strip_prefix("/run/") {
+        return match store::resolve(root, rel) {
+            Ok(dir) if dir.is_dir() => {
+                let rel = rel.trim_matches('/');
+                let (workload, timestamp) = rel.split_once('/').unwrap_or((rel, ""));
+                let run = store::Run {
+                    workload: workload.into(),
+                    timestamp: timestamp.into(),
+                    results: store::read_results(&dir),
+                };
+                Response::html(pages::run(&run, &dir))
+            }
+            Err(Refused::Escapes) => Response::error(403, "outside the store"),
+            _ => Response::error(404, "no such run"),
+        };
+    }
+    if let Some(rel) =
+        path.strip_prefix("/files/")
+            .or(if path == "/files" { Some("") } else { None })
+    {
+        return match store::resolve(root, rel) {
+            Ok(p) if p.is_dir() => Response::html(pages::listing(rel, &p)),
+            Ok(p) => match open(&p) {
+                Some((file, len)) => Response {
+                    status: 200,
+                    content_type: content_type(&p),
+                    body: Body::File(file, len),
+                },
+                None => Response::error(404, "unreadable"),
+            },
+            Err(Refused::Escapes) => Response::error(403, "outside the store"),
+            Err(Refused::NotFound) => Response::error(404, "not found"),
+        };
+    }
+    Response::error(404, "not found")
+}
+
+/// A regular file opened for streaming, and its length.
+fn open(path: &Path) -> Option<(std::fs::File, u64)> {
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    meta.is_file().then_some((file, meta.len()))
 }
 
 fn content_type(path: &Path) -> &'static str {

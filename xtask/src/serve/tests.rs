@@ -119,3 +119,91 @@ fn percent_decoding_rejects_malformed_escapes() {
     assert_eq!(http::percent_decode("/a%zz"), None);
     assert_eq!(http::percent_decode("/%ff"), None);
 }
+
+/// 15 clients sending their request one byte every 2 s and 5 that ask for a
+/// 64 MiB file and never read it hold 20 connections; other clients are
+/// still answered at once, and the file is streamed whole to one that reads.
+#[test]
+fn twenty_slow_clients_do_not_stall_another() {
+    use std::time::{Duration, Instant};
+    let root = store();
+    let rel = "broadcast/20240101T100000.000Z/net-journal.jsonl";
+    let big = root.path().join("store").join(rel);
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    let server = bind(&root.path().join("store"), 0).unwrap();
+    let addr = server.local_addr().unwrap();
+    std::thread::spawn(move || server.run());
+    let mut drips = Vec::new();
+    for _ in 0..15 {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.write_all(b"G").unwrap();
+        drips.push(s);
+    }
+    let mut sinks = Vec::new();
+    for _ in 0..5 {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(s, "GET /files/{rel} HTTP/1.1\r\n\r\n").unwrap();
+        sinks.push(s);
+    }
+    let dripping = std::thread::spawn(move || {
+        for b in b"ET" {
+            std::thread::sleep(Duration::from_secs(2));
+            for s in &mut drips {
+                let _ = s.write_all(&[*b]);
+            }
+        }
+        drips
+    });
+    // Let the big responses fill the non-readers' socket buffers.
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..3 {
+        let t = Instant::now();
+        let (status, _, index) = get(addr, "/");
+        assert_eq!(status, 200);
+        assert!(index.contains(">broadcast<"));
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            t.elapsed()
+        );
+    }
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET /files/{rel} HTTP/1.1\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let head_len = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(String::from_utf8_lossy(&raw[..head_len]).contains("Content-Length: 67108864"));
+    assert_eq!(raw.len() - head_len, 64 << 20);
+    drop(sinks);
+    drop(dripping.join().unwrap());
+}
+
+#[test]
+fn a_request_head_that_is_too_slow_or_too_large_is_refused() {
+    use std::time::{Duration, Instant};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET / HT").unwrap();
+    let (conn, _) = listener.accept().unwrap();
+    let t = Instant::now();
+    let r = http::read_request(&conn, t + Duration::from_millis(300));
+    assert_eq!(r.err().map(|r| r.status), Some(408));
+    assert!(t.elapsed() < Duration::from_secs(2));
+
+    let mut big = TcpStream::connect(addr).unwrap();
+    let (conn, _) = listener.accept().unwrap();
+    let filler = format!("GET / HTTP/1.1\r\nX: {}\r\n", "a".repeat(http::MAX_HEAD));
+    let writer = std::thread::spawn(move || {
+        let _ = big.write_all(filler.as_bytes());
+        big
+    });
+    let r = http::read_request(&conn, Instant::now() + Duration::from_secs(5));
+    assert_eq!(r.err().map(|r| r.status), Some(431));
+    drop(conn);
+    drop(writer.join().unwrap());
+    drop(slow);
+}
