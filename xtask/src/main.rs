@@ -12,6 +12,8 @@ mod journal;
 mod matrix;
 mod opts;
 mod report;
+#[cfg(test)]
+mod scenarios;
 mod serve;
 mod workload;
 mod workloads;
