@@ -149,7 +149,7 @@ const ROW_3C: &str =
 
 #[test]
 fn exploration_finds_the_give_up_bug_and_its_seed_replays_it() {
-    let runs = explore_with(&args("3c --jobs 2"), gives_up, 0, 60).expect("explore 3c");
+    let runs = explore_with(&args("3c --jobs 2"), gives_up, 0, 30).expect("explore 3c");
     let failing: Vec<_> = runs.iter().filter(|r| !r.passed).collect();
     eprintln!("{} of {} seeds fail", failing.len(), runs.len());
     let first = failing.first().expect("exploration finds a failing seed");

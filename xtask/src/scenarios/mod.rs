@@ -44,6 +44,20 @@ impl Ran {
         );
     }
 
+    /// Whether a partition is still in force when the main phase ends (the
+    /// final heal alone must then repair it).
+    pub fn partitioned_at_end(&self, time_limit_s: u64) -> bool {
+        let end = time_limit_s * 1_000_000_000;
+        self.out
+            .history
+            .ops
+            .iter()
+            .filter(|op| op.time < end)
+            .filter(|op| op.f == "start-partition" || op.f == "stop-partition")
+            .last()
+            .is_some_and(|op| op.f == "start-partition")
+    }
+
     /// The nemesis's grudges: for each partition, node -> nodes it drops.
     pub fn grudges(&self) -> Vec<serde_json::Map<String, Value>> {
         self.out
