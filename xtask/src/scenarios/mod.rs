@@ -53,8 +53,7 @@ impl Ran {
             .ops
             .iter()
             .filter(|op| op.time < end)
-            .filter(|op| op.f == "start-partition" || op.f == "stop-partition")
-            .last()
+            .rfind(|op| op.f == "start-partition" || op.f == "stop-partition")
             .is_some_and(|op| op.f == "start-partition")
     }
 
