@@ -9,10 +9,12 @@ mod hosted;
 mod message;
 mod node;
 mod outbuf;
+#[cfg(test)]
+pub(crate) mod sim;
+#[cfg(test)]
+pub mod one_node;
 mod reactor;
 pub mod services;
-pub mod sim;
-mod sim_seq_kv;
 mod timer;
 
 pub use context::{Continuation, Ctx, RpcResult};
@@ -23,5 +25,4 @@ pub use hosted::HostedNode;
 pub use message::{write_envelope, Decode, DecodeError, Envelope, ErrorBody, Header, NoMessages};
 pub use node::{Node, NodeInfo, Request};
 pub use reactor::run;
-pub use sim_seq_kv::StaleSeqKv;
 pub use timer::{TimerId, TimerWheel};

@@ -1,12 +1,14 @@
-//! A deterministic, virtual-time harness for node logic: several `Driver`s,
-//! a message queue with per-message latency, optional loss and partitions,
-//! and in-memory `lin-kv` / `seq-kv`-like services. Tests use it to run
-//! nodes thousands of times faster than real time, with a seed that replays
-//! exactly.
+//! A test-only cluster of `Driver`s for invariants no Maelstrom checker
+//! sees: Raft's election safety and identical committed logs, exactly-once
+//! application of forwarded or racing requests (lin-kv, txn-list-append),
+//! what a CRDT link puts on the wire. It has a message queue with latency,
+//! loss and cuts and a linearizable in-memory `lin-kv`, and no seq-kv and no
+//! checker: anything a checker judges (convergence, anomalies, msgs-per-op,
+//! latency) is tested through the bench's engine in virtual time
+//! (xtask/src/scenarios), the one judge.
 
 use super::driver::Driver;
 use super::node::Node;
-use super::sim_seq_kv::StaleSeqKv;
 use serde_json::{json, Value};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashSet};
@@ -14,8 +16,6 @@ use std::collections::{BTreeMap, BinaryHeap, HashSet};
 /// A message in flight.
 #[derive(Clone, Debug)]
 pub struct Delivery {
-    pub at: u64,
-    pub seq: u64,
     pub src: String,
     pub dest: String,
     pub body: Value,
@@ -46,9 +46,6 @@ pub struct Sim<N: Node> {
     pub server_log: Vec<Delivery>,
     /// The in-memory KV store shared by `lin-kv` and `seq-kv` (linearizable).
     pub kv: BTreeMap<String, Value>,
-    /// When set (see `use_stale_seq_kv`), `seq-kv` is served by this model of
-    /// Maelstrom's stale-read behaviour instead of by `kv`.
-    pub stale_seq_kv: Option<StaleSeqKv>,
     client_msg_id: u64,
 }
 
@@ -71,7 +68,6 @@ impl<N: Node> Sim<N> {
             record_server_msgs: false,
             server_log: Vec::new(),
             kv: BTreeMap::new(),
-            stale_seq_kv: None,
             client_msg_id: 0,
         };
         for id in &ids {
@@ -146,12 +142,7 @@ impl<N: Node> Sim<N> {
     fn deliver(&mut self, d: Delivery) {
         if d.dest.starts_with('c') {
             self.client_inbox.push(d);
-        } else if let (Some(kv), "seq-kv") = (self.stale_seq_kv.as_mut(), d.dest.as_str()) {
-            if let Some(mut reply) = kv.handle(&d.src, &d.body) {
-                reply["in_reply_to"] = d.body["msg_id"].clone();
-                self.push(d.dest.clone(), d.src.clone(), reply, 0);
-            }
-        } else if d.dest == "lin-kv" || d.dest == "seq-kv" {
+        } else if d.dest == "lin-kv" {
             if let Some(reply) = self.kv_handle(&d.body) {
                 self.push(d.dest.clone(), d.src.clone(), reply, 0);
             }
@@ -218,8 +209,6 @@ impl<N: Node> Sim<N> {
                     self.server_msgs += 1;
                     if self.record_server_msgs {
                         self.server_log.push(Delivery {
-                            at: self.now + latency,
-                            seq: 0,
                             src: src.clone(),
                             dest: dest.clone(),
                             body: v["body"].clone(),
@@ -247,18 +236,11 @@ impl<N: Node> Sim<N> {
         self.in_flight.insert(
             self.seq,
             Delivery {
-                at,
-                seq: self.seq,
                 src,
                 dest,
                 body,
             },
         );
-    }
-
-    /// Serves `seq-kv` with stale reads, as Maelstrom does (service.clj `Sequential`).
-    pub fn use_stale_seq_kv(&mut self) {
-        self.stale_seq_kv = Some(StaleSeqKv::new(self.rng.u64(..)));
     }
 
     /// Cuts every link between the two groups, both ways.

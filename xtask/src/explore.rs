@@ -24,13 +24,13 @@ const USAGE: &str = "Usage: cargo xtask explore ROW|FLAGS [--seeds N] [--first-s
 Flags after ROW (e.g. --node-env BROADCAST_BATCH_MS=25, --nemesis partition) are added to the row's.";
 
 /// What one seed gave.
-struct SeedRun {
-    seed: u64,
+pub struct SeedRun {
+    pub seed: u64,
     /// Valid, and every target of the row met.
-    passed: bool,
+    pub passed: bool,
     /// Why not, when it did not pass.
-    why: String,
-    figures: BTreeMap<&'static str, f64>,
+    pub why: String,
+    pub figures: BTreeMap<&'static str, f64>,
 }
 
 /// The figures summarised over all seeds: label and path into results.json.
@@ -148,6 +148,25 @@ pub fn command(args: &[String]) -> i32 {
         started.elapsed().as_secs_f64()
     );
     i32::from(!failed.is_empty())
+}
+
+/// Explores seeds `first_seed..first_seed + seeds` of the test that `args`
+/// names (a row id or flags, as on the command line) with nodes made by
+/// `factory` instead of ours: how a test hosts a fixture node.
+#[cfg(test)]
+pub fn explore_with(
+    args: &[String],
+    factory: crate::engine::sim_host::NodeFactory,
+    first_seed: u64,
+    seeds: u64,
+) -> Result<Vec<SeedRun>, String> {
+    let mut plan = parse(args)?;
+    if let Nodes::InProcess { factory: f, .. } = &mut plan.nodes {
+        *f = factory;
+    }
+    plan.first_seed = first_seed;
+    plan.seeds = seeds;
+    Ok(run_all(&plan))
 }
 
 /// Every seed, `plan.jobs` at a time; results sorted by seed.

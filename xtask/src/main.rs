@@ -13,6 +13,8 @@ mod journal;
 mod matrix;
 mod opts;
 mod report;
+#[cfg(test)]
+mod scenarios;
 mod serve;
 mod workload;
 mod workloads;

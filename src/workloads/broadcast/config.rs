@@ -74,23 +74,6 @@ impl Config {
     }
 }
 
-/// Where a node type gets its configuration: the environment in the binary,
-/// a fixed value in tests (so parallel tests never share process state).
-pub trait ConfigSource: 'static {
-    /// The configuration and warnings to log; `env` looks up the node's
-    /// environment (`Ctx::env`).
-    fn load(env: &dyn Fn(&str) -> Option<String>) -> (Config, Vec<String>);
-}
-
-/// Reads `BROADCAST_*` from the node's environment.
-pub struct FromEnv;
-
-impl ConfigSource for FromEnv {
-    fn load(env: &dyn Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
-        Config::from_lookup(env)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

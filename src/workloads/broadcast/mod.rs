@@ -18,7 +18,7 @@ mod overlay;
 #[cfg(test)]
 mod tests;
 
-pub use config::{Config, ConfigSource, FromEnv};
+pub use config::Config;
 pub use elem::Elem;
 pub use overlay::Role;
 
@@ -28,7 +28,6 @@ use link::Link;
 use outbox::Outbox;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::marker::PhantomData;
 
 messages! {
     /// The broadcast workload, and the gossip between nodes.
@@ -53,20 +52,17 @@ pub enum Tick {
     Housekeeping,
 }
 
-/// The broadcast node (a replica of the grow-only set), configured from `C` (the environment in the binary).
-pub struct SetReplica<C: ConfigSource = FromEnv> {
+/// The broadcast node (a replica of the grow-only set), configured from
+/// `BROADCAST_*` in its environment (`Ctx::env`).
+pub struct BroadcastNode {
     config: Config,
     role: Role,
     values: BTreeSet<Elem>,
     links: BTreeMap<String, Link>,
     outbox: Outbox,
-    source: PhantomData<C>,
 }
 
-/// The binary's node: configuration from `BROADCAST_*` variables.
-pub type BroadcastNode = SetReplica<FromEnv>;
-
-impl<C: ConfigSource> SetReplica<C> {
+impl BroadcastNode {
     /// Every value this node holds.
     pub fn values(&self) -> &BTreeSet<Elem> {
         &self.values
@@ -158,12 +154,12 @@ impl<C: ConfigSource> SetReplica<C> {
     }
 }
 
-impl<C: ConfigSource> Node for SetReplica<C> {
+impl Node for BroadcastNode {
     type Msg = BroadcastRequest;
     type Timer = Tick;
 
     fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let (config, warnings) = C::load(&|name| ctx.env(name).map(String::from));
+        let (config, warnings) = Config::from_lookup(|name| ctx.env(name).map(String::from));
         for w in warnings {
             ctx.log(w);
         }
@@ -178,13 +174,12 @@ impl<C: ConfigSource> Node for SetReplica<C> {
         if role != Role::Alone {
             ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
         }
-        SetReplica {
+        BroadcastNode {
             config,
             role,
             values: BTreeSet::new(),
             links,
             outbox: Outbox::new(),
-            source: PhantomData,
         }
     }
 

@@ -12,8 +12,6 @@ pub mod replication;
 pub mod store;
 
 #[cfg(test)]
-mod history;
-#[cfg(test)]
 mod tests;
 
 use crate::messages;

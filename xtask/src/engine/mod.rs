@@ -282,7 +282,7 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
         }
     };
     write("history.txt", out.history.to_txt());
-    write("history.jsonl", jsonl(&out.history.ops));
+    write("history.jsonl", history_jsonl(&out.history));
     write("net-journal.jsonl", jsonl(&out.journal));
     write(
         "run.json",
@@ -298,8 +298,9 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
         mark_latest();
         return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));
     };
-    let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
-    write("results.json", format!("{pretty}\n"));
+    let text = results_json(&results);
+    write("results.json", text.clone());
+    let pretty = text.trim_end();
     mark_latest();
     println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
     if !out.crashes.is_empty() {
@@ -307,6 +308,17 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
         return crash(&out.crashes.join("\n\n"));
     }
     valid.exit_code()
+}
+
+/// `history.jsonl` as a run writes it.
+pub fn history_jsonl(history: &History) -> String {
+    jsonl(&history.ops)
+}
+
+/// `results.json` as a run writes it.
+pub fn results_json(results: &Value) -> String {
+    let pretty = serde_json::to_string_pretty(results).unwrap_or_default();
+    format!("{pretty}\n")
 }
 
 fn jsonl<T: serde::Serialize>(items: &[T]) -> String {

@@ -1,0 +1,209 @@
+//! The broadcast node (challenges 3a-3e) on the bench in virtual time: the
+//! challenge commands, the two configurations' goals, loss, partitions that
+//! cut the hub from its leaves, and the cost model read off the network
+//! journal. Judged by set-full (`workload`) and the net checker (`net`).
+
+use super::{run, run_lossy, Ran};
+use crate::journal::JournalKind;
+
+const BCAST: &str = "-w broadcast --bin broadcast";
+/// 3d/3e: 25 nodes, latency 100, rate 100, 20 s.
+const EFFICIENT: &str =
+    "-w broadcast --bin broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+
+/// Valid, nothing lost, every value read: what "converged" means on the
+/// bench (final reads on every node after the heal and a quiet period).
+fn assert_converged(r: &Ran) {
+    r.assert_valid();
+    assert_eq!(r.num("workload/lost-count"), 0.0);
+    assert_eq!(r.num("workload/never-read-count"), 0.0);
+    assert_eq!(r.num("workload/duplicated-count"), 0.0);
+}
+
+fn stable(r: &Ran, q: &str) -> f64 {
+    r.num(&format!("workload/stable-latencies/{q}"))
+}
+
+fn summary(r: &Ran) -> String {
+    format!(
+        "msgs-per-op {}, stable median {} max {}",
+        r.num("net/servers/msgs-per-op"),
+        stable(r, "0.5"),
+        stable(r, "1")
+    )
+}
+
+#[test]
+fn challenge_3a_one_node_sends_nothing() {
+    let r = run(
+        &format!("{BCAST} --node-count 1 --time-limit 20 --rate 10"),
+        3,
+    );
+    assert_converged(&r);
+    assert!(r.num("workload/attempt-count") > 50.0);
+    assert_eq!(r.num("net/servers/msg-count"), 0.0);
+    assert_eq!(stable(&r, "1"), 0.0);
+}
+
+#[test]
+fn challenge_3b_five_nodes() {
+    let r = run(
+        &format!("{BCAST} --node-count 5 --time-limit 20 --rate 10"),
+        4,
+    );
+    assert_converged(&r);
+    assert!(stable(&r, "1") <= 400.0, "{}", summary(&r));
+}
+
+#[test]
+fn challenge_3c_five_nodes_under_rolling_partitions() {
+    let r = run(
+        &format!("{BCAST} --node-count 5 --time-limit 20 --rate 10 --nemesis partition --nemesis-interval 3"),
+        5,
+    );
+    assert!(r.grudges().len() >= 2, "the nemesis partitioned");
+    assert_converged(&r);
+}
+
+#[test]
+fn goal_1_default_configuration_meets_all_three_targets_at_once() {
+    for seed in [11, 12, 13] {
+        let r = run(EFFICIENT, seed);
+        eprintln!("seed {seed}: {}", summary(&r));
+        assert_converged(&r);
+        assert!(r.num("net/servers/msgs-per-op") <= 1.5, "{}", summary(&r));
+        assert!(stable(&r, "0.5") <= 350.0, "{}", summary(&r));
+        assert!(stable(&r, "1") <= 550.0, "{}", summary(&r));
+    }
+}
+
+#[test]
+fn goal_2_low_latency_configuration() {
+    let r = run(&format!("{EFFICIENT} --node-env BROADCAST_BATCH_MS=25"), 21);
+    eprintln!("{}", summary(&r));
+    assert_converged(&r);
+    assert!(stable(&r, "1") <= 250.0, "{}", summary(&r));
+    assert!(r.num("net/servers/msgs-per-op") <= 13.0, "{}", summary(&r));
+}
+
+/// Server-to-server sends in the journal, as (src, dest, carries a delta).
+fn server_sends(r: &Ran) -> Vec<(&str, &str, bool, usize)> {
+    r.out
+        .journal
+        .iter()
+        .filter(|e| e.kind == JournalKind::Send)
+        .filter(|e| e.src.starts_with('n') && e.dest.starts_with('n'))
+        .map(|e| {
+            let carried = e.body["values"].as_array().map_or(0, Vec::len);
+            (
+                e.src.as_str(),
+                e.dest.as_str(),
+                e.body["seq"].is_u64(),
+                carried,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cost_model_one_uplink_per_leaf_broadcast_and_one_fan_out_per_window() {
+    // The hub's broadcasts need no uplink; every other broadcast costs one
+    // leaf->hub message. Each hub window costs 24 messages.
+    let r = run(EFFICIENT, 31);
+    assert_converged(&r);
+    let sends = server_sends(&r);
+    let attempts = r.num("workload/attempt-count") as usize;
+    let ops = r.num("stats/count") as usize;
+    let uplinks = sends.iter().filter(|s| s.1 == "n0" && s.2).count();
+    let fan_outs = sends.iter().filter(|s| s.0 == "n0" && s.2).count();
+    let lone_acks = sends.iter().filter(|s| !s.2).count();
+    eprintln!("uplinks {uplinks}, fan-outs {fan_outs}, lone acks {lone_acks}, attempts {attempts}, ops {ops}");
+    let hub_broadcasts = attempts / 25;
+    assert!(
+        uplinks <= attempts - hub_broadcasts * 3 / 4,
+        "one uplink per leaf broadcast"
+    );
+    assert!(uplinks >= attempts * 3 / 4);
+    // 20 s at one window per ~300 ms + the gap to the next arrival.
+    assert!(fan_outs <= 24 * 20_000 / 300, "fan-outs: {fan_outs}");
+    assert!(fan_outs >= 24 * 20_000 / 350, "fan-outs: {fan_outs}");
+    assert!(lone_acks <= ops / 10, "lone acks: {lone_acks}");
+    assert_eq!(sends.len(), uplinks + fan_outs + lone_acks);
+    assert_eq!(sends.len() as f64, r.num("net/servers/send-count"));
+    // Deltas, never the whole set: each value travels about 25 times.
+    let carried: usize = sends.iter().map(|s| s.3).sum();
+    assert!(
+        carried <= attempts * 26,
+        "carried {carried} values for {attempts} broadcasts"
+    );
+}
+
+#[test]
+fn without_a_window_each_value_costs_exactly_24_messages_plus_lone_acks() {
+    // BROADCAST_BATCH_MS=0: a leaf's value is one uplink plus 23 fan-outs
+    // (not echoed to its origin); a hub value is 24 fan-outs.
+    let r = run(&format!("{EFFICIENT} --node-env BROADCAST_BATCH_MS=0"), 71);
+    assert_converged(&r);
+    let sends = server_sends(&r);
+    let attempts = r.num("workload/attempt-count") as usize;
+    let carrying = sends.iter().filter(|s| s.2).count();
+    let lone_acks = sends.len() - carrying;
+    eprintln!(
+        "{carrying} value messages, {lone_acks} lone acks, {}",
+        summary(&r)
+    );
+    assert_eq!(carrying, 24 * attempts);
+    // (The private simulator saw under 1 in 20; the bench, 108 in 2046.)
+    assert!(
+        lone_acks <= r.num("stats/count") as usize / 15,
+        "{lone_acks} lone acks"
+    );
+    assert!(stable(&r, "1") <= 200.0, "{}", summary(&r));
+}
+
+#[test]
+fn lost_and_reordered_messages_still_converge() {
+    // Maelstrom's p-loss drops client messages too: some operations end
+    // :info, and set-full judges only what was acknowledged. (Five nodes:
+    // at 20 % loss, all 25 inits rarely get through; see `run_lossy`. 50
+    // clients: a lost request holds its client for the 5 s timeout.)
+    let r = run_lossy(
+        &format!("{BCAST} --node-count 5 --concurrency 50 --time-limit 20 --rate 100 --latency 100 --latency-dist uniform --p-loss 0.2"),
+        41..141,
+    );
+    eprintln!("{}", summary(&r));
+    // Lost final reads leave late values never read; nothing acknowledged
+    // may be missing from a read that came back.
+    r.assert_valid();
+    assert_eq!(r.num("workload/lost-count"), 0.0);
+    assert!(r.num("stats/by-f/read/ok-count") > 100.0);
+}
+
+#[test]
+fn partitions_that_cut_the_hub_or_a_leaf_off_heal_without_loss() {
+    // 3c-25's command with partitions every ~3 s. The seed is one whose
+    // nemesis puts the hub (n0) on the minority side at least once and
+    // leaves a partition in force when the main phase ends, so the final
+    // heal alone (no new traffic to reveal a gap) must bring everyone up to
+    // date; both asserted, so a change of the nemesis cannot quietly make
+    // this test easier. (Without retransmission, 141 values are lost here.)
+    let r = run(
+        &format!("{EFFICIENT} --nemesis partition --nemesis-interval 3"),
+        53,
+    );
+    assert!(r.partitioned_at_end(20), "no partition at the end");
+    let grudges = r.grudges();
+    let hub_minority = grudges.iter().any(|g| {
+        g.get("n0")
+            .and_then(|v| v.as_array())
+            .is_some_and(|cut| cut.len() >= 13)
+    });
+    assert!(
+        hub_minority,
+        "no partition put the hub in a minority: {grudges:?}"
+    );
+    eprintln!("{} partitions: {}", grudges.len(), summary(&r));
+    assert_converged(&r);
+    // Resending is one merged message per link per timeout, not a flood.
+    assert!(r.num("net/servers/msgs-per-op") <= 2.0, "{}", summary(&r));
+}

@@ -1,0 +1,135 @@
+//! Scenario tests of our nodes: each runs in-process under virtual time
+//! through the engine (`engine::execute`), with the bench's own network,
+//! services (the real seq-kv), clients, nemesis and checkers, and asserts on
+//! results.json. They replace the node crate's private simulator and its
+//! checker replicas: one judge for tests, the matrix and exploration.
+
+mod broadcast;
+mod determinism;
+mod explore_bug;
+mod g_counter;
+mod kafka;
+mod txn;
+
+use crate::checker::Validity;
+use crate::engine::sim_host::NodeFactory;
+use crate::engine::{self, Nodes, RunOutcome};
+use serde_json::Value;
+
+/// One finished run and its analysis.
+pub struct Ran {
+    pub out: RunOutcome,
+    pub results: Value,
+    pub valid: Validity,
+}
+
+impl Ran {
+    /// The number at `path` ("net/servers/msgs-per-op") in results.json.
+    pub fn num(&self, path: &str) -> f64 {
+        let v = path
+            .split('/')
+            .try_fold(&self.results, |v, k| v.get(k))
+            .unwrap_or_else(|| panic!("results.json has no {path}"));
+        v.as_f64()
+            .unwrap_or_else(|| panic!("results.json {path} is {v}, not a number"))
+    }
+
+    /// Panics, with the failing sections, unless the run is valid.
+    pub fn assert_valid(&self) {
+        assert_eq!(
+            self.valid,
+            Validity::True,
+            "invalid run: {}",
+            invalid_summary(&self.results)
+        );
+    }
+
+    /// Whether a partition is still in force when the main phase ends (the
+    /// final heal alone must then repair it).
+    pub fn partitioned_at_end(&self, time_limit_s: u64) -> bool {
+        let end = time_limit_s * 1_000_000_000;
+        self.out
+            .history
+            .ops
+            .iter()
+            .filter(|op| op.time < end)
+            .rfind(|op| op.f == "start-partition" || op.f == "stop-partition")
+            .is_some_and(|op| op.f == "start-partition")
+    }
+
+    /// The nemesis's grudges: for each partition, node -> nodes it drops.
+    pub fn grudges(&self) -> Vec<serde_json::Map<String, Value>> {
+        self.out
+            .history
+            .ops
+            .iter()
+            .filter(|op| op.f == "start-partition")
+            .filter_map(|op| op.value.get(1)?.as_object().cloned())
+            .collect()
+    }
+}
+
+/// The sections of results.json that are not valid, shortened.
+pub fn invalid_summary(results: &Value) -> String {
+    let mut s: String = results
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| v.get("valid?").is_some_and(|x| x != &Value::Bool(true)))
+        .map(|(k, v)| format!("{k}: {v}; "))
+        .collect();
+    s.truncate(2_000);
+    s
+}
+
+/// Runs `flags` (`maelstrom test` flags naming one of our nodes with
+/// `--bin`; `--node-env`, `--p-loss` welcome) on `seed`, in virtual time.
+pub fn run(flags: &str, seed: u64) -> Ran {
+    run_with(flags, gossip_glomers::nodes::hosted, seed)
+}
+
+/// As `run`, with nodes made by `factory` (a fixture node).
+pub fn run_with(flags: &str, factory: NodeFactory, seed: u64) -> Ran {
+    try_run(flags, factory, seed).unwrap_or_else(|fatal| panic!("aborted: {fatal}"))
+}
+
+/// Runs `flags` on the first seed from `seeds` whose run is not aborted.
+/// For lossy runs: Maelstrom's p-loss drops `init` messages too (net.clj
+/// `send!` applies to every message) and a lost init aborts the run, as
+/// in Maelstrom; the seed that got through is fixed, so this is too.
+pub fn run_lossy(flags: &str, seeds: std::ops::Range<u64>) -> Ran {
+    for seed in seeds.clone() {
+        if let Ok(r) = try_run(flags, gossip_glomers::nodes::hosted, seed) {
+            eprintln!("seed {seed}");
+            return r;
+        }
+    }
+    panic!("no seed in {seeds:?} got every init through: {flags}")
+}
+
+/// One run; Err: aborted (setup failed), with why.
+fn try_run(flags: &str, factory: NodeFactory, seed: u64) -> Result<Ran, String> {
+    let mut words: Vec<String> = flags.split_whitespace().map(String::from).collect();
+    words.push("--sim".into());
+    let args = match crate::cli::parse(&words) {
+        Ok(a) => a,
+        Err(_) => panic!("bad flags: {flags}"),
+    };
+    let mut nodes = Nodes::from_args(&args).expect("one of our nodes");
+    if let Nodes::InProcess { factory: f, .. } = &mut nodes {
+        *f = factory;
+    }
+    let name = args.workload.as_deref().expect("-w");
+    let workload = crate::workloads::by_name(name).expect("a workload of the bench");
+    let mut out = engine::execute(workload.as_ref(), &args.opts, &nodes, seed, None)
+        .expect("the nodes start");
+    assert!(out.crashes.is_empty(), "crashed: {:?}", out.crashes);
+    let Some((results, valid)) = out.analysis.take() else {
+        return Err(out.fatal.unwrap_or_default());
+    };
+    Ok(Ran {
+        out,
+        results,
+        valid,
+    })
+}
