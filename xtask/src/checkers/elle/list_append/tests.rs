@@ -398,6 +398,27 @@ fn g_nonadjacent() {
     assert_valid(&good, "snapshot-isolation");
 }
 
+/// Elle 0.1.6 test/elle/list_append_test.clj, "G-nonadjacent-process"
+/// (elle issue 17): process order plus nonadjacent rw edges.
+#[test]
+fn g_nonadjacent_process() {
+    let mut h = H::default();
+    h.pair(0, "rxrz1") // wr: sees t3's append to z; rw: misses t1's to x
+        .pair(1, "ax1")
+        .pair(1, "rz") // process order after t1; rw: misses t3's append
+        .pair(2, "az1");
+    assert_valid(&h, "serializable");
+    let v = assert_invalid(
+        &h,
+        "strong-session-snapshot-isolation",
+        &["G-nonadjacent-process"],
+        &["strong-session-serializable", "strong-session-snapshot-isolation"],
+    );
+    let g = &v["anomalies"]["G-nonadjacent-process"][0];
+    assert_eq!(g["cycle"], json!([h.op(3), h.op(5), h.op(7), h.op(1), h.op(3)]));
+    assert_eq!(g["steps"][0], json!({"type": "process", "process": 1}));
+}
+
 #[test]
 fn realtime_and_process_variants() {
     // Elle's "Strong SI violation": T2 misses T1's append though T1 finished first.
