@@ -8,13 +8,13 @@ mod framing;
 mod hosted;
 mod message;
 mod node;
-mod outbuf;
-#[cfg(test)]
-pub(crate) mod sim;
 #[cfg(test)]
 pub mod one_node;
+mod outbuf;
 mod reactor;
 pub mod services;
+#[cfg(test)]
+pub(crate) mod sim;
 mod timer;
 
 pub use context::{Continuation, Ctx, RpcResult};

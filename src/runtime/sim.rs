@@ -233,14 +233,8 @@ impl<N: Node> Sim<N> {
         self.seq += 1;
         let at = self.now + latency;
         self.queue.push(Reverse((at, self.seq)));
-        self.in_flight.insert(
-            self.seq,
-            Delivery {
-                src,
-                dest,
-                body,
-            },
-        );
+        self.in_flight
+            .insert(self.seq, Delivery { src, dest, body });
     }
 
     /// Cuts every link between the two groups, both ways.

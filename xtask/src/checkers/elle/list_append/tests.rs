@@ -412,10 +412,16 @@ fn g_nonadjacent_process() {
         &h,
         "strong-session-snapshot-isolation",
         &["G-nonadjacent-process"],
-        &["strong-session-serializable", "strong-session-snapshot-isolation"],
+        &[
+            "strong-session-serializable",
+            "strong-session-snapshot-isolation",
+        ],
     );
     let g = &v["anomalies"]["G-nonadjacent-process"][0];
-    assert_eq!(g["cycle"], json!([h.op(3), h.op(5), h.op(7), h.op(1), h.op(3)]));
+    assert_eq!(
+        g["cycle"],
+        json!([h.op(3), h.op(5), h.op(7), h.op(1), h.op(3)])
+    );
     assert_eq!(g["steps"][0], json!({"type": "process", "process": 1}));
 }
 
