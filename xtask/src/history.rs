@@ -122,26 +122,25 @@ impl History {
         self.ops.iter().filter(|o| o.process.is_client())
     }
 
-    /// Renders Maelstrom's `history.txt`: `process<TAB>type<TAB>f<TAB>value[<TAB>error]`.
-    pub fn to_txt(&self) -> String {
-        let mut s = String::new();
+    /// Writes `history.txt` line by line (Maelstrom's `process<TAB>type<TAB>f<TAB>value[<TAB>error]`).
+    pub fn write_txt(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         for op in &self.ops {
-            let p = match op.process {
-                Process::Client(n) => n.to_string(),
-                Process::Nemesis => ":nemesis".to_string(),
-            };
             let t = match op.kind {
                 OpType::Invoke => ":invoke",
                 OpType::Ok => ":ok",
                 OpType::Fail => ":fail",
                 OpType::Info => ":info",
             };
-            s.push_str(&format!("{p}\t{t}\t:{}\t{}", op.f, op.value));
-            if let Some(e) = &op.error {
-                s.push_str(&format!("\t{e}"));
+            match op.process {
+                Process::Client(n) => write!(w, "{n}")?,
+                Process::Nemesis => w.write_all(b":nemesis")?,
             }
-            s.push('\n');
+            write!(w, "\t{t}\t:{}\t{}", op.f, op.value)?;
+            if let Some(e) = &op.error {
+                write!(w, "\t{e}")?;
+            }
+            w.write_all(b"\n")?;
         }
-        s
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! Maelstrom's own figures, never asserted as wall-clock unit tests.
 
 pub mod broadcast;
+pub mod engine;
 pub mod linearizable;
 pub mod runtime;
 
@@ -11,9 +12,10 @@ pub fn command(args: &[String]) -> i32 {
         Some("runtime") => runtime_command(&args[1..]),
         Some("broadcast") => broadcast_command(&args[1..]),
         Some("linearizable") => linearizable::command(&args[1..]),
+        Some("engine") => engine_command(&args[1..]),
         _ => {
             eprintln!(
-                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]"
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]\n       cargo xtask bench engine [--time-limit S] [--scenario flood|echo ...]"
             );
             254
         }
@@ -81,6 +83,66 @@ fn runtime_command(args: &[String]) -> i32 {
             1
         }
     }
+}
+
+/// `bench engine [--time-limit S] [--scenario NAME ...]`.
+fn engine_command(args: &[String]) -> i32 {
+    let mut time_limit = 20u64;
+    let mut only: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--time-limit", Some(v)) => match v.parse::<u64>() {
+                Ok(n) if n > 0 => time_limit = n,
+                _ => {
+                    eprintln!(
+                        "bench engine: --time-limit takes a positive whole number of seconds"
+                    );
+                    return 254;
+                }
+            },
+            ("--scenario", Some(v)) if v == "flood" || v == "echo" => only.push(v.clone()),
+            _ => {
+                eprintln!("bench engine: bad option {a} (--time-limit S, --scenario flood|echo)");
+                return 254;
+            }
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let fixture = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--bin",
+            "flood-node",
+        ])
+        .status();
+    if !fixture.is_ok_and(|s| s.success()) {
+        eprintln!("bench engine: building the flood-node fixture failed");
+        return 255;
+    }
+    if let Err(e) = crate::matrix::build_nodes() {
+        eprintln!("{e}");
+        return 255;
+    }
+    let mut rows = Vec::new();
+    for s in engine::scenarios(&crate::matrix::release_dir(), time_limit) {
+        if !only.is_empty() && !only.iter().any(|o| o == s.name) {
+            continue;
+        }
+        match engine::run(&s) {
+            Ok(m) => rows.push(m),
+            Err(e) => {
+                eprintln!("bench engine {}: {e}", s.name);
+                return 1;
+            }
+        }
+    }
+    println!("{}", engine::table(&rows));
+    0
 }
 
 /// `bench broadcast [--settings 0,50,...] [--readme] [extra test flags]`.

@@ -4,14 +4,14 @@
 //! Maelstrom would analyse it, without running anything.
 
 mod formats;
-mod op_map;
+pub mod op_map;
 #[cfg(test)]
 mod tests;
 
 use crate::checker::Validity;
+use crate::checkers::net::NetCounts;
 use crate::engine::analysis;
 use crate::history::History;
-use crate::journal::JournalEvent;
 use serde_json::Value;
 use std::path::Path;
 
@@ -75,7 +75,7 @@ fn run(args: &[String]) -> Result<(Value, Validity), String> {
         w.as_ref(),
         &opts,
         &history,
-        journal.as_deref(),
+        journal.as_ref(),
         parsed.opts.availability,
     ))
 }
@@ -116,20 +116,13 @@ pub fn read_history(path: &Path) -> Result<History, String> {
     read(&text).map_err(|e| format!("{} ({format}): {e}", path.display()))
 }
 
-/// Our `net-journal.jsonl`: one journal event a line.
-fn read_journal(path: &Path) -> Result<Vec<JournalEvent>, String> {
-    let text = read_text(path)?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| {
-            serde_json::from_str(l).map_err(|e| {
-                format!(
-                    "{} line {}: not a journal event: {e}",
-                    path.display(),
-                    n + 1
-                )
-            })
-        })
-        .collect()
+/// Our `net-journal.jsonl`, counted for the net checker as it is read (a
+/// journal of any length in constant memory). The first bad line is an error.
+fn read_journal(path: &Path) -> Result<NetCounts, String> {
+    let mut counts = NetCounts::default();
+    for event in crate::journal::read_jsonl(path)? {
+        let e = event?;
+        counts.add(e.kind, e.msg_id, &e.src, &e.dest);
+    }
+    Ok(counts)
 }

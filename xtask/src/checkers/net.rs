@@ -4,48 +4,121 @@
 
 use crate::checker::{CheckResult, Validity};
 use crate::history::{History, OpType};
-use crate::journal::{JournalEvent, JournalKind};
+#[cfg(test)]
+use crate::journal::JournalEvent;
+use crate::journal::JournalKind;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
-fn stats<'a>(events: impl Iterator<Item = &'a JournalEvent>, op_count: Option<usize>) -> Value {
-    let (mut send, mut recv) = (0u64, 0u64);
-    let mut ids = HashSet::new();
-    for e in events {
-        match e.kind {
-            JournalKind::Send => send += 1,
-            JournalKind::Recv => recv += 1,
-        }
-        ids.insert(e.msg_id);
-    }
-    let mut m = Map::new();
-    m.insert("send-count".into(), json!(send));
-    m.insert("recv-count".into(), json!(recv));
-    m.insert("msg-count".into(), json!(ids.len()));
-    if let Some(ops) = op_count.filter(|&n| n > 0) {
-        // Clojure divides into a 32-bit float; print its shortest form.
-        let x = ids.len() as f32 / ops as f32;
-        let v: f64 = format!("{x}").parse().unwrap_or(x as f64);
-        m.insert("msgs-per-op".into(), json!(v));
-    }
-    Value::Object(m)
+/// Distinct message ids. The engine numbers messages densely from 0, so a
+/// bit per id is enough (8 MiB covers 64 M messages); ids beyond that, which
+/// only a hand-written journal has, go to a set.
+#[derive(Clone, Debug, Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    sparse: HashSet<u64>,
+    len: u64,
 }
 
-pub fn check(journal: &[JournalEvent], history: &History) -> CheckResult {
+impl IdSet {
+    const DENSE_LIMIT: u64 = 1 << 26;
+
+    fn insert(&mut self, id: u64) {
+        let fresh = if id < Self::DENSE_LIMIT {
+            let (word, bit) = ((id / 64) as usize, id % 64);
+            if self.bits.len() <= word {
+                self.bits.resize(word + 1, 0);
+            }
+            let fresh = self.bits[word] & (1 << bit) == 0;
+            self.bits[word] |= 1 << bit;
+            fresh
+        } else {
+            self.sparse.insert(id)
+        };
+        self.len += u64::from(fresh);
+    }
+}
+
+/// Send, receive and distinct-message counts of one class of traffic.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    send: u64,
+    recv: u64,
+    ids: IdSet,
+}
+
+impl Tally {
+    fn add(&mut self, kind: JournalKind, msg_id: u64) {
+        match kind {
+            JournalKind::Send => self.send += 1,
+            JournalKind::Recv => self.recv += 1,
+        }
+        self.ids.insert(msg_id);
+    }
+
+    fn to_json(&self, op_count: Option<usize>) -> Value {
+        let mut m = Map::new();
+        m.insert("send-count".into(), json!(self.send));
+        m.insert("recv-count".into(), json!(self.recv));
+        m.insert("msg-count".into(), json!(self.ids.len));
+        if let Some(ops) = op_count.filter(|&n| n > 0) {
+            // Clojure divides into a 32-bit float; print its shortest form.
+            let x = self.ids.len as f32 / ops as f32;
+            let v: f64 = format!("{x}").parse().unwrap_or(x as f64);
+            m.insert("msgs-per-op".into(), json!(v));
+        }
+        Value::Object(m)
+    }
+}
+
+/// What the net checker needs of a journal, counted as the events go by, so
+/// a run never has to keep its journal in memory.
+#[derive(Clone, Debug, Default)]
+pub struct NetCounts {
+    all: Tally,
+    clients: Tally,
+    servers: Tally,
+}
+
+impl NetCounts {
+    /// Counts one event. A message "involves a client" iff its src or dest
+    /// starts with `c` (net/checker.clj).
+    pub fn add(&mut self, kind: JournalKind, msg_id: u64, src: &str, dest: &str) {
+        self.all.add(kind, msg_id);
+        if src.starts_with('c') || dest.starts_with('c') {
+            self.clients.add(kind, msg_id);
+        } else {
+            self.servers.add(kind, msg_id);
+        }
+    }
+
+    #[cfg(test)]
+    pub fn of<'a>(events: impl IntoIterator<Item = &'a JournalEvent>) -> NetCounts {
+        let mut c = NetCounts::default();
+        for e in events {
+            c.add(e.kind, e.msg_id, &e.src, &e.dest);
+        }
+        c
+    }
+
+    /// Messages sent so far, all classes.
+    #[cfg(test)]
+    pub fn sends(&self) -> u64 {
+        self.all.send
+    }
+}
+
+/// net/checker.clj: stats for all, client and server traffic; msgs-per-op
+/// divides by the client invocations.
+pub fn check(counts: &NetCounts, history: &History) -> CheckResult {
     let ops = history
         .client_ops()
         .filter(|o| o.kind == OpType::Invoke)
         .count();
     CheckResult::new(Validity::True)
-        .with("all", stats(journal.iter(), Some(ops)))
-        .with(
-            "clients",
-            stats(journal.iter().filter(|e| e.involves_client()), None),
-        )
-        .with(
-            "servers",
-            stats(journal.iter().filter(|e| !e.involves_client()), Some(ops)),
-        )
+        .with("all", counts.all.to_json(Some(ops)))
+        .with("clients", counts.clients.to_json(None))
+        .with("servers", counts.servers.to_json(Some(ops)))
 }
 
 #[cfg(test)]
@@ -84,7 +157,7 @@ mod tests {
             op(4, 0, OpType::Invoke, "echo"),
             op(5, 0, OpType::Info, "echo"),
         ]);
-        let r = check(&j, &h);
+        let r = check(&NetCounts::of(&j), &h);
         assert_eq!(
             r.fields["all"],
             json!({"send-count":4,"recv-count":2,"msg-count":4,"msgs-per-op":1.3333334})
@@ -98,8 +171,27 @@ mod tests {
             json!({"send-count":3,"recv-count":1,"msg-count":3,"msgs-per-op":1.0})
         );
         // No client ops: no msgs-per-op at all.
-        let r = check(&j, &History::default());
+        let r = check(&NetCounts::of(&j), &History::default());
         assert!(r.fields["all"].get("msgs-per-op").is_none());
         assert!(r.fields["servers"].get("msgs-per-op").is_none());
+    }
+
+    #[test]
+    fn distinct_ids_count_once_dense_or_sparse() {
+        use JournalKind::*;
+        let big = IdSet::DENSE_LIMIT + 5;
+        let j = vec![
+            ev(0, Send, 7, "n0", "n1"),
+            ev(1, Recv, 7, "n0", "n1"),
+            ev(2, Send, big, "n1", "n0"),
+            ev(3, Recv, big, "n1", "n0"),
+            ev(4, Recv, 9, "n1", "n0"),
+            ev(5, Send, u64::MAX, "n1", "n0"),
+        ];
+        let r = check(&NetCounts::of(&j), &History::default());
+        assert_eq!(
+            r.fields["servers"],
+            json!({"send-count":3,"recv-count":3,"msg-count":4})
+        );
     }
 }

@@ -4,9 +4,9 @@
 //! on its own; a panicking checker becomes `unknown` with an error.
 
 use crate::checker::{CheckResult, Validity};
-use crate::checkers::{availability, exceptions, net, stats};
+use crate::checkers::net::{self, NetCounts};
+use crate::checkers::{availability, exceptions, stats};
 use crate::history::History;
-use crate::journal::JournalEvent;
 use crate::opts::Availability;
 use crate::workload::{TestOpts, Workload};
 use serde_json::{Map, Value};
@@ -31,19 +31,19 @@ pub fn analyze(
     workload: &dyn Workload,
     opts: &TestOpts,
     history: &History,
-    journal: &[JournalEvent],
+    net: &NetCounts,
     expected: Option<Availability>,
 ) -> (Value, Validity) {
-    analyze_with(workload, opts, history, Some(journal), expected)
+    analyze_with(workload, opts, history, Some(net), expected)
 }
 
-/// As [`analyze`]; without a journal there is no `net` section (an offline
+/// As [`analyze`]; without the journal's counts there is no `net` section (an offline
 /// check of a history whose network journal is not at hand).
 pub fn analyze_with(
     workload: &dyn Workload,
     opts: &TestOpts,
     history: &History,
-    journal: Option<&[JournalEvent]>,
+    net_counts: Option<&NetCounts>,
     expected: Option<Availability>,
 ) -> (Value, Validity) {
     let mut results = vec![
@@ -54,8 +54,8 @@ pub fn analyze_with(
             safe(|| availability::check(history, expected)),
         ),
     ];
-    if let Some(journal) = journal {
-        results.push(("net", safe(|| net::check(journal, history))));
+    if let Some(counts) = net_counts {
+        results.push(("net", safe(|| net::check(counts, history))));
     }
     results.push(("exceptions", safe(|| exceptions::check(history))));
     let mut valid = Validity::True;
@@ -105,7 +105,13 @@ mod tests {
     #[test]
     fn a_panicking_checker_is_unknown_not_a_crash() {
         let opts = TestOpts::defaults(vec!["n0".into()]);
-        let (v, valid) = analyze(&Panicky, &opts, &History::default(), &[], None);
+        let (v, valid) = analyze(
+            &Panicky,
+            &opts,
+            &History::default(),
+            &NetCounts::default(),
+            None,
+        );
         assert_eq!(valid, Validity::Unknown);
         assert_eq!(v["workload"]["valid?"], serde_json::json!("unknown"));
         assert!(v["workload"]["error"].as_str().unwrap().contains("boom"));

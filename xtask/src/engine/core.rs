@@ -57,8 +57,12 @@ pub struct RunSpec {
 
 /// What a finished run leaves behind.
 pub struct Finished {
-    pub history: Vec<Op>,
+    /// Every op, read back from the store when the run streamed it there;
+    /// Err: the history could not be written or read back.
+    pub history: Result<Vec<Op>, String>,
+    /// The journal's events when kept in memory (none when streamed).
     pub journal: Vec<crate::journal::JournalEvent>,
+    pub net: crate::checkers::net::NetCounts,
     pub t0: Option<u64>,
     pub fatal: Option<String>,
     pub crashes: Vec<String>,
@@ -91,6 +95,7 @@ impl<'a> Engine<'a> {
         workload: &'a dyn Workload,
         spec: RunSpec,
         net: Network,
+        history: super::history_log::HistoryLog,
     ) -> Self {
         let seed = spec.seed;
         let rng = |k: u64| fastrand::Rng::with_seed(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -111,10 +116,12 @@ impl<'a> Engine<'a> {
             });
             node_index.insert(id.clone(), i);
         }
+        let mut fabric = Fabric::new(clock, net);
+        fabric.set_history_log(history);
         Engine {
             host,
             workload,
-            fabric: Fabric::new(clock, net),
+            fabric,
             services: Services::new(),
             rng_services: rng(4),
             workers: Workers::new(workload, &spec.opts, rng(1), rng(2)),
@@ -453,7 +460,7 @@ impl<'a> Engine<'a> {
         }
         let now = self.now();
         let counts = if self.spec.progress {
-            super::progress::Counts::of(self.fabric.history())
+            self.fabric.counts()
         } else {
             Default::default()
         };
@@ -523,11 +530,20 @@ impl<'a> Engine<'a> {
 
     /// The run's history, journal and what went wrong, once `run` returned.
     pub fn finish(mut self) -> Finished {
+        let history = self.fabric.take_history().finish();
+        let journal = std::mem::take(&mut self.fabric.net.journal);
+        let (journal, net, journal_error) = journal.finish();
+        if let Some(e) = journal_error {
+            // The net checker counted as the run went; only the file is short.
+            eprintln!("WARN {e}");
+        }
+        let fatal = self.fatal.take();
         Finished {
-            history: self.fabric.take_history(),
-            journal: std::mem::take(&mut self.fabric.net.journal),
+            history,
+            journal,
+            net,
             t0: self.fabric.t0(),
-            fatal: self.fatal.take(),
+            fatal,
             crashes: self.crash_reports(),
         }
     }

@@ -5,6 +5,7 @@
 //! one thread without locks.
 
 use super::clock::Clock;
+use super::history_log::HistoryLog;
 use super::network::Network;
 use crate::history::{Op, OpType, Process};
 use serde_json::Value;
@@ -83,7 +84,7 @@ pub struct Fabric<'a> {
     pub dirty: Vec<String>,
     conns: HashMap<String, Conn>,
     next_client: u64,
-    history: Vec<Op>,
+    history: HistoryLog,
     /// Engine time of the first operation (the history's time origin).
     t0: Option<u64>,
 }
@@ -98,7 +99,7 @@ impl<'a> Fabric<'a> {
             dirty: Vec::new(),
             conns: HashMap::new(),
             next_client: 0,
-            history: Vec::new(),
+            history: HistoryLog::in_memory(),
             t0: None,
         }
     }
@@ -143,12 +144,16 @@ impl<'a> Fabric<'a> {
         self.timers.pop().map(|Reverse((at, _, t))| (at, t))
     }
 
+    /// Sends the history to `log` instead of memory (before the first op).
+    pub fn set_history_log(&mut self, log: HistoryLog) {
+        self.history = log;
+    }
+
     /// Appends one history op; its time is relative to the first operation.
     pub fn record(&mut self, r: Record<'_>) -> usize {
-        let index = self.history.len();
         let time = self.rel_now();
-        self.history.push(Op {
-            index,
+        self.history.record(Op {
+            index: 0,
             time,
             process: r.process,
             kind: r.kind,
@@ -157,20 +162,38 @@ impl<'a> Fabric<'a> {
             error: r.error,
             exception: r.exception,
             is_final: r.is_final,
-        });
-        index
+        })
     }
 
-    pub fn op(&self, index: usize) -> Option<&Op> {
-        self.history.get(index)
+    /// A client invocation still in flight.
+    pub fn invocation(&self, index: usize) -> Option<&Op> {
+        self.history.invocation(index)
     }
 
+    /// Removes a client invocation from the in-flight set once it completes.
+    pub fn take_invocation(&mut self, index: usize) -> Option<Op> {
+        self.history.take_invocation(index)
+    }
+
+    /// The op recorded last.
+    pub fn last_op(&self) -> Option<&Op> {
+        self.history.last()
+    }
+
+    /// Client outcomes so far (the progress line).
+    pub fn counts(&self) -> super::progress::Counts {
+        self.history.counts()
+    }
+
+    /// Every op so far, when the history is kept in memory (tests).
+    #[cfg(test)]
     pub fn history(&self) -> &[Op] {
-        &self.history
+        self.history.ops()
     }
 
-    pub fn take_history(&mut self) -> Vec<Op> {
-        std::mem::take(&mut self.history)
+    /// The history log, once the run is over.
+    pub fn take_history(&mut self) -> HistoryLog {
+        std::mem::replace(&mut self.history, HistoryLog::in_memory())
     }
 
     /// Opens a new client connection `cK` and registers it in the network.

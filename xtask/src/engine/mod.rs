@@ -5,9 +5,11 @@ pub mod analysis;
 pub mod clock;
 pub mod core;
 pub mod fabric;
+pub mod history_log;
 pub mod host;
 pub mod latency;
 pub mod nemesis;
+pub mod net_journal;
 pub mod network;
 pub mod partition;
 pub mod progress;
@@ -24,8 +26,10 @@ use crate::journal::JournalEvent;
 use crate::opts::TestOpts;
 use crate::workload::Workload;
 use clock::{RealClock, VirtualClock};
+use history_log::HistoryLog;
 use host::{Host, ProcessHost};
 use latency::Latency;
+use net_journal::NetJournal;
 use network::Network;
 use serde_json::Value;
 use sim_host::SimHost;
@@ -111,6 +115,10 @@ impl Nodes {
 /// What one run produced, before anything is written.
 pub struct RunOutcome {
     pub history: History,
+    /// The network journal's events, for a run without a store (a run with
+    /// one streamed them to `net-journal.jsonl` and kept none). Read by the
+    /// scenario tests.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub journal: Vec<JournalEvent>,
     /// Nanoseconds from the engine's start to the first operation.
     pub t0: Option<u64>,
@@ -122,8 +130,11 @@ pub struct RunOutcome {
     pub analysis: Option<(Value, Validity)>,
 }
 
-/// Runs one test to the end and analyses it. `store_dir` receives node logs
-/// as the run goes; nothing else is written here. Err: nodes could not start.
+/// Runs one test to the end and analyses it. With a `store_dir`, the node
+/// logs, `history.jsonl` and `net-journal.jsonl` are streamed there as the
+/// run goes (memory stays bounded however long it runs) and the history is
+/// read back for the checkers; without one, both stay in memory. Err: the
+/// nodes could not start, or the store could not be written.
 pub fn execute(
     workload: &dyn Workload,
     opts: &TestOpts,
@@ -136,6 +147,13 @@ pub fn execute(
     net.log_send = opts.log_net_send;
     net.log_recv = opts.log_net_recv;
     net.p_loss = opts.p_loss;
+    let history = match store_dir {
+        Some(dir) => {
+            net.journal = NetJournal::to_file(&dir.join("net-journal.jsonl"))?;
+            HistoryLog::to_file(&dir.join("history.jsonl"))?
+        }
+        None => HistoryLog::in_memory(),
+    };
     // Register every id before any node starts. Maelstrom v0.2.3 adds each
     // node in src/maelstrom/process.clj `start-node!` just before spawning it,
     // the nodes in parallel; a node could only see the difference by sending
@@ -160,14 +178,14 @@ pub fn execute(
         Nodes::Processes { bin, args, env } => {
             let clock = RealClock::new();
             let mut host = ProcessHost::spawn(bin, args, env, count)?;
-            let out = drive(&clock, &mut host, workload, spec, net);
+            let out = drive(&clock, &mut host, workload, spec, net, history);
             host.shutdown(TEARDOWN_GRACE);
             Ok(out)
         }
         Nodes::InProcess { name, env, factory } => {
             let clock = Rc::new(VirtualClock::new());
             let mut host = SimHost::new(Rc::clone(&clock), *factory, name, count, seed, env)?;
-            Ok(drive(&*clock, &mut host, workload, spec, net))
+            Ok(drive(&*clock, &mut host, workload, spec, net, history))
         }
     }
 }
@@ -179,21 +197,29 @@ fn drive(
     workload: &dyn Workload,
     spec: core::RunSpec,
     net: Network,
+    history: HistoryLog,
 ) -> RunOutcome {
     let opts = spec.opts.clone();
-    let mut engine = core::Engine::new(clock, host, workload, spec, net);
+    let mut engine = core::Engine::new(clock, host, workload, spec, net, history);
     engine.run();
     let core::Finished {
         history,
         journal,
+        net,
         t0,
-        fatal,
+        mut fatal,
         crashes,
     } = engine.finish();
-    let history = History::new(history);
+    let history = match history {
+        Ok(ops) => History::new(ops),
+        Err(e) => {
+            fatal.get_or_insert(e);
+            History::default()
+        }
+    };
     let analysis = fatal
         .is_none()
-        .then(|| analysis::analyze(workload, &opts, &history, &journal, opts.availability));
+        .then(|| analysis::analyze(workload, &opts, &history, &net, opts.availability));
     RunOutcome {
         history,
         journal,
@@ -281,17 +307,20 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
             eprintln!("WARN could not write {name}: {e}");
         }
     };
-    write("history.txt", out.history.to_txt());
-    write("history.jsonl", history_jsonl(&out.history));
-    write("net-journal.jsonl", jsonl(&out.journal));
+    if let Err(e) = store.write_with("history.txt", |w| out.history.write_txt(w)) {
+        eprintln!("WARN could not write history.txt: {e}");
+    }
     write(
         "run.json",
         serde_json::json!({"seed": seed, "main_phase_offset_ns": out.t0, "args": args.maelstrom_args, "sim": args.sim, "node_env": args.node_env})
             .to_string(),
     );
-    if let Err(e) =
-        crate::report::write_pictures(&store.dir, &out.history, &out.journal, out.t0.unwrap_or(0))
-    {
+    // history.jsonl and net-journal.jsonl were streamed as the run went.
+    let journal = crate::journal::read_jsonl(&store.dir.join("net-journal.jsonl"));
+    if let Err(e) = journal.and_then(|events| {
+        let events = events.filter_map(Result::ok);
+        crate::report::write_pictures(&store.dir, &out.history, events, out.t0.unwrap_or(0))
+    }) {
         eprintln!("WARN could not draw the pictures: {e}");
     }
     let Some((results, valid)) = out.analysis else {
@@ -311,6 +340,7 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
 }
 
 /// `history.jsonl` as a run writes it.
+#[cfg(test)]
 pub fn history_jsonl(history: &History) -> String {
     jsonl(&history.ops)
 }
@@ -321,6 +351,7 @@ pub fn results_json(results: &Value) -> String {
     format!("{pretty}\n")
 }
 
+#[cfg(test)]
 fn jsonl<T: serde::Serialize>(items: &[T]) -> String {
     let mut s = String::new();
     for it in items {

@@ -4,8 +4,9 @@
 //! the time and performs the deliveries this module hands back.
 
 use super::latency::Latency;
+use super::net_journal::NetJournal;
 use super::partition::Grudge;
-use crate::journal::{JournalEvent, JournalKind};
+use crate::journal::JournalKind;
 use serde_json::Value;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
@@ -96,8 +97,7 @@ pub struct Network {
     latency: Latency,
     rng: fastrand::Rng,
     next_msg_id: u64,
-    next_event_id: u64,
-    pub journal: Vec<JournalEvent>,
+    pub journal: NetJournal,
     pub log_send: bool,
     pub log_recv: bool,
     /// Probability of losing a message at send (Maelstrom's `:p-loss`).
@@ -112,8 +112,7 @@ impl Network {
             latency,
             rng,
             next_msg_id: 0,
-            next_event_id: 0,
-            journal: Vec::new(),
+            journal: NetJournal::in_memory(),
             log_send: false,
             log_recv: false,
             p_loss: 0.0,
@@ -135,17 +134,7 @@ impl Network {
     }
 
     fn journal(&mut self, kind: JournalKind, m: &Message, now: u64) {
-        let ev = JournalEvent {
-            id: self.next_event_id,
-            time: now,
-            kind,
-            msg_id: m.id,
-            src: m.src.clone(),
-            dest: m.dest.clone(),
-            body: m.body.clone(),
-        };
-        self.next_event_id += 1;
-        self.journal.push(ev);
+        self.journal.record(kind, m, now);
     }
 
     /// Send path of net.clj `send!`: id, validate, latency, journal, enqueue.
@@ -280,10 +269,14 @@ mod tests {
         assert_eq!(n.pump("lin-kv", 0), Pump::Sleep(99 * MS));
         assert_eq!(n.pump("lin-kv", 50 * MS), Pump::Idle);
         assert!(matches!(n.pump("lin-kv", 100 * MS), Pump::Deliver(_)));
-        assert_eq!(n.journal.len(), 4);
+        assert_eq!(n.journal.events().len(), 4);
         assert!(n.send("n0", "c9", json!({}), 0).is_err());
         assert_eq!(n.messages_sent(), 3, "rejected sends consume an id");
-        assert_eq!(n.journal.len(), 4, "rejected sends are not journaled");
+        assert_eq!(
+            n.journal.events().len(),
+            4,
+            "rejected sends are not journaled"
+        );
     }
 
     #[test]
@@ -326,11 +319,13 @@ mod tests {
         assert_eq!(n.pump("n0", 40 * MS), Pump::Sleep(49 * MS));
         let sends = n
             .journal
+            .events()
             .iter()
             .filter(|e| e.kind == JournalKind::Send)
             .count();
         let recvs = n
             .journal
+            .events()
             .iter()
             .filter(|e| e.kind == JournalKind::Recv)
             .count();

@@ -1,7 +1,6 @@
 //! Progress on stderr: one updating line on a terminal, plain lines every few
 //! seconds otherwise; shows how far the loop fell behind its deadlines.
 
-use crate::history::{Op, OpType};
 use std::io::{IsTerminal, Write};
 
 #[derive(Clone, Copy, Default)]
@@ -9,21 +8,6 @@ pub struct Counts {
     pub ok: u64,
     pub fail: u64,
     pub info: u64,
-}
-
-impl Counts {
-    pub fn of(history: &[Op]) -> Counts {
-        let mut c = Counts::default();
-        for op in history.iter().filter(|o| o.process.is_client()) {
-            match op.kind {
-                OpType::Ok => c.ok += 1,
-                OpType::Fail => c.fail += 1,
-                OpType::Info => c.info += 1,
-                OpType::Invoke => {}
-            }
-        }
-        c
-    }
 }
 
 pub struct Progress {

@@ -74,6 +74,17 @@ impl Store {
         std::fs::write(self.dir.join(name), contents)
     }
 
+    /// Writes `name` through a buffer as `f` produces it (no whole-file string).
+    pub fn write_with(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut w = io::BufWriter::new(std::fs::File::create(self.dir.join(name))?);
+        f(&mut w)?;
+        io::Write::flush(&mut w)
+    }
+
     /// Update store/latest and store/<workload>/latest.
     pub fn mark_latest(&self) -> io::Result<()> {
         relink(

@@ -220,7 +220,7 @@ impl<'a> Workers<'a> {
         self.threads[t]
             .inflight
             .as_ref()
-            .and_then(|f| fabric.op(f.invoke_index))
+            .and_then(|f| fabric.invocation(f.invoke_index))
             .map(|o| o.value.clone())
             .unwrap_or(Value::Null)
     }
@@ -253,7 +253,8 @@ impl<'a> Workers<'a> {
         } else {
             c.kind
         };
-        let idx = fabric.record(Record {
+        let invocation = fabric.take_invocation(fl.invoke_index);
+        fabric.record(Record {
             process: Process::Client(self.threads[t].process),
             kind,
             f: &fl.f,
@@ -262,8 +263,8 @@ impl<'a> Workers<'a> {
             exception: c.exception,
             is_final: fl.is_final,
         });
-        if let (Some(inv), Some(done)) = (fabric.op(fl.invoke_index), fabric.op(idx)) {
-            self.gen.observe(inv, done);
+        if let (Some(inv), Some(done)) = (invocation, fabric.last_op()) {
+            self.gen.observe(&inv, done);
         }
         if kind == OpType::Info {
             // interpreter.clj `run!`: a crashed (:info) process is replaced

@@ -89,25 +89,52 @@ fn colour(event: &JournalEvent) -> &'static str {
     }
 }
 
-/// Renders the diagram. `main_phase_offset_ns` (engine clock) marks where
-/// the main phase begins, drawn as a faint line.
-pub fn render(journal: &[JournalEvent], main_phase_offset_ns: u64) -> String {
-    let mut events: Vec<&JournalEvent> = journal
-        .iter()
-        .filter(|e| !matches!(body_type(&e.body), "init" | "init_ok"))
-        .collect();
-    events.sort_by_key(|e| e.id);
-    let truncated = events.len().saturating_sub(JOURNAL_LIMIT);
-    let shown = &events[..events.len().min(JOURNAL_LIMIT)];
+/// What one message's tooltip may hold: a message's body can be megabytes
+/// (a 1 000-node topology is ~35 KB), and the picture embeds one per arrow.
+pub const TITLE_LIMIT: usize = 1_000;
 
+/// The events drawn: the first [`JOURNAL_LIMIT`] by id that are not init
+/// traffic, how many more there were, and every id seen on any of them.
+/// Reads the journal once, in memory bounded by the limit.
+fn select(
+    journal: impl IntoIterator<Item = JournalEvent>,
+) -> (Vec<JournalEvent>, usize, Vec<String>) {
+    let mut kept: Vec<JournalEvent> = Vec::new();
+    let mut total = 0;
     let mut nodes: Vec<String> = Vec::new();
-    for e in &events {
+    let mut seen = std::collections::HashSet::new();
+    for e in journal {
+        if matches!(body_type(&e.body), "init" | "init_ok") {
+            continue;
+        }
+        total += 1;
         for id in [&e.src, &e.dest] {
-            if !nodes.contains(id) {
+            if seen.insert(id.clone()) {
                 nodes.push(id.clone());
             }
         }
+        kept.push(e);
+        if kept.len() >= 2 * JOURNAL_LIMIT {
+            kept.sort_by_key(|e| e.id);
+            kept.truncate(JOURNAL_LIMIT);
+        }
     }
+    kept.sort_by_key(|e| e.id);
+    kept.truncate(JOURNAL_LIMIT);
+    let truncated = total - kept.len();
+    (kept, truncated, nodes)
+}
+
+/// Renders the diagram. `main_phase_offset_ns` (engine clock) marks where
+/// the main phase begins, drawn as a faint line.
+pub fn render(
+    journal: impl IntoIterator<Item = JournalEvent>,
+    main_phase_offset_ns: u64,
+) -> String {
+    let (shown, truncated, mut nodes) = select(journal);
+    let shown: Vec<&JournalEvent> = shown.iter().collect();
+    let shown = &shown[..];
+
     lane_order(&mut nodes);
     let lane: HashMap<&str, usize> = nodes
         .iter()
@@ -212,7 +239,10 @@ fn arrow(e: &JournalEvent, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String
     } else {
         String::new()
     };
-    let title = format!("{} → {} {}", e.src, e.dest, keyword_map(&e.body, &[]));
+    let title = truncate(
+        &format!("{} → {} {}", e.src, e.dest, keyword_map(&e.body, &[])),
+        TITLE_LIMIT,
+    );
     format!(
         r##"<g class="msg" data-type="{ty}" transform="translate({x0:.1} {y0:.1}) rotate({angle:.2})"><rect x="0" y="-2.5" height="5" width="{w:.1}" fill="{c}"><title>{title}</title></rect><use xlink:href="#ahead" x="{length:.1}" y="0"/><text class="label" text-anchor="middle" x="{mid:.1}" y="-4"{flip}>{label}</text></g>"##,
         ty = esc(body_type(&e.body)),

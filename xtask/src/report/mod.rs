@@ -25,7 +25,7 @@ pub const PICTURES: [&str; 4] = [
 pub fn write_pictures(
     dir: &Path,
     history: &History,
-    journal: &[JournalEvent],
+    journal: impl IntoIterator<Item = JournalEvent>,
     main_phase_offset_ns: u64,
 ) -> Result<(), String> {
     let samples = perf::samples(history);

@@ -16,8 +16,8 @@ const MAX_RAW_POINTS: usize = 20_000;
 
 /// One completed client operation.
 #[derive(Clone, Debug)]
-pub struct Sample {
-    pub f: String,
+pub struct Sample<'h> {
+    pub f: &'h str,
     pub outcome: OpType,
     /// Invocation time, seconds since the main phase started.
     pub start_s: f64,
@@ -27,13 +27,13 @@ pub struct Sample {
 }
 
 /// Every client invocation that has a completion.
-pub fn samples(history: &History) -> Vec<Sample> {
+pub fn samples(history: &History) -> Vec<Sample<'_>> {
     let mut out = Vec::new();
     for (op, done) in history.completed_invocations() {
         let start_s = op.time as f64 / 1e9;
         let end_s = done.time as f64 / 1e9;
         out.push(Sample {
-            f: op.f.clone(),
+            f: &op.f,
             outcome: done.kind,
             start_s,
             end_s,
@@ -80,8 +80,8 @@ fn outcome_name(kind: OpType) -> &'static str {
 }
 
 /// Samples grouped by "f outcome", in a stable order.
-fn by_series(samples: &[Sample]) -> BTreeMap<String, Vec<&Sample>> {
-    let mut series: BTreeMap<String, Vec<&Sample>> = BTreeMap::new();
+fn by_series<'s, 'h>(samples: &'s [Sample<'h>]) -> BTreeMap<String, Vec<&'s Sample<'h>>> {
+    let mut series: BTreeMap<String, Vec<&'s Sample<'h>>> = BTreeMap::new();
     for s in samples {
         series
             .entry(format!("{} {}", s.f, outcome_name(s.outcome)))
@@ -174,7 +174,7 @@ pub fn latency_quantiles(samples: &[Sample], intervals: &[(f64, f64)]) -> String
     for p in samples {
         let b = (p.start_s / QUANTILE_BUCKET_S).floor().max(0.0) as u64;
         buckets
-            .entry(p.f.as_str())
+            .entry(p.f)
             .or_default()
             .entry(b)
             .or_default()

@@ -151,7 +151,7 @@ fn journal() -> Vec<JournalEvent> {
 
 fn write_all(history: &History, journal: &[JournalEvent]) -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
-    write_pictures(dir.path(), history, journal, 6_000_000).unwrap();
+    write_pictures(dir.path(), history, journal.to_vec(), 6_000_000).unwrap();
     let texts = PICTURES
         .iter()
         .map(|name| std::fs::read_to_string(dir.path().join(name)).unwrap())
