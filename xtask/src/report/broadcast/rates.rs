@@ -10,8 +10,11 @@ use crate::report::svg::Frame;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-/// Distinct series drawn; further types are summed as "other".
-const MAX_SERIES: usize = 9;
+/// Distinct labels counted; further ones are counted as "other".
+const MAX_KEPT: usize = 32;
+/// Series drawn (one per palette colour): the nodes' own types first, then
+/// the clients', the busiest first; the rest are summed as "other".
+const MAX_DRAWN: usize = 10;
 const OTHER: &str = "other";
 const CLIENT: &str = " (client)";
 
@@ -42,7 +45,7 @@ impl Counts {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
-        let name = if self.names.len() < MAX_SERIES {
+        let name = if self.names.len() < MAX_KEPT {
             name
         } else {
             OTHER
@@ -56,7 +59,7 @@ impl Counts {
     }
 
     /// Per series name, (second, messages) for every second from the first
-    /// to the last, zeros included.
+    /// to the last, zeros included; at most `MAX_DRAWN` series.
     pub fn lines(&self) -> Vec<(String, Vec<(i64, u64)>)> {
         let (Some(first), Some(last)) = (
             self.per_second.keys().next().copied(),
@@ -64,21 +67,42 @@ impl Counts {
         ) else {
             return Vec::new();
         };
+        let count = |i: usize, s: i64| {
+            self.per_second
+                .get(&s)
+                .and_then(|c| c.get(i).copied())
+                .unwrap_or(0)
+        };
+        let total = |i: usize| (first..=last).map(|s| count(i, s)).sum::<u64>();
         let mut order: Vec<usize> = (0..self.names.len()).collect();
-        // The nodes' own types first, so they get the first colours.
-        order.sort_by_key(|i| (self.names[*i].ends_with(CLIENT), &self.names[*i]));
-        order
-            .into_iter()
-            .map(|i| {
-                let pts = (first..=last)
-                    .map(|s| {
-                        let k = self.per_second.get(&s).and_then(|c| c.get(i).copied());
-                        (s, k.unwrap_or(0))
-                    })
-                    .collect();
+        order.sort_by_key(|&i| {
+            let name = &self.names[i];
+            (
+                name == OTHER,
+                name.ends_with(CLIENT),
+                std::cmp::Reverse(total(i)),
+                name.clone(),
+            )
+        });
+        let (shown, rest) = if order.len() > MAX_DRAWN {
+            order.split_at(MAX_DRAWN - 1)
+        } else {
+            (&order[..], &[][..])
+        };
+        let mut lines: Vec<(String, Vec<(i64, u64)>)> = shown
+            .iter()
+            .map(|&i| {
+                let pts = (first..=last).map(|s| (s, count(i, s))).collect();
                 (self.names[i].clone(), pts)
             })
-            .collect()
+            .collect();
+        if !rest.is_empty() {
+            let pts = (first..=last)
+                .map(|s| (s, rest.iter().map(|&i| count(i, s)).sum()))
+                .collect();
+            lines.push((OTHER.to_string(), pts));
+        }
+        lines
     }
 }
 

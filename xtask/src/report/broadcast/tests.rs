@@ -405,3 +405,25 @@ fn an_empty_journal_still_draws_well_formed_pictures() {
         roxmltree::Document::parse(&svg).unwrap();
     }
 }
+
+#[test]
+fn message_rates_keep_the_nodes_own_types_and_sum_the_rest_as_other() {
+    let mut j = Journal::default();
+    for k in 0..12 {
+        j.client(0, "c0", "n0", json!({"type": format!("req{k:02}")}));
+    }
+    for _ in 0..3 {
+        j.send(0, "n0", "n1", json!({"type": "gossip_ok"}));
+    }
+    j.send(0, "n0", "n1", gossip(&[]));
+    let s = scan(&j.text());
+    let names: Vec<String> = s.rates.lines().into_iter().map(|l| l.0).collect();
+    // The nodes' types first (busiest first), then nine less the two client
+    // types, then the other five client types summed.
+    let mut expected = vec!["gossip_ok".to_string(), "gossip".to_string()];
+    expected.extend((0..7).map(|k| format!("req{k:02} (client)")));
+    expected.push("other".into());
+    assert_eq!(names, expected);
+    let other = &s.rates.lines()[9].1;
+    assert_eq!(other, &[(0, 5)]);
+}
