@@ -427,3 +427,21 @@ fn message_rates_keep_the_nodes_own_types_and_sum_the_rest_as_other() {
     let other = &s.rates.lines()[9].1;
     assert_eq!(other, &[(0, 5)]);
 }
+
+#[test]
+fn time_before_the_main_phase_is_negative_and_the_zero_tick_has_no_sign() {
+    let mut j = Journal::default();
+    j.client(100, "c0", "n0", json!({"type": "init", "msg_id": 1}));
+    j.send(14_900, "n0", "n1", gossip(&[]));
+    // The main phase starts 1 s into the engine's clock; the axis runs from
+    // -1 s in steps of 2 s, so its first tick is computed as -0.
+    let s = Scan::read(std::io::Cursor::new(j.text().into_bytes()), 1_000_000_000).unwrap();
+    let lines = s.rates.lines();
+    assert_eq!(lines[1].1[..2], [(-1, 1), (0, 0)]);
+    assert_eq!(lines[0].1.last(), Some(&(13, 1)));
+    let svg = rates::render(&s, &[]);
+    assert!(
+        svg.contains(">0</text>") && !svg.contains(">-0</text>"),
+        "{svg}"
+    );
+}
