@@ -31,6 +31,7 @@ Commands:
   check <workload> FILE [FLAGS]  re-check a recorded history.jsonl or Jepsen history.edn (see `check --help`)
   bench linearizable             our linearizability checker on Porcupine's and Knossos's data, against Porcupine
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
+  pictures RUN_DIR               (re)draw a broadcast or g-set run's propagation, lag, link-load and message-type pictures
 
 FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7, --sim
 for the in-process, virtual-time host).";
@@ -48,6 +49,7 @@ fn main() {
         Some("explore") => explore::command(&args[1..]),
         Some("check") => check::command(&args[1..]),
         Some("serve") => serve_command(&args[1..]),
+        Some("pictures") => pictures_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0
@@ -99,6 +101,28 @@ fn matrix_command(selector: &str, extra: &[String]) -> i32 {
         0
     } else {
         1
+    }
+}
+
+fn pictures_command(args: &[String]) -> i32 {
+    let [dir] = args else {
+        return usage("pictures takes one run directory, e.g. store/latest");
+    };
+    match report::broadcast::write_broadcast_pictures(std::path::Path::new(dir)) {
+        Ok(names) if names.is_empty() => {
+            eprintln!("{dir}: not a broadcast or g-set run; nothing drawn");
+            1
+        }
+        Ok(names) => {
+            for name in names {
+                println!("{}", std::path::Path::new(dir).join(name).display());
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{dir}: {e}");
+            1
+        }
     }
 }
 

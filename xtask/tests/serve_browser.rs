@@ -333,8 +333,8 @@ fn index_and_run_pages_render_in_headless_chromium() {
     assert!(rows[0].contains("lost-count: 0"), "{}", rows[0]);
     browser.screenshot(&format!("{base}/"), "index.png");
 
-    // The broadcast run page: verdict, figures, the four pictures, history,
-    // one log per node, the results map.
+    // The broadcast run page: verdict, figures, the four pictures and the
+    // four broadcast pictures, history, one log per node, the results map.
     let page = browser.dom(&format!("{base}/run/{broadcast}"));
     let (workload, timestamp) = broadcast.split_once('/').unwrap();
     assert!(
@@ -353,6 +353,10 @@ fn index_and_run_pages_render_in_headless_chromium() {
         "latency-quantiles.svg",
         "rate.svg",
         "messages.svg",
+        "propagation.svg",
+        "node-lag.svg",
+        "link-load.svg",
+        "msgs-by-type.svg",
     ];
     let imgs = sections(&page, "<img class=\"picture\"", ">");
     assert_eq!(imgs.len(), pictures.len(), "{page}");
@@ -386,6 +390,16 @@ fn index_and_run_pages_render_in_headless_chromium() {
     assert!(svg("latency-raw.svg").contains("class=\"nemesis\""));
     assert!(svg("latency-raw.svg").contains("<circle"));
     assert!(svg("messages.svg").contains("data-type=\"gossip\""));
+    // The flooding fixture sends every value to every other node: the link
+    // map is a full mesh, 5 x 4 links; values reached every node; the
+    // message rates are shaded for the partitions and have a gossip series.
+    let links = svg("link-load.svg");
+    assert_eq!(links.matches("<g class=\"link\"").count(), 20, "{links}");
+    assert!(svg("propagation.svg").contains("class=\"cdf\""));
+    assert!(svg("node-lag.svg").contains("class=\"lag-row\" data-node=\"n4\""));
+    let rates = svg("msgs-by-type.svg");
+    assert!(rates.contains("class=\"nemesis\""), "{rates}");
+    assert!(rates.contains("data-series=\"gossip\""), "{rates}");
 
     for name in ["history.txt", "history.jsonl", "net-journal.jsonl"] {
         let href = format!("/files/{broadcast}/{name}");

@@ -323,6 +323,9 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     }) {
         eprintln!("WARN could not draw the pictures: {e}");
     }
+    if let Err(e) = crate::report::broadcast::write_broadcast_pictures(&store.dir) {
+        eprintln!("WARN could not draw the broadcast pictures: {e}");
+    }
     let Some((results, valid)) = out.analysis else {
         mark_latest();
         return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));

@@ -24,7 +24,7 @@ fn body_type(body: &Value) -> &str {
 
 /// Lane order: ids of the form letters+digits grouped by prefix and sorted
 /// numerically (`c1 c2 c10 n0 n1`), then the others (services) by name.
-fn lane_order(ids: &mut [String]) {
+pub(super) fn lane_order(ids: &mut [String]) {
     fn key(id: &str) -> (u8, String, u128, String) {
         let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
         let (prefix, digits) = id.split_at(split);

@@ -2,6 +2,7 @@
 //! (jepsen/src/jepsen/checker/perf.clj and maelstrom/net/viz.clj), as SVG: Maelstrom draws the three perf
 //! graphs with gnuplot as PNGs; we draw the same content without gnuplot.
 
+pub mod broadcast;
 mod messages;
 mod perf;
 pub mod svg;

@@ -103,14 +103,14 @@ fn time_span(samples: &[Sample], intervals: &[(f64, f64)]) -> f64 {
 /// jepsen/src/jepsen/nemesis/combined.clj, `partition-package` `:perf`).
 const NEMESIS_FILL: &str = "#E9DCA0";
 
-fn shade(frame: &Frame, intervals: &[(f64, f64)]) -> String {
+pub(super) fn shade(frame: &Frame, intervals: &[(f64, f64)]) -> String {
     intervals
         .iter()
         .map(|(a, b)| frame.band(*a, *b, "nemesis", NEMESIS_FILL))
         .collect()
 }
 
-fn nemesis_legend(frame: &Frame, index: usize, intervals: &[(f64, f64)]) -> String {
+pub(super) fn nemesis_legend(frame: &Frame, index: usize, intervals: &[(f64, f64)]) -> String {
     if intervals.is_empty() {
         String::new()
     } else {
@@ -161,7 +161,7 @@ pub fn latency_raw(samples: &[Sample], intervals: &[(f64, f64)]) -> String {
 }
 
 /// The value at sorted index min(n-1, floor(n*q)), as Jepsen picks quantiles.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub(super) fn quantile(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();
     sorted[((n as f64 * q).floor() as usize).min(n - 1)]
 }
@@ -254,7 +254,7 @@ fn last_x(lines: &[(String, Vec<(f64, f64)>)]) -> f64 {
 }
 
 /// Polylines with a dot at each point (a single bucket is still visible).
-fn draw_lines(frame: &Frame, lines: &[(String, Vec<(f64, f64)>)]) -> String {
+pub(super) fn draw_lines(frame: &Frame, lines: &[(String, Vec<(f64, f64)>)]) -> String {
     let mut s = String::new();
     for (i, (name, pts)) in lines.iter().enumerate() {
         let c = colour(i);

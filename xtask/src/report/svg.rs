@@ -250,6 +250,8 @@ fn decades(a: f64, b: f64) -> Vec<f64> {
 }
 
 fn fmt_tick(t: f64) -> String {
+    // A tick computed as ceil(-0.5) * step is -0.0, which would print "-0".
+    let t = t + 0.0;
     if t.abs() >= 1.0 || t == 0.0 {
         format!("{}", (t * 1000.0).round() / 1000.0)
     } else {

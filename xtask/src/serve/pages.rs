@@ -92,7 +92,13 @@ pub fn run(run: &Run, dir: &Path) -> String {
         }
     }
     body.push_str("<h2 id=\"pictures\">Pictures</h2>");
-    for picture in crate::report::PICTURES {
+    // Jepsen's and Maelstrom's pictures, then (broadcast and g-set runs)
+    // how the values travelled: propagation, per-node lag, link load and
+    // message types over time.
+    let pictures = crate::report::PICTURES
+        .iter()
+        .chain(&crate::report::broadcast::PICTURES);
+    for &picture in pictures {
         if dir.join(picture).is_file() {
             // The message diagram grows 20 px per network event (metres for a
             // long run), so it scrolls in a box instead of pushing the
