@@ -93,16 +93,51 @@ fn colour(event: &JournalEvent) -> &'static str {
 /// (a 1 000-node topology is ~35 KB), and the picture embeds one per arrow.
 pub const TITLE_LIMIT: usize = 1_000;
 
+/// One drawn event: the journal event without its body, and what the
+/// picture shows of the body, worked out once (a kept body can be large).
+struct Drawn {
+    id: u64,
+    time: u64,
+    kind: JournalKind,
+    msg_id: u64,
+    src: String,
+    dest: String,
+    ty: String,
+    label: String,
+    title: String,
+    colour: &'static str,
+}
+
+impl Drawn {
+    fn of(e: JournalEvent) -> Drawn {
+        let title = truncate(
+            &format!("{} → {} {}", e.src, e.dest, keyword_map(&e.body, &[])),
+            TITLE_LIMIT,
+        );
+        Drawn {
+            id: e.id,
+            time: e.time,
+            kind: e.kind,
+            msg_id: e.msg_id,
+            ty: body_type(&e.body).to_string(),
+            label: label(&e.body),
+            colour: colour(&e),
+            title,
+            src: e.src,
+            dest: e.dest,
+        }
+    }
+}
+
 /// The events drawn: the first [`JOURNAL_LIMIT`] by id that are not init
 /// traffic, how many more there were, and every id seen on any of them.
 /// Reads the journal once, in memory bounded by the limit.
-fn select(
-    journal: impl IntoIterator<Item = JournalEvent>,
-) -> (Vec<JournalEvent>, usize, Vec<String>) {
-    let mut kept: Vec<JournalEvent> = Vec::new();
+fn select(journal: impl IntoIterator<Item = JournalEvent>) -> (Vec<Drawn>, usize, Vec<String>) {
+    let mut kept: Vec<Drawn> = Vec::new();
     let mut total = 0;
     let mut nodes: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut threshold: Option<u64> = None;
     for e in journal {
         if matches!(body_type(&e.body), "init" | "init_ok") {
             continue;
@@ -113,16 +148,30 @@ fn select(
                 nodes.push(id.clone());
             }
         }
-        kept.push(e);
-        if kept.len() >= 2 * JOURNAL_LIMIT {
+        // Past the limit, an event later than every kept one cannot be drawn.
+        if threshold.is_some_and(|t| e.id > t) {
+            continue;
+        }
+        kept.push(Drawn::of(e));
+        if kept.len() == JOURNAL_LIMIT || kept.len() >= 2 * JOURNAL_LIMIT {
             kept.sort_by_key(|e| e.id);
             kept.truncate(JOURNAL_LIMIT);
+            threshold = kept.last().map(|k| k.id);
         }
     }
     kept.sort_by_key(|e| e.id);
     kept.truncate(JOURNAL_LIMIT);
     let truncated = total - kept.len();
     (kept, truncated, nodes)
+}
+
+/// Steps between repeated lane names: every [`LABEL_EVERY`] steps, spaced
+/// out when there are so many lanes that the names would dominate the file
+/// (1 000 nodes repeated every 50 of 10 000 steps: 200 000 labels).
+fn label_every(lanes: usize, steps: usize) -> usize {
+    const MOST_LABELS: usize = 20_000;
+    let repeats = (MOST_LABELS / lanes.max(1)).max(1);
+    LABEL_EVERY.max(steps.div_ceil(repeats))
 }
 
 /// Renders the diagram. `main_phase_offset_ns` (engine clock) marks where
@@ -132,8 +181,6 @@ pub fn render(
     main_phase_offset_ns: u64,
 ) -> String {
     let (shown, truncated, mut nodes) = select(journal);
-    let shown: Vec<&JournalEvent> = shown.iter().collect();
-    let shown = &shown[..];
 
     lane_order(&mut nodes);
     let lane: HashMap<&str, usize> = nodes
@@ -157,9 +204,10 @@ pub fn render(
     s.push_str(r#"<defs><polygon id="ahead" points="0 0, -12 4, -12 -4"/></defs>"#);
     s.push_str(r#"<rect width="100%" height="100%" fill="white" stroke="none"/>"#);
 
-    // Lane names, repeated every LABEL_EVERY steps; lane lines.
+    // Lane names, repeated every LABEL_EVERY steps or more; lane lines.
+    let every = label_every(nodes.len(), steps);
     for node in &nodes {
-        for step in (0..steps.max(1)).step_by(LABEL_EVERY) {
+        for step in (0..steps.max(1)).step_by(every) {
             let fill = if step == 0 { "#000" } else { "#aaa" };
             let _ = write!(
                 s,
@@ -230,7 +278,7 @@ pub fn render(
 /// One message arrow. Its label carries a white halo (Maelstrom draws a
 /// blurred white "glow" copy under each label; a white text stroke painted
 /// below the fill looks the same) so crossing arrows do not hide the text.
-fn arrow(e: &JournalEvent, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String {
+fn arrow(e: &Drawn, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String {
     let length = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
     let angle = (y1 - y0).atan2(x1 - x0).to_degrees();
     let left = !(-90.0 < angle && angle < 90.0);
@@ -239,18 +287,14 @@ fn arrow(e: &JournalEvent, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String
     } else {
         String::new()
     };
-    let title = truncate(
-        &format!("{} → {} {}", e.src, e.dest, keyword_map(&e.body, &[])),
-        TITLE_LIMIT,
-    );
     format!(
         r##"<g class="msg" data-type="{ty}" transform="translate({x0:.1} {y0:.1}) rotate({angle:.2})"><rect x="0" y="-2.5" height="5" width="{w:.1}" fill="{c}"><title>{title}</title></rect><use xlink:href="#ahead" x="{length:.1}" y="0"/><text class="label" text-anchor="middle" x="{mid:.1}" y="-4"{flip}>{label}</text></g>"##,
-        ty = esc(body_type(&e.body)),
+        ty = esc(&e.ty),
         w = (length - 4.0).max(0.0),
-        c = colour(e),
-        title = esc(&title),
+        c = e.colour,
+        title = esc(&e.title),
         mid = length / 2.0,
-        label = esc(&label(&e.body)),
+        label = esc(&e.label),
     )
 }
 
@@ -286,5 +330,15 @@ mod tests {
         let long = label(&json!({"type": "broadcast", "message": "x".repeat(100)}));
         assert_eq!(long.chars().count(), 48);
         assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn lane_names_thin_out_with_many_lanes() {
+        assert_eq!(label_every(5, 10_000), LABEL_EVERY);
+        assert_eq!(label_every(100, 10_000), LABEL_EVERY);
+        // 1 025 lanes: at most ~20 000 names in all.
+        let every = label_every(1025, 10_000);
+        assert!(1025 * 10_000usize.div_ceil(every) <= 20_500, "{every}");
+        assert_eq!(label_every(0, 0), LABEL_EVERY);
     }
 }
