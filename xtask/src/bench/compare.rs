@@ -177,9 +177,6 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
             },
         }
     }
-    if !c.scale.is_empty() && c.groups.len() > 1 {
-        return Err("--scale runs one node: give at most one --bin".into());
-    }
     if !c.scale.is_empty() && c.groups.is_empty() {
         c.groups.push(Group {
             bin: "broadcast".into(),
@@ -187,7 +184,7 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
             sweep: None,
         });
     }
-    if !c.scale.is_empty() && c.groups[0].ours().is_none() {
+    if !c.scale.is_empty() && c.groups.iter().any(|g| g.ours().is_none()) {
         return Err("--scale runs our own node in virtual time: --bin broadcast".into());
     }
     Ok(Some(c))
@@ -560,34 +557,36 @@ pub fn plot(entries: &[Entry], title: &str) -> String {
 /// `--scale`: our node at each node count, `--rate` scaled so each node
 /// sees the same op rate as 3d's (4 ops/s per node).
 pub fn run_scale(c: &CompareArgs) -> Result<Vec<(usize, Entry)>, String> {
-    let g = &c.groups[0];
-    let name = g.ours().ok_or("--scale needs our own node")?;
     let mut out = Vec::new();
-    for &n in &c.scale {
-        let mut extra = c.extra.clone();
-        extra.extend([
-            "--node-count".to_string(),
-            n.to_string(),
-            "--rate".to_string(),
-            (4 * n).to_string(),
-        ]);
-        let test_flags = flags(&extra);
-        for (setting, env) in g.points() {
-            eprintln!(
-                "=== {n} nodes, rate {}: {} seeds, virtual time ===",
-                4 * n,
-                c.seeds
-            );
-            let p = run_ours(name, &env, &test_flags, c.seeds)
-                .map_err(|e| format!("{n} nodes: {e}"))?;
-            out.push((
-                n,
-                Entry {
-                    series: g.label(),
-                    setting,
-                    point: p,
-                },
-            ));
+    for g in &c.groups {
+        let name = g.ours().ok_or("--scale needs our own node")?;
+        for &n in &c.scale {
+            let mut extra = c.extra.clone();
+            extra.extend([
+                "--node-count".to_string(),
+                n.to_string(),
+                "--rate".to_string(),
+                (4 * n).to_string(),
+            ]);
+            let test_flags = flags(&extra);
+            for (setting, env) in g.points() {
+                eprintln!(
+                    "=== {} at {n} nodes, rate {}: {} seeds, virtual time ===",
+                    g.label(),
+                    4 * n,
+                    c.seeds
+                );
+                let p = run_ours(name, &env, &test_flags, c.seeds)
+                    .map_err(|e| format!("{n} nodes: {e}"))?;
+                out.push((
+                    n,
+                    Entry {
+                        series: g.label(),
+                        setting,
+                        point: p,
+                    },
+                ));
+            }
         }
     }
     Ok(out)
@@ -595,14 +594,15 @@ pub fn run_scale(c: &CompareArgs) -> Result<Vec<(usize, Entry)>, String> {
 
 /// The scale table: one row per node count (and setting).
 pub fn scale_table(rows: &[(usize, Entry)]) -> String {
-    let mut s = String::from("| nodes | `--rate` | setting | valid | servers msgs-per-op | median stable latency (ms) | max stable latency (ms) |\n|---:|---:|---:|---|---:|---:|---:|\n");
+    let mut s = String::from("| nodes | `--rate` | node | setting | valid | servers msgs-per-op | median stable latency (ms) | max stable latency (ms) |\n|---:|---:|---|---:|---|---:|---:|---:|\n");
     for (n, e) in rows {
         let p = &e.point;
         let sp = |k: usize| p.spread.map(|s| s[k]);
         let _ = writeln!(
             s,
-            "| {n} | {} | {} | {} | {} | {} | {} |",
+            "| {n} | {} | {} | {} | {} | {} | {} | {} |",
             4 * n,
+            e.series,
             e.setting,
             p.valid,
             with_range(p.msgs_per_op, sp(0), 2),
@@ -676,7 +676,6 @@ mod tests {
             ("--bin x --settings 1,2", "belongs to the single-knob sweep"),
             ("--scale --nodes 25,x", "expected node counts"),
             ("--scale --bin ./theirs", "our own node"),
-            ("--scale --bin broadcast --bin echo", "at most one --bin"),
         ] {
             let e = p(args).expect_err(args);
             assert!(e.contains(says), "{args}: {e}");
@@ -693,6 +692,14 @@ mod tests {
             .unwrap();
         assert_eq!(c.scale, vec![5, 10]);
         assert_eq!(c.groups[0].env.len(), 1);
+        let c = p("--scale --bin broadcast --bin broadcast BROADCAST_LATENCY_BUDGET_MS=1900")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            c.groups.len(),
+            2,
+            "our node at its default and with a budget"
+        );
     }
 
     fn entry(series: &str, setting: &str, m: f64, med: f64, max: f64) -> Entry {
@@ -751,7 +758,7 @@ mod tests {
     fn scale_table_scales_the_rate_with_the_nodes() {
         let t = scale_table(&[(50, entry("broadcast", "-", 1.3, 200.0, 400.0))]);
         assert!(
-            t.contains("| 50 | 200 | - | true | 1.30 | 200 | 400 |"),
+            t.contains("| 50 | 200 | broadcast | - | true | 1.30 | 200 | 400 |"),
             "{t}"
         );
     }
