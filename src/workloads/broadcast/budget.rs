@@ -33,6 +33,15 @@
 //! `budget - waited - 2 * hop - margin` more at most, flushing its batch at
 //! the earliest such deadline. Whatever a leaf does, the hub closes the gap.
 //!
+//! Counting the last hop or not (`BROADCAST_BUDGET_HOPS`). With both hops
+//! counted (the default) the budget bounds delivery to every node, on any
+//! network. Maelstrom's stable latency does not see the last hop: a node's
+//! inbox sleeps until the deadline of the message at its head (net.clj
+//! `recv!`), so a read that reaches a leaf while a fan-out to it is in
+//! flight is delivered after the fan-out. `BROADCAST_BUDGET_HOPS=1` spends
+//! that hop on batching too: the budget then bounds Maelstrom's stable
+//! latency rather than delivery.
+//!
 //! Everything is a function of the `now` values passed in: no clock is read,
 //! so a run is deterministic for a seed.
 
@@ -77,6 +86,8 @@ impl Arrivals {
 #[derive(Clone, Debug)]
 pub struct Budget {
     budget_ms: u64,
+    /// Whether the last hop of a value's path counts against the budget.
+    last_hop: bool,
     start: u64,
     rtts: VecDeque<u64>,
     /// Values from this node's own clients.
@@ -89,6 +100,7 @@ impl Budget {
     pub fn new(budget_ms: u64, now: u64) -> Self {
         Budget {
             budget_ms,
+            last_hop: true,
             start: now,
             rtts: VecDeque::new(),
             own: Arrivals::default(),
@@ -99,6 +111,13 @@ impl Budget {
     /// The budget (ms).
     pub fn budget_ms(&self) -> u64 {
         self.budget_ms
+    }
+
+    /// Leaves the last hop of every path out of the budget
+    /// (`BROADCAST_BUDGET_HOPS=1`, see the module comment).
+    pub fn without_last_hop(mut self) -> Self {
+        self.last_hop = false;
+        self
     }
 
     /// A measured round trip (two hops), in ms.
@@ -128,11 +147,18 @@ impl Budget {
         self.budget_ms / 20 + 2
     }
 
-    /// What a value may spend waiting in windows after `hops` more hops are
-    /// allowed for: `budget - hops * hop - margin`, 0 before any round trip.
+    /// What a value may spend waiting in windows after `hops` hops are
+    /// allowed for (one fewer without the last hop): `budget - hops * hop -
+    /// margin`, 0 before any round trip if any hop counts.
     pub fn slack_ms(&self, hops: u64) -> u64 {
+        let hops = if self.last_hop {
+            hops
+        } else {
+            hops.saturating_sub(1)
+        };
         match self.hop_ms() {
-            None => 0,
+            None if hops > 0 => 0,
+            None => self.budget_ms.saturating_sub(self.margin_ms()),
             Some(h) => self
                 .budget_ms
                 .saturating_sub(hops * h)
@@ -264,5 +290,19 @@ mod tests {
         b.record(5_950);
         assert_eq!(b.mean_gap_ms(6_000, 5_900), Some(100.0));
         assert_eq!(Arrivals::default().mean_gap_ms(10, 0), None);
+    }
+
+    #[test]
+    fn without_the_last_hop_one_hop_fewer_is_kept_back() {
+        let mut b = Budget::new(400, 0).without_last_hop();
+        assert_eq!(b.slack_ms(2), 0, "a hop still counts: none measured yet");
+        assert_eq!(
+            b.slack_ms(1),
+            400 - 22,
+            "the hub's own values: no hop counts"
+        );
+        b.on_round_trip(200);
+        assert_eq!(b.slack_ms(2), 400 - 100 - 22);
+        assert_eq!(b.hub_wait_ms(50, 2), 400 - 100 - 22 - 50);
     }
 }

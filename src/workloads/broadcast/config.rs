@@ -8,6 +8,7 @@
 //! | `BROADCAST_ACK_DELAY_MS` | 1000 | longest an acknowledgement waits for a message to ride on before it is sent alone |
 //! | `BROADCAST_RETRANSMIT_MS` | 2000 | unacknowledged values are sent again after this, doubling up to 2x while the peer stays silent |
 //! | `BROADCAST_LATENCY_BUDGET_MS` | unset | longest a value may take to reach every node: the windows are then set by the node (`budget.rs`), except those given explicitly; a budget over 1000 also raises the ack delay to the budget and the retransmission timeout to 1 s more than that |
+//! | `BROADCAST_BUDGET_HOPS` | 2 | hops of a leaf's value the budget keeps back: 2 bounds delivery to every node; 1 leaves out the last hop, which Maelstrom's stable latency does not see |
 
 use crate::workloads::knobs::read_ms;
 
@@ -26,6 +27,9 @@ pub struct Config {
     /// Latency budget (`BROADCAST_LATENCY_BUDGET_MS`): when set, the node
     /// chooses the windows that were not set explicitly.
     pub budget_ms: Option<u64>,
+    /// Hops of a leaf's value the budget keeps back
+    /// (`BROADCAST_BUDGET_HOPS`): 2, or 1 to leave out the last.
+    pub budget_hops: u64,
     /// Whether `BROADCAST_BATCH_MS` was set (it then overrides the budget).
     pub batch_fixed: bool,
     /// Whether `BROADCAST_UPLINK_MS` was set (it then overrides the budget).
@@ -40,6 +44,7 @@ impl Default for Config {
             ack_delay_ms: 1000,
             retransmit_ms: 2000,
             budget_ms: None,
+            budget_hops: 2,
             batch_fixed: false,
             uplink_fixed: false,
         }
@@ -83,6 +88,7 @@ impl Config {
         if warnings.len() == before && budget > 0 {
             config.budget_ms = Some(budget);
         }
+        config.budget_hops = read_ms(&lookup, "BROADCAST_BUDGET_HOPS", 2, 1..=2, &mut warnings);
         // Set and valid (a bad value warned and left the default).
         let given = |name: &str, warns: &[String]| {
             lookup(name).is_some() && !warns.iter().any(|w| w.contains(&format!("{name}=")))
@@ -153,6 +159,7 @@ mod tests {
                 ack_delay_ms: 400,
                 retransmit_ms: 900,
                 budget_ms: None,
+                budget_hops: 2,
                 batch_fixed: true,
                 uplink_fixed: true,
             }
@@ -183,6 +190,10 @@ mod tests {
             assert_eq!((c.budget_ms, w.len()), (None, 1), "{bad}");
         }
         assert!(!Config::default().budgeted_batch());
+        let (c, w) = with(&[("BROADCAST_BUDGET_HOPS", "1")]);
+        assert_eq!((c.budget_hops, w.len()), (1, 0));
+        let (c, w) = with(&[("BROADCAST_BUDGET_HOPS", "3")]);
+        assert_eq!((c.budget_hops, w.len()), (2, 1));
     }
 
     #[test]

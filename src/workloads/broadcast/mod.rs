@@ -233,7 +233,14 @@ impl Node for BroadcastNode {
         if role != Role::Alone {
             ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
         }
-        let budget = config.budget_ms.map(|ms| Budget::new(ms, now));
+        let budget = config.budget_ms.map(|ms| {
+            let b = Budget::new(ms, now);
+            if config.budget_hops < 2 {
+                b.without_last_hop()
+            } else {
+                b
+            }
+        });
         BroadcastNode {
             config,
             role,
