@@ -75,6 +75,8 @@ pub struct CompareArgs {
     /// Runs per point for other binaries (real time).
     pub runs: u64,
     pub readme: bool,
+    /// `--replot`: redraw from `xtask/docs/broadcast-compare.json`.
+    pub replot: bool,
     /// `--scale`: the node counts to run our node at (else empty).
     pub scale: Vec<usize>,
     /// Test flags added after the default ones (they override them).
@@ -106,6 +108,7 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
         seeds: 10,
         runs: 1,
         readme: false,
+        replot: false,
         scale: Vec::new(),
         extra: Vec::new(),
     };
@@ -132,6 +135,7 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
             "--seeds" => c.seeds = count("--seeds", it.next())?,
             "--runs" => c.runs = count("--runs", it.next())?,
             "--readme" => c.readme = true,
+            "--replot" => c.replot = true,
             "--scale" => c.scale = vec![25, 50, 100, 200],
             "--nodes" => {
                 let v = it.next().ok_or("--nodes takes node counts, e.g. 25,50,100")?;
@@ -141,7 +145,7 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
                     _ => return Err(format!("--nodes {v:?}: expected node counts, e.g. 25,50,100")),
                 }
             }
-            "--settings" | "--sim" | "--replot" => {
+            "--settings" | "--sim" => {
                 return Err(format!(
                     "{a} belongs to the single-knob sweep; with --bin, give the knob as NAME=v1,v2,... after the binary"
                 ))
@@ -381,10 +385,10 @@ struct Axes {
     y_hi: f64,
 }
 
-const W: f64 = 960.0;
+const W: f64 = 1040.0;
 const H: f64 = 460.0;
 const LEFT: f64 = 70.0;
-const RIGHT: f64 = 290.0;
+const RIGHT: f64 = 370.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 45.0;
 
@@ -543,7 +547,7 @@ pub fn plot(entries: &[Entry], title: &str) -> String {
         let (lx, ly) = (W - RIGHT + 14.0, TOP + 8.0 + 16.0 * i as f64);
         let _ = write!(
             s,
-            r#"<g class="legend"><rect x="{lx}" y="{}" width="10" height="10" fill="{c}"/><text x="{}" y="{}">{}</text></g>"#,
+            r#"<g class="legend"><rect x="{lx}" y="{}" width="10" height="10" fill="{c}"/><text x="{}" y="{}" font-size="9">{}</text></g>"#,
             ly - 8.0,
             lx + 15.0,
             ly + 1.0,
@@ -652,7 +656,8 @@ mod tests {
                 vec![("MODE".into(), "fast".into()), ("KNOB".into(), "2".into())]
             )
         );
-        assert_eq!((c.seeds, c.runs, c.readme), (3, 2, true));
+        assert_eq!((c.seeds, c.runs, c.readme, c.replot), (3, 2, true, false));
+        assert!(p("--bin x --replot").unwrap().unwrap().replot);
         assert_eq!(c.extra, words("--latency 10 --node-env A=1"));
     }
 
@@ -674,6 +679,7 @@ mod tests {
             ("--bin x --seeds 0", "--seeds takes a positive"),
             ("--bin x --runs many", "--runs takes a positive"),
             ("--bin x --settings 1,2", "belongs to the single-knob sweep"),
+            ("--bin x --sim", "belongs to the single-knob sweep"),
             ("--scale --nodes 25,x", "expected node counts"),
             ("--scale --bin ./theirs", "our own node"),
         ] {

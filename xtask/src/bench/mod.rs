@@ -300,7 +300,16 @@ fn compare_command(c: &compare::CompareArgs) -> i32 {
         }
         return 0;
     }
-    let entries = match compare::run(c) {
+    let recorded = || -> Result<Vec<compare::Entry>, String> {
+        let text = std::fs::read_to_string("xtask/docs/broadcast-compare.json")
+            .map_err(|e| format!("xtask/docs/broadcast-compare.json: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    };
+    let entries = match if c.replot {
+        recorded()
+    } else {
+        compare::run(c)
+    } {
         Ok(e) => e,
         Err(e) => {
             eprintln!("bench broadcast failed: {e}");
@@ -333,6 +342,11 @@ fn compare_command(c: &compare::CompareArgs) -> i32 {
                 eprintln!("cannot write {path}: {e}");
                 return 1;
             }
+        }
+        if c.replot {
+            // The figures are the recorded ones: redraw the plot, keep the block.
+            println!("{svg_path} redrawn");
+            return 0;
         }
         let block = format!(
             "Measured with `cargo xtask bench broadcast {} --seeds {} --runs {}` at {stamp} (flags `{}` plus any given; our node: the median of {} seeds in virtual time, range in brackets and as bars; other binaries: {} real-time run(s) per point; the figures are kept in `{json_path}`):\n\n{table}\n![broadcast frontier]({svg_path})\n",
