@@ -251,6 +251,29 @@ fn a_latency_budget_holds_on_a_faster_and_a_long_tailed_network() {
 }
 
 #[test]
+fn a_budget_without_the_last_hop_spends_it_and_still_holds_on_maelstroms_measure() {
+    // BROADCAST_BUDGET_HOPS=1: the hop Maelstrom's stable latency does not
+    // see goes to batching, so the same budget costs fewer messages.
+    let flags = format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS=400");
+    let both = run(&flags, 87);
+    let one = run(&format!("{flags} --node-env BROADCAST_BUDGET_HOPS=1"), 87);
+    eprintln!("hops 2: {}; hops 1: {}", summary(&both), summary(&one));
+    assert_converged(&one);
+    assert!(stable(&one, "1") <= 400.0, "{}", summary(&one));
+    assert!(stable(&one, "1") > stable(&both, "1"), "the hop was spent");
+    assert!(
+        r_msgs(&one) < r_msgs(&both) * 0.9,
+        "{} vs {}",
+        summary(&one),
+        summary(&both)
+    );
+}
+
+fn r_msgs(r: &Ran) -> f64 {
+    r.num("net/servers/msgs-per-op")
+}
+
+#[test]
 fn an_explicit_window_overrides_the_budget() {
     // The hub's window is fixed at 0: every value is fanned out alone, so
     // the budget only batches the leaves' uplinks.
