@@ -269,6 +269,20 @@ fn a_budget_without_the_last_hop_spends_it_and_still_holds_on_maelstroms_measure
     );
 }
 
+#[test]
+fn a_large_budget_still_heals_partitions_without_loss() {
+    // The budget raises the ack delay and the retransmission timeout to
+    // 1.9 s and 2.9 s (backing off to 5.8 s): still inside the quiet period.
+    let r = run(
+        &format!("{EFFICIENT} --nemesis partition --nemesis-interval 3 --node-env BROADCAST_LATENCY_BUDGET_MS=1900"),
+        53,
+    );
+    eprintln!("{}", summary(&r));
+    assert!(r.partitioned_at_end(20), "no partition at the end");
+    assert_converged(&r);
+    assert!(r_msgs(&r) <= 1.0, "{}", summary(&r));
+}
+
 fn r_msgs(r: &Ran) -> f64 {
     r.num("net/servers/msgs-per-op")
 }
