@@ -7,6 +7,8 @@
 //! | `BROADCAST_UPLINK_MS` | 0 | longest a value waits at a leaf before the leaf sends it to the hub |
 //! | `BROADCAST_ACK_DELAY_MS` | 1000 | longest an acknowledgement waits for a message to ride on before it is sent alone |
 //! | `BROADCAST_RETRANSMIT_MS` | 2000 | unacknowledged values are sent again after this, doubling up to 2x while the peer stays silent |
+//! | `BROADCAST_LATENCY_BUDGET_MS` | unset | longest a value may take to reach every node: the windows are then set by the node (`budget.rs`), except those given explicitly; a budget over 1000 also raises the ack delay to the budget and the retransmission timeout to 1 s more than that |
+//! | `BROADCAST_BUDGET_HOPS` | 2 | hops of a leaf's value the budget keeps back: 2 bounds delivery to every node; 1 leaves out the last hop, which Maelstrom's stable latency does not see |
 
 use crate::workloads::knobs::read_ms;
 
@@ -22,6 +24,16 @@ pub struct Config {
     pub ack_delay_ms: u64,
     /// First retransmission timeout (`BROADCAST_RETRANSMIT_MS`).
     pub retransmit_ms: u64,
+    /// Latency budget (`BROADCAST_LATENCY_BUDGET_MS`): when set, the node
+    /// chooses the windows that were not set explicitly.
+    pub budget_ms: Option<u64>,
+    /// Hops of a leaf's value the budget keeps back
+    /// (`BROADCAST_BUDGET_HOPS`): 2, or 1 to leave out the last.
+    pub budget_hops: u64,
+    /// Whether `BROADCAST_BATCH_MS` was set (it then overrides the budget).
+    pub batch_fixed: bool,
+    /// Whether `BROADCAST_UPLINK_MS` was set (it then overrides the budget).
+    pub uplink_fixed: bool,
 }
 
 impl Default for Config {
@@ -31,6 +43,10 @@ impl Default for Config {
             uplink_ms: 0,
             ack_delay_ms: 1000,
             retransmit_ms: 2000,
+            budget_ms: None,
+            budget_hops: 2,
+            batch_fixed: false,
+            uplink_fixed: false,
         }
     }
 }
@@ -61,11 +77,50 @@ impl Config {
         for (name, field) in fields {
             *field = read_ms(&lookup, name, *field, 0..=600_000, &mut warnings);
         }
+        let before = warnings.len();
+        let budget = read_ms(
+            &lookup,
+            "BROADCAST_LATENCY_BUDGET_MS",
+            0,
+            1..=600_000,
+            &mut warnings,
+        );
+        if warnings.len() == before && budget > 0 {
+            config.budget_ms = Some(budget);
+        }
+        config.budget_hops = read_ms(&lookup, "BROADCAST_BUDGET_HOPS", 2, 1..=2, &mut warnings);
+        // Set and valid (a bad value warned and left the default).
+        let given = |name: &str, warns: &[String]| {
+            lookup(name).is_some() && !warns.iter().any(|w| w.contains(&format!("{name}=")))
+        };
+        config.batch_fixed = given("BROADCAST_BATCH_MS", &warnings);
+        config.uplink_fixed = given("BROADCAST_UPLINK_MS", &warnings);
+        // A large budget makes leaves' uplinks (which carry their acks) rare:
+        // let an ack wait up to the budget for one, and the sender wait a
+        // second longer than that before it resends.
+        if let Some(b) = config.budget_ms {
+            if !given("BROADCAST_ACK_DELAY_MS", &warnings) {
+                config.ack_delay_ms = config.ack_delay_ms.max(b);
+            }
+            if !given("BROADCAST_RETRANSMIT_MS", &warnings) {
+                config.retransmit_ms = config.retransmit_ms.max(config.ack_delay_ms + 1000);
+            }
+        }
         if config.retransmit_ms == 0 {
             warnings.push("BROADCAST_RETRANSMIT_MS=0 would resend forever; using 1".into());
             config.retransmit_ms = 1;
         }
         (config, warnings)
+    }
+
+    /// Whether the hub's window comes from the budget.
+    pub fn budgeted_batch(&self) -> bool {
+        self.budget_ms.is_some() && !self.batch_fixed
+    }
+
+    /// Whether a leaf's uplink window comes from the budget.
+    pub fn budgeted_uplink(&self) -> bool {
+        self.budget_ms.is_some() && !self.uplink_fixed
     }
 
     /// Longest retransmission timeout after backing off.
@@ -102,9 +157,56 @@ mod tests {
                 batch_ms: 0,
                 uplink_ms: 25,
                 ack_delay_ms: 400,
-                retransmit_ms: 900
+                retransmit_ms: 900,
+                budget_ms: None,
+                budget_hops: 2,
+                batch_fixed: true,
+                uplink_fixed: true,
             }
         );
+    }
+
+    #[test]
+    fn a_budget_sets_the_windows_not_given_explicitly() {
+        let (c, w) = with(&[("BROADCAST_LATENCY_BUDGET_MS", "550")]);
+        assert!(w.is_empty());
+        assert_eq!(c.budget_ms, Some(550));
+        assert!(c.budgeted_batch() && c.budgeted_uplink());
+        let (c, _) = with(&[
+            ("BROADCAST_LATENCY_BUDGET_MS", "550"),
+            ("BROADCAST_BATCH_MS", "100"),
+        ]);
+        assert!(!c.budgeted_batch() && c.budgeted_uplink());
+        assert_eq!(c.batch_ms, 100);
+        // A bad window is ignored, so the budget still sets it.
+        let (c, w) = with(&[
+            ("BROADCAST_LATENCY_BUDGET_MS", "550"),
+            ("BROADCAST_UPLINK_MS", "soon"),
+        ]);
+        assert_eq!(w.len(), 1);
+        assert!(c.budgeted_uplink());
+        for bad in ["0", "-5", "lots"] {
+            let (c, w) = with(&[("BROADCAST_LATENCY_BUDGET_MS", bad)]);
+            assert_eq!((c.budget_ms, w.len()), (None, 1), "{bad}");
+        }
+        assert!(!Config::default().budgeted_batch());
+        let (c, w) = with(&[("BROADCAST_BUDGET_HOPS", "1")]);
+        assert_eq!((c.budget_hops, w.len()), (1, 0));
+        let (c, w) = with(&[("BROADCAST_BUDGET_HOPS", "3")]);
+        assert_eq!((c.budget_hops, w.len()), (2, 1));
+    }
+
+    #[test]
+    fn a_large_budget_lets_acks_wait_longer_unless_told_otherwise() {
+        let (c, _) = with(&[("BROADCAST_LATENCY_BUDGET_MS", "550")]);
+        assert_eq!((c.ack_delay_ms, c.retransmit_ms), (1000, 2000));
+        let (c, _) = with(&[("BROADCAST_LATENCY_BUDGET_MS", "1900")]);
+        assert_eq!((c.ack_delay_ms, c.retransmit_ms), (1900, 2900));
+        let (c, _) = with(&[
+            ("BROADCAST_LATENCY_BUDGET_MS", "1900"),
+            ("BROADCAST_ACK_DELAY_MS", "300"),
+        ]);
+        assert_eq!((c.ack_delay_ms, c.retransmit_ms), (300, 2000));
     }
 
     #[test]

@@ -12,6 +12,11 @@
 //! not one per lost message. The first message heard from a peer after a
 //! silence that long triggers the resend at once, so a healed link catches
 //! up without waiting for the timer.
+//!
+//! With a latency budget (`measure`), every message that carries acks also
+//! says how long the newest of them was held (`held`, ms), so the sender of
+//! that delta gets a round trip of two hops, `now - sent_at - held`, from
+//! its own clock alone (`take_round_trip`).
 
 use super::config::Config;
 use super::elem::Elem;
@@ -37,6 +42,12 @@ pub struct Link {
     last_heard: u64,
     /// Current retransmission timeout.
     rto: u64,
+    /// Whether acks say how long they were held (for round trips).
+    measure: bool,
+    /// When the newest owed seq (the last of `owed`) arrived.
+    newest_owed_at: u64,
+    /// The last round trip measured and not yet taken.
+    round_trip: Option<u64>,
 }
 
 impl Link {
@@ -48,6 +59,9 @@ impl Link {
             owed_since: 0,
             last_heard: now,
             rto: config.retransmit_ms,
+            measure: config.budget_ms.is_some(),
+            newest_owed_at: now,
+            round_trip: None,
         }
     }
 
@@ -55,10 +69,13 @@ impl Link {
     pub fn send(&mut self, values: Rc<[Elem]>, now: u64) -> Gossip {
         let seq = self.next_seq;
         self.next_seq += 1;
+        let held = self.held(now);
         let body = Gossip {
             seq: Some(seq),
             values: Some(values.to_vec()),
             acks: self.take_owed(),
+            held,
+            waited: None,
         };
         self.unacked.insert(
             seq,
@@ -78,6 +95,11 @@ impl Link {
         let silent_for = now.saturating_sub(self.last_heard);
         self.last_heard = now;
         if let Some(acks) = &msg.acks {
+            if let (Some(held), Some(newest)) = (msg.held, acks.last()) {
+                if let Some(o) = self.unacked.get(newest) {
+                    self.round_trip = Some(now.saturating_sub(o.sent_at).saturating_sub(held));
+                }
+            }
             let before = self.unacked.len();
             for seq in acks {
                 self.unacked.remove(seq);
@@ -93,6 +115,7 @@ impl Link {
             // Ack duplicates too: the peer may have lost our first ack.
             if !self.owed.contains(&seq) {
                 self.owed.push(seq);
+                self.newest_owed_at = now;
             }
         }
         if silent_for >= config.retransmit_ms && !self.unacked.is_empty() {
@@ -111,10 +134,13 @@ impl Link {
             return Some(msg);
         }
         if !self.owed.is_empty() && now >= self.owed_since + config.ack_delay_ms {
+            let held = self.held(now);
             return Some(Gossip {
                 seq: None,
                 values: None,
                 acks: self.take_owed(),
+                held,
+                waited: None,
             });
         }
         None
@@ -123,6 +149,17 @@ impl Link {
     /// Number of values sent and not yet acknowledged (with repeats).
     pub fn unacked_values(&self) -> usize {
         self.unacked.values().map(|o| o.values.len()).sum()
+    }
+
+    /// The round trip measured by the last acks received, once.
+    pub fn take_round_trip(&mut self) -> Option<u64> {
+        self.round_trip.take()
+    }
+
+    /// How long the newest owed ack has been held, if acks are owed and
+    /// this link measures.
+    fn held(&self, now: u64) -> Option<u64> {
+        (self.measure && !self.owed.is_empty()).then(|| now.saturating_sub(self.newest_owed_at))
     }
 
     /// Whether acknowledgements are waiting to be sent.
@@ -161,6 +198,7 @@ mod tests {
             uplink_ms: 0,
             ack_delay_ms: 100,
             retransmit_ms: 1000,
+            ..Config::default()
         }
     }
 
@@ -224,6 +262,8 @@ mod tests {
             seq: None,
             values: None,
             acks: None,
+            held: None,
+            waited: None,
         };
         assert!(a.on_receive(&hello, 500, &c).is_none(), "not silent long");
         let r = a
@@ -242,8 +282,40 @@ mod tests {
             seq: None,
             values: None,
             acks: Some(vec![1, 99]),
+            held: None,
+            waited: None,
         };
         a.on_receive(&late, 1100, &c);
         assert_eq!(a.unacked_values(), 1);
+    }
+
+    #[test]
+    fn acks_that_say_how_long_they_were_held_give_round_trips() {
+        let c = Config {
+            budget_ms: Some(500),
+            ..cfg()
+        };
+        let (mut a, mut b) = (Link::new(0, &c), Link::new(0, &c));
+        let m1 = a.send(vals(&[1]), 0);
+        assert_eq!(m1.held, None, "nothing owed, nothing held");
+        b.on_receive(&m1, 100, &c);
+        let m2 = a.send(vals(&[2]), 30);
+        b.on_receive(&m2, 130, &c);
+        // b's reply 170 ms after the newest (seq 2) arrived.
+        let reply = b.send(vals(&[9]), 300);
+        assert_eq!(
+            (reply.acks.clone(), reply.held),
+            (Some(vec![1, 2]), Some(170))
+        );
+        a.on_receive(&reply, 400, &c);
+        assert_eq!(a.take_round_trip(), Some(400 - 30 - 170));
+        assert_eq!(a.take_round_trip(), None, "taken once");
+        // A lone ack says it too.
+        let lone = a.poll(400 + 100, &c).expect("lone ack");
+        assert_eq!(lone.held, Some(100));
+        // Without a budget the wire format is unchanged.
+        let (mut x, mut y) = (Link::new(0, &cfg()), Link::new(0, &cfg()));
+        y.on_receive(&x.send(vals(&[1]), 0), 10, &cfg());
+        assert_eq!(y.send(vals(&[2]), 50).held, None);
     }
 }

@@ -9,7 +9,12 @@
 //! stays unacknowledged is merged and resent with backoff, so every value
 //! reaches every node after a partition heals. Reads and broadcasts are
 //! answered at once from the node's own state.
+//!
+//! With a latency budget (`BROADCAST_LATENCY_BUDGET_MS`, `budget.rs`) the
+//! windows are not fixed: each value gets a deadline from the measured hop
+//! latency and the budget, and a batch is flushed at its earliest deadline.
 
+mod budget;
 mod config;
 mod elem;
 mod link;
@@ -18,6 +23,7 @@ mod overlay;
 #[cfg(test)]
 mod tests;
 
+pub use budget::Budget;
 pub use config::Config;
 pub use elem::Elem;
 pub use overlay::Role;
@@ -36,8 +42,10 @@ messages! {
         read -> read_ok { messages: Vec<Elem> },
         topology { topology?: Value } -> topology_ok,
         /// A numbered delta (`seq`, `values`) and/or acknowledgements of the
-        /// peer's deltas (`acks`).
-        gossip { seq?: u64, values?: Vec<Elem>, acks?: Vec<u64> },
+        /// peer's deltas (`acks`). With a latency budget: how long the newest
+        /// acked delta was held before this message (`held`, ms), and on an
+        /// uplink how long its oldest value waited at the leaf (`waited`).
+        gossip { seq?: u64, values?: Vec<Elem>, acks?: Vec<u64>, held?: u64, waited?: u64 },
     }
 }
 
@@ -60,6 +68,8 @@ pub struct BroadcastNode {
     values: BTreeSet<Elem>,
     links: BTreeMap<String, Link>,
     outbox: Outbox,
+    /// The latency-budget controller, when a budget is set.
+    budget: Option<Budget>,
 }
 
 impl BroadcastNode {
@@ -78,27 +88,65 @@ impl BroadcastNode {
         self.links.values().map(Link::unacked_values).sum()
     }
 
+    /// The budget controller's view, for tests and logs.
+    pub fn budget(&self) -> Option<&Budget> {
+        self.budget.as_ref()
+    }
+
     /// Adds a value; if it is new and this node relays values from `from`,
-    /// queues it for the next flush.
-    fn add(&mut self, value: Elem, from: Option<&str>, ctx: &mut Ctx<'_, Self>) {
+    /// queues it for the next flush. `waited`: how long it already waited
+    /// in a leaf's window (from the uplink that carried it).
+    fn add(&mut self, value: Elem, from: Option<&str>, waited: u64, ctx: &mut Ctx<'_, Self>) {
         if self.values.contains(&value) {
             return;
         }
+        let now = ctx.now();
+        if let Some(b) = &mut self.budget {
+            b.on_value(now, from.is_none());
+        }
         if self.role.relays(from) {
-            self.outbox.push(value.clone(), from.unwrap_or(ctx.id()));
+            let hold = self.hold_ms(from.is_none(), waited, now);
+            self.outbox
+                .push(value.clone(), from.unwrap_or(ctx.id()), now, now + hold);
         }
         self.values.insert(value);
     }
 
-    /// Forwards the outbox now if the window is zero, else makes sure a
-    /// flush is scheduled for the end of the window.
-    fn schedule_flush(&mut self, ctx: &mut Ctx<'_, Self>) {
-        if self.outbox.is_empty() || self.outbox.timer.is_some() {
-            return;
+    /// How long a value arriving now may wait before it is forwarded: the
+    /// fixed window, or what the budget leaves it.
+    fn hold_ms(&mut self, own: bool, waited: u64, now: u64) -> u64 {
+        match (&self.role, &mut self.budget) {
+            (Role::Hub { .. }, Some(b)) if self.config.budgeted_batch() => {
+                b.hub_wait_ms(waited, if own { 1 } else { 2 })
+            }
+            (Role::Leaf { .. }, Some(b)) if self.config.budgeted_uplink() => {
+                b.uplink_window_ms(now)
+            }
+            _ => self.role.window_ms(&self.config),
         }
-        match self.role.window_ms(&self.config) {
-            0 => self.flush(ctx),
-            window => self.outbox.timer = Some(ctx.set_timer(window, Tick::Flush)),
+    }
+
+    /// Forwards the outbox now if it is due, else makes sure a flush is
+    /// scheduled for when it is (earlier than before, if a value with an
+    /// earlier deadline arrived).
+    fn schedule_flush(&mut self, ctx: &mut Ctx<'_, Self>) {
+        let Some(due) = self.outbox.due() else {
+            return;
+        };
+        let now = ctx.now();
+        if due <= now {
+            if let Some((id, _)) = self.outbox.timer.take() {
+                ctx.cancel_timer(id);
+            }
+            return self.flush(ctx);
+        }
+        match self.outbox.timer {
+            Some((_, at)) if at <= due => {}
+            Some((id, _)) => {
+                ctx.cancel_timer(id);
+                self.outbox.timer = Some((ctx.set_timer(due - now, Tick::Flush), due));
+            }
+            None => self.outbox.timer = Some((ctx.set_timer(due - now, Tick::Flush), due)),
         }
     }
 
@@ -110,12 +158,19 @@ impl BroadcastNode {
         }
         let batch = self.outbox.take();
         let now = ctx.now();
+        // An uplink says how long its values waited, so the hub can give
+        // them only what is left of the budget.
+        let waited = match (&self.role, &self.budget) {
+            (Role::Leaf { .. }, Some(_)) => Some(now.saturating_sub(batch.oldest_at)),
+            _ => None,
+        };
         for peer in self.role.peers() {
             if batch.only_from(peer) {
                 continue;
             }
             if let Some(link) = self.links.get_mut(peer) {
-                let msg = link.send(batch.values.clone(), now);
+                let mut msg = link.send(batch.values.clone(), now);
+                msg.waited = waited;
                 ctx.send(peer, &msg);
             }
         }
@@ -136,9 +191,13 @@ impl BroadcastNode {
             if let Some(resend) = link.on_receive(&gossip, now, &self.config) {
                 ctx.send(src, &resend);
             }
+            if let (Some(rtt), Some(b)) = (link.take_round_trip(), &mut self.budget) {
+                b.on_round_trip(rtt);
+            }
         }
+        let waited = gossip.waited.unwrap_or(0);
         for value in gossip.values.unwrap_or_default() {
-            self.add(value, Some(src), ctx);
+            self.add(value, Some(src), waited, ctx);
         }
         self.schedule_flush(ctx);
     }
@@ -174,12 +233,21 @@ impl Node for BroadcastNode {
         if role != Role::Alone {
             ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
         }
+        let budget = config.budget_ms.map(|ms| {
+            let b = Budget::new(ms, now);
+            if config.budget_hops < 2 {
+                b.without_last_hop()
+            } else {
+                b
+            }
+        });
         BroadcastNode {
             config,
             role,
             values: BTreeSet::new(),
             links,
             outbox: Outbox::new(),
+            budget,
         }
     }
 
@@ -188,7 +256,7 @@ impl Node for BroadcastNode {
             BroadcastRequest::Broadcast(Broadcast { ref message }) => {
                 ctx.reply(&msg, &BroadcastOk {});
                 let value = message.clone();
-                self.add(value, None, ctx);
+                self.add(value, None, 0, ctx);
                 self.schedule_flush(ctx);
             }
             BroadcastRequest::Read(Read {}) => {
@@ -202,7 +270,10 @@ impl Node for BroadcastNode {
 
     fn on_timer(&mut self, timer: Tick, ctx: &mut Ctx<'_, Self>) {
         match timer {
-            Tick::Flush => self.flush(ctx),
+            Tick::Flush => {
+                self.outbox.timer = None;
+                self.schedule_flush(ctx);
+            }
             Tick::Housekeeping => self.housekeeping(ctx),
         }
     }

@@ -2,6 +2,7 @@
 //! Maelstrom's own figures, never asserted as wall-clock unit tests.
 
 pub mod broadcast;
+pub mod compare;
 pub mod engine;
 pub mod linearizable;
 pub mod runtime;
@@ -15,7 +16,7 @@ pub fn command(args: &[String]) -> i32 {
         Some("engine") => engine_command(&args[1..]),
         _ => {
             eprintln!(
-                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]\n       cargo xtask bench engine [--time-limit S] [--scenario flood|echo ...]"
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--readme] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench broadcast --bin BIN [NAME=V1,V2,...] [NAME=V ...] [--bin ...] [--seeds N] [--runs N] [--readme] [MAELSTROM FLAGS ...]\n       cargo xtask bench broadcast --scale [--nodes 25,50,...] [--bin broadcast [NAME=V ...]] [--seeds N] [--readme] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]\n       cargo xtask bench engine [--time-limit S] [--scenario flood|echo ...]"
             );
             254
         }
@@ -145,8 +146,17 @@ fn engine_command(args: &[String]) -> i32 {
     0
 }
 
-/// `bench broadcast [--settings 0,50,...] [--readme] [extra test flags]`.
+/// `bench broadcast [--settings 0,50,...] [--readme] [extra test flags]`,
+/// or with `--bin`/`--scale` the comparison and the scale modes.
 fn broadcast_command(args: &[String]) -> i32 {
+    match compare::parse(args) {
+        Ok(Some(c)) => return compare_command(&c),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("bench broadcast: {e}");
+            return 254;
+        }
+    }
     let mut settings = broadcast::DEFAULT_SETTINGS.to_vec();
     let mut readme = false;
     let mut replot = false;
@@ -280,6 +290,135 @@ fn broadcast_command(args: &[String]) -> i32 {
             "Measured with `{cmd}` at {measured_at} (each row {each} of `{}` with the knob set; the figures are kept in `xtask/docs/broadcast-frontier.json`):\n\n{table}\n![broadcast frontier](xtask/docs/broadcast-frontier.svg)\n",
             broadcast::FLAGS
         );
+        if let Err(e) = update_block(std::path::Path::new("README.md"), "broadcast-sweep", &block) {
+            eprintln!("{e}");
+            return 1;
+        }
+        println!("README.md updated");
+    }
+    0
+}
+
+/// Writes `files` into a fresh `store/bench-broadcast/<timestamp>/`.
+fn to_store(stamp: &str, files: &[(&str, &str)]) -> Result<std::path::PathBuf, String> {
+    let dir = std::path::Path::new("store/bench-broadcast").join(stamp);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(dir)
+}
+
+/// The comparison (`--bin ...`) and scale (`--scale`) modes.
+fn compare_command(c: &compare::CompareArgs) -> i32 {
+    let stamp = crate::engine::store::timestamp(std::time::SystemTime::now());
+    let shown_args = |c: &compare::CompareArgs| {
+        let mut words = Vec::new();
+        for g in &c.groups {
+            words.push(format!("--bin {}", g.bin));
+            words.extend(g.env.iter().map(|(k, v)| format!("{k}={v}")));
+            if let Some((k, vs)) = &g.sweep {
+                words.push(format!("{k}={}", vs.join(",")));
+            }
+        }
+        words.extend(c.extra.iter().cloned());
+        words.join(" ")
+    };
+    if !c.scale.is_empty() {
+        let rows = match compare::run_scale(c) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("bench broadcast --scale failed: {e}");
+                return 1;
+            }
+        };
+        let table = compare::scale_table(&rows);
+        println!("\n{table}");
+        let json = serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n";
+        match to_store(&stamp, &[("scale.md", &table), ("scale.json", &json)]) {
+            Ok(d) => println!("stored in {}", d.display()),
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        }
+        if c.readme {
+            let nodes: Vec<String> = c.scale.iter().map(usize::to_string).collect();
+            let block = format!(
+                "Measured with `cargo xtask bench broadcast --scale --nodes {} --seeds {} {}` at {stamp} (each row the median of {} seeds in virtual time, range in brackets; `{}` with `--node-count` and `--rate` (4 ops/s per node) as in the row):\n\n{table}",
+                nodes.join(","),
+                c.seeds,
+                shown_args(c),
+                c.seeds,
+                broadcast::FLAGS
+            );
+            if let Err(e) =
+                update_block(std::path::Path::new("README.md"), "broadcast-scale", &block)
+            {
+                eprintln!("{e}");
+                return 1;
+            }
+            println!("README.md updated");
+        }
+        return 0;
+    }
+    let recorded = || -> Result<Vec<compare::Entry>, String> {
+        let text = std::fs::read_to_string("xtask/docs/broadcast-compare.json")
+            .map_err(|e| format!("xtask/docs/broadcast-compare.json: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    };
+    let entries = match if c.replot {
+        recorded()
+    } else {
+        compare::run(c)
+    } {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("bench broadcast failed: {e}");
+            return 1;
+        }
+    };
+    let table = compare::table(&entries);
+    println!("\n{table}");
+    let svg = compare::plot(&entries, "broadcast implementations at the same flags");
+    let json = serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n";
+    match to_store(
+        &stamp,
+        &[
+            ("frontier.md", &table),
+            ("frontier.svg", &svg),
+            ("frontier.json", &json),
+        ],
+    ) {
+        Ok(d) => println!("stored in {}", d.display()),
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    }
+    if c.readme {
+        let svg_path = "xtask/docs/broadcast-compare.svg";
+        let json_path = "xtask/docs/broadcast-compare.json";
+        for (path, text) in [(svg_path, &svg), (json_path, &json)] {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("cannot write {path}: {e}");
+                return 1;
+            }
+        }
+        if c.replot {
+            // The figures are the recorded ones: redraw the plot, keep the block.
+            println!("{svg_path} redrawn");
+            return 0;
+        }
+        let block = format!(
+            "Measured with `cargo xtask bench broadcast {} --seeds {} --runs {}` at {stamp} (flags `{}` plus any given; our node: the median of {} seeds in virtual time, range in brackets and as bars; other binaries: {} real-time run(s) per point; the figures are kept in `{json_path}`):\n\n{table}\n![broadcast frontier]({svg_path})\n",
+            shown_args(c),
+            c.seeds,
+            c.runs,
+            broadcast::FLAGS,
+            c.seeds,
+            c.runs,
+        );
         if let Err(e) = broadcast::update_readme(std::path::Path::new("README.md"), &block) {
             eprintln!("{e}");
             return 1;
@@ -287,4 +426,38 @@ fn broadcast_command(args: &[String]) -> i32 {
         println!("README.md updated");
     }
     0
+}
+
+/// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.
+fn update_block(readme: &std::path::Path, name: &str, block: &str) -> Result<(), String> {
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->"),
+        format!("<!-- {name}:end -->"),
+    );
+    let text = std::fs::read_to_string(readme).map_err(|e| e.to_string())?;
+    let (Some(a), Some(b)) = (text.find(&begin), text.find(&end)) else {
+        return Err(format!(
+            "{} has no {begin} ... {end} block",
+            readme.display()
+        ));
+    };
+    let new = format!("{}{begin}\n{block}{}", &text[..a], &text[b..]);
+    std::fs::write(readme, new).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_named_block_is_replaced_and_a_missing_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("README.md");
+        std::fs::write(&p, "a\n<!-- x:begin -->\nold\n<!-- x:end -->\nz\n").unwrap();
+        super::update_block(&p, "x", "new\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "a\n<!-- x:begin -->\nnew\n<!-- x:end -->\nz\n"
+        );
+        let e = super::update_block(&p, "broadcast-scale", "t").unwrap_err();
+        assert!(e.contains("no <!-- broadcast-scale:begin -->"), "{e}");
+    }
 }

@@ -207,3 +207,103 @@ fn partitions_that_cut_the_hub_or_a_leaf_off_heal_without_loss() {
     // Resending is one merged message per link per timeout, not a flood.
     assert!(r.num("net/servers/msgs-per-op") <= 2.0, "{}", summary(&r));
 }
+
+/// The latency budget (`BROADCAST_LATENCY_BUDGET_MS`): the node measures
+/// its hops and sets its windows; the max stable latency stays inside the
+/// budget, and a large budget buys fewer messages than any hub window alone.
+#[test]
+fn a_latency_budget_holds_and_a_large_one_costs_under_three_quarters_per_op() {
+    for (budget, seed, most_per_op) in [(400, 81, 2.2), (1900, 82, 0.75), (1900, 83, 0.75)] {
+        let r = run(
+            &format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS={budget}"),
+            seed,
+        );
+        eprintln!("budget {budget}, seed {seed}: {}", summary(&r));
+        assert_converged(&r);
+        assert!(stable(&r, "1") <= budget as f64, "{}", summary(&r));
+        assert!(
+            r.num("net/servers/msgs-per-op") <= most_per_op,
+            "{}",
+            summary(&r)
+        );
+    }
+}
+
+#[test]
+fn a_latency_budget_holds_on_a_faster_and_a_long_tailed_network() {
+    let faster = EFFICIENT.replace("--latency 100", "--latency 10");
+    let r = run(
+        &format!("{faster} --node-env BROADCAST_LATENCY_BUDGET_MS=250"),
+        84,
+    );
+    eprintln!("latency 10, budget 250: {}", summary(&r));
+    assert_converged(&r);
+    assert!(stable(&r, "1") <= 250.0, "{}", summary(&r));
+    let r = run(
+        &format!(
+            "{EFFICIENT} --latency-dist exponential --node-env BROADCAST_LATENCY_BUDGET_MS=1900"
+        ),
+        85,
+    );
+    eprintln!("exponential, budget 1900: {}", summary(&r));
+    assert_converged(&r);
+    assert!(stable(&r, "1") <= 1900.0, "{}", summary(&r));
+}
+
+#[test]
+fn a_budget_without_the_last_hop_spends_it_and_still_holds_on_maelstroms_measure() {
+    // BROADCAST_BUDGET_HOPS=1: the hop Maelstrom's stable latency does not
+    // see goes to batching, so the same budget costs fewer messages.
+    let flags = format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS=400");
+    let both = run(&flags, 87);
+    let one = run(&format!("{flags} --node-env BROADCAST_BUDGET_HOPS=1"), 87);
+    eprintln!("hops 2: {}; hops 1: {}", summary(&both), summary(&one));
+    assert_converged(&one);
+    assert!(stable(&one, "1") <= 400.0, "{}", summary(&one));
+    assert!(stable(&one, "1") > stable(&both, "1"), "the hop was spent");
+    assert!(
+        r_msgs(&one) < r_msgs(&both) * 0.9,
+        "{} vs {}",
+        summary(&one),
+        summary(&both)
+    );
+}
+
+#[test]
+fn a_large_budget_still_heals_partitions_without_loss() {
+    // The budget raises the ack delay and the retransmission timeout to
+    // 1.9 s and 2.9 s (backing off to 5.8 s): still inside the quiet period.
+    let r = run(
+        &format!("{EFFICIENT} --nemesis partition --nemesis-interval 3 --node-env BROADCAST_LATENCY_BUDGET_MS=1900"),
+        53,
+    );
+    eprintln!("{}", summary(&r));
+    assert!(r.partitioned_at_end(20), "no partition at the end");
+    assert_converged(&r);
+    assert!(r_msgs(&r) <= 1.0, "{}", summary(&r));
+}
+
+fn r_msgs(r: &Ran) -> f64 {
+    r.num("net/servers/msgs-per-op")
+}
+
+#[test]
+fn an_explicit_window_overrides_the_budget() {
+    // The hub's window is fixed at 0: every value is fanned out alone, so
+    // the budget only batches the leaves' uplinks.
+    let r = run(
+        &format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS=1900 --node-env BROADCAST_BATCH_MS=0"),
+        86,
+    );
+    assert_converged(&r);
+    let sends = server_sends(&r);
+    let attempts = r.num("workload/attempt-count") as usize;
+    let uplinks = sends.iter().filter(|s| s.1 == "n0" && s.2).count();
+    let fan_outs = sends.iter().filter(|s| s.0 == "n0" && s.2).count();
+    eprintln!("uplinks {uplinks}, fan-outs {fan_outs}, attempts {attempts}");
+    assert!(
+        uplinks < attempts * 2 / 3,
+        "leaves batch: {uplinks} uplinks"
+    );
+    assert!(fan_outs > attempts * 10, "the hub does not: {fan_outs}");
+}
