@@ -39,6 +39,23 @@ pub struct Point {
     pub spread: Option<[(f64, f64); 3]>,
 }
 
+#[cfg(test)]
+impl Point {
+    /// A valid one-run point with these figures (tests).
+    pub fn sample(batch_ms: u64, msgs_per_op: f64, median_ms: f64, max_ms: f64) -> Point {
+        Point {
+            batch_ms,
+            valid: true,
+            msgs_per_op,
+            median_ms,
+            max_ms,
+            run_dir: String::new(),
+            seeds: 1,
+            spread: None,
+        }
+    }
+}
+
 fn one() -> usize {
     1
 }
@@ -341,16 +358,7 @@ mod tests {
     use serde_json::json;
 
     fn pt(ms: u64, m: f64, med: f64, max: f64) -> Point {
-        Point {
-            batch_ms: ms,
-            valid: true,
-            msgs_per_op: m,
-            median_ms: med,
-            max_ms: max,
-            run_dir: String::new(),
-            seeds: 1,
-            spread: None,
-        }
+        Point::sample(ms, m, med, max)
     }
 
     #[test]

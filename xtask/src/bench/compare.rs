@@ -712,16 +712,7 @@ mod tests {
         Entry {
             series: series.into(),
             setting: setting.into(),
-            point: Point {
-                batch_ms: 0,
-                valid: true,
-                msgs_per_op: m,
-                median_ms: med,
-                max_ms: max,
-                run_dir: String::new(),
-                seeds: 1,
-                spread: None,
-            },
+            point: Point::sample(0, m, med, max),
         }
     }
 

@@ -105,18 +105,7 @@ impl Frame {
     /// The opening tag, background, title and axes with ticks and labels.
     pub fn open(&self, title: &str, x_label: &str, y_label: &str) -> String {
         let (w, h) = (self.width, self.height);
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="11">"#
-        );
-        let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
-        let _ = write!(
-            s,
-            r#"<text class="title" x="{}" y="18" text-anchor="middle" font-size="14">{}</text>"#,
-            w / 2.0,
-            esc(title)
-        );
+        let mut s = canvas(w, h, title);
         let (px0, px1) = (self.left, w - self.right);
         let (py0, py1) = (self.top, h - self.bottom);
         let _ = write!(
@@ -257,4 +246,21 @@ fn fmt_tick(t: f64) -> String {
     } else {
         format!("{t:.3}").trim_end_matches('0').to_string()
     }
+}
+/// An SVG opening tag with a white background and a centred title; the
+/// caller draws the rest and closes it.
+pub fn canvas(w: f64, h: f64, title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="11">"#
+    );
+    let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
+    let _ = write!(
+        s,
+        r#"<text class="title" x="{}" y="18" text-anchor="middle" font-size="14">{}</text>"#,
+        w / 2.0,
+        esc(title)
+    );
+    s
 }

@@ -6,7 +6,7 @@
 
 use super::{heat, ink_on, short_count, Scan};
 use crate::journal::JournalKind;
-use crate::report::svg::esc;
+use crate::report::svg::{canvas, esc};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -76,15 +76,10 @@ pub fn render(scan: &Scan) -> String {
         .max(1);
     let used = links.pairs.values().filter(|c| c.0 > 0).count();
 
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
-    );
-    let _ = write!(
-        out,
-        r#"<rect width="{width}" height="{height}" fill="white"/><text class="title" x="{}" y="18" text-anchor="middle" font-size="14">Link load: server messages sent, source (row) → destination (column)</text>"#,
-        width / 2.0
+    let mut out = canvas(
+        width,
+        height,
+        "Link load: server messages sent, source (row) → destination (column)",
     );
     let busiest = |totals: &[u64]| {
         totals

@@ -14,7 +14,7 @@
 
 use super::{is_client, quantile, Scan};
 use crate::journal::{JournalEvent, JournalKind};
-use crate::report::svg::{colour, esc, nice_ticks, Frame};
+use crate::report::svg::{canvas, colour, esc, nice_ticks, Frame};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -339,15 +339,10 @@ pub fn render_node_lag(scan: &Scan) -> String {
     let height = top + row_h * order.len() as f64 + bottom;
     let x = |ms: f64| left + ms / x_max * plot_w;
 
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
-    );
-    let _ = write!(
-        out,
-        r#"<rect width="{width}" height="{height}" fill="white"/><text class="title" x="{}" y="18" text-anchor="middle" font-size="14">Lag per node: time from a value's arrival at its first node to this node's first receipt</text>"#,
-        width / 2.0
+    let mut out = canvas(
+        width,
+        height,
+        "Lag per node: time from a value's arrival at its first node to this node's first receipt",
     );
     let mut note = format!(
         "{} values, {} nodes; darker: more values at that lag (scaled per node); black tick p50, red tick p95",
