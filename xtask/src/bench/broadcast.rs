@@ -194,11 +194,7 @@ pub fn sweep(broadcast: &Path, settings: &[u64], extra: &[String]) -> Result<Vec
             .stdout(Stdio::null())
             .status()
             .map_err(|e| format!("cannot run the test: {e}"))?;
-        let dir = std::fs::canonicalize("store/latest")
-            .map_err(|e| format!("no store/latest after the run: {e}"))?;
-        let text = std::fs::read_to_string(dir.join("results.json"))
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
-        let results: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let (dir, results) = super::latest_results()?;
         let cwd = std::env::current_dir().unwrap_or_default();
         let shown = dir.strip_prefix(&cwd).unwrap_or(&dir).display().to_string();
         let p = point(ms, &results, shown).ok_or_else(|| {

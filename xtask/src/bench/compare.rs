@@ -13,7 +13,6 @@
 
 use super::broadcast::{point, summarise, Point, FLAGS};
 use crate::report::svg::{colour, esc};
-use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -265,11 +264,7 @@ fn run_external(
             .stdout(Stdio::null())
             .status()
             .map_err(|e| format!("cannot run the test: {e}"))?;
-        let dir = std::fs::canonicalize("store/latest")
-            .map_err(|e| format!("no store/latest after the run: {e}"))?;
-        let text = std::fs::read_to_string(dir.join("results.json"))
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
-        let results: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let (dir, results) = super::latest_results()?;
         let p = point(0, &results, dir.display().to_string()).ok_or_else(|| {
             format!("the results lack msgs-per-op or stable latencies (exit {status})")
         })?;

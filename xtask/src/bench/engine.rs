@@ -124,11 +124,7 @@ pub fn run(s: &Scenario) -> Result<Measured, String> {
         .map_err(|e| format!("cannot run the test: {e}"))?;
     let (peak_rss_kib, code) = wait_with_rusage(child.id())?;
     let wall_s = started.elapsed().as_secs_f64();
-    let dir = std::fs::canonicalize("store/latest")
-        .map_err(|e| format!("no store/latest after the run: {e}"))?;
-    let text = std::fs::read_to_string(dir.join("results.json"))
-        .map_err(|e| format!("{} (exit {code}): {e}", dir.display()))?;
-    let results: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let (dir, results) = super::latest_results().map_err(|e| format!("{e} (exit {code})"))?;
     let (valid, messages, ops) =
         figures(&results).ok_or_else(|| format!("{}: no net or stats figures", dir.display()))?;
     Ok(Measured {

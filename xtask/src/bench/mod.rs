@@ -7,6 +7,18 @@ pub mod engine;
 pub mod linearizable;
 pub mod runtime;
 
+/// The directory and `results.json` of the run `store/latest` names (the
+/// run a bench just started as a child `xtask maelstrom test`).
+pub fn latest_results() -> Result<(std::path::PathBuf, serde_json::Value), String> {
+    let dir = std::fs::canonicalize("store/latest")
+        .map_err(|e| format!("no store/latest after the run: {e}"))?;
+    let text = std::fs::read_to_string(dir.join("results.json"))
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let results = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: results.json is not JSON: {e}", dir.display()))?;
+    Ok((dir, results))
+}
+
 /// Dispatches `bench <what>`.
 pub fn command(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
