@@ -9,12 +9,10 @@
 use crate::checker::CheckResult;
 use crate::checkers::set_full;
 use crate::history::History;
-use crate::workload::{
-    Client, Completion, FinalPhase, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload,
-};
+use crate::workload::{Client, FinalPhase, Generator, TestOpts, Workload};
+use crate::workloads::add_read_client::AddReadClient;
 use crate::workloads::broadcast::UniqueValuesOrReads;
-use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
-use serde_json::{json, Value};
+use crate::workloads::rpc::Kind;
 
 pub struct GSet;
 
@@ -26,7 +24,8 @@ impl Workload for GSet {
         Box::new(UniqueValuesOrReads::new("add"))
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(GSetClient::default())
+        // No `with-errors`: every error, timeout or malformed reply is `:info`.
+        Box::new(AddReadClient::new("g-set", "element", Kind::Array))
     }
     fn client_reusable(&self) -> bool {
         false
@@ -44,43 +43,6 @@ impl Workload for GSet {
     }
 }
 
-/// No `with-errors`: every error, timeout or malformed reply is `:info`.
-#[derive(Default)]
-struct GSetClient {
-    in_flight: InFlight,
-}
-
-impl Client for GSetClient {
-    fn invoke(&mut self, op: &OpSpec) -> Step {
-        let body = match op.f.as_str() {
-            "add" => json!({"type": "add", "element": op.value}),
-            "read" => json!({"type": "read"}),
-            _ => return unknown_f("g-set", op),
-        };
-        self.in_flight.send(op, body)
-    }
-
-    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let op = match self.in_flight.take("g-set") {
-            Ok(op) => op,
-            Err(step) => return step,
-        };
-        let done = match op.f.as_str() {
-            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
-                Interpreted::Ok(_) => Completion::ok(op.value),
-                Interpreted::Done(c) => c,
-            },
-            _ => match strict(outcome, &op.value, "read_ok", &[("value", Kind::Array)]) {
-                Interpreted::Ok(body) => {
-                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
-                }
-                Interpreted::Done(c) => c,
-            },
-        };
-        Step::Complete(done)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,7 +50,9 @@ mod tests {
     use crate::checkers::testing::op_at;
     use crate::history::{Op, OpType, Process};
     use crate::workload::FinalStep;
+    use crate::workload::{Completion, OpSpec, RpcOutcome, Step};
     use crate::workloads::rpc::complete;
+    use serde_json::{json, Value};
 
     #[test]
     fn generator_hands_out_unique_elements_half_the_time() {

@@ -1,5 +1,6 @@
 //! The workloads the embedded engine can run.
 
+pub mod add_read_client;
 pub mod broadcast;
 pub mod echo;
 pub mod final_reads;

@@ -10,13 +10,11 @@
 use crate::checker::CheckResult;
 use crate::checkers::counter;
 use crate::history::History;
-use crate::workload::{
-    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
-    Workload,
-};
+use crate::workload::{Client, FinalPhase, FinalStep, Generator, OpSpec, TestOpts, Workload};
+use crate::workloads::add_read_client::AddReadClient;
 use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
-use serde_json::{json, Value};
+use crate::workloads::rpc::Kind;
+use serde_json::Value;
 
 /// pn-counter, or g-counter (`negative_adds: false`): the same client,
 /// checker and final reads; only the generator's filter differs.
@@ -42,7 +40,8 @@ impl Workload for Counter {
         })
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
-        Box::new(CounterClient::new(self.name))
+        // `:value s/Int`, then `long`: a float read is a schema error.
+        Box::new(AddReadClient::new(self.name, "delta", Kind::Int))
     }
     fn client_reusable(&self) -> bool {
         false
@@ -90,58 +89,12 @@ impl Generator for CounterGenerator {
     }
 }
 
-/// pn-counter's client (g-counter uses it as is): no `with-errors`, so every
-/// error, timeout or malformed reply throws and the op becomes `:info`.
-struct CounterClient {
-    workload: &'static str,
-    in_flight: InFlight,
-}
-
-impl CounterClient {
-    fn new(workload: &'static str) -> Self {
-        CounterClient {
-            workload,
-            in_flight: InFlight::default(),
-        }
-    }
-}
-
-impl Client for CounterClient {
-    fn invoke(&mut self, op: &OpSpec) -> Step {
-        let body = match op.f.as_str() {
-            "add" => json!({"type": "add", "delta": op.value}),
-            "read" => json!({"type": "read"}),
-            _ => return unknown_f(self.workload, op),
-        };
-        self.in_flight.send(op, body)
-    }
-
-    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let op = match self.in_flight.take(self.workload) {
-            Ok(op) => op,
-            Err(step) => return step,
-        };
-        let done = match op.f.as_str() {
-            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
-                Interpreted::Ok(_) => Completion::ok(op.value),
-                Interpreted::Done(c) => c,
-            },
-            // `:value s/Int`, then `long`: a float is a schema error.
-            _ => match strict(outcome, &op.value, "read_ok", &[("value", Kind::Int)]) {
-                Interpreted::Ok(body) => {
-                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
-                }
-                Interpreted::Done(c) => c,
-            },
-        };
-        Step::Complete(done)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::history::OpType;
+    use crate::workload::{Completion, RpcOutcome, Step};
+    use serde_json::json;
 
     #[test]
     fn generator_mixes_half_adds_of_minus_five_to_four() {

@@ -1,0 +1,63 @@
+//! The client Maelstrom's add/read workloads share: `add` sends the op's
+//! value under one field, `read` expects `read_ok` with a `value` of one
+//! JSON type, and there is no `with-errors`, so every error, timeout or
+//! malformed reply throws and the op becomes `:info`.
+//!
+//! jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/g_set.clj (`add!`
+//! sends `{:element x}`, `read` answers `{:value [s/Any]}`) and
+//! pn_counter.clj (`{:delta x}`, `{:value s/Int}`; g-counter uses it too).
+
+use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
+use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
+use serde_json::{json, Value};
+
+pub struct AddReadClient {
+    workload: &'static str,
+    /// The request field that carries an `add`'s value.
+    add_field: &'static str,
+    /// The JSON type `read_ok`'s `value` must have.
+    read_kind: Kind,
+    in_flight: InFlight,
+}
+
+impl AddReadClient {
+    pub fn new(workload: &'static str, add_field: &'static str, read_kind: Kind) -> Self {
+        AddReadClient {
+            workload,
+            add_field,
+            read_kind,
+            in_flight: InFlight::default(),
+        }
+    }
+}
+
+impl Client for AddReadClient {
+    fn invoke(&mut self, op: &OpSpec) -> Step {
+        let body = match op.f.as_str() {
+            "add" => json!({"type": "add", self.add_field: op.value}),
+            "read" => json!({"type": "read"}),
+            _ => return unknown_f(self.workload, op),
+        };
+        self.in_flight.send(op, body)
+    }
+
+    fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
+        let op = match self.in_flight.take(self.workload) {
+            Ok(op) => op,
+            Err(step) => return step,
+        };
+        let done = match op.f.as_str() {
+            "add" => match strict(outcome, &op.value, "add_ok", &[]) {
+                Interpreted::Ok(_) => Completion::ok(op.value),
+                Interpreted::Done(c) => c,
+            },
+            _ => match strict(outcome, &op.value, "read_ok", &[("value", self.read_kind)]) {
+                Interpreted::Ok(body) => {
+                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
+                }
+                Interpreted::Done(c) => c,
+            },
+        };
+        Step::Complete(done)
+    }
+}
