@@ -84,3 +84,24 @@ impl CheckResult {
         Value::Object(m)
     }
 }
+
+/// A checker that sees the history one op at a time, in order, and keeps
+/// only what it needs: a run streams `history.jsonl` through it instead of
+/// reading the whole history back into memory (Jepsen's checkers take the
+/// whole history; those whose state stays small are written this way so a
+/// long run's analysis stays small too).
+pub trait OpFold {
+    fn observe(&mut self, op: &crate::history::Op);
+    fn finish(self: Box<Self>) -> CheckResult;
+}
+
+/// Runs `fold` over a history held in memory.
+pub fn fold_history(
+    mut fold: Box<dyn OpFold + '_>,
+    history: &crate::history::History,
+) -> CheckResult {
+    for op in &history.ops {
+        fold.observe(op);
+    }
+    fold.finish()
+}

@@ -75,6 +75,26 @@ impl Op {
     pub fn is_invoke(&self) -> bool {
         self.kind == OpType::Invoke
     }
+
+    /// This op's line of `history.txt` (Maelstrom's
+    /// `process<TAB>type<TAB>f<TAB>value[<TAB>error]`).
+    pub fn write_txt(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let t = match self.kind {
+            OpType::Invoke => ":invoke",
+            OpType::Ok => ":ok",
+            OpType::Fail => ":fail",
+            OpType::Info => ":info",
+        };
+        match self.process {
+            Process::Client(n) => write!(w, "{n}")?,
+            Process::Nemesis => w.write_all(b":nemesis")?,
+        }
+        write!(w, "\t{t}\t:{}\t{}", self.f, self.value)?;
+        if let Some(e) = &self.error {
+            write!(w, "\t{e}")?;
+        }
+        w.write_all(b"\n")
+    }
 }
 
 /// A whole history with the pairing between invocations and completions.
@@ -104,43 +124,8 @@ impl History {
         pairs
     }
 
-    /// Every client invocation with its completion, in invocation order
-    /// (invocations that never completed are left out).
-    pub fn completed_invocations(&self) -> Vec<(&Op, &Op)> {
-        let pairs = self.pair_index();
-        self.client_ops()
-            .filter(|op| op.kind == OpType::Invoke)
-            .filter_map(|op| {
-                let done = pairs.get(op.index).copied().flatten()?;
-                Some((op, self.ops.get(done)?))
-            })
-            .collect()
-    }
-
     /// Client operations only (nemesis excluded).
     pub fn client_ops(&self) -> impl Iterator<Item = &Op> {
         self.ops.iter().filter(|o| o.process.is_client())
-    }
-
-    /// Writes `history.txt` line by line (Maelstrom's `process<TAB>type<TAB>f<TAB>value[<TAB>error]`).
-    pub fn write_txt(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        for op in &self.ops {
-            let t = match op.kind {
-                OpType::Invoke => ":invoke",
-                OpType::Ok => ":ok",
-                OpType::Fail => ":fail",
-                OpType::Info => ":info",
-            };
-            match op.process {
-                Process::Client(n) => write!(w, "{n}")?,
-                Process::Nemesis => w.write_all(b":nemesis")?,
-            }
-            write!(w, "\t{t}\t:{}\t{}", op.f, op.value)?;
-            if let Some(e) = &op.error {
-                write!(w, "\t{e}")?;
-            }
-            w.write_all(b"\n")?;
-        }
-        Ok(())
     }
 }

@@ -9,7 +9,7 @@
 //! handed in, randomness only from the `fastrand::Rng` handed in (seeded by
 //! the engine, so a `--seed` replays the same choices).
 
-use crate::checker::CheckResult;
+use crate::checker::{CheckResult, OpFold};
 use crate::history::{History, Op, OpType};
 use serde_json::Value;
 
@@ -174,4 +174,11 @@ pub trait Workload {
     }
     /// The workload checker (`:workload` in results).
     fn check(&self, history: &History, opts: &TestOpts) -> CheckResult;
+    /// The same checker as a fold over the ops in order, for a workload
+    /// whose checker keeps only a small state (echo): the analysis then
+    /// streams the history instead of reading it back whole. `check` and
+    /// this must give the same result.
+    fn streaming_check(&self, _opts: &TestOpts) -> Option<Box<dyn OpFold>> {
+        None
+    }
 }

@@ -71,13 +71,13 @@ fn run(args: &[String]) -> Result<(Value, Validity), String> {
     let history = read_history(Path::new(file))?;
     let journal = journal.map(|j| read_journal(Path::new(j))).transpose()?;
     let opts = parsed.opts.clone();
-    Ok(analysis::analyze_with(
+    analysis::analyze(
         w.as_ref(),
         &opts,
-        &history,
+        &crate::engine::recorded::Recorded::Memory(history),
         journal.as_ref(),
         parsed.opts.availability,
-    ))
+    )
 }
 
 type Split<'a> = (&'a str, &'a str, Option<&'a str>, Vec<String>);

@@ -4,38 +4,56 @@
 //! Jepsen groups by the Java exception class; our exceptions are texts, so
 //! the class is the text up to its first colon (e.g. "malformed RPC response").
 
-use crate::checker::{CheckResult, Validity};
-use crate::history::{History, OpType};
+use crate::checker::{CheckResult, OpFold, Validity};
+#[cfg(test)]
+use crate::history::History;
+use crate::history::{Op, OpType};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+/// Exception classes with their count and first op (as JSON), by class.
+#[derive(Default)]
+pub struct Exceptions {
+    groups: BTreeMap<String, (u64, Value)>,
+}
+
+impl OpFold for Exceptions {
+    fn observe(&mut self, op: &Op) {
+        if op.kind != OpType::Info {
+            return;
+        }
+        let Some(e) = &op.exception else { return };
+        let class = e.split(':').next().unwrap_or(e).trim();
+        match self.groups.get_mut(class) {
+            Some(g) => g.0 += 1,
+            None => {
+                let example = serde_json::to_value(op).unwrap_or(Value::Null);
+                self.groups.insert(class.to_string(), (1, example));
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>) -> CheckResult {
+        let mut r = CheckResult::new(Validity::True);
+        if self.groups.is_empty() {
+            return r;
+        }
+        let mut list: Vec<(String, (u64, Value))> = self.groups.into_iter().collect();
+        list.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        let v: Vec<Value> = list
+            .into_iter()
+            .map(|(class, (count, example))| {
+                json!({"count": count, "class": class, "example": example})
+            })
+            .collect();
+        r.fields.insert("exceptions".into(), Value::Array(v));
+        r
+    }
+}
+
+#[cfg(test)]
 pub fn check(history: &History) -> CheckResult {
-    let mut groups: BTreeMap<String, (u64, usize)> = BTreeMap::new();
-    for op in history.ops.iter().filter(|o| o.kind == OpType::Info) {
-        let Some(e) = &op.exception else { continue };
-        let class = e.split(':').next().unwrap_or(e).trim().to_string();
-        groups.entry(class).or_insert((0, op.index)).0 += 1;
-    }
-    let mut r = CheckResult::new(Validity::True);
-    if groups.is_empty() {
-        return r;
-    }
-    let mut list: Vec<(String, u64, usize)> =
-        groups.into_iter().map(|(c, (n, i))| (c, n, i)).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let v: Vec<Value> = list
-        .into_iter()
-        .map(|(class, count, i)| {
-            let example = history
-                .ops
-                .get(i)
-                .and_then(|o| serde_json::to_value(o).ok())
-                .unwrap_or(Value::Null);
-            json!({"count": count, "class": class, "example": example})
-        })
-        .collect();
-    r.fields.insert("exceptions".into(), Value::Array(v));
-    r
+    crate::checker::fold_history(Box::<Exceptions>::default(), history)
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! `checker`): send/recv/msg counts over
 //! the journal for all, client and server traffic, and msgs-per-op.
 
-use crate::checker::{CheckResult, Validity};
-use crate::history::{History, OpType};
+use crate::checker::{CheckResult, OpFold, Validity};
+#[cfg(test)]
+use crate::history::History;
+use crate::history::{Op, OpType};
 #[cfg(test)]
 use crate::journal::JournalEvent;
 use crate::journal::JournalKind;
@@ -109,16 +111,37 @@ impl NetCounts {
 }
 
 /// net/checker.clj: stats for all, client and server traffic; msgs-per-op
-/// divides by the client invocations.
+/// divides by the client invocations, which this fold counts.
+pub struct Net<'c> {
+    counts: &'c NetCounts,
+    invokes: usize,
+}
+
+impl<'c> Net<'c> {
+    pub fn new(counts: &'c NetCounts) -> Self {
+        Net { counts, invokes: 0 }
+    }
+}
+
+impl OpFold for Net<'_> {
+    fn observe(&mut self, op: &Op) {
+        if op.process.is_client() && op.kind == OpType::Invoke {
+            self.invokes += 1;
+        }
+    }
+
+    fn finish(self: Box<Self>) -> CheckResult {
+        let ops = self.invokes;
+        CheckResult::new(Validity::True)
+            .with("all", self.counts.all.to_json(Some(ops)))
+            .with("clients", self.counts.clients.to_json(None))
+            .with("servers", self.counts.servers.to_json(Some(ops)))
+    }
+}
+
+#[cfg(test)]
 pub fn check(counts: &NetCounts, history: &History) -> CheckResult {
-    let ops = history
-        .client_ops()
-        .filter(|o| o.kind == OpType::Invoke)
-        .count();
-    CheckResult::new(Validity::True)
-        .with("all", counts.all.to_json(Some(ops)))
-        .with("clients", counts.clients.to_json(None))
-        .with("servers", counts.servers.to_json(Some(ops)))
+    crate::checker::fold_history(Box::new(Net::new(counts)), history)
 }
 
 #[cfg(test)]

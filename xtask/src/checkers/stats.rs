@@ -2,8 +2,10 @@
 //! in the kafka `stats-checker`: valid iff every `f` except `crash` and
 //! `debug-topic-partitions` has at least one `:ok`.
 
-use crate::checker::{CheckResult, Validity};
-use crate::history::{History, OpType};
+use crate::checker::{CheckResult, OpFold, Validity};
+#[cfg(test)]
+use crate::history::History;
+use crate::history::{Op, OpType};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -34,27 +36,46 @@ impl Counts {
     }
 }
 
-pub fn check(history: &History) -> CheckResult {
-    let mut total = Counts::default();
-    let mut by_f: BTreeMap<&str, Counts> = BTreeMap::new();
-    for op in history.client_ops().filter(|o| !o.is_invoke()) {
-        total.add(op.kind);
-        by_f.entry(op.f.as_str()).or_default().add(op.kind);
-    }
-    let mut valid = Validity::True;
-    let mut by_f_json = Map::new();
-    for (f, c) in &by_f {
-        let mut m = Map::new();
-        m.insert("valid?".into(), json!(c.ok > 0));
-        c.fields(&mut m);
-        by_f_json.insert((*f).to_string(), Value::Object(m));
-        if c.ok == 0 && !EXEMPT.contains(f) {
-            valid = Validity::False;
+/// The stats checker as a fold: counts completions by `f`.
+#[derive(Default)]
+pub struct Stats {
+    total: Counts,
+    by_f: BTreeMap<String, Counts>,
+}
+
+impl OpFold for Stats {
+    fn observe(&mut self, op: &Op) {
+        if !op.process.is_client() || op.is_invoke() {
+            return;
+        }
+        self.total.add(op.kind);
+        match self.by_f.get_mut(op.f.as_str()) {
+            Some(c) => c.add(op.kind),
+            None => self.by_f.entry(op.f.clone()).or_default().add(op.kind),
         }
     }
-    let mut r = CheckResult::new(valid);
-    total.fields(&mut r.fields);
-    r.with("by-f", Value::Object(by_f_json))
+
+    fn finish(self: Box<Self>) -> CheckResult {
+        let mut valid = Validity::True;
+        let mut by_f_json = Map::new();
+        for (f, c) in &self.by_f {
+            let mut m = Map::new();
+            m.insert("valid?".into(), json!(c.ok > 0));
+            c.fields(&mut m);
+            by_f_json.insert(f.clone(), Value::Object(m));
+            if c.ok == 0 && !EXEMPT.contains(&f.as_str()) {
+                valid = Validity::False;
+            }
+        }
+        let mut r = CheckResult::new(valid);
+        self.total.fields(&mut r.fields);
+        r.with("by-f", Value::Object(by_f_json))
+    }
+}
+
+#[cfg(test)]
+pub fn check(history: &History) -> CheckResult {
+    crate::checker::fold_history(Box::<Stats>::default(), history)
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! A run without a store (tests, exploration) keeps the ops in memory.
 
 use super::progress::Counts;
-use crate::history::{Op, OpType};
+use super::recorded::Recorded;
+use crate::history::{History, Op, OpType};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -118,46 +119,24 @@ impl HistoryLog {
         }
     }
 
-    /// The whole history: the ops kept in memory, or the file read back.
-    pub fn finish(self) -> Result<Vec<Op>, String> {
+    /// The whole history: the ops kept in memory, or the file to read back.
+    pub fn finish(self) -> Result<Recorded, String> {
         if let Some(e) = self.error {
             return Err(e);
         }
         match self.sink {
-            Sink::Memory(ops) => Ok(ops),
+            Sink::Memory(ops) => Ok(Recorded::Memory(History::new(ops))),
             Sink::File { mut out, path } => {
                 out.flush()
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                drop(out);
-                read_back(&path, self.next_index)
+                Ok(Recorded::File {
+                    path,
+                    len: self.next_index,
+                })
             }
             Sink::Broken => Err("history.jsonl could not be written".into()),
         }
     }
-}
-
-/// Reads `history.jsonl` one line at a time into a vector of exactly the
-/// recorded length (no whole-file string, no doubling reallocations).
-fn read_back(path: &Path, recorded: usize) -> Result<Vec<Op>, String> {
-    use std::io::BufRead;
-    let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut ops = Vec::with_capacity(recorded);
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let op = serde_json::from_str(&line)
-            .map_err(|e| e.to_string())
-            .and_then(|v| crate::check::op_map::op_from_map(&v, ops.len()))
-            .map_err(|e| format!("{} line {}: {e}", path.display(), n + 1))?;
-        ops.push(op);
-    }
-    if ops.len() != recorded {
-        return Err(format!(
-            "{} holds {} ops, the run recorded {recorded}",
-            path.display(),
-            ops.len()
-        ));
-    }
-    Ok(ops)
 }
 
 #[cfg(test)]
@@ -220,12 +199,15 @@ mod tests {
         for o in &ops {
             mem.record(o.clone());
         }
+        let mem = mem.finish().unwrap();
         assert_eq!(
-            back,
-            mem.finish().unwrap(),
+            back.load().unwrap().ops,
+            mem.load().unwrap().ops,
             "the file reads back as recorded"
         );
-        assert_eq!(back[3].index, 3);
+        let mut indices = Vec::new();
+        back.for_each(|op| indices.push(op.index)).unwrap();
+        assert_eq!(indices, [0, 1, 2, 3, 4], "visited in order");
     }
 
     #[test]

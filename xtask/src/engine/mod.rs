@@ -14,6 +14,7 @@ pub mod network;
 pub mod partition;
 pub mod progress;
 pub mod real;
+pub mod recorded;
 pub mod services;
 pub mod sim_host;
 pub mod store;
@@ -31,6 +32,7 @@ use host::{Host, ProcessHost};
 use latency::Latency;
 use net_journal::NetJournal;
 use network::Network;
+use recorded::Recorded;
 use serde_json::Value;
 use sim_host::SimHost;
 use std::collections::BTreeMap;
@@ -114,7 +116,8 @@ impl Nodes {
 
 /// What one run produced, before anything is written.
 pub struct RunOutcome {
-    pub history: History,
+    /// In memory for a run without a store, else `history.jsonl`.
+    pub history: Recorded,
     /// The network journal's events, for a run without a store (a run with
     /// one streamed them to `net-journal.jsonl` and kept none). Read by the
     /// scenario tests.
@@ -210,16 +213,17 @@ fn drive(
         mut fatal,
         crashes,
     } = engine.finish();
-    let history = match history {
-        Ok(ops) => History::new(ops),
-        Err(e) => {
-            fatal.get_or_insert(e);
-            History::default()
+    let history = history.unwrap_or_else(|e| {
+        fatal.get_or_insert(e);
+        Recorded::Memory(History::default())
+    });
+    let mut analysis = None;
+    if fatal.is_none() {
+        match analysis::analyze(workload, &opts, &history, Some(&net), opts.availability) {
+            Ok(a) => analysis = Some(a),
+            Err(e) => fatal = Some(e),
         }
-    };
-    let analysis = fatal
-        .is_none()
-        .then(|| analysis::analyze(workload, &opts, &history, &net, opts.availability));
+    }
     RunOutcome {
         history,
         journal,
@@ -307,19 +311,34 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
             eprintln!("WARN could not write {name}: {e}");
         }
     };
-    if let Err(e) = store.write_with("history.txt", |w| out.history.write_txt(w)) {
-        eprintln!("WARN could not write history.txt: {e}");
-    }
     write(
         "run.json",
         serde_json::json!({"seed": seed, "main_phase_offset_ns": out.t0, "args": args.maelstrom_args, "sim": args.sim, "node_env": args.node_env})
             .to_string(),
     );
-    // history.jsonl and net-journal.jsonl were streamed as the run went.
+    // history.jsonl and net-journal.jsonl were streamed as the run went;
+    // one more pass over the history writes history.txt and gathers what
+    // the perf pictures draw.
+    let mut perf = crate::report::PerfData::default();
+    let txt = store.write_with("history.txt", |w| {
+        let mut written = Ok(());
+        out.history
+            .for_each(|op| {
+                perf.observe(op);
+                if written.is_ok() {
+                    written = op.write_txt(w);
+                }
+            })
+            .map_err(std::io::Error::other)?;
+        written
+    });
+    if let Err(e) = txt {
+        eprintln!("WARN could not write history.txt: {e}");
+    }
     let journal = crate::journal::read_jsonl(&store.dir.join("net-journal.jsonl"));
     if let Err(e) = journal.and_then(|events| {
         let events = events.filter_map(Result::ok);
-        crate::report::write_pictures(&store.dir, &out.history, events, out.t0.unwrap_or(0))
+        crate::report::write_pictures(&store.dir, perf, events, out.t0.unwrap_or(0))
     }) {
         eprintln!("WARN could not draw the pictures: {e}");
     }
@@ -344,8 +363,8 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
 
 /// `history.jsonl` as a run writes it.
 #[cfg(test)]
-pub fn history_jsonl(history: &History) -> String {
-    jsonl(&history.ops)
+pub fn history_jsonl(history: &Recorded) -> String {
+    jsonl(&history.load().expect("the recorded history reads back").ops)
 }
 
 /// `results.json` as a run writes it.

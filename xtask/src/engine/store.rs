@@ -75,14 +75,15 @@ impl Store {
     }
 
     /// Writes `name` through a buffer as `f` produces it (no whole-file string).
-    pub fn write_with(
+    pub fn write_with<T>(
         &self,
         name: &str,
-        f: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
-    ) -> io::Result<()> {
+        f: impl FnOnce(&mut dyn io::Write) -> io::Result<T>,
+    ) -> io::Result<T> {
         let mut w = io::BufWriter::new(std::fs::File::create(self.dir.join(name))?);
-        f(&mut w)?;
-        io::Write::flush(&mut w)
+        let out = f(&mut w)?;
+        io::Write::flush(&mut w)?;
+        Ok(out)
     }
 
     /// Update store/latest and store/<workload>/latest.

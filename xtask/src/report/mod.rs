@@ -7,7 +7,8 @@ mod messages;
 mod perf;
 pub mod svg;
 
-use crate::history::History;
+pub use perf::PerfData;
+
 use crate::journal::JournalEvent;
 use std::path::Path;
 
@@ -20,21 +21,16 @@ pub const PICTURES: [&str; 4] = [
 ];
 
 /// Writes latency-raw.svg, latency-quantiles.svg, rate.svg and messages.svg
-/// into `dir`. History times are ns since the first op of the main phase;
-/// journal times are ns since engine start; `main_phase_offset_ns` is the
-/// engine time of history time 0.
+/// into `dir`, from the history's ops gathered in `gathered`. History times
+/// are ns since the first op of the main phase; journal times are ns since
+/// engine start; `main_phase_offset_ns` is the engine time of history time 0.
 pub fn write_pictures(
     dir: &Path,
-    history: &History,
+    gathered: PerfData,
     journal: impl IntoIterator<Item = JournalEvent>,
     main_phase_offset_ns: u64,
 ) -> Result<(), String> {
-    let samples = perf::samples(history);
-    let end_s = samples.iter().map(|s| s.end_s).fold(
-        history.ops.last().map_or(0.0, |o| o.time as f64 / 1e9),
-        f64::max,
-    );
-    let intervals = perf::nemesis_intervals(history, end_s);
+    let (samples, intervals) = gathered.finish();
     let pictures = [
         perf::latency_raw(&samples, &intervals),
         perf::latency_quantiles(&samples, &intervals),

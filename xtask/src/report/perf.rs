@@ -2,9 +2,10 @@
 //! graphs (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker/perf.clj), drawn from the history.
 
 use super::svg::{colour, esc, Frame};
-use crate::history::{History, OpType, Process};
-use std::collections::BTreeMap;
+use crate::history::{Op, OpType, Process};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
+use std::rc::Rc;
 
 /// Quantile buckets are 30 s wide and rate buckets 10 s, as in Jepsen.
 const QUANTILE_BUCKET_S: f64 = 30.0;
@@ -16,8 +17,8 @@ const MAX_RAW_POINTS: usize = 20_000;
 
 /// One completed client operation.
 #[derive(Clone, Debug)]
-pub struct Sample<'h> {
-    pub f: &'h str,
+pub struct Sample {
+    pub f: Rc<str>,
     pub outcome: OpType,
     /// Invocation time, seconds since the main phase started.
     pub start_s: f64,
@@ -26,36 +27,81 @@ pub struct Sample<'h> {
     pub latency_ms: f64,
 }
 
-/// Every client invocation that has a completion.
-pub fn samples(history: &History) -> Vec<Sample<'_>> {
-    let mut out = Vec::new();
-    for (op, done) in history.completed_invocations() {
-        let start_s = op.time as f64 / 1e9;
-        let end_s = done.time as f64 / 1e9;
-        out.push(Sample {
-            f: &op.f,
-            outcome: done.kind,
-            start_s,
-            end_s,
-            latency_ms: done.time.saturating_sub(op.time) as f64 / 1e6,
-        });
+/// What the perf graphs draw, gathered one op at a time so a history
+/// streamed from `history.jsonl` is never held whole: a few words per
+/// completed operation.
+#[derive(Default)]
+pub struct PerfData {
+    /// Completed invocations with their invocation's index.
+    samples: Vec<(usize, Sample)>,
+    /// Each client's invocation in flight: index, time, f.
+    open: HashMap<Process, (usize, u64, Rc<str>)>,
+    /// Every `f` seen, shared by the samples.
+    names: HashSet<Rc<str>>,
+    /// Nemesis ops: time (ns) and f.
+    nemesis: Vec<(u64, String)>,
+    last_time_ns: u64,
+}
+
+impl PerfData {
+    pub fn observe(&mut self, op: &Op) {
+        self.last_time_ns = op.time;
+        let Process::Client(_) = op.process else {
+            self.nemesis.push((op.time, op.f.clone()));
+            return;
+        };
+        if op.kind == OpType::Invoke {
+            let f = match self.names.get(op.f.as_str()) {
+                Some(f) => Rc::clone(f),
+                None => {
+                    let f: Rc<str> = op.f.as_str().into();
+                    self.names.insert(Rc::clone(&f));
+                    f
+                }
+            };
+            self.open.insert(op.process, (op.index, op.time, f));
+        } else if let Some((index, start, f)) = self.open.remove(&op.process) {
+            let sample = Sample {
+                f,
+                outcome: op.kind,
+                start_s: start as f64 / 1e9,
+                end_s: op.time as f64 / 1e9,
+                latency_ms: op.time.saturating_sub(start) as f64 / 1e6,
+            };
+            self.samples.push((index, sample));
+        }
     }
-    out
+
+    /// Every client invocation that has a completion, in invocation order,
+    /// and the nemesis intervals.
+    pub fn finish(mut self) -> (Vec<Sample>, Vec<(f64, f64)>) {
+        self.samples.sort_by_key(|(index, _)| *index);
+        let samples: Vec<Sample> = self.samples.into_iter().map(|(_, s)| s).collect();
+        let end_s = samples
+            .iter()
+            .map(|s| s.end_s)
+            .fold(self.last_time_ns as f64 / 1e9, f64::max);
+        let nemesis = self.nemesis.iter().map(|(t, f)| (*t, f.as_str()));
+        (samples, nemesis_intervals(nemesis, end_s))
+    }
 }
 
 /// Nemesis activity as [start, end] seconds: from a `start…` op to the last
 /// op of the `stop…` that follows (invocation and completion alike), open
-/// intervals running to `end_s`.
-pub fn nemesis_intervals(history: &History, end_s: f64) -> Vec<(f64, f64)> {
+/// intervals running to `end_s`. `ops` are the nemesis ops' times (ns) and `f`s.
+pub fn nemesis_intervals<'a>(
+    ops: impl IntoIterator<Item = (u64, &'a str)>,
+    end_s: f64,
+) -> Vec<(f64, f64)> {
     let mut out: Vec<(f64, f64)> = Vec::new();
     let mut open: Option<f64> = None;
     let mut last_was_stop = false;
-    for op in history.ops.iter().filter(|o| o.process == Process::Nemesis) {
-        let t = op.time as f64 / 1e9;
-        if op.f.starts_with("start") {
+    for (time, f) in ops {
+        let t = time as f64 / 1e9;
+        if f.starts_with("start") {
             open.get_or_insert(t);
             last_was_stop = false;
-        } else if op.f.starts_with("stop") {
+        } else if f.starts_with("stop") {
             if let Some(s) = open.take() {
                 out.push((s, t));
             } else if let (true, Some(last)) = (last_was_stop, out.last_mut()) {
@@ -80,8 +126,8 @@ fn outcome_name(kind: OpType) -> &'static str {
 }
 
 /// Samples grouped by "f outcome", in a stable order.
-fn by_series<'s, 'h>(samples: &'s [Sample<'h>]) -> BTreeMap<String, Vec<&'s Sample<'h>>> {
-    let mut series: BTreeMap<String, Vec<&'s Sample<'h>>> = BTreeMap::new();
+fn by_series(samples: &[Sample]) -> BTreeMap<String, Vec<&Sample>> {
+    let mut series: BTreeMap<String, Vec<&Sample>> = BTreeMap::new();
     for s in samples {
         series
             .entry(format!("{} {}", s.f, outcome_name(s.outcome)))
@@ -174,7 +220,7 @@ pub fn latency_quantiles(samples: &[Sample], intervals: &[(f64, f64)]) -> String
     for p in samples {
         let b = (p.start_s / QUANTILE_BUCKET_S).floor().max(0.0) as u64;
         buckets
-            .entry(p.f)
+            .entry(&p.f)
             .or_default()
             .entry(b)
             .or_default()

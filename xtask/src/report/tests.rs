@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::checkers::testing::op_at;
-use crate::history::{Op, OpType, Process};
+use crate::history::{History, Op, OpType, Process};
 use crate::journal::JournalKind;
 use serde_json::{json, Value};
 
@@ -151,7 +151,9 @@ fn journal() -> Vec<JournalEvent> {
 
 fn write_all(history: &History, journal: &[JournalEvent]) -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
-    write_pictures(dir.path(), history, journal.to_vec(), 6_000_000).unwrap();
+    let mut gathered = PerfData::default();
+    history.ops.iter().for_each(|op| gathered.observe(op));
+    write_pictures(dir.path(), gathered, journal.to_vec(), 6_000_000).unwrap();
     let texts = PICTURES
         .iter()
         .map(|name| std::fs::read_to_string(dir.path().join(name)).unwrap())

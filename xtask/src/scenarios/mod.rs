@@ -44,12 +44,19 @@ impl Ran {
         );
     }
 
+    /// The run's ops (a scenario run keeps its history in memory).
+    fn history(&self) -> std::borrow::Cow<'_, crate::history::History> {
+        self.out
+            .history
+            .load()
+            .expect("the recorded history reads back")
+    }
+
     /// Whether a partition is still in force when the main phase ends (the
     /// final heal alone must then repair it).
     pub fn partitioned_at_end(&self, time_limit_s: u64) -> bool {
         let end = time_limit_s * 1_000_000_000;
-        self.out
-            .history
+        self.history()
             .ops
             .iter()
             .filter(|op| op.time < end)
@@ -59,8 +66,7 @@ impl Ran {
 
     /// The nemesis's grudges: for each partition, node -> nodes it drops.
     pub fn grudges(&self) -> Vec<serde_json::Map<String, Value>> {
-        self.out
-            .history
+        self.history()
             .ops
             .iter()
             .filter(|op| op.f == "start-partition")

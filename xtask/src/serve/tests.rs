@@ -1,7 +1,6 @@
 //! End to end over loopback: a store with two runs, a server on a free port.
 
 use super::*;
-use crate::history::History;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -17,7 +16,7 @@ fn store() -> tempfile::TempDir {
     std::fs::write(old.join("results.json"), results).unwrap();
     std::fs::write(old.join("history.txt"), "0\t:invoke\t:read\tnil\n").unwrap();
     std::fs::write(old.join("node-logs/n0.log"), "n0 says <hi>\n").unwrap();
-    crate::report::write_pictures(&old, &History::default(), Vec::new(), 0).unwrap();
+    crate::report::write_pictures(&old, Default::default(), Vec::new(), 0).unwrap();
     let new = store.join("echo/20240202T100000.000Z");
     std::fs::create_dir_all(&new).unwrap();
     std::fs::write(

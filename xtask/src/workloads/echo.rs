@@ -1,10 +1,11 @@
 //! The `echo` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/echo.clj).
 
-use crate::checker::{CheckResult, Validity};
-use crate::history::{History, OpType};
+use crate::checker::{CheckResult, OpFold, Validity};
+use crate::history::{History, Op, OpType, Process};
 use crate::workload::{Client, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload};
 use crate::workloads::rpc::{with_errors, Interpreted, Kind};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 pub struct Echo;
 
@@ -59,28 +60,59 @@ impl Workload for Echo {
     fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
         check(history)
     }
+    fn streaming_check(&self, _opts: &TestOpts) -> Option<Box<dyn OpFold>> {
+        Some(Box::<EchoCheck>::default())
+    }
 }
 
-/// Pair each invocation with its :ok/:fail completion; a :fail never has a
-/// matching `echo` field, so it always counts as an error; :info is skipped.
 pub fn check(history: &History) -> CheckResult {
-    let mut errors = Vec::new();
-    for (op, c) in history.completed_invocations() {
-        let matches = match c.kind {
-            OpType::Ok => c.value.get("echo") == Some(&op.value),
+    crate::checker::fold_history(Box::<EchoCheck>::default(), history)
+}
+
+/// echo.clj's checker: pair each client invocation with the next completion
+/// of its process; a :fail never has a matching `echo` field, so it always
+/// counts as an error; :info is skipped. Keeps only the invocations in
+/// flight (one per process at most).
+#[derive(Default)]
+struct EchoCheck {
+    open: HashMap<Process, (usize, Value)>,
+    /// Errors with their invocation's index: reported in invocation order.
+    errors: Vec<(usize, Value)>,
+}
+
+impl OpFold for EchoCheck {
+    fn observe(&mut self, op: &Op) {
+        if !op.process.is_client() {
+            return;
+        }
+        if op.kind == OpType::Invoke {
+            self.open.insert(op.process, (op.index, op.value.clone()));
+            return;
+        }
+        let Some((index, asked)) = self.open.remove(&op.process) else {
+            return;
+        };
+        let matches = match op.kind {
+            OpType::Ok => op.value.get("echo") == Some(&asked),
             OpType::Fail => false,
-            _ => continue,
+            _ => return,
         };
         if !matches {
-            errors.push(json!([
+            let e = json!([
                 "Expected a message with :echo",
-                op.value,
+                asked,
                 "But received",
-                c.value
-            ]));
+                op.value
+            ]);
+            self.errors.push((index, e));
         }
     }
-    CheckResult::new(Validity::from_bool(errors.is_empty())).with("errors", errors)
+
+    fn finish(mut self: Box<Self>) -> CheckResult {
+        self.errors.sort_by_key(|(index, _)| *index);
+        let errors: Vec<Value> = self.errors.into_iter().map(|(_, e)| e).collect();
+        CheckResult::new(Validity::from_bool(errors.is_empty())).with("errors", errors)
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +161,24 @@ mod tests {
         assert_eq!(r.valid, Validity::False);
         assert_eq!(r.fields["errors"].as_array().map(Vec::len), Some(2));
         assert_eq!(r.fields["errors"][0][1], json!("Please echo 1"));
+    }
+
+    #[test]
+    fn errors_come_in_invocation_order_whatever_the_completion_order() {
+        let h = History::new(vec![
+            op(0, 0, OpType::Invoke, json!("Please echo 1")),
+            op(1, 1, OpType::Invoke, json!("Please echo 2")),
+            op(2, 1, OpType::Ok, reply("wrong 2")),
+            op(3, 0, OpType::Ok, reply("wrong 1")),
+        ]);
+        let r = check(&h);
+        assert_eq!(r.valid, Validity::False);
+        assert_eq!(r.fields["errors"][0][1], json!("Please echo 1"));
+        assert_eq!(r.fields["errors"][1][1], json!("Please echo 2"));
+        let streamed = Echo
+            .streaming_check(&TestOpts::defaults(vec!["n0".into()]))
+            .map(|f| crate::checker::fold_history(f, &h).to_json());
+        assert_eq!(streamed, Some(r.to_json()), "the fold is the checker");
     }
 
     #[test]

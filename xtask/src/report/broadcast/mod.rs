@@ -18,7 +18,6 @@ mod rates;
 mod tests;
 
 use crate::engine::services::SERVICE_IDS;
-use crate::history::{History, Op, OpType, Process};
 use crate::journal::JournalEvent;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -101,7 +100,7 @@ fn partitions(history: &Path, end_s: f64) -> Vec<(f64, f64)> {
     let Ok(file) = std::fs::File::open(history) else {
         return Vec::new();
     };
-    let mut ops = Vec::new();
+    let mut ops: Vec<(u64, String)> = Vec::new();
     for line in BufReader::new(file).split(b'\n').map_while(Result::ok) {
         let Ok(op) = serde_json::from_slice::<Value>(&line) else {
             continue;
@@ -109,25 +108,14 @@ fn partitions(history: &Path, end_s: f64) -> Vec<(f64, f64)> {
         if op.get("process").and_then(Value::as_str) != Some("nemesis") {
             continue;
         }
-        let (Some(time), Some(f)) = (
+        if let (Some(time), Some(f)) = (
             op.get("time").and_then(Value::as_u64),
             op.get("f").and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        ops.push(Op {
-            index: ops.len(),
-            time,
-            process: Process::Nemesis,
-            kind: OpType::Info,
-            f: f.to_string(),
-            value: Value::Null,
-            error: None,
-            exception: None,
-            is_final: false,
-        });
+        ) {
+            ops.push((time, f.to_string()));
+        }
     }
-    super::perf::nemesis_intervals(&History::new(ops), end_s)
+    super::perf::nemesis_intervals(ops.iter().map(|(t, f)| (*t, f.as_str())), end_s)
 }
 
 /// A client id (`c0`, `c12`): the same test the net checker uses.
