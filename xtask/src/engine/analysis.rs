@@ -131,10 +131,18 @@ mod tests {
     use crate::history::{History, OpType};
     use crate::workload::{Client, Generator};
 
-    struct Panicky;
+    /// Panics in its whole-history check, or, when `streaming`, in its
+    /// fold at the second op.
+    struct Panicky {
+        streaming: bool,
+    }
     impl Workload for Panicky {
         fn name(&self) -> &'static str {
-            "panicky"
+            if self.streaming {
+                "panicky fold"
+            } else {
+                "panicky"
+            }
         }
         fn generator(&self, _: &TestOpts) -> Box<dyn Generator> {
             unreachable!()
@@ -146,11 +154,18 @@ mod tests {
             true
         }
         fn check(&self, _: &History, _: &TestOpts) -> CheckResult {
+            assert!(
+                !self.streaming,
+                "a workload with a fold is never checked whole"
+            );
             panic!("boom")
+        }
+        fn streaming_check(&self, _: &TestOpts) -> Option<Box<dyn OpFold>> {
+            self.streaming
+                .then(|| Box::new(PanickyFold) as Box<dyn OpFold>)
         }
     }
 
-    /// Panics in its whole-history check, or in its fold at the second op.
     struct PanickyFold;
     impl OpFold for PanickyFold {
         fn observe(&mut self, op: &Op) {
@@ -158,27 +173,6 @@ mod tests {
         }
         fn finish(self: Box<Self>) -> CheckResult {
             CheckResult::new(Validity::True)
-        }
-    }
-    struct Streaming;
-    impl Workload for Streaming {
-        fn name(&self) -> &'static str {
-            "streaming"
-        }
-        fn generator(&self, _: &TestOpts) -> Box<dyn Generator> {
-            unreachable!()
-        }
-        fn client(&self, _: &TestOpts) -> Box<dyn Client> {
-            unreachable!()
-        }
-        fn client_reusable(&self) -> bool {
-            true
-        }
-        fn check(&self, _: &History, _: &TestOpts) -> CheckResult {
-            unreachable!("a workload with a fold is never checked whole")
-        }
-        fn streaming_check(&self, _: &TestOpts) -> Option<Box<dyn OpFold>> {
-            Some(Box::new(PanickyFold))
         }
     }
 
@@ -192,9 +186,9 @@ mod tests {
     #[test]
     fn a_panicking_checker_is_unknown_not_a_crash() {
         let opts = TestOpts::defaults(vec!["n0".into()]);
-        for w in [&Panicky as &dyn Workload, &Streaming] {
+        for w in [Panicky { streaming: false }, Panicky { streaming: true }] {
             let (v, valid) = analyze(
-                w,
+                &w,
                 &opts,
                 &Recorded::Memory(two_ops()),
                 Some(&NetCounts::default()),

@@ -71,7 +71,10 @@ pub fn check(history: &History) -> CheckResult {
 
 /// echo.clj's checker: pair each client invocation with the next completion
 /// of its process; a :fail never has a matching `echo` field, so it always
-/// counts as an error; :info is skipped. Keeps only the invocations in
+/// counts as an error; :info is skipped: knossos 0.3.9
+/// src/knossos/history.clj `pairs` yields `:info (cons [op] ...)`, a pair
+/// with no completion, so `pair-index` maps it to nil and echo.clj's
+/// `(not= (:type invoke) :invoke)` drops it. Keeps only the invocations in
 /// flight (one per process at most).
 #[derive(Default)]
 struct EchoCheck {
