@@ -109,14 +109,12 @@ impl History {
     }
 
     /// For every op index, the index of its partner (invoke <-> completion) if any.
-    /// Pairs an invoke with the next completion of the same process.
+    /// Pairs an invoke with the next completion of the same process ([`InFlight`]).
     pub fn pair_index(&self) -> Vec<Option<usize>> {
         let mut pairs = vec![None; self.ops.len()];
-        let mut open: std::collections::HashMap<Process, usize> = Default::default();
+        let mut open = InFlight::default();
         for op in &self.ops {
-            if op.kind == OpType::Invoke {
-                open.insert(op.process, op.index);
-            } else if let Some(inv) = open.remove(&op.process) {
+            if let Some(inv) = open.pair(op, |op| op.index) {
                 pairs[inv] = Some(op.index);
                 pairs[op.index] = Some(inv);
             }
@@ -127,5 +125,69 @@ impl History {
     /// Client operations only (nemesis excluded).
     pub fn client_ops(&self) -> impl Iterator<Item = &Op> {
         self.ops.iter().filter(|o| o.process.is_client())
+    }
+}
+
+/// Pairs each invocation with the next completion of its process, one op at
+/// a time, keeping only what the caller took from each invocation in flight.
+/// As knossos 0.3.9 src/knossos/history.clj `pairs`/`pair-index` pair them,
+/// except that an `:info` closes its invocation here, where knossos leaves
+/// the invocation open and maps the info to nil: the process never invokes
+/// again after an `:info` (it is renumbered, see [`Process`]), so the pairs
+/// of `:invoke` with `:ok`/`:fail` are the same, and callers that follow
+/// knossos skip the `:info` completions they are handed.
+#[derive(Debug)]
+pub struct InFlight<T> {
+    open: std::collections::HashMap<Process, T>,
+}
+
+impl<T> Default for InFlight<T> {
+    fn default() -> Self {
+        InFlight {
+            open: Default::default(),
+        }
+    }
+}
+
+impl<T> InFlight<T> {
+    /// An invocation: keeps `at_invoke(op)` for its process, returns None.
+    /// A completion: returns what its process's invocation kept, if any.
+    pub fn pair(&mut self, op: &Op, at_invoke: impl FnOnce(&Op) -> T) -> Option<T> {
+        if op.kind == OpType::Invoke {
+            self.open.insert(op.process, at_invoke(op));
+            None
+        } else {
+            self.open.remove(&op.process)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkers::testing::op;
+
+    #[test]
+    fn an_invocation_pairs_with_the_next_completion_of_its_own_process() {
+        let h = History::new(vec![
+            op(0, 0, OpType::Invoke, "read"),
+            op(1, 1, OpType::Invoke, "read"),
+            op(2, 1, OpType::Ok, "read"),
+            op(3, 0, OpType::Info, "read"),
+            op(4, 2, OpType::Invoke, "read"),
+            op(5, 3, OpType::Fail, "read"),
+        ]);
+        let mut open = InFlight::default();
+        let paired: Vec<Option<usize>> = h.ops.iter().map(|o| open.pair(o, |o| o.index)).collect();
+        assert_eq!(
+            paired,
+            [None, None, Some(1), Some(0), None, None],
+            "an :info closes its invocation; a completion with none open pairs with nothing"
+        );
+        assert_eq!(
+            h.pair_index(),
+            [Some(3), Some(2), Some(1), Some(0), None, None],
+            "pair_index is the same pairing both ways"
+        );
     }
 }

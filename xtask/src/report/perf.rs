@@ -2,8 +2,8 @@
 //! graphs (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/checker/perf.clj), drawn from the history.
 
 use super::svg::{colour, esc, Frame};
-use crate::history::{Op, OpType, Process};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::history::{InFlight, Op, OpType, Process};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 use std::rc::Rc;
 
@@ -35,7 +35,7 @@ pub struct PerfData {
     /// Completed invocations with their invocation's index.
     samples: Vec<(usize, Sample)>,
     /// Each client's invocation in flight: index, time, f.
-    open: HashMap<Process, (usize, u64, Rc<str>)>,
+    open: InFlight<(usize, u64, Rc<str>)>,
     /// Every `f` seen, shared by the samples.
     names: HashSet<Rc<str>>,
     /// Nemesis ops: time (ns) and f.
@@ -50,17 +50,19 @@ impl PerfData {
             self.nemesis.push((op.time, op.f.clone()));
             return;
         };
-        if op.kind == OpType::Invoke {
-            let f = match self.names.get(op.f.as_str()) {
+        let names = &mut self.names;
+        let intern = |op: &Op| {
+            let f = match names.get(op.f.as_str()) {
                 Some(f) => Rc::clone(f),
                 None => {
                     let f: Rc<str> = op.f.as_str().into();
-                    self.names.insert(Rc::clone(&f));
+                    names.insert(Rc::clone(&f));
                     f
                 }
             };
-            self.open.insert(op.process, (op.index, op.time, f));
-        } else if let Some((index, start, f)) = self.open.remove(&op.process) {
+            (op.index, op.time, f)
+        };
+        if let Some((index, start, f)) = self.open.pair(op, intern) {
             let sample = Sample {
                 f,
                 outcome: op.kind,

@@ -1,11 +1,10 @@
 //! The `echo` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/echo.clj).
 
 use crate::checker::{CheckResult, OpFold, Validity};
-use crate::history::{History, Op, OpType, Process};
+use crate::history::{History, InFlight, Op, OpType};
 use crate::workload::{Client, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload};
 use crate::workloads::rpc::{with_errors, Interpreted, Kind};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 pub struct Echo;
 
@@ -78,7 +77,7 @@ pub fn check(history: &History) -> CheckResult {
 /// flight (one per process at most).
 #[derive(Default)]
 struct EchoCheck {
-    open: HashMap<Process, (usize, Value)>,
+    open: InFlight<(usize, Value)>,
     /// Errors with their invocation's index: reported in invocation order.
     errors: Vec<(usize, Value)>,
 }
@@ -88,11 +87,7 @@ impl OpFold for EchoCheck {
         if !op.process.is_client() {
             return;
         }
-        if op.kind == OpType::Invoke {
-            self.open.insert(op.process, (op.index, op.value.clone()));
-            return;
-        }
-        let Some((index, asked)) = self.open.remove(&op.process) else {
+        let Some((index, asked)) = self.open.pair(op, |op| (op.index, op.value.clone())) else {
             return;
         };
         let matches = match op.kind {
