@@ -11,15 +11,28 @@
 //! a tagged literal (`#inst "..."`, `#jepsen.history.Op{...}`,
 //! `#object[...]`) -> the value after the tag; `#_` discards a form; `^meta`
 //! is skipped; `;` comments run to the end of the line.
+//!
+//! Nesting is capped at [`MAX_DEPTH`] levels, as serde_json caps JSON at 128:
+//! the reader recurses, and a file nested thousands deep (5 KB is enough)
+//! would otherwise overflow the stack of whoever reads it, `serve` included.
 
 use serde_json::{Map, Number, Value};
 
 mod print;
 pub use print::{plain_str, pr_str};
 
+/// The deepest nesting of collections, tags and metadata `parse` accepts.
+/// Jepsen's own files nest a dozen levels at most (an Elle anomaly's
+/// explanation inside results.edn); serde_json's limit for JSON is 128.
+pub const MAX_DEPTH: usize = 128;
+
 /// Parses exactly one EDN form (surrounded by optional whitespace/comments).
 pub fn parse(text: &str) -> Result<Value, String> {
-    let mut reader = Reader { src: text, pos: 0 };
+    let mut reader = Reader {
+        src: text,
+        pos: 0,
+        depth: 0,
+    };
     let value = reader
         .form()?
         .ok_or_else(|| "empty EDN document".to_string())?;
@@ -33,6 +46,8 @@ pub fn parse(text: &str) -> Result<Value, String> {
 struct Reader<'a> {
     src: &'a str,
     pos: usize,
+    /// How many collections, tags and metadata forms enclose `pos`.
+    depth: usize,
 }
 
 /// Characters that end a symbol, keyword or number token.
@@ -74,6 +89,17 @@ impl<'a> Reader<'a> {
     /// The next form, or None at a closing delimiter / end of input.
     fn form(&mut self) -> Result<Option<Value>, String> {
         self.skip_ws();
+        if self.depth >= MAX_DEPTH {
+            return self.err(&format!("nested more than {MAX_DEPTH} levels deep"));
+        }
+        self.depth += 1;
+        let form = self.nested_form();
+        self.depth -= 1;
+        form
+    }
+
+    /// `form` one level down.
+    fn nested_form(&mut self) -> Result<Option<Value>, String> {
         let Some(c) = self.peek() else {
             return Ok(None);
         };

@@ -89,3 +89,28 @@ fn rejects_malformed_documents_without_panicking() {
         assert!(parse(bad).is_err(), "accepted {bad:?}");
     }
 }
+
+/// Issue 22, rows 2 and 3: a results.edn nested 2 500 deep overflowed
+/// `serve`'s stack and a history nested 10 000 deep aborted `check`. Each
+/// kind of nesting is now refused with an error that says so.
+#[test]
+fn refuses_nesting_deeper_than_the_cap_instead_of_overflowing_the_stack() {
+    for (open, close) in [
+        ("[", "]"),
+        ("(", ")"),
+        ("#{", "}"),
+        ("{:k ", "}"),
+        ("#t ", ""),
+        ("^:m ", ""),
+    ] {
+        let deep = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+        let err = parse(&deep).expect_err("a 100 000-deep document parsed");
+        assert!(err.contains("nested more than 128"), "{open}: {err}");
+    }
+    let ok = format!(
+        "{}1{}",
+        "[".repeat(MAX_DEPTH - 1),
+        "]".repeat(MAX_DEPTH - 1)
+    );
+    assert!(parse(&ok).is_ok(), "{MAX_DEPTH} levels must still parse");
+}
