@@ -56,14 +56,25 @@ pub enum CasOp {
     Cas(u32, u32),
 }
 
-/// `(cas-register)`: starts at `nil` (interned as 0).
-pub struct CasRegister;
+/// `(cas-register initial)`: Maelstrom's lin-kv uses `(model/cas-register)`,
+/// which starts at `nil` (interned as 0); Knossos's own tests and data
+/// start it at 0 (`(cas-register 0)`). Knossos's `(register x)` is the same
+/// model without `:cas` (model.clj `Register`), so it is this one too.
+pub struct CasRegister {
+    /// The interned initial value.
+    pub initial: u32,
+}
+
+impl CasRegister {
+    /// `(cas-register)`: starts at `nil`.
+    pub const NIL: CasRegister = CasRegister { initial: 0 };
+}
 
 impl Model for CasRegister {
     type State = u32;
     type Op = CasOp;
     fn init(&self) -> u32 {
-        0
+        self.initial
     }
     fn step(&self, s: &u32, op: &CasOp) -> Option<u32> {
         match *op {
