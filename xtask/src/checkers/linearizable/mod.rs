@@ -17,6 +17,8 @@ pub mod models;
 mod search;
 
 #[cfg(test)]
+mod ported_knossos;
+#[cfg(test)]
 mod tests;
 
 use std::hash::Hash;
