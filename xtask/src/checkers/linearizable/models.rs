@@ -87,10 +87,14 @@ impl Model for CasRegister {
 }
 
 impl CasRegister {
-    /// The inconsistency message Knossos gives for a refused op.
+    /// The inconsistency message Knossos gives for a refused op, built with
+    /// Clojure's `str` (nil prints as nothing, a string without quotes):
+    /// knossos v0.3.9 model.clj `CASRegister`,
+    /// `(str "can't CAS " value " from " cur " to " new)` and
+    /// `(str "can't read " (:value op) " from register " value)`.
     pub fn refusal(op: &CasOp, state: u32, values: &Interner) -> String {
-        let v = |id: u32| values.value(id).to_string();
-        let st = v(state).replace("null", "nil");
+        let v = |id: u32| crate::edn::plain_str(values.value(id));
+        let st = v(state);
         match *op {
             CasOp::Cas(from, to) => format!("can't CAS {st} from {} to {}", v(from), v(to)),
             CasOp::Read(Some(r)) => format!("can't read {} from register {st}", v(r)),

@@ -607,3 +607,27 @@ fn the_memory_budget_is_the_real_footprint() {
         real / (1u64 << 20) as f64
     );
 }
+
+#[test]
+fn refusals_print_values_as_clojures_str_does() {
+    // knossos v0.3.9 model.clj `CASRegister`: `(str "can't read " (:value op)
+    // " from register " value)`; `(str nil)` is "", `(str "a")` is a,
+    // `(str [1 "b"])` is [1 "b"].
+    use super::models::{CasOp, CasRegister, Interner};
+    let mut values = Interner::new();
+    let a = values.id(&json!("a"));
+    let one = values.id(&json!(1));
+    let vec = values.id(&json!([1, "b"]));
+    assert_eq!(
+        CasRegister::refusal(&CasOp::Read(Some(a)), 0, &values),
+        "can't read a from register "
+    );
+    assert_eq!(
+        CasRegister::refusal(&CasOp::Cas(one, vec), a, &values),
+        "can't CAS a from 1 to [1 \"b\"]"
+    );
+    assert_eq!(
+        CasRegister::refusal(&CasOp::Read(Some(one)), vec, &values),
+        "can't read 1 from register [1 \"b\"]"
+    );
+}
