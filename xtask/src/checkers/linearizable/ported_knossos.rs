@@ -419,3 +419,68 @@ fn volatile_history(processes: u64, actions: u32, crash_one_in: u32, seed: u64) 
     }
     lit(&ops)
 }
+
+/// knossos v0.3.9 test/knossos/model/memo_test.clj, deftest wrapper-test:
+/// the `(register 0)` steps it asserts through the memoising wrapper, on
+/// our model (which needs no wrapper: values are interned once per
+/// history). The ops are the test's `history`: 1 read 1, 2 write 1, 3
+/// write 2. Write 1 then read 1 is `(register 1)`; then write 2 is
+/// `(register 2)`; write 2 then read 1 is refused, `"2≠1"` in
+/// `Register`'s words, "can't read 1 from register 2" in the
+/// cas-register's. The test's `models-test` enumerates every model these
+/// ops reach: 0, 1, 2 and five inconsistencies, which are our refusals.
+#[test]
+fn memo_wrapper_test() {
+    use super::models::{CasOp, CasRegister, Interner};
+    use super::Model;
+    let mut values = Interner::new();
+    let (zero, one, two) = (
+        values.id(&json!(0)),
+        values.id(&json!(1)),
+        values.id(&json!(2)),
+    );
+    let register = CasRegister { initial: zero };
+    let (read_1, write_1, write_2) = (CasOp::Read(Some(one)), CasOp::Write(one), CasOp::Write(two));
+    let w = register.init();
+    assert_eq!(w, zero);
+    let after_write_1 = register.step(&w, &write_1);
+    assert_eq!(after_write_1, Some(one));
+    assert_eq!(register.step(&one, &read_1), Some(one));
+    assert_eq!(register.step(&one, &write_2), Some(two));
+    assert_eq!(register.step(&two, &read_1), None);
+    assert_eq!(
+        CasRegister::refusal(&read_1, two, &values),
+        "can't read 1 from register 2"
+    );
+    // models-test: from 0, the reads of 1 and of :unreachable are refused
+    // ("0≠1", "0≠:unreachable"); writes reach 1 and 2.
+    let unreachable = values.id(&json!("unreachable"));
+    let read_unreachable = CasOp::Read(Some(unreachable));
+    let mut reached = vec![zero];
+    let mut refused = Vec::new();
+    let mut i = 0;
+    while i < reached.len() {
+        let s = reached[i];
+        for op in [&read_unreachable, &read_1, &write_1, &write_2] {
+            match register.step(&s, op) {
+                Some(n) if !reached.contains(&n) => reached.push(n),
+                Some(_) => {}
+                None => refused.push(CasRegister::refusal(op, s, &values)),
+            }
+        }
+        i += 1;
+    }
+    reached.sort();
+    assert_eq!(reached, vec![zero, one, two]);
+    refused.sort();
+    assert_eq!(
+        refused,
+        [
+            "can't read 1 from register 0",
+            "can't read 1 from register 2",
+            "can't read unreachable from register 0",
+            "can't read unreachable from register 1",
+            "can't read unreachable from register 2",
+        ]
+    );
+}
