@@ -902,10 +902,10 @@ fn unseen_test() {
 /// it `ww-graph` is `(g/named-graph :ww)`, empty); g1c-pure-wr-test's ops
 /// are `:f :txn`, and Maelstrom's workload passes `:txn? false`
 /// (maelstrom v0.2.3 src/maelstrom/workload/kafka.clj, `workload`). What our
-/// checker says of their histories, pinned: g0-test's (plain sends, no
-/// poll) has no wr edge, and its only real-time edges... none (all four ops
-/// overlap): Elle's empty transaction graph, which makes the checker throw
-/// (unknown); the `:txn` histories have no send or poll, likewise.
+/// checker says of their histories, pinned: g0-test's (sends only, all four
+/// ops concurrent) has neither a wr nor a real-time edge: Elle's empty
+/// transaction graph, which makes the checker throw (unknown); the `:txn`
+/// histories have no `:send` or `:poll` op for it to read, likewise.
 #[test]
 fn g0_and_g1c_tests_need_options_maelstrom_does_not_set() {
     let wa = o(
