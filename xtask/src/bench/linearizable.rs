@@ -17,7 +17,7 @@
 //! matching tests (`go test -c` first, so compilation is not timed).
 
 use crate::checker::Validity;
-use crate::checkers::linearizable::independent::check_register;
+use crate::checkers::linearizable::independent::{check_register, check_register_from};
 use crate::checkers::linearizable::jepsen_log::{etcd_calls, parse_jepsen_log};
 use crate::checkers::linearizable::models::{EtcdRegister, KvKey, KvMap, KvOp};
 use crate::checkers::linearizable::{check, check_partitions, Budget, Call, Verdict};
@@ -322,7 +322,11 @@ fn knossos_rows(dir: &Path, rounds: usize) -> Result<Vec<Row>, String> {
         let (verdicts, t) = timed(rounds, || {
             texts
                 .iter()
-                .map(|(_, text)| knossos_history(text).map(|h| check_register(&h, &budget()).valid))
+                // core_test.clj `test-examples`: `{:cas-register (model/cas-register 0) ..}`.
+                .map(|(_, text)| {
+                    knossos_history(text)
+                        .map(|h| check_register_from(&h, &Value::from(0), &budget()).valid)
+                })
                 .collect::<Result<Vec<_>, _>>()
         });
         let verdicts = verdicts?;

@@ -8,6 +8,8 @@ pub mod elle;
 pub mod exceptions;
 pub mod linearizable;
 pub mod net;
+#[cfg(test)]
+mod ported_jepsen;
 pub mod set_full;
 pub mod stats;
 pub mod unique_ids;

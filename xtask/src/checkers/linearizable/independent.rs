@@ -157,7 +157,7 @@ pub fn check_history(history: &History, budget: &Budget) -> CheckResult {
     let mut results = Map::new();
     let mut failures = Vec::new();
     for kh in &keys {
-        let verdict = check(&CasRegister, &kh.calls, budget);
+        let verdict = check(&CasRegister::NIL, &kh.calls, budget);
         let lin = render(&verdict, kh, history, &values);
         let v = verdict.validity();
         valid = valid.merge(v);
@@ -182,7 +182,16 @@ pub fn check_history(history: &History, budget: &Budget) -> CheckResult {
 /// one register (Knossos's `data/cas-register/*.edn`, Jepsen logs of one
 /// register): Knossos's result map.
 pub fn check_register(history: &History, budget: &Budget) -> CheckResult {
+    check_register_from(history, &Value::Null, budget)
+}
+
+/// [`check_register`] with `(cas-register initial)`, as Knossos's own tests
+/// and its `data/` examples run (`(cas-register 0)`).
+pub fn check_register_from(history: &History, initial: &Value, budget: &Budget) -> CheckResult {
     let mut values = Interner::new();
+    let model = CasRegister {
+        initial: values.id(initial),
+    };
     let keys = match split(history, false, &mut values) {
         Ok(k) => k,
         Err(e) => return CheckResult::unknown(e),
@@ -190,7 +199,7 @@ pub fn check_register(history: &History, budget: &Budget) -> CheckResult {
     let Some(kh) = keys.first() else {
         return CheckResult::new(Validity::True).with("analyzer", "wgl");
     };
-    let verdict = check(&CasRegister, &kh.calls, budget);
+    let verdict = check(&model, &kh.calls, budget);
     let valid = verdict.validity();
     let mut out = CheckResult::new(valid);
     if let Value::Object(m) = render(&verdict, kh, history, &values) {
@@ -257,13 +266,28 @@ fn render_failure(
         c.map(|c| op_map(history, kh, c, completion))
             .unwrap_or(Value::Null)
     };
+    // A linearized op as Knossos's linear analysis shows it in `:last-op`
+    // and final paths: its `:ok` completion, or its invocation if it never
+    // completed ok (knossos v0.3.9 linear_test.clj `bad-analysis-test-2`:
+    // `:last-op {:f :write :process 76 :type :ok :value 2 :index 472}`, and
+    // the crashed cas `{:f :cas :process 77 :type :invoke .. :index 463}`).
+    let linearized = |c: Option<usize>| {
+        c.map(|c| {
+            let ok = kh.ops[c]
+                .1
+                .and_then(|d| history.ops.get(d))
+                .is_some_and(|d| d.kind == OpType::Ok);
+            op_map(history, kh, c, ok)
+        })
+        .unwrap_or(Value::Null)
+    };
     let configs: Vec<Value> = f
         .configs
         .iter()
         .map(|c| {
             json!({
                 "model": model(c.state),
-                "last-op": opt(c.last_op, false),
+                "last-op": linearized(c.last_op),
                 "pending": c.pending.iter().map(|&p| op_map(history, kh, p, false)).collect::<Vec<_>>(),
             })
         })
@@ -273,7 +297,7 @@ fn render_failure(
         .iter()
         .map(|p| {
             let mut steps =
-                vec![json!({"op": opt(p.start.last_op, false), "model": model(p.start.state)})];
+                vec![json!({"op": linearized(p.start.last_op), "model": model(p.start.state)})];
             let mut state = p.start.state;
             for s in &p.steps {
                 let m = match s.state {
@@ -283,7 +307,7 @@ fn render_failure(
                     }
                     None => json!({"msg": CasRegister::refusal(&kh.calls[s.op].op, state, values)}),
                 };
-                steps.push(json!({"op": op_map(history, kh, s.op, false), "model": m}));
+                steps.push(json!({"op": linearized(Some(s.op)), "model": m}));
             }
             Value::Array(steps)
         })
@@ -293,7 +317,7 @@ fn render_failure(
         "analyzer": "wgl",
         "op": opt(Some(f.op), true),
         "previous-ok": opt(f.previous_ok, true),
-        "last-op": opt(f.last_op, false),
+        "last-op": linearized(f.last_op),
         "configs": configs,
         "configs-count": f.config_count,
         "final-paths": paths,

@@ -17,6 +17,10 @@ pub mod models;
 mod search;
 
 #[cfg(test)]
+mod alloc_count;
+#[cfg(test)]
+mod ported_knossos;
+#[cfg(test)]
 mod tests;
 
 use std::hash::Hash;

@@ -56,14 +56,25 @@ pub enum CasOp {
     Cas(u32, u32),
 }
 
-/// `(cas-register)`: starts at `nil` (interned as 0).
-pub struct CasRegister;
+/// `(cas-register initial)`: Maelstrom's lin-kv uses `(model/cas-register)`,
+/// which starts at `nil` (interned as 0); Knossos's own tests and data
+/// start it at 0 (`(cas-register 0)`). Knossos's `(register x)` is the same
+/// model without `:cas` (model.clj `Register`), so it is this one too.
+pub struct CasRegister {
+    /// The interned initial value.
+    pub initial: u32,
+}
+
+impl CasRegister {
+    /// `(cas-register)`: starts at `nil`.
+    pub const NIL: CasRegister = CasRegister { initial: 0 };
+}
 
 impl Model for CasRegister {
     type State = u32;
     type Op = CasOp;
     fn init(&self) -> u32 {
-        0
+        self.initial
     }
     fn step(&self, s: &u32, op: &CasOp) -> Option<u32> {
         match *op {
@@ -76,10 +87,14 @@ impl Model for CasRegister {
 }
 
 impl CasRegister {
-    /// The inconsistency message Knossos gives for a refused op.
+    /// The inconsistency message Knossos gives for a refused op, built with
+    /// Clojure's `str` (nil prints as nothing, a string without quotes):
+    /// knossos v0.3.9 model.clj `CASRegister`,
+    /// `(str "can't CAS " value " from " cur " to " new)` and
+    /// `(str "can't read " (:value op) " from register " value)`.
     pub fn refusal(op: &CasOp, state: u32, values: &Interner) -> String {
-        let v = |id: u32| values.value(id).to_string();
-        let st = v(state).replace("null", "nil");
+        let v = |id: u32| crate::edn::plain_str(values.value(id));
+        let st = v(state);
         match *op {
             CasOp::Cas(from, to) => format!("can't CAS {st} from {} to {}", v(from), v(to)),
             CasOp::Read(Some(r)) => format!("can't read {} from register {st}", v(r)),

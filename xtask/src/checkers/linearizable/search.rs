@@ -92,6 +92,12 @@ impl Hasher for IdHasher {
 
 /// Every configuration the search has reached: (linearized set, state),
 /// plus the op linearized last to reach it (for the counterexample).
+///
+/// Its memory is accounted exactly: every buffer by its capacity (the map's
+/// table with its control bytes), and the structures grow only here, in
+/// [`Cache::make_room`], which refuses a growth that would take the bytes
+/// held (old and new buffer both, while one is copied into the other) past
+/// the limit. `peak` is the most it ever held.
 pub(super) struct Cache<S> {
     pub words: usize,
     pub bits: Vec<u64>,
@@ -99,6 +105,65 @@ pub(super) struct Cache<S> {
     pub last: Vec<u32>,
     chain: Vec<u32>,
     map: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+    pub peak: usize,
+}
+
+/// What [`Cache::insert`] did.
+#[derive(PartialEq, Eq, Debug)]
+enum Inserted {
+    Added,
+    AlreadyThere,
+    /// Not added: holding it would pass the memory limit.
+    OverBudget,
+}
+
+/// Bytes of a vector's buffer.
+fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
+}
+
+/// Bytes of a hashbrown table of `buckets` buckets of (u64, u32): the
+/// slots (each padded to 16 bytes), then one control byte per bucket plus
+/// one group's worth (16) of trailing control bytes
+/// (hashbrown raw/mod.rs `TableLayout::calculate_layout_for`).
+fn table_bytes(buckets: usize) -> usize {
+    if buckets == 0 {
+        return 0;
+    }
+    buckets * std::mem::size_of::<(u64, u32)>() + buckets + 16
+}
+
+/// Buckets behind a hashbrown table of `capacity` items (inverse of
+/// `bucket_mask_to_capacity`: 7/8 of the buckets are usable from 8 buckets
+/// up; below that, all but one).
+fn buckets_for(capacity: usize) -> usize {
+    match capacity {
+        0 => 0,
+        c if c < 8 => c + 1,
+        c => c / 7 * 8,
+    }
+}
+
+/// Grows `v` by half (at least by `need` and to 64 items) unless the bytes
+/// held during the copy, `held` plus the new buffer, would pass `limit`.
+/// Keeps `held` and `peak` up to date.
+fn grow<T>(v: &mut Vec<T>, need: usize, held: &mut usize, peak: &mut usize, limit: usize) -> bool {
+    if v.capacity() - v.len() >= need {
+        return true;
+    }
+    let size = std::mem::size_of::<T>();
+    let new_cap = (v.capacity() + v.capacity() / 2)
+        .max(v.len() + need)
+        .max(64);
+    let during = *held + new_cap * size;
+    if during > limit {
+        return false;
+    }
+    let old = vec_bytes(v);
+    v.reserve_exact(new_cap - v.len());
+    *peak = (*peak).max(*held + vec_bytes(v));
+    *held = *held - old + vec_bytes(v);
+    true
 }
 
 impl<S: Eq> Cache<S> {
@@ -110,6 +175,7 @@ impl<S: Eq> Cache<S> {
             last: Vec::new(),
             chain: Vec::new(),
             map: HashMap::default(),
+            peak: 0,
         }
     }
 
@@ -121,8 +187,49 @@ impl<S: Eq> Cache<S> {
         &self.bits[i * self.words..(i + 1) * self.words]
     }
 
-    /// Inserts unless present; true if it was new.
-    fn insert(&mut self, key: u64, bits: &[u64], state: &S, last: u32) -> bool
+    /// The bytes the cache holds: every buffer by its capacity.
+    pub fn bytes(&self) -> usize {
+        vec_bytes(&self.bits)
+            + vec_bytes(&self.states)
+            + vec_bytes(&self.last)
+            + vec_bytes(&self.chain)
+            + table_bytes(buckets_for(self.map.capacity()))
+    }
+
+    /// Room for one more configuration (and possibly one more map key)
+    /// within `limit` bytes; false if a structure would have to grow past it.
+    fn make_room(&mut self, limit: usize) -> bool {
+        let mut held = self.bytes();
+        let mut peak = self.peak.max(held);
+        let words = self.words;
+        let ok = grow(&mut self.bits, words, &mut held, &mut peak, limit)
+            && grow(&mut self.states, 1, &mut held, &mut peak, limit)
+            && grow(&mut self.last, 1, &mut held, &mut peak, limit)
+            && grow(&mut self.chain, 1, &mut held, &mut peak, limit)
+            && {
+                if self.map.len() < self.map.capacity() {
+                    true
+                } else {
+                    // `reserve(1)` on a full table doubles its buckets
+                    // (4 for an empty one); both tables live during the move.
+                    let old = buckets_for(self.map.capacity());
+                    let during = held + table_bytes((old * 2).max(4));
+                    if during > limit {
+                        false
+                    } else {
+                        self.map.reserve(1);
+                        peak = peak.max(held + table_bytes(buckets_for(self.map.capacity())));
+                        held = self.bytes();
+                        true
+                    }
+                }
+            };
+        self.peak = peak.max(held);
+        ok
+    }
+
+    /// Inserts unless present or over `limit` bytes.
+    fn insert(&mut self, key: u64, bits: &[u64], state: &S, last: u32, limit: usize) -> Inserted
     where
         S: Clone,
     {
@@ -131,9 +238,12 @@ impl<S: Eq> Cache<S> {
         while i != NIL {
             let iu = i as usize;
             if self.states[iu] == *state && self.set(iu) == bits {
-                return false;
+                return Inserted::AlreadyThere;
             }
             i = self.chain[iu];
+        }
+        if !self.make_room(limit) {
+            return Inserted::OverBudget;
         }
         let idx = self.states.len() as u32;
         self.bits.extend_from_slice(bits);
@@ -141,13 +251,7 @@ impl<S: Eq> Cache<S> {
         self.last.push(last);
         self.chain.push(head);
         self.map.insert(key, idx);
-        true
-    }
-
-    /// An estimate of the bytes held: the arena, the states (inline part
-    /// only), and the hash map's slots.
-    fn bytes(&self) -> usize {
-        self.states.len() * (self.words * 8 + std::mem::size_of::<S>() + 8 + 16)
+        Inserted::Added
     }
 }
 
@@ -268,7 +372,18 @@ impl<'a, M: Model> Search<'a, M> {
         let mut lin = vec![0u64; words];
         let mut lin_hash = 0u64;
         let mut state = self.model.init();
-        cache.insert(hash_of(&state), &lin, &state, NIL);
+        let mib = |b: usize| b as f64 / (1u64 << 20) as f64;
+        if cache.insert(hash_of(&state), &lin, &state, NIL, budget.max_bytes)
+            == Inserted::OverBudget
+        {
+            return Verdict::Unknown(format!(
+                "memory budget of {} bytes reached before the first configuration \
+                 (it needs {:.1} MiB, peak {:.1} MiB)",
+                budget.max_bytes,
+                mib(cache.bytes()),
+                mib(cache.peak),
+            ));
+        }
         let mut stack: Vec<(u32, M::State)> = Vec::new();
         let mut entry = self.next[0];
         let mut steps = 0u64;
@@ -301,17 +416,24 @@ impl<'a, M: Model> Search<'a, M> {
                         let (w, b) = (id / 64, 1u64 << (id % 64));
                         lin[w] |= b;
                         let h = lin_hash ^ zobrist[id];
-                        if cache.insert(h ^ hash_of(&next_state), &lin, &next_state, id as u32) {
-                            heap += self.model.heap_bytes(&next_state);
-                            if cache.bytes() + heap > budget.max_bytes {
-                                return Verdict::Unknown(format!(
-                                    "memory budget of {} MiB exhausted at {} configurations \
-                                     ({} ops in this partition)",
-                                    budget.max_bytes >> 20,
-                                    cache.len(),
-                                    n
-                                ));
-                            }
+                        let state_heap = self.model.heap_bytes(&next_state);
+                        let limit = budget.max_bytes.saturating_sub(heap + state_heap);
+                        let key = h ^ hash_of(&next_state);
+                        let added = cache.insert(key, &lin, &next_state, id as u32, limit);
+                        if added == Inserted::OverBudget {
+                            return Verdict::Unknown(format!(
+                                "memory budget of {} MiB reached at {} configurations \
+                                 ({} ops in this partition): they hold {:.1} MiB, peak {:.1} MiB, \
+                                 and the next growth would pass the budget",
+                                budget.max_bytes >> 20,
+                                cache.len(),
+                                n,
+                                mib(cache.bytes() + heap),
+                                mib(cache.peak + heap),
+                            ));
+                        }
+                        if added == Inserted::Added {
+                            heap += state_heap;
                             stack.push((entry, std::mem::replace(&mut state, next_state)));
                             lin_hash = h;
                             self.lift(entry);

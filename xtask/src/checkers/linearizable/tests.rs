@@ -351,21 +351,22 @@ fn the_counterexample_names_the_op_and_the_states_tried() {
         json!({"process": 1, "type": "ok", "f": "read", "value": 1, "index": 5, "time": 5})
     );
     assert_eq!(lin["previous-ok"]["index"], json!(3));
-    assert_eq!(lin["last-op"]["index"], json!(2));
+    // Knossos shows a linearized op by its :ok completion.
+    assert_eq!(lin["last-op"]["index"], json!(3));
     assert_eq!(
         lin["configs"],
         json!([{
             "model": {"value": 2},
-            "last-op": {"process": 0, "type": "invoke", "f": "write", "value": 2, "index": 2, "time": 2},
+            "last-op": {"process": 0, "type": "ok", "f": "write", "value": 2, "index": 3, "time": 3},
             "pending": [{"process": 1, "type": "invoke", "f": "read", "value": 1, "index": 4, "time": 4}],
         }])
     );
     assert_eq!(
         lin["final-paths"][0],
         json!([
-            {"op": {"process": 0, "type": "invoke", "f": "write", "value": 2, "index": 2, "time": 2},
+            {"op": {"process": 0, "type": "ok", "f": "write", "value": 2, "index": 3, "time": 3},
              "model": {"value": 2}},
-            {"op": {"process": 1, "type": "invoke", "f": "read", "value": 1, "index": 4, "time": 4},
+            {"op": {"process": 1, "type": "ok", "f": "read", "value": 1, "index": 5, "time": 5},
              "model": {"msg": "can't read 1 from register 2"}},
         ])
     );
@@ -555,4 +556,78 @@ fn porcupines_kv_models_agree_with_and_without_partitions() {
     let key1: Vec<_> = bad.into_iter().filter(|c| c.op.key() == 1).collect();
     assert!(check(&KvKey, &key1, &b).is_invalid());
     assert!(matches!(check(&KvKey, &[], &b), Verdict::Valid(_)));
+}
+
+/// Issue 22 row 9: the memory budget is what the search really holds. 24
+/// writes that never complete and one read of a value nobody wrote: every
+/// subset of the writes, in every order, is a configuration to try (about
+/// 24 * 2^23 of them), so any budget runs out. The bytes the search held at
+/// its peak, counted by the test binary's allocator, must stay within the
+/// budget and within 20 % of the peak the search itself reports.
+#[test]
+fn the_memory_budget_is_the_real_footprint() {
+    use super::alloc_count::peak_bytes_of;
+    use super::models::{CasOp, CasRegister};
+    let writes = 24u64;
+    let mut calls: Vec<Call<CasOp>> = (0..writes)
+        .map(|i| call(CasOp::Write(i as u32 + 1), i, None, i))
+        .collect();
+    calls.push(call(CasOp::Read(Some(999)), writes, Some(writes + 1), 100));
+    let budget_bytes = 24 << 20;
+    let budget = Budget::new(Duration::from_secs(300), budget_bytes);
+    let (verdict, real) = peak_bytes_of(|| check(&CasRegister::NIL, &calls, &budget));
+    let Verdict::Unknown(cause) = verdict else {
+        panic!("the budget must run out: {verdict:?}");
+    };
+    assert!(cause.contains("memory budget"), "{cause}");
+    let real = real as f64;
+    eprintln!(
+        "peak held: {:.2} MiB of a {} MiB budget; {cause}",
+        real / (1u64 << 20) as f64,
+        budget_bytes >> 20
+    );
+    assert!(
+        real <= budget_bytes as f64 * 1.05,
+        "the search held {:.1} MiB at its peak, over its {} MiB budget ({cause})",
+        real / (1u64 << 20) as f64,
+        budget_bytes >> 20
+    );
+    // "... peak 23.4 MiB ...": the search's own account of its peak.
+    let reported = cause
+        .split("peak ")
+        .nth(1)
+        .and_then(|s| s.split(" MiB").next())
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no reported peak in {cause:?}"))
+        * (1u64 << 20) as f64;
+    assert!(
+        (reported - real).abs() <= 0.2 * real,
+        "reported peak {:.1} MiB, real {:.1} MiB ({cause})",
+        reported / (1u64 << 20) as f64,
+        real / (1u64 << 20) as f64
+    );
+}
+
+#[test]
+fn refusals_print_values_as_clojures_str_does() {
+    // knossos v0.3.9 model.clj `CASRegister`: `(str "can't read " (:value op)
+    // " from register " value)`; `(str nil)` is "", `(str "a")` is a,
+    // `(str [1 "b"])` is [1 "b"].
+    use super::models::{CasOp, CasRegister, Interner};
+    let mut values = Interner::new();
+    let a = values.id(&json!("a"));
+    let one = values.id(&json!(1));
+    let vec = values.id(&json!([1, "b"]));
+    assert_eq!(
+        CasRegister::refusal(&CasOp::Read(Some(a)), 0, &values),
+        "can't read a from register "
+    );
+    assert_eq!(
+        CasRegister::refusal(&CasOp::Cas(one, vec), a, &values),
+        "can't CAS a from 1 to [1 \"b\"]"
+    );
+    assert_eq!(
+        CasRegister::refusal(&CasOp::Read(Some(one)), vec, &values),
+        "can't read 1 from register [1 \"b\"]"
+    );
 }

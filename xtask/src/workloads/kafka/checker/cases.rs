@@ -230,13 +230,14 @@ fn assigned_keys(m: &Model, op: &KOp) -> HashSet<KeyId> {
 
 /// `:poll-skip` / `:nonmonotonic-poll`: per process, the first message of a
 /// poll of key k against the last message of that process's previous poll
-/// of k. Assigns (`:ok`/`:info`) drop the keys they do not list.
+/// of k. Assigns and subscribes (`:ok`/`:info`) drop the keys they do not
+/// list: `(:assign, :subscribe) ... (select-keys last-reads (:value op))`.
 pub fn external_polls<'a>(m: &'a Model, d: &'a Derived) -> SkipCases<'a> {
     let mut out = SkipCases::default();
     let mut last: HashMap<u64, HashMap<KeyId, usize>> = HashMap::new();
     for (i, op) in m.ops.iter().enumerate() {
         match op.fun {
-            Fun::Assign if matches!(op.kind, OpType::Ok | OpType::Info) => {
+            Fun::Assign | Fun::Subscribe if matches!(op.kind, OpType::Ok | OpType::Info) => {
                 let keep = assigned_keys(m, op);
                 last.entry(op.process)
                     .or_default()
@@ -288,7 +289,7 @@ pub fn nonmonotonic_sends<'a>(m: &'a Model, d: &'a Derived) -> Vec<Case<'a>> {
             continue;
         }
         match op.fun {
-            Fun::Assign => {
+            Fun::Assign | Fun::Subscribe => {
                 let keep = assigned_keys(m, op);
                 last.entry(op.process)
                     .or_default()

@@ -76,6 +76,10 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
                 }
                 offsets.insert(op.process, new);
             }
+            // `:subscribe (recur history' (assoc process-offsets process {}) lags)`
+            Fun::Subscribe => {
+                offsets.insert(op.process, BTreeMap::new());
+            }
             Fun::Poll => {
                 let inv = m.pairs[op.at]
                     .ok_or_else(|| format!("poll at index {} has no invocation", op.at))?;

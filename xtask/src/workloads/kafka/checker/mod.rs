@@ -11,6 +11,8 @@ mod realtime;
 mod unseen;
 
 #[cfg(test)]
+mod ported;
+#[cfg(test)]
 mod tests;
 
 use crate::checker::{CheckResult, Validity};
@@ -62,20 +64,26 @@ pub fn check(history: &History) -> CheckResult {
     }
 }
 
-fn analyse(history: &History) -> Result<CheckResult, String> {
-    let m = Model::build(history)?;
-    let d = Derived::build(&m)?;
+/// Jepsen's `analysis` `:errors`, each kind condensed as the checker prints
+/// it, and whether Elle's transaction graph was empty (which `analysis`
+/// records and the checker's `condense-error` then throws on).
+struct Errors {
+    by_kind: BTreeMap<&'static str, Value>,
+    empty_graph: bool,
+}
+
+fn analysis_errors(m: &Model, d: &Derived) -> Result<Errors, String> {
     let mut errors: BTreeMap<&'static str, Value> = BTreeMap::new();
     let mut add = |kind: &'static str, cases: Vec<Case>| {
         if !cases.is_empty() {
             errors.insert(kind, condense(kind, cases));
         }
     };
-    add("duplicate", cases::duplicates(&m, &d));
-    let int_polls = cases::internal(&m, &d, false);
+    add("duplicate", cases::duplicates(m, d));
+    let int_polls = cases::internal(m, d, false);
     add("int-poll-skip", int_polls.skip);
     add("int-nonmonotonic-poll", int_polls.nonmonotonic);
-    let int_sends = cases::internal(&m, &d, true);
+    let int_sends = cases::internal(m, d, true);
     add("int-send-skip", int_sends.skip);
     add("int-nonmonotonic-send", int_sends.nonmonotonic);
     let inconsistent = d
@@ -84,23 +92,36 @@ fn analyse(history: &History) -> Result<CheckResult, String> {
         .map(|(n, v)| Case::new(*n as i64, move || v.clone()))
         .collect();
     add("inconsistent-offsets", inconsistent);
-    add("G1a", cases::g1a(&m, &d));
-    add("lost-write", cases::lost_writes(&m, &d)?);
-    let polls = cases::external_polls(&m, &d);
+    add("G1a", cases::g1a(m, d));
+    add("lost-write", cases::lost_writes(m, d)?);
+    let polls = cases::external_polls(m, d);
     add("nonmonotonic-poll", polls.nonmonotonic);
     add("poll-skip", polls.skip);
-    add("nonmonotonic-send", cases::nonmonotonic_sends(&m, &d));
-    let cycles = realtime::cycles(&m, &d)?;
+    add("nonmonotonic-send", cases::nonmonotonic_sends(m, d));
+    let cycles = realtime::cycles(m, d)?;
     add("G1c-realtime", cycles.g1c_realtime);
-    if cycles.empty_graph {
+    if let Some(u) = unseen::unseen(m) {
+        if !u.unseen.is_empty() {
+            errors.insert("unseen", unseen::render(m, &u));
+        }
+    }
+    Ok(Errors {
+        by_kind: errors,
+        empty_graph: cycles.empty_graph,
+    })
+}
+
+fn analyse(history: &History) -> Result<CheckResult, String> {
+    let m = Model::build(history)?;
+    let d = Derived::build(&m)?;
+    let Errors {
+        by_kind: errors,
+        empty_graph,
+    } = analysis_errors(&m, &d)?;
+    if empty_graph {
         // Elle flags :empty-transaction-graph true; condensing that entry
         // (count of a boolean) throws in Jepsen.
         return Err("Elle found an empty transaction graph (no wr or real-time dependency)".into());
-    }
-    if let Some(u) = unseen::unseen(&m) {
-        if !u.unseen.is_empty() {
-            errors.insert("unseen", unseen::render(&m, &u));
-        }
     }
     let worst = lag::worst_realtime_lag(&m)?;
 

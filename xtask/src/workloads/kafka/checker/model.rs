@@ -22,6 +22,12 @@ pub enum Fun {
     Send,
     Poll,
     Assign,
+    /// Never in a Maelstrom history (its workload passes `:sub-via
+    /// #{:assign}`), but Jepsen's analysis reads it: the poll and send
+    /// searches treat it as an assign (`(:assign, :subscribe)` in
+    /// `poll-skip+nonmonotonic-cases` and `nonmonotonic-send-cases`), and
+    /// `realtime-lag` forgets the process's offsets on it.
+    Subscribe,
     Other,
 }
 
@@ -95,6 +101,7 @@ impl<'h> Model<'h> {
                 "send" => Fun::Send,
                 "poll" => Fun::Poll,
                 "assign" => Fun::Assign,
+                "subscribe" => Fun::Subscribe,
                 _ => Fun::Other,
             };
             let writes = if fun == Fun::Send {

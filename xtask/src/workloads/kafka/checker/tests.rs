@@ -518,3 +518,25 @@ fn realtime_lag_seeds_assigned_keys_nobody_sent_to() {
     assert_eq!(v, Validity::True, "{r:#}");
     assert_eq!(r["worst-realtime-lag"]["key"], json!("5"), "{r:#}");
 }
+
+#[test]
+fn subscribe_forgets_the_offsets_realtime_lag_tracks() {
+    // jepsen v0.3.1 kafka.clj `realtime-lag`:
+    //   :subscribe (recur history' (assoc process-offsets process {}) lags)
+    // Offset 1 of x is known at t=50; process 0's poll of offset 0, invoked
+    // at t=60, lags 10 ns. After its subscribe, its empty polls track no key:
+    // kept offsets would make each later poll lag more (the last one 160 ns).
+    let mut h = H::default();
+    h.assign_ok(0, json!(["x"]));
+    h.send_ok(1, "x", 0, 1).send_ok(1, "x", 1, 2);
+    h.poll_ok(0, json!({"x": [[0, 1]]}));
+    h.push(0, OpType::Invoke, "subscribe", json!(["x"]), None)
+        .push(0, OpType::Ok, "subscribe", json!(["x"]), None);
+    for _ in 0..5 {
+        h.poll_ok(0, json!({}));
+    }
+    let (_, r) = h.run();
+    let lag = r["worst-realtime-lag"]["lag"].as_f64().unwrap();
+    assert!((lag - 10e-9).abs() < 1e-12, "{r:#}");
+    assert_eq!(r["worst-realtime-lag"]["key"], json!("x"));
+}
