@@ -16,10 +16,14 @@ struct InitBody {
     node_ids: Vec<String>,
 }
 
-/// Lines that arrive before `init` are kept (up to this many) and replayed
-/// after it, since peers may be initialised first (jepsen-io/maelstrom v0.2.3
-/// src/maelstrom/db.clj, `setup!` runs per node, each sending its own `init`).
+/// Lines that arrive before `init` are kept (up to this many, and this many
+/// bytes) and replayed after it, since peers may be initialised first
+/// (jepsen-io/maelstrom v0.2.3 src/maelstrom/db.clj, `setup!` runs per node,
+/// each sending its own `init`). What peers send in that window is a few
+/// small messages (votes, gossip); 32 MiB still holds two lines of the
+/// largest size a node reads (`MAX_LINE_BYTES`).
 const MAX_EARLY_LINES: usize = 100_000;
+const MAX_EARLY_BYTES: usize = 32 << 20;
 
 /// What a host hands a node besides its input: everything that differs
 /// between two runs of the same node id.
@@ -40,6 +44,8 @@ pub struct Driver<N: Node> {
     core: Core<N>,
     node: Option<N>,
     early: Vec<Vec<u8>>,
+    /// Total length of `early`.
+    early_bytes: usize,
     incarnation: u64,
     rng_salt: u64,
 }
@@ -70,6 +76,7 @@ impl<N: Node> Driver<N> {
             core,
             node: None,
             early: Vec::new(),
+            early_bytes: 0,
             incarnation: setup.incarnation,
             rng_salt: setup.rng_salt,
         }
@@ -92,6 +99,11 @@ impl<N: Node> Driver<N> {
     /// Bytes to write to stdout: complete lines only.
     pub fn output(&mut self) -> &mut Vec<u8> {
         &mut self.core.out
+    }
+
+    /// Adds a line to the node's log (for what its host refused to pass on).
+    pub fn log(&mut self, line: String) {
+        self.core.log.push(line);
     }
 
     /// Log lines produced since the last call.
@@ -134,12 +146,18 @@ impl<N: Node> Driver<N> {
         if self.node.is_none() {
             if header.kind == "init" {
                 self.handle_init(&env, &header, raw);
-            } else if self.early.len() < MAX_EARLY_LINES {
+            } else if self.early.len() < MAX_EARLY_LINES
+                && self.early_bytes + line.len() <= MAX_EARLY_BYTES
+            {
+                self.early_bytes += line.len();
                 self.early.push(line.to_vec());
             } else {
                 self.core.log.push(format!(
-                    "dropping a {} from {} that arrived before init",
-                    header.kind, env.src
+                    "dropping a {} from {} that arrived before init ({} bytes): \
+                     at most {MAX_EARLY_LINES} lines and {MAX_EARLY_BYTES} bytes are kept",
+                    header.kind,
+                    env.src,
+                    line.len()
                 ));
             }
             return;
@@ -204,6 +222,7 @@ impl<N: Node> Driver<N> {
         };
         self.node = Some(N::init(&mut ctx));
         let now = self.core.now;
+        self.early_bytes = 0;
         for line in std::mem::take(&mut self.early) {
             self.handle_line(&line, now);
         }
@@ -235,6 +254,17 @@ impl<N: Node> Driver<N> {
             self.core
                 .log
                 .push(format!("ignoring a second init from {}", env.src));
+            return;
+        }
+        if N::Msg::is_internal(&header.kind) && !self.core.info.ids.contains(&env.src) {
+            // One check for every workload: a vote, a log entry, a forwarded
+            // request or a gossip from outside `node_ids` would be believed
+            // as if a peer had sent it (issue 22 row 1: a forged `forward`
+            // took a client's request id, and its real write was lost).
+            self.core.log.push(format!(
+                "ignoring a {} from {}, which is not a cluster member",
+                header.kind, env.src
+            ));
             return;
         }
         match N::Msg::decode(&header.kind, raw) {

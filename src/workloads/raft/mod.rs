@@ -43,14 +43,14 @@ messages! {
         /// A client's write or cas, passed by a follower to the leader; the
         /// leader answers as it would the client. `client` and `req` (the
         /// client's msg_id) identify the request in the log.
-        forward { op: Op, client: String, req: u64 },
+        internal forward { op: Op, client: String, req: u64 },
         /// A client's read, passed by a follower to the leader.
-        forward_read { key: Value },
+        internal forward_read { key: Value },
         /// A vote request for `term`; with `pre`, only asks whether the
         /// receiver would vote in that term (nobody changes state).
-        request_vote { term: u64, last_log_index: u64, last_log_term: u64, pre: bool },
-        request_vote_result { term: u64, granted: bool, pre: bool },
-        append_entries {
+        internal request_vote { term: u64, last_log_index: u64, last_log_term: u64, pre: bool },
+        internal request_vote_result { term: u64, granted: bool, pre: bool },
+        internal append_entries {
             term: u64,
             prev_index: u64,
             prev_term: u64,
@@ -60,7 +60,7 @@ messages! {
         },
         /// `index` is how far the log now matches the leader's (success) or
         /// where the leader should retry from (refusal).
-        append_entries_result { term: u64, round: u64, success: bool, index: u64 },
+        internal append_entries_result { term: u64, round: u64, success: bool, index: u64 },
     }
 }
 
@@ -161,6 +161,9 @@ impl Node for RaftNode {
         }
     }
 
+    /// Every `internal` type reaches here from cluster members only: the
+    /// driver drops the rest (a vote, a log or a forwarded request from
+    /// outside would break every majority argument and the request ids).
     fn on_message(&mut self, msg: Request<LinKvRequest>, ctx: &mut Ctx<'_, Self>) {
         let reply_to = ReplyTo::of(&msg);
         match msg.body {
@@ -181,14 +184,6 @@ impl Node for RaftNode {
             }
             LinKvRequest::ForwardRead(ForwardRead { key }) => {
                 self.forwarded(Command::Read(key), reply_to, None, ctx)
-            }
-            raft if !self.peers.contains(&msg.src) => {
-                // A vote or a log from outside the cluster would break
-                // every majority argument: ignored.
-                ctx.log(format!(
-                    "ignoring a Raft message from non-member {}: {raft:?}",
-                    msg.src
-                ));
             }
             LinKvRequest::RequestVote(v) => self.on_request_vote(&msg.src, v, ctx),
             LinKvRequest::RequestVoteResult(r) => self.on_vote(&msg.src, r, ctx),
