@@ -16,6 +16,7 @@
 //! still leader. Everything runs on one `TICK_MS` timer: elections, batched
 //! AppendEntries, heartbeats and check-quorum.
 
+mod absurd;
 mod election;
 mod log;
 mod reads;
@@ -165,6 +166,10 @@ impl Node for RaftNode {
     /// driver drops the rest (a vote, a log or a forwarded request from
     /// outside would break every majority argument and the request ids).
     fn on_message(&mut self, msg: Request<LinKvRequest>, ctx: &mut Ctx<'_, Self>) {
+        if let Some(why) = absurd::refusal(&msg.body, self.term) {
+            ctx.log(format!("refusing a message from {}: {why}", msg.src));
+            return;
+        }
         let reply_to = ReplyTo::of(&msg);
         match msg.body {
             LinKvRequest::Read(Read { key }) => self.client(Command::Read(key), reply_to, ctx),
@@ -416,20 +421,40 @@ impl RaftNode {
     }
 
     fn start_pre_vote(&mut self, ctx: &mut Ctx<'_, Self>) {
-        self.role = Role::PreCandidate(Votes::new(&self.me));
         self.reset_election_timer(ctx);
+        let Some(next) = self.next_term(ctx) else {
+            return;
+        };
+        self.role = Role::PreCandidate(Votes::new(&self.me));
         if Votes::new(&self.me).won(self.cluster_size()) {
             self.become_candidate(ctx);
             return;
         }
-        let body = self.ballot_body(self.term + 1, true);
+        let body = self.ballot_body(next, true);
         for p in &self.peers {
             ctx.send(p, &body);
         }
     }
 
+    /// The term after ours; `None` (logged) if there is none. Unreachable
+    /// while `absurd::refusal` bounds the terms we adopt, but a wrapped
+    /// term would ask for votes in term 0, which nobody grants.
+    fn next_term(&self, ctx: &mut Ctx<'_, Self>) -> Option<u64> {
+        let next = self.term.checked_add(1);
+        if next.is_none() {
+            ctx.log(format!(
+                "term {} cannot be incremented: not standing",
+                self.term
+            ));
+        }
+        next
+    }
+
     fn become_candidate(&mut self, ctx: &mut Ctx<'_, Self>) {
-        self.term += 1;
+        let Some(next) = self.next_term(ctx) else {
+            return;
+        };
+        self.term = next;
         self.voted_for = Some(self.me.clone());
         self.role = Role::Candidate(Votes::new(&self.me));
         self.reset_election_timer(ctx);

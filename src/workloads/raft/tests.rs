@@ -342,3 +342,40 @@ fn random_faults_never_break_election_or_state_machine_safety() {
         assert!(!acked.is_empty(), "seed {seed}: nothing was acknowledged");
     }
 }
+
+/// Issue 22 row 8: a member sent term u64::MAX. Every node adopted it, and
+/// the next pre-vote asked for `term + 1`, which wraps to 0 (in a debug
+/// build it panics): no leader could ever be elected again. Now the term is
+/// refused (and logged), the leader keeps leading, and after it is cut off
+/// a new one is elected.
+#[test]
+fn a_term_that_cannot_be_incremented_is_refused() {
+    let mut s = sim(3, 11);
+    let leader = settle(&mut s);
+    let term = node(&s, &leader).term;
+    let member = other_than(&s, &leader);
+    let absurd = [
+        json!({"type":"request_vote","term":u64::MAX,"last_log_index":0,"last_log_term":0,"pre":false}),
+        json!({"type":"append_entries_result","term":u64::MAX,"round":1,"success":false,"index":1}),
+        json!({"type":"append_entries","term":u64::MAX - 1,"prev_index":0,"prev_term":0,"entries":[],"commit":0,"round":1}),
+    ];
+    for body in absurd {
+        for n in ["n0", "n1", "n2"] {
+            s.client_request(&member, n, body.clone());
+        }
+    }
+    s.run_until(s.now + 1_000);
+    assert_eq!(leaders(&s), [(leader.clone(), term)], "nobody adopted it");
+    for n in ["n0", "n1", "n2"] {
+        let log = s.nodes.get_mut(n).unwrap().take_log();
+        assert!(
+            log.iter().any(|l| l.contains("cannot be incremented")),
+            "{n}: {log:?}"
+        );
+    }
+    s.isolate(&leader);
+    let others: Vec<String> = s.nodes.keys().filter(|n| **n != leader).cloned().collect();
+    let others: Vec<&str> = others.iter().map(String::as_str).collect();
+    let next = settle_among(&mut s, &others);
+    assert_eq!(kind(&write(&mut s, &next, 1, 7)), "write_ok");
+}
