@@ -194,7 +194,8 @@ fn lines_before_init_are_kept_up_to_a_byte_cap() {
     let log = d.take_log();
     assert_eq!(
         log.iter()
-            .filter(|l| l.starts_with("dropping a echo from c1 that arrived before init"))
+            .filter(|l| l
+                .starts_with("dropping a message of type echo from c1 that arrived before init"))
             .count(),
         2,
         "{log:?}"

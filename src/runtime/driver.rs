@@ -153,7 +153,7 @@ impl<N: Node> Driver<N> {
                 self.early.push(line.to_vec());
             } else {
                 self.core.log.push(format!(
-                    "dropping a {} from {} that arrived before init ({} bytes): \
+                    "dropping a message of type {} from {} that arrived before init ({} bytes): \
                      at most {MAX_EARLY_LINES} lines and {MAX_EARLY_BYTES} bytes are kept",
                     header.kind,
                     env.src,
@@ -261,6 +261,11 @@ impl<N: Node> Driver<N> {
             // request or a gossip from outside `node_ids` would be believed
             // as if a peer had sent it (issue 22 row 1: a forged `forward`
             // took a client's request id, and its real write was lost).
+            // A correct run never trips it: in Maelstrom a sender outside
+            // `node_ids` is a service (it only replies) or a client, made by
+            //   (let [id (str "c" (:next-client-id ...))] (net/add-node! net id) ..)
+            // (jepsen-io/maelstrom v0.2.3 src/maelstrom/client.clj, `open!`),
+            // which sends only the workload's requests.
             self.core.log.push(format!(
                 "ignoring a {} from {}, which is not a cluster member",
                 header.kind, env.src

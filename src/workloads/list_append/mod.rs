@@ -213,7 +213,12 @@ impl ListAppendNode {
                             node.attempt(ctx);
                         }
                     }
-                    // Issue 22 row 10: re-read every 20 ms forever.
+                    // Issue 22 row 10: re-read every 20 ms forever. Abort is
+                    // the definite catch-all (jepsen-io/maelstrom v0.2.3
+                    // resources/errors.edn):
+                    //   {:code 14 :name :abort :definite? true :doc "... when
+                    //    you specifically know that the requested operation
+                    //    has not taken place. ..."}
                     Err(Unread::NotADatabase) if expired => node.fail(
                         ctx,
                         ErrorCode::Abort,
