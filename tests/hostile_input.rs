@@ -210,3 +210,38 @@ fn lines_before_init_are_kept_up_to_a_byte_cap() {
         .collect();
     assert_eq!(replies, [json!(1), json!(1), json!(2), json!(3)]);
 }
+
+/// A body of any size is quoted in the log by its first 200 bytes only: a
+/// 10 MB request of unknown type, a late 10 MB reply and a 10 MB bad body
+/// each used to be copied whole into one stderr line.
+#[test]
+fn log_lines_quote_at_most_an_excerpt_of_a_body() {
+    let mut d = Driver::<EchoNode>::new(0);
+    let init = json!({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}});
+    d.handle_line(init.to_string().as_bytes(), 0);
+    let pad = "x".repeat(10_000_000);
+    for body in [
+        json!({"type":"no_such_type","msg_id":2,"pad":pad}),
+        json!({"type":"echo_ok","in_reply_to":77,"echo":pad}),
+        json!({"type":7,"pad":pad}),
+    ] {
+        let line = json!({"src":"c1","dest":"n0","body":body});
+        d.handle_line(line.to_string().as_bytes(), 1);
+    }
+    let log = d.take_log();
+    assert_eq!(
+        log.len(),
+        3,
+        "{:?}",
+        log.iter().map(|l| &l[..80]).collect::<Vec<_>>()
+    );
+    for l in &log {
+        assert!(
+            l.len() < 500,
+            "a log line of {} bytes: {}",
+            l.len(),
+            &l[..200]
+        );
+        assert!(l.contains("bytes)"), "{l}");
+    }
+}

@@ -125,7 +125,7 @@ impl<N: Node> Driver<N> {
         let env: Envelope = match serde_json::from_slice(line) {
             Ok(e) => e,
             Err(e) => {
-                let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
+                let shown = excerpt(&String::from_utf8_lossy(line));
                 self.core.log.push(format!(
                     "skipping a line that is not a message ({e}): {shown}"
                 ));
@@ -137,8 +137,9 @@ impl<N: Node> Driver<N> {
             Ok(h) => h,
             Err(e) => {
                 self.core.log.push(format!(
-                    "skipping a message from {} with a bad body ({e}): {raw}",
-                    env.src
+                    "skipping a message from {} with a bad body ({e}): {}",
+                    env.src,
+                    excerpt(raw)
                 ));
                 return;
             }
@@ -194,7 +195,9 @@ impl<N: Node> Driver<N> {
         let init: InitBody = match serde_json::from_str(raw) {
             Ok(i) => i,
             Err(e) => {
-                self.core.log.push(format!("malformed init ({e}): {raw}"));
+                self.core
+                    .log
+                    .push(format!("malformed init ({e}): {}", excerpt(raw)));
                 let text = format!("malformed init: {e}");
                 self.core.emit(
                     &env.src,
@@ -240,12 +243,14 @@ impl<N: Node> Driver<N> {
                     cont(node, &mut ctx, result);
                 }
                 Err(NoCall::Unknown) => self.core.log.push(format!(
-                    "dropping a late or unexpected reply from {} to msg_id {irt}: {raw}",
-                    env.src
+                    "dropping a late or unexpected reply from {} to msg_id {irt}: {}",
+                    env.src,
+                    excerpt(raw)
                 )),
                 Err(NoCall::WrongSender(dest)) => self.core.log.push(format!(
-                    "dropping a reply from {} to msg_id {irt}, which went to {dest}: {raw}",
-                    env.src
+                    "dropping a reply from {} to msg_id {irt}, which went to {dest}: {}",
+                    env.src,
+                    excerpt(raw)
                 )),
             }
             return;
@@ -291,10 +296,11 @@ impl<N: Node> Driver<N> {
                 };
                 let text = format!("{} request: {err}", header.kind);
                 self.core.log.push(format!(
-                    "answering {} from {} with error {}: {raw}",
+                    "answering {} from {} with error {}: {}",
                     header.kind,
                     env.src,
-                    code.code()
+                    code.code(),
+                    excerpt(raw)
                 ));
                 if header.msg_id.is_some() {
                     self.core
@@ -321,6 +327,20 @@ fn reply_result(header: &Header, raw: &str) -> Result<Value, RpcError> {
         ));
     }
     Ok(body)
+}
+
+/// At most the first `EXCERPT_BYTES` of `text`, for a log line, with the
+/// whole length when cut: a 16 MiB body is not copied into stderr.
+fn excerpt(text: &str) -> String {
+    const EXCERPT_BYTES: usize = 200;
+    if text.len() <= EXCERPT_BYTES {
+        return text.to_string();
+    }
+    let mut end = EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes)", &text[..end], text.len())
 }
 
 /// A stable 64-bit seed from a node id (FNV-1a).
