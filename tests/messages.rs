@@ -263,3 +263,26 @@ fn every_workload_message_round_trips_with_its_exact_fields() {
         json!({"type": "txn", "txn": [["r", 1, null], ["w", 1, 6], ["w", 2, 9]]}),
     );
 }
+
+gossip_glomers::messages! {
+    pub Marked {
+        ask -> ask_ok,
+        internal sync { n: u64 },
+        /// A message may still be named `internal`.
+        internal,
+    }
+}
+
+#[test]
+fn internal_marks_the_types_only_cluster_members_send() {
+    assert_eq!(MarkedRequest::INTERNAL, &["sync"]);
+    assert_eq!(MarkedRequest::TYPES, &["ask", "sync", "internal"]);
+    assert!(MarkedRequest::is_internal("sync"));
+    assert!(!MarkedRequest::is_internal("ask"));
+    assert!(!MarkedRequest::is_internal("internal"));
+    assert!(MarkedReply::INTERNAL.is_empty());
+    assert_eq!(
+        MarkedRequest::decode("internal", "{}").unwrap(),
+        MarkedRequest::Internal(Internal {})
+    );
+}

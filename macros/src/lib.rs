@@ -5,11 +5,15 @@
 //!     /// Requests and replies of the echo workload.
 //!     pub Echo {
 //!         echo { echo: Value } -> echo_ok { echo: Value },
-//!         gossip { seen: Vec<u64>, note?: String },
+//!         internal gossip { seen: Vec<u64>, note?: String },
 //!     }
 //! }
 //! ```
 //!
+//! A request marked `internal` is one only cluster members send (gossip,
+//! replication, votes): the runtime drops it, before decoding, when its
+//! sender is not in `node_ids` (`Decode::is_internal`), so no workload can
+//! forget that check for one of its types.
 //! Each line declares a message `type` and its fields, and optionally, after
 //! `->`, the reply type and its fields. `name?: T` is an optional field
 //! (`Option<T>`, omitted from JSON when `None`). For a group `Echo` the macro
@@ -49,6 +53,8 @@ struct Group {
 
 struct Line {
     attrs: Vec<Attribute>,
+    /// Marked `internal`: accepted from cluster members only.
+    internal: bool,
     request: Message,
     reply: Option<Message>,
 }
@@ -107,6 +113,15 @@ impl Parse for Group {
 impl Parse for Line {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
+        // `internal name ..` marks the line; a message named `internal`
+        // (followed by `{`, `,`, `->` or the end) is still a message.
+        let internal = input.peek(Ident) && input.peek2(Ident) && {
+            let fork = input.fork();
+            fork.parse::<Ident>()? == "internal"
+        };
+        if internal {
+            input.parse::<Ident>()?;
+        }
         let request = input.parse()?;
         let reply = if input.peek(Token![->]) {
             input.parse::<Token![->]>()?;
@@ -116,6 +131,7 @@ impl Parse for Line {
         };
         Ok(Line {
             attrs,
+            internal,
             request,
             reply,
         })
@@ -229,11 +245,15 @@ impl Group {
         let mut seen = HashSet::new();
         let mut structs = TokenStream2::new();
         let mut requests = Vec::new();
+        let mut internal = Vec::new();
         let mut replies = Vec::new();
         for line in &self.lines {
             validate(&line.request, &mut seen)?;
             structs.extend(message_struct(&self.vis, &line.attrs, &line.request));
             requests.push(&line.request);
+            if line.internal {
+                internal.push(line.request.kind.to_string());
+            }
             if let Some(reply) = &line.reply {
                 validate(reply, &mut seen)?;
                 let doc = format!("Reply to `{}`.", line.request.kind);
@@ -248,11 +268,11 @@ impl Group {
         let rep_enum = format_ident!("{}Reply", self.name);
         let req_doc = format!("Every message a `{}` node may receive.", self.name);
         let rep_doc = format!("Every reply of the `{}` messages.", self.name);
-        let req = message_enum(vis, attrs, &req_doc, &req_enum, &requests);
+        let req = message_enum(vis, attrs, &req_doc, &req_enum, &requests, &internal);
         let rep = if replies.is_empty() {
             TokenStream2::new()
         } else {
-            message_enum(vis, attrs, &rep_doc, &rep_enum, &replies)
+            message_enum(vis, attrs, &rep_doc, &rep_enum, &replies, &[])
         };
         Ok(quote! { #structs #req #rep })
     }
@@ -318,6 +338,7 @@ fn message_enum(
     doc: &str,
     name: &Ident,
     messages: &[&Message],
+    internal: &[String],
 ) -> TokenStream2 {
     let p = private();
     let variants: Vec<Ident> = messages.iter().map(|m| camel(&m.kind)).collect();
@@ -338,6 +359,10 @@ fn message_enum(
                     _ => ::core::result::Result::Err(#p::DecodeError::UnknownType),
                 }
             }
+
+            fn is_internal(kind: &str) -> bool {
+                #name::INTERNAL.contains(&kind)
+            }
         }
 
         impl #p::serde::Serialize for #name {
@@ -353,6 +378,8 @@ fn message_enum(
         impl #name {
             /// Every JSON `type` in this enum.
             pub const TYPES: &'static [&'static str] = &[#(#kinds),*];
+            /// The JSON `type`s only cluster members may send (`internal`).
+            pub const INTERNAL: &'static [&'static str] = &[#(#internal),*];
         }
     }
 }

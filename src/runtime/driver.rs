@@ -16,10 +16,14 @@ struct InitBody {
     node_ids: Vec<String>,
 }
 
-/// Lines that arrive before `init` are kept (up to this many) and replayed
-/// after it, since peers may be initialised first (jepsen-io/maelstrom v0.2.3
-/// src/maelstrom/db.clj, `setup!` runs per node, each sending its own `init`).
+/// Lines that arrive before `init` are kept (up to this many, and this many
+/// bytes) and replayed after it, since peers may be initialised first
+/// (jepsen-io/maelstrom v0.2.3 src/maelstrom/db.clj, `setup!` runs per node,
+/// each sending its own `init`). What peers send in that window is a few
+/// small messages (votes, gossip); 32 MiB still holds two lines of the
+/// largest size a node reads (`MAX_LINE_BYTES`).
 const MAX_EARLY_LINES: usize = 100_000;
+const MAX_EARLY_BYTES: usize = 32 << 20;
 
 /// What a host hands a node besides its input: everything that differs
 /// between two runs of the same node id.
@@ -40,6 +44,8 @@ pub struct Driver<N: Node> {
     core: Core<N>,
     node: Option<N>,
     early: Vec<Vec<u8>>,
+    /// Total length of `early`.
+    early_bytes: usize,
     incarnation: u64,
     rng_salt: u64,
 }
@@ -70,6 +76,7 @@ impl<N: Node> Driver<N> {
             core,
             node: None,
             early: Vec::new(),
+            early_bytes: 0,
             incarnation: setup.incarnation,
             rng_salt: setup.rng_salt,
         }
@@ -94,6 +101,11 @@ impl<N: Node> Driver<N> {
         &mut self.core.out
     }
 
+    /// Adds a line to the node's log (for what its host refused to pass on).
+    pub fn log(&mut self, line: String) {
+        self.core.log.push(line);
+    }
+
     /// Log lines produced since the last call.
     pub fn take_log(&mut self) -> Vec<String> {
         std::mem::take(&mut self.core.log)
@@ -113,7 +125,7 @@ impl<N: Node> Driver<N> {
         let env: Envelope = match serde_json::from_slice(line) {
             Ok(e) => e,
             Err(e) => {
-                let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
+                let shown = excerpt(&String::from_utf8_lossy(line));
                 self.core.log.push(format!(
                     "skipping a line that is not a message ({e}): {shown}"
                 ));
@@ -125,8 +137,9 @@ impl<N: Node> Driver<N> {
             Ok(h) => h,
             Err(e) => {
                 self.core.log.push(format!(
-                    "skipping a message from {} with a bad body ({e}): {raw}",
-                    env.src
+                    "skipping a message from {} with a bad body ({e}): {}",
+                    env.src,
+                    excerpt(raw)
                 ));
                 return;
             }
@@ -134,12 +147,18 @@ impl<N: Node> Driver<N> {
         if self.node.is_none() {
             if header.kind == "init" {
                 self.handle_init(&env, &header, raw);
-            } else if self.early.len() < MAX_EARLY_LINES {
+            } else if self.early.len() < MAX_EARLY_LINES
+                && self.early_bytes + line.len() <= MAX_EARLY_BYTES
+            {
+                self.early_bytes += line.len();
                 self.early.push(line.to_vec());
             } else {
                 self.core.log.push(format!(
-                    "dropping a {} from {} that arrived before init",
-                    header.kind, env.src
+                    "dropping a message of type {} from {} that arrived before init ({} bytes): \
+                     at most {MAX_EARLY_LINES} lines and {MAX_EARLY_BYTES} bytes are kept",
+                    header.kind,
+                    env.src,
+                    line.len()
                 ));
             }
             return;
@@ -176,7 +195,9 @@ impl<N: Node> Driver<N> {
         let init: InitBody = match serde_json::from_str(raw) {
             Ok(i) => i,
             Err(e) => {
-                self.core.log.push(format!("malformed init ({e}): {raw}"));
+                self.core
+                    .log
+                    .push(format!("malformed init ({e}): {}", excerpt(raw)));
                 let text = format!("malformed init: {e}");
                 self.core.emit(
                     &env.src,
@@ -204,6 +225,7 @@ impl<N: Node> Driver<N> {
         };
         self.node = Some(N::init(&mut ctx));
         let now = self.core.now;
+        self.early_bytes = 0;
         for line in std::mem::take(&mut self.early) {
             self.handle_line(&line, now);
         }
@@ -221,12 +243,14 @@ impl<N: Node> Driver<N> {
                     cont(node, &mut ctx, result);
                 }
                 Err(NoCall::Unknown) => self.core.log.push(format!(
-                    "dropping a late or unexpected reply from {} to msg_id {irt}: {raw}",
-                    env.src
+                    "dropping a late or unexpected reply from {} to msg_id {irt}: {}",
+                    env.src,
+                    excerpt(raw)
                 )),
                 Err(NoCall::WrongSender(dest)) => self.core.log.push(format!(
-                    "dropping a reply from {} to msg_id {irt}, which went to {dest}: {raw}",
-                    env.src
+                    "dropping a reply from {} to msg_id {irt}, which went to {dest}: {}",
+                    env.src,
+                    excerpt(raw)
                 )),
             }
             return;
@@ -235,6 +259,22 @@ impl<N: Node> Driver<N> {
             self.core
                 .log
                 .push(format!("ignoring a second init from {}", env.src));
+            return;
+        }
+        if N::Msg::is_internal(&header.kind) && !self.core.info.ids.contains(&env.src) {
+            // One check for every workload: a vote, a log entry, a forwarded
+            // request or a gossip from outside `node_ids` would be believed
+            // as if a peer had sent it (issue 22 row 1: a forged `forward`
+            // took a client's request id, and its real write was lost).
+            // A correct run never trips it: in Maelstrom a sender outside
+            // `node_ids` is a service (it only replies) or a client, made by
+            //   (let [id (str "c" (:next-client-id ...))] (net/add-node! net id) ..)
+            // (jepsen-io/maelstrom v0.2.3 src/maelstrom/client.clj, `open!`),
+            // which sends only the workload's requests.
+            self.core.log.push(format!(
+                "ignoring a {} from {}, which is not a cluster member",
+                header.kind, env.src
+            ));
             return;
         }
         match N::Msg::decode(&header.kind, raw) {
@@ -256,10 +296,11 @@ impl<N: Node> Driver<N> {
                 };
                 let text = format!("{} request: {err}", header.kind);
                 self.core.log.push(format!(
-                    "answering {} from {} with error {}: {raw}",
+                    "answering {} from {} with error {}: {}",
                     header.kind,
                     env.src,
-                    code.code()
+                    code.code(),
+                    excerpt(raw)
                 ));
                 if header.msg_id.is_some() {
                     self.core
@@ -286,6 +327,20 @@ fn reply_result(header: &Header, raw: &str) -> Result<Value, RpcError> {
         ));
     }
     Ok(body)
+}
+
+/// At most the first `EXCERPT_BYTES` of `text`, for a log line, with the
+/// whole length when cut: a 16 MiB body is not copied into stderr.
+fn excerpt(text: &str) -> String {
+    const EXCERPT_BYTES: usize = 200;
+    if text.len() <= EXCERPT_BYTES {
+        return text.to_string();
+    }
+    let mut end = EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes)", &text[..end], text.len())
 }
 
 /// A stable 64-bit seed from a node id (FNV-1a).

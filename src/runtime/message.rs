@@ -55,6 +55,13 @@ impl fmt::Display for DecodeError {
 /// given `type` from raw JSON.
 pub trait Decode: Sized {
     fn decode(kind: &str, body: &str) -> Result<Self, DecodeError>;
+
+    /// Whether requests of this `type` may come from cluster members only
+    /// (lines marked `internal` in `messages!`). The driver drops them from
+    /// anyone else before decoding.
+    fn is_internal(_kind: &str) -> bool {
+        false
+    }
 }
 
 /// Messages a node never expects to receive (for nodes that only send).

@@ -20,7 +20,7 @@ mod timer;
 pub use context::{Continuation, Ctx, RpcResult};
 pub use driver::{Driver, Setup};
 pub use error::{ErrorCode, RpcError};
-pub use framing::LineFramer;
+pub use framing::{LineFramer, TooLong, MAX_LINE_BYTES};
 pub use hosted::HostedNode;
 pub use message::{write_envelope, Decode, DecodeError, Envelope, ErrorBody, Header, NoMessages};
 pub use node::{Node, NodeInfo, Request};

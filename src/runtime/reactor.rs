@@ -12,7 +12,7 @@
 //! unterminated line, flush, exit 0.
 
 use super::driver::{Driver, Setup};
-use super::framing::LineFramer;
+use super::framing::{LineFramer, TooLong, MAX_LINE_BYTES};
 use super::node::Node;
 use super::outbuf::OutBuf;
 use mio::unix::pipe::{Receiver, Sender};
@@ -192,11 +192,11 @@ impl<N: Node> Reactor<N> {
             budget = budget.saturating_sub(n);
             let now = self.now();
             while let Some(line) = self.framer.next_line() {
-                self.driver.handle_line(line, now);
+                handle(&mut self.driver, line, now);
             }
             if n == 0 {
                 if let Some(line) = self.framer.finish() {
-                    self.driver.handle_line(line, now);
+                    handle(&mut self.driver, line, now);
                 }
                 return Ok(true);
             }
@@ -237,5 +237,15 @@ impl<N: Node> Reactor<N> {
                 let _ = writeln!(err, "{l}");
             }
         }
+    }
+}
+
+/// Hands a line to the node, or reports one skipped for its length.
+fn handle<N: Node>(driver: &mut Driver<N>, line: Result<&[u8], TooLong>, now: u64) {
+    match line {
+        Ok(line) => driver.handle_line(line, now),
+        Err(TooLong { len }) => driver.log(format!(
+            "skipping an input line of {len} bytes: lines are capped at {MAX_LINE_BYTES} bytes"
+        )),
     }
 }

@@ -3,6 +3,8 @@
 pub mod broadcast;
 pub mod crdt;
 pub mod echo;
+#[cfg(test)]
+mod forged_senders;
 pub mod g_counter;
 pub mod g_set;
 pub mod kafka;

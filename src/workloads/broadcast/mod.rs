@@ -45,7 +45,7 @@ messages! {
         /// peer's deltas (`acks`). With a latency budget: how long the newest
         /// acked delta was held before this message (`held`, ms), and on an
         /// uplink how long its oldest value waited at the leaf (`waited`).
-        gossip { seq?: u64, values?: Vec<Elem>, acks?: Vec<u64>, held?: u64, waited?: u64 },
+        internal gossip { seq?: u64, values?: Vec<Elem>, acks?: Vec<u64>, held?: u64, waited?: u64 },
     }
 }
 

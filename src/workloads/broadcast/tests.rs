@@ -53,7 +53,8 @@ fn single_node_stores_any_json_and_reads_it_back() {
 #[test]
 fn duplicate_unknown_and_malformed_gossip_is_harmless() {
     let mut hub = start::<BroadcastNode>("n0", &["n0", "n1", "n2"]);
-    // A stranger and a peer repeat known values, add new ones, send junk.
+    // A peer repeats known values, adds new ones, sends junk; a stranger's
+    // gossip, well-formed or not, is dropped unread (not a cluster member).
     let gossip = [
         ("n2", json!({"type":"gossip","seq":1,"values":[5, 5, "x"]})),
         ("n2", json!({"type":"gossip","seq":1,"values":[5]})),
@@ -64,6 +65,10 @@ fn duplicate_unknown_and_malformed_gossip_is_harmless() {
         (
             "c8",
             json!({"type":"gossip","values":"not a list","msg_id":4}),
+        ),
+        (
+            "n2",
+            json!({"type":"gossip","values":"not a list","msg_id":6}),
         ),
         (
             "n2",
@@ -81,7 +86,7 @@ fn duplicate_unknown_and_malformed_gossip_is_harmless() {
     }
     assert_eq!(
         errors,
-        [("c8".to_string(), 12), ("c8".to_string(), 10)],
+        [("n2".to_string(), 12), ("c8".to_string(), 10)],
         "malformed gossip and unknown types get errors"
     );
     let node = hub.node().unwrap();
@@ -97,5 +102,5 @@ fn duplicate_unknown_and_malformed_gossip_is_harmless() {
         .map(|e| e.as_str().to_string())
         .collect();
     have.sort();
-    assert_eq!(have, ["\"x\"", "5", "6"]);
+    assert_eq!(have, ["\"x\"", "5"], "6 came from a stranger");
 }

@@ -28,7 +28,7 @@ messages! {
     pub GCounter {
         add { delta: i64 } -> add_ok,
         read -> read_ok { value: u64 },
-        gossip { seq?: u64, delta?: Counts, ack?: u64 },
+        internal gossip { seq?: u64, delta?: Counts, ack?: u64 },
     }
 }
 

@@ -12,7 +12,7 @@ messages! {
     pub GSet {
         add { element: Elem } -> add_ok,
         read -> read_ok { value: Vec<Elem> },
-        gossip { seq?: u64, delta?: Vec<Elem>, ack?: u64 },
+        internal gossip { seq?: u64, delta?: Vec<Elem>, ack?: u64 },
     }
 }
 

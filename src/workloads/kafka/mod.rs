@@ -49,7 +49,7 @@ messages! {
         /// outgoing log; `clock` (only when the batch reaches the log's end)
         /// promises its later sends a larger clock; `ack` is how much of the
         /// receiver's log the sender holds.
-        replicate { from: u64, ops: Vec<Op>, clock?: u64, ack: u64 },
+        internal replicate { from: u64, ops: Vec<Op>, clock?: u64, ack: u64 },
     }
 }
 

@@ -18,7 +18,8 @@
 //! of the database. A failed compare-and-set (another node committed) means
 //! nothing of the batch happened: the node reads the current database and
 //! runs the batch again, until `RETRY_FOR_MS` has passed; then each
-//! transaction gets the definite error 30 (txn-conflict). Only a
+//! transaction gets the definite error 30 (txn-conflict), or 14 (abort) if
+//! `root` holds no database, or 11 if lin-kv cannot be read. Only a
 //! compare-and-set that times out leaves its batch in doubt (error 13, crash).
 
 pub mod db;
@@ -61,6 +62,14 @@ struct Batch {
     txns: Vec<Pending>,
     /// When its first attempt started.
     started: u64,
+}
+
+/// Why a read of the database gave none.
+enum Unread {
+    /// `root` holds a value that is not a stored database.
+    NotADatabase,
+    /// The read failed (lin-kv answered an error or timed out).
+    Failed,
 }
 
 /// The node's timers.
@@ -167,6 +176,10 @@ impl ListAppendNode {
 
     /// Reads the current database, then retries the batch in flight (or
     /// fails it once it has retried for long enough).
+    ///
+    /// Every attempt of the batch so far failed definitely (a compare-and-set
+    /// in doubt ends the batch at once, `attempt`), so nothing of it
+    /// happened: when the retry time is up, each failure below is definite.
     fn reread(&mut self, ctx: &mut Ctx<'_, Self>) {
         LIN_KV.read(
             ctx,
@@ -174,34 +187,66 @@ impl ListAppendNode {
             KV_TIMEOUT_MS,
             |node: &mut Self, ctx, r: Result<Value, RpcError>| {
                 let fresh = match r {
-                    Ok(v) => Db::from_value(&v).map(|db| (db, v)),
+                    Ok(v) => Db::from_value(&v)
+                        .map(|db| (db, v))
+                        .ok_or(Unread::NotADatabase),
                     Err(e) if e.code == ErrorCode::KeyDoesNotExist => {
-                        Some((Db::default(), Db::default().to_value()))
+                        Ok((Db::default(), Db::default().to_value()))
                     }
-                    Err(_) => None,
+                    Err(_) => Err(Unread::Failed),
                 };
-                let Some((db, stored)) = fresh else {
-                    ctx.set_timer(REREAD_MS, Timer::Reread);
-                    return;
-                };
-                node.db = db;
-                node.stored = stored;
                 let expired = node
                     .in_flight
                     .as_ref()
                     .is_some_and(|b| ctx.now().saturating_sub(b.started) >= RETRY_FOR_MS);
-                if expired {
-                    node.finish(ctx, |_| {
-                        Err(ErrorBody::new(
-                            ErrorCode::TxnConflict,
-                            "lost the race to commit; retry",
-                        ))
-                    });
-                } else {
-                    node.attempt(ctx);
+                match fresh {
+                    Ok((db, stored)) => {
+                        node.db = db;
+                        node.stored = stored;
+                        if expired {
+                            node.fail(
+                                ctx,
+                                ErrorCode::TxnConflict,
+                                "lost the race to commit; retry",
+                            );
+                        } else {
+                            node.attempt(ctx);
+                        }
+                    }
+                    // Issue 22 row 10: re-read every 20 ms forever. Abort is
+                    // the definite catch-all (jepsen-io/maelstrom v0.2.3
+                    // resources/errors.edn):
+                    //   {:code 14 :name :abort :definite? true :doc "... when
+                    //    you specifically know that the requested operation
+                    //    has not taken place. ..."}
+                    Err(Unread::NotADatabase) if expired => node.fail(
+                        ctx,
+                        ErrorCode::Abort,
+                        "lin-kv key root does not hold a database: nothing was committed",
+                    ),
+                    Err(Unread::Failed) if expired => node.fail(
+                        ctx,
+                        ErrorCode::TemporarilyUnavailable,
+                        "cannot read the database from lin-kv: nothing was committed",
+                    ),
+                    Err(_) => {
+                        ctx.set_timer(REREAD_MS, Timer::Reread);
+                    }
                 }
             },
         );
+    }
+
+    /// Answers every transaction of the batch in flight with a definite
+    /// error, then starts the next.
+    fn fail(&mut self, ctx: &mut Ctx<'_, Self>, code: ErrorCode, text: &'static str) {
+        if self.in_flight.is_some() {
+            ctx.log(format!(
+                "failing a batch with error {}: {text}",
+                code.code()
+            ));
+        }
+        self.finish(ctx, |_| Err(ErrorBody::new(code, text)));
     }
 
     /// Answers every transaction of the batch in flight, then starts the next.

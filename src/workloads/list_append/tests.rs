@@ -85,3 +85,40 @@ fn a_bad_micro_op_is_malformed() {
     sim.run_until(100);
     assert_eq!(sim.reply_to(id).unwrap()["code"], 12);
 }
+
+/// Issue 22 row 10: with lin-kv's `root` holding something that is not a
+/// database, the node re-read it every 20 ms forever (145 reads in 3 s) and
+/// the client never got an answer. Every compare-and-set of the batch
+/// failed definitely (the value was not its `from`), so nothing of it
+/// happened: the client gets the definite error 14 (abort) once the batch
+/// has retried for `RETRY_FOR_MS`, and the node stops reading.
+#[test]
+fn a_root_that_is_not_a_database_fails_the_txn_definitely_within_the_retry_limit() {
+    let mut sim: Sim<ListAppendNode> = Sim::new(1, 1);
+    sim.latency = (1, 2);
+    sim.record_server_msgs = true;
+    let root = json!("root").to_string();
+    sim.kv.insert(root.clone(), json!({"not": "a database"}));
+    let id = sim.client_request(
+        "c0",
+        "n0",
+        json!({"type": "txn", "txn": [["append", 1, 2]]}),
+    );
+    let mut answered = None;
+    while sim.now < 3_000 && answered.is_none() {
+        sim.run_until(sim.now + 10);
+        answered = sim.reply_to(id).map(|r| (sim.now, r.clone()));
+    }
+    let (at, reply) = answered.expect("the client got no answer");
+    assert!(at <= super::RETRY_FOR_MS + 100, "answered at {at} ms");
+    assert_eq!(reply["type"], "error");
+    assert_eq!(reply["code"], 14, "{reply}");
+    sim.run_until(sim.now + 2_000);
+    let reads = sim
+        .server_log
+        .iter()
+        .filter(|d| d.body["type"] == "read")
+        .count();
+    assert!(reads <= 60, "{reads} reads of root");
+    assert_eq!(sim.kv[&root], json!({"not": "a database"}), "left as found");
+}

@@ -12,7 +12,7 @@ messages! {
     pub PnCounter {
         add { delta: i64 } -> add_ok,
         read -> read_ok { value: i64 },
-        gossip { seq?: u64, delta?: Counts, ack?: u64 },
+        internal gossip { seq?: u64, delta?: Counts, ack?: u64 },
     }
 }
 

@@ -16,6 +16,7 @@
 //! still leader. Everything runs on one `TICK_MS` timer: elections, batched
 //! AppendEntries, heartbeats and check-quorum.
 
+mod absurd;
 mod election;
 mod log;
 mod reads;
@@ -43,14 +44,14 @@ messages! {
         /// A client's write or cas, passed by a follower to the leader; the
         /// leader answers as it would the client. `client` and `req` (the
         /// client's msg_id) identify the request in the log.
-        forward { op: Op, client: String, req: u64 },
+        internal forward { op: Op, client: String, req: u64 },
         /// A client's read, passed by a follower to the leader.
-        forward_read { key: Value },
+        internal forward_read { key: Value },
         /// A vote request for `term`; with `pre`, only asks whether the
         /// receiver would vote in that term (nobody changes state).
-        request_vote { term: u64, last_log_index: u64, last_log_term: u64, pre: bool },
-        request_vote_result { term: u64, granted: bool, pre: bool },
-        append_entries {
+        internal request_vote { term: u64, last_log_index: u64, last_log_term: u64, pre: bool },
+        internal request_vote_result { term: u64, granted: bool, pre: bool },
+        internal append_entries {
             term: u64,
             prev_index: u64,
             prev_term: u64,
@@ -60,7 +61,7 @@ messages! {
         },
         /// `index` is how far the log now matches the leader's (success) or
         /// where the leader should retry from (refusal).
-        append_entries_result { term: u64, round: u64, success: bool, index: u64 },
+        internal append_entries_result { term: u64, round: u64, success: bool, index: u64 },
     }
 }
 
@@ -161,7 +162,14 @@ impl Node for RaftNode {
         }
     }
 
+    /// Every `internal` type reaches here from cluster members only: the
+    /// driver drops the rest (a vote, a log or a forwarded request from
+    /// outside would break every majority argument and the request ids).
     fn on_message(&mut self, msg: Request<LinKvRequest>, ctx: &mut Ctx<'_, Self>) {
+        if let Some(why) = absurd::refusal(&msg.body, self.term) {
+            ctx.log(format!("refusing a message from {}: {why}", msg.src));
+            return;
+        }
         let reply_to = ReplyTo::of(&msg);
         match msg.body {
             LinKvRequest::Read(Read { key }) => self.client(Command::Read(key), reply_to, ctx),
@@ -181,14 +189,6 @@ impl Node for RaftNode {
             }
             LinKvRequest::ForwardRead(ForwardRead { key }) => {
                 self.forwarded(Command::Read(key), reply_to, None, ctx)
-            }
-            raft if !self.peers.contains(&msg.src) => {
-                // A vote or a log from outside the cluster would break
-                // every majority argument: ignored.
-                ctx.log(format!(
-                    "ignoring a Raft message from non-member {}: {raft:?}",
-                    msg.src
-                ));
             }
             LinKvRequest::RequestVote(v) => self.on_request_vote(&msg.src, v, ctx),
             LinKvRequest::RequestVoteResult(r) => self.on_vote(&msg.src, r, ctx),
@@ -421,20 +421,40 @@ impl RaftNode {
     }
 
     fn start_pre_vote(&mut self, ctx: &mut Ctx<'_, Self>) {
-        self.role = Role::PreCandidate(Votes::new(&self.me));
         self.reset_election_timer(ctx);
+        let Some(next) = self.next_term(ctx) else {
+            return;
+        };
+        self.role = Role::PreCandidate(Votes::new(&self.me));
         if Votes::new(&self.me).won(self.cluster_size()) {
             self.become_candidate(ctx);
             return;
         }
-        let body = self.ballot_body(self.term + 1, true);
+        let body = self.ballot_body(next, true);
         for p in &self.peers {
             ctx.send(p, &body);
         }
     }
 
+    /// The term after ours; `None` (logged) if there is none. Unreachable
+    /// while `absurd::refusal` bounds the terms we adopt, but a wrapped
+    /// term would ask for votes in term 0, which nobody grants.
+    fn next_term(&self, ctx: &mut Ctx<'_, Self>) -> Option<u64> {
+        let next = self.term.checked_add(1);
+        if next.is_none() {
+            ctx.log(format!(
+                "term {} cannot be incremented: not standing",
+                self.term
+            ));
+        }
+        next
+    }
+
     fn become_candidate(&mut self, ctx: &mut Ctx<'_, Self>) {
-        self.term += 1;
+        let Some(next) = self.next_term(ctx) else {
+            return;
+        };
+        self.term = next;
         self.voted_for = Some(self.me.clone());
         self.role = Role::Candidate(Votes::new(&self.me));
         self.reset_election_timer(ctx);

@@ -187,22 +187,39 @@ fn a_node_cut_off_from_the_majority_does_not_raise_its_term_or_depose_the_leader
     assert_eq!(leaders(&s), [(leader, term)], "nobody was deposed");
 }
 
+/// Sends `body` to `to` as if member `from` had sent it; returns the answer
+/// `to` sent back within 100 ms (taken off the wire: `from` drops it, as a
+/// reply to nothing it asked).
+fn from_member(s: &mut Sim<RaftNode>, from: &str, to: &str, body: Value) -> Option<Value> {
+    s.record_server_msgs = true;
+    let id = s.client_request(from, to, body);
+    s.run_until(s.now + 100);
+    s.server_log
+        .iter()
+        .rev()
+        .find(|d| d.src == to && d.dest == from && d.body["in_reply_to"] == json!(id))
+        .map(|d| d.body.clone())
+}
+
+fn other_than(s: &Sim<RaftNode>, node: &str) -> String {
+    s.nodes.keys().find(|n| *n != node).cloned().unwrap()
+}
+
 #[test]
 fn a_request_forwarded_twice_takes_effect_once() {
     let mut s = sim(3, 7);
     let leader = settle(&mut s);
+    let follower = other_than(&s, &leader);
     assert_eq!(kind(&write(&mut s, &leader, 1, 0)), "write_ok");
     let fwd =
         json!({"type":"forward","op":{"f":"cas","key":1,"from":0,"to":1},"client":"c9","req":4});
-    let a = s.client_request("c5", &leader, fwd.clone());
-    s.run_until(s.now + 100);
+    let a = from_member(&mut s, &follower, &leader, fwd.clone());
     assert_eq!(kind(&write(&mut s, &leader, 1, 0)), "write_ok");
     // The same request again: it must not apply a second time (which would
     // turn the value back to 1), and it gets the first outcome.
-    let b = s.client_request("c5", &leader, fwd);
-    s.run_until(s.now + 100);
-    assert_eq!(kind(&s.reply_to(a).cloned()), "cas_ok");
-    assert_eq!(kind(&s.reply_to(b).cloned()), "cas_ok");
+    let b = from_member(&mut s, &follower, &leader, fwd);
+    assert_eq!(kind(&a), "cas_ok");
+    assert_eq!(kind(&b), "cas_ok");
     assert_eq!(read(&mut s, &leader, 1).unwrap()["value"], json!(0));
 }
 
@@ -210,12 +227,13 @@ fn a_request_forwarded_twice_takes_effect_once() {
 fn a_forward_to_a_node_that_does_not_lead_is_refused_definitely() {
     let mut s = sim(3, 8);
     let leader = settle(&mut s);
-    let follower = s.nodes.keys().find(|n| **n != leader).cloned().unwrap();
+    let follower = other_than(&s, &leader);
     let fwd = json!({"type":"forward","op":{"f":"write","key":1,"value":1},"client":"c9","req":1});
-    let r = call(&mut s, &follower, fwd, 100);
+    let r = from_member(&mut s, &leader, &follower, fwd);
     assert_eq!(kind(&r), "error 11");
     let noop = json!({"type":"forward","op":{"f":"noop"},"client":"c9","req":2});
-    assert_eq!(kind(&call(&mut s, &leader, noop, 100)), "error 12");
+    let r = from_member(&mut s, &follower, &leader, noop);
+    assert_eq!(kind(&r), "error 12");
 }
 
 #[test]
@@ -323,4 +341,41 @@ fn random_faults_never_break_election_or_state_machine_safety() {
         }
         assert!(!acked.is_empty(), "seed {seed}: nothing was acknowledged");
     }
+}
+
+/// Issue 22 row 8: a member sent term u64::MAX. Every node adopted it, and
+/// the next pre-vote asked for `term + 1`, which wraps to 0 (in a debug
+/// build it panics): no leader could ever be elected again. Now the term is
+/// refused (and logged), the leader keeps leading, and after it is cut off
+/// a new one is elected.
+#[test]
+fn a_term_that_cannot_be_incremented_is_refused() {
+    let mut s = sim(3, 11);
+    let leader = settle(&mut s);
+    let term = node(&s, &leader).term;
+    let member = other_than(&s, &leader);
+    let absurd = [
+        json!({"type":"request_vote","term":u64::MAX,"last_log_index":0,"last_log_term":0,"pre":false}),
+        json!({"type":"append_entries_result","term":u64::MAX,"round":1,"success":false,"index":1}),
+        json!({"type":"append_entries","term":u64::MAX - 1,"prev_index":0,"prev_term":0,"entries":[],"commit":0,"round":1}),
+    ];
+    for body in absurd {
+        for n in ["n0", "n1", "n2"] {
+            s.client_request(&member, n, body.clone());
+        }
+    }
+    s.run_until(s.now + 1_000);
+    assert_eq!(leaders(&s), [(leader.clone(), term)], "nobody adopted it");
+    for n in ["n0", "n1", "n2"] {
+        let log = s.nodes.get_mut(n).unwrap().take_log();
+        assert!(
+            log.iter().any(|l| l.contains("cannot be incremented")),
+            "{n}: {log:?}"
+        );
+    }
+    s.isolate(&leader);
+    let others: Vec<String> = s.nodes.keys().filter(|n| **n != leader).cloned().collect();
+    let others: Vec<&str> = others.iter().map(String::as_str).collect();
+    let next = settle_among(&mut s, &others);
+    assert_eq!(kind(&write(&mut s, &next, 1, 7)), "write_ok");
 }

@@ -25,7 +25,7 @@ messages! {
         txn { txn: Vec<MicroOp> } -> txn_ok { txn: Vec<MicroOp> },
         /// Commits `first, first+1, ...` of the sender; the sender's
         /// cumulative ack of the receiver's commits and the highest one it saw.
-        replicate { first: u64, txns: Vec<WireTxn>, ack: u64, seen: u64 },
+        internal replicate { first: u64, txns: Vec<WireTxn>, ack: u64, seen: u64 },
     }
 }
 
