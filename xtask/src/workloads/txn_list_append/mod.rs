@@ -142,6 +142,21 @@ mod tests {
         }
     }
 
+    /// txn_list_append.clj: `{:txn [(s/either ReadRes Append)]}` accepts nil
+    /// (Prismatic's vector precondition `(or (nil? x) (sequential? x) ..)`),
+    /// and `invoke!` records `(->> .. :txn str->kw (assoc op :type :ok,
+    /// :value))` with `str->kw` = `(mapv .. txn)`: `(mapv f nil)` is `[]`.
+    #[test]
+    fn txn_null_is_an_ok_empty_transaction() {
+        let mut c = TxnClient::with_schema(check_reply_txn);
+        c.invoke(&OpSpec::new("txn", json!([["append", 1, 6]])));
+        let body = json!({"type": "txn_ok", "in_reply_to": 1, "txn": null});
+        match c.on_rpc(RpcOutcome::Reply(&body)) {
+            Step::Complete(done) => assert_eq!((done.kind, done.value), (OpType::Ok, json!([]))),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn reply_schema_is_maelstroms() {
         assert_eq!(
