@@ -287,7 +287,10 @@ mod tests {
         assert!(check_closed_schema(&body(json!({"a":1})), "read_ok", &seq).is_err());
         assert!(check_closed_schema(&body(json!(1)), "read_ok", &seq).is_err());
         // The key itself stays required.
-        assert!(check_closed_schema(&json!({"type":"read_ok","in_reply_to":1}), "read_ok", &seq).is_err());
+        assert!(
+            check_closed_schema(&json!({"type":"read_ok","in_reply_to":1}), "read_ok", &seq)
+                .is_err()
+        );
         let map = [("messages", Kind::Object)];
         assert!(check_closed_schema(&body(json!(null)), "read_ok", &map).is_err());
     }

@@ -48,13 +48,7 @@ impl Client for TxnClient {
     }
 
     fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let body = match with_errors(
-            outcome,
-            false,
-            &self.value,
-            "txn_ok",
-            &[("txn", Kind::Seq)],
-        ) {
+        let body = match with_errors(outcome, false, &self.value, "txn_ok", &[("txn", Kind::Seq)]) {
             Interpreted::Done(c) => return Step::Complete(c),
             Interpreted::Ok(body) => body,
         };
