@@ -138,6 +138,10 @@ fn g_set_check_reads_an_ok_read_of_nil_as_the_empty_set() {
         .rsplit_once("\n\n\n")
         .unwrap_or_else(|| panic!("no verdict line\n{}", r.tail()));
     let results: Value = serde_json::from_str(pretty).expect("results are JSON");
-    assert_eq!(results["workload"]["valid?"], Value::Bool(false), "{results:#}");
+    assert_eq!(
+        results["workload"]["valid?"],
+        Value::Bool(false),
+        "{results:#}"
+    );
     assert_eq!(results["workload"]["lost"], serde_json::json!([0]));
 }

@@ -245,7 +245,12 @@ pub fn assert_null_final_reads_lose_everything(r: &Run) {
     assert_eq!(r.workload()["valid?"], Value::Bool(false));
     let attempts = r.workload_count("attempt-count");
     assert!(attempts > 10, "only {attempts} adds\n{}", r.tail());
-    assert_eq!(r.workload_count("lost-count"), attempts, "{:#}", r.workload());
+    assert_eq!(
+        r.workload_count("lost-count"),
+        attempts,
+        "{:#}",
+        r.workload()
+    );
     assert_eq!(r.workload_count("stable-count"), 0);
     let null_reads = r
         .history()
