@@ -83,7 +83,7 @@ impl Tally {
 /// 2396747.2857..: 2396747.25 as a float, where `16777231f32 / 7f32` gives
 /// 2396747.5).
 fn msgs_per_op(msgs: u64, ops: u64) -> f64 {
-    let x = if msgs % ops == 0 {
+    let x = if msgs.is_multiple_of(ops) {
         (msgs / ops) as f64 as f32
     } else {
         decimal64_quotient(msgs, ops) as f32
@@ -213,7 +213,7 @@ mod tests {
     /// a shortest form); rounding the counts to 32 bits first gave .5.
     #[test]
     fn msgs_per_op_divides_the_exact_counts() {
-        assert_eq!(msgs_per_op(16_777_231, 7) as f32, 2396747.25);
+        assert_eq!(f64::from(msgs_per_op(16_777_231, 7) as f32), 2_396_747.25);
         assert_eq!(msgs_per_op(4, 3), 1.3333334);
         assert_eq!(msgs_per_op(6, 3), 2.0);
         assert_eq!(msgs_per_op(0, 3), 0.0);
