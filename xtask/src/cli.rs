@@ -116,38 +116,56 @@ fn split_nodes(v: &str) -> Vec<String> {
         .collect()
 }
 
-/// v0.2.3 splits `--consistency-models` on a comma with whitespace on both
-/// sides (`#"\s+,\s+"`), so `a,b` stays one (unknown) model name.
+/// v0.2.3 splits `--consistency-models` with `(str/split s #"\s+,\s+")`
+/// (maelstrom core.clj, the option's `:parse-fn`): a comma with whitespace
+/// on both sides, so `a,b` stays one (unknown) model name. `str/split` is
+/// Java's `Pattern.split(s)`, limit 0: a leading empty string stays (the
+/// match is not zero-width), trailing empty strings are dropped, and a
+/// string with no match is itself (`""` gives `[""]`). Java's `\s` is ASCII
+/// only: `[ \t\n\x0B\f\r]`.
+///
+/// Its `:validate` is `(partial every? cm/friendly-model-name)`, and elle
+/// 0.1.6 `friendly-model-name` is `(get friendly-model-names model model)`:
+/// a keyword, truthy for any name. So no name is refused here; Elle's
+/// `validate-models` throws on an unknown one at check time, and the verdict
+/// is `unknown` (as `check-safe` makes it).
 pub(crate) fn split_models(v: &str) -> Vec<String> {
+    let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r');
+    let chars: Vec<char> = v.chars().collect();
     let mut out = Vec::new();
     let mut cur = String::new();
-    let chars: Vec<char> = v.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_whitespace() {
-            // Look for `\s+,\s+` starting here.
-            let mut j = i;
-            while j < chars.len() && chars[j].is_whitespace() {
-                j += 1;
+        // A match of `\s+,\s+` starting at i: whitespace, a comma, whitespace.
+        let comma = (i..chars.len()).find(|&j| !space(chars[j]));
+        let matched = match comma {
+            Some(j) if j > i && chars[j] == ',' && chars.get(j + 1).is_some_and(|&c| space(c)) => {
+                Some(
+                    (j + 1..chars.len())
+                        .find(|&k| !space(chars[k]))
+                        .unwrap_or(chars.len()),
+                )
             }
-            if j < chars.len()
-                && chars[j] == ','
-                && j + 1 < chars.len()
-                && chars[j + 1].is_whitespace()
-            {
-                let mut k = j + 1;
-                while k < chars.len() && chars[k].is_whitespace() {
-                    k += 1;
-                }
+            _ => None,
+        };
+        match matched {
+            Some(end) => {
                 out.push(std::mem::take(&mut cur));
-                i = k;
-                continue;
+                i = end;
+            }
+            None => {
+                cur.push(chars[i]);
+                i += 1;
             }
         }
-        cur.push(chars[i]);
-        i += 1;
     }
     out.push(cur);
+    // Limit 0 drops trailing empty strings, unless nothing matched at all.
+    if out.len() > 1 {
+        while out.last().is_some_and(String::is_empty) {
+            out.pop();
+        }
+    }
     out
 }
 
@@ -503,6 +521,30 @@ mod tests {
             split_models("read-committed , serializable"),
             ["read-committed", "serializable"]
         );
+    }
+
+    /// `(str/split s #"\s+,\s+")` is Java's `Pattern.split(s, 0)`, worked
+    /// by hand: "a , " matches once at 1..4 -> ["a", ""], and limit 0 drops
+    /// the trailing "" -> ["a"]; " , a" -> ["", "a"] (a non-zero-width match
+    /// at 0 keeps the leading ""); " , " -> ["", ""] -> []; "" has no match
+    /// -> [""]; "a ,\u{a0}b" has no ASCII `\s` after the comma -> itself.
+    #[test]
+    fn models_split_as_java_drops_trailing_empty_strings() {
+        let none: [&str; 0] = [];
+        assert_eq!(split_models("serializable , "), ["serializable"]);
+        assert_eq!(split_models("a , b , c , "), ["a", "b", "c"]);
+        // Greedy `\s+` after a comma eats the spaces a second comma needs.
+        assert_eq!(split_models("a , b ,  , "), ["a", "b", ", "]);
+        assert_eq!(split_models(" , a"), ["", "a"]);
+        assert_eq!(split_models(" , "), none);
+        assert_eq!(split_models(""), [""]);
+        assert_eq!(split_models("a ,\u{a0}b"), ["a ,\u{a0}b"]);
+        assert_eq!(split_models("a\t,\nb"), ["a", "b"]);
+        assert_eq!(split_models("a  ,  , b"), ["a", ", b"]);
+        // `(partial every? cm/friendly-model-name)` is truthy for any name,
+        // so an unknown model is no usage error (Elle refuses it at check time).
+        let t = p("-w txn-list-append --bin x --consistency-models bogus").unwrap();
+        assert_eq!(t.opts.consistency_models, ["bogus"]);
     }
 
     #[test]

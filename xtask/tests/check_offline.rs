@@ -113,3 +113,35 @@ fn kafka_run_rechecks_to_the_same_results() {
     assert!(history.iter().any(|op| op["f"] == "assign"), "no assign");
     assert_round_trip(&run, "kafka", &[]);
 }
+
+/// `xtask check g-set` on a Jepsen history holding an :ok read of nil:
+/// set-full binds `v (c/set v)` (jepsen 0.3.1 checker.clj `set-full`), and
+/// `(set nil)` is `#{}`, so the element acknowledged before that read and
+/// missing from it is lost: invalid, not unknown.
+#[test]
+fn g_set_check_reads_an_ok_read_of_nil_as_the_empty_set() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("history.edn");
+    let history = "\
+{:index 0, :time 0, :type :invoke, :process 0, :f :add, :value 0}
+{:index 1, :time 1000000, :type :ok, :process 0, :f :add, :value 0}
+{:index 2, :time 2000000, :type :invoke, :process 1, :f :read, :value nil}
+{:index 3, :time 3000000, :type :ok, :process 1, :f :read, :value [0]}
+{:index 4, :time 4000000, :type :invoke, :process 1, :f :read, :value nil}
+{:index 5, :time 5000000, :type :ok, :process 1, :f :read, :value nil}
+";
+    std::fs::write(&path, history).expect("write the history");
+    let r = xtask(&["check", "g-set", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.tail());
+    let (pretty, _verdict) = r
+        .stdout
+        .rsplit_once("\n\n\n")
+        .unwrap_or_else(|| panic!("no verdict line\n{}", r.tail()));
+    let results: Value = serde_json::from_str(pretty).expect("results are JSON");
+    assert_eq!(
+        results["workload"]["valid?"],
+        Value::Bool(false),
+        "{results:#}"
+    );
+    assert_eq!(results["workload"]["lost"], serde_json::json!([0]));
+}

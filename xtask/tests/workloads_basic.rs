@@ -7,7 +7,9 @@
 mod support;
 
 use serde_json::Value;
-use support::{partitions_started, run_fixture as run, PARTITIONS};
+use support::{
+    assert_null_final_reads_lose_everything, partitions_started, run_fixture as run, PARTITIONS,
+};
 
 #[test]
 fn unique_ids_node_passes_challenge_2_flags_under_partitions() {
@@ -119,6 +121,21 @@ fn forward_once_broadcast_loses_messages_under_partitions() {
     assert_eq!(r.code, 1, "{}", r.tail());
     assert_eq!(r.workload()["valid?"], Value::Bool(false));
     assert!(r.workload_count("lost-count") > 0);
+}
+
+/// A node whose final reads answer `"messages": null`: Maelstrom's schema
+/// `{:messages [s/Any]}` accepts it (Prismatic 1.4.1: a vector schema's
+/// precondition is `(or (nil? x) (sequential? x) ...)`), the reads are :ok
+/// with value nil, and set-full's `(set v)` makes them empty: every message
+/// is lost. (These reads used to be :info, skipped, and the node passed.)
+#[test]
+fn broadcast_whose_final_reads_are_null_loses_every_message() {
+    let r = run(
+        "broadcast",
+        "null_final_reads.py",
+        "--node-count 3 --time-limit 3 --rate 30 broadcast 8",
+    );
+    assert_null_final_reads_lose_everything(&r);
 }
 
 #[test]

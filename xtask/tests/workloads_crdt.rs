@@ -6,7 +6,9 @@
 mod support;
 
 use serde_json::Value;
-use support::{partitions_started, run_fixture as run, PARTITIONS};
+use support::{
+    assert_null_final_reads_lose_everything, partitions_started, run_fixture as run, PARTITIONS,
+};
 
 #[test]
 fn send_once_g_set_passes_on_a_reliable_network() {
@@ -21,6 +23,21 @@ fn send_once_g_set_passes_on_a_reliable_network() {
     let attempts = r.workload_count("attempt-count");
     assert!(attempts > 10, "only {attempts} adds\n{}", r.tail());
     assert_eq!(r.workload_count("stable-count"), attempts);
+}
+
+/// A node whose final reads answer `"value": null`: g_set.clj's schema
+/// `{:value [s/Any]}` accepts it (Prismatic 1.4.1's vector precondition
+/// `(or (nil? x) (sequential? x) ...)`), so the reads are :ok with value
+/// nil, set-full's `(set v)` is `#{}`, and every element is lost. (They used
+/// to be :info, skipped, and the node passed.)
+#[test]
+fn g_set_whose_final_reads_are_null_loses_every_element() {
+    let r = run(
+        "g-set",
+        "null_final_reads.py",
+        "--node-count 3 --time-limit 3 --rate 30 g-set 8",
+    );
+    assert_null_final_reads_lose_everything(&r);
 }
 
 #[test]

@@ -85,3 +85,21 @@ fn concurrency_not_a_multiple_of_2n_aborts_like_jepsen() {
     assert_eq!(r.code, 255, "{}", r.tail());
     assert!(r.stderr.contains("multiple of 4"), "{}", r.stderr);
 }
+
+/// `--rate 0` (the Raft chapter's setting): no client op at all, so the
+/// workload section is Jepsen's `independent` checker on no keys, `{:valid?
+/// true, :results {}, :failures []}`, not one register's Knossos map.
+#[test]
+fn a_run_without_client_ops_is_checked_per_key() {
+    let r = run(
+        "lin_kv_proxy.py",
+        "--node-count 1 --concurrency 2n --time-limit 1 --rate 0",
+    );
+    assert_eq!(r.code, 0, "{}", r.tail());
+    assert_eq!(
+        r.workload(),
+        &json!({"valid?": true, "results": {}, "failures": []}),
+        "{}",
+        r.tail()
+    );
+}

@@ -64,13 +64,59 @@ impl Tally {
         m.insert("recv-count".into(), json!(self.recv));
         m.insert("msg-count".into(), json!(self.ids.len));
         if let Some(ops) = op_count.filter(|&n| n > 0) {
-            // Clojure divides into a 32-bit float; print its shortest form.
-            let x = self.ids.len as f32 / ops as f32;
-            let v: f64 = format!("{x}").parse().unwrap_or(x as f64);
-            m.insert("msgs-per-op".into(), json!(v));
+            m.insert(
+                "msgs-per-op".into(),
+                json!(msgs_per_op(self.ids.len, ops as u64)),
+            );
         }
         Value::Object(m)
     }
+}
+
+/// net/checker.clj: `(float (/ (:msg-count ..) op-count))`, in the float's
+/// shortest decimal form. `/` of two longs is exact: a `Long` when it
+/// divides, else a `Ratio`. Clojure 1.11 `RT.floatCast` takes
+/// `((Number) x).doubleValue()`, then `(float)`; `Ratio.doubleValue()` is
+/// `decimalValue(MathContext.DECIMAL64).doubleValue()`: the quotient to 16
+/// significant digits, rounded half-even, then to the nearest double. So
+/// the counts are never rounded to 32 bits first (16777231 / 7 is
+/// 2396747.2857..: 2396747.25 as a float, where `16777231f32 / 7f32` gives
+/// 2396747.5).
+fn msgs_per_op(msgs: u64, ops: u64) -> f64 {
+    let x = if msgs.is_multiple_of(ops) {
+        (msgs / ops) as f64 as f32
+    } else {
+        decimal64_quotient(msgs, ops) as f32
+    };
+    format!("{x}").parse().unwrap_or(f64::from(x))
+}
+
+/// `new BigDecimal(a).divide(new BigDecimal(b), MathContext.DECIMAL64)
+/// .doubleValue()` for `b > 0`: 16 significant digits, half-even, read back
+/// as the nearest double (which Rust's parser gives).
+fn decimal64_quotient(a: u64, b: u64) -> f64 {
+    const DIGITS_LOW: u128 = 1_000_000_000_000_000; // 10^15
+    if a == 0 {
+        return 0.0;
+    }
+    // Scale so that the integer quotient has exactly 16 digits: a * 10^k / b
+    // in [10^15, 10^16). Every product stays below 10^16 * 2^64 < 2^128.
+    let (a, b) = (u128::from(a), u128::from(b));
+    let mut k: i32 = 0;
+    let (mut num, mut den) = (a, b);
+    while num / den >= 10 * DIGITS_LOW {
+        den *= 10;
+        k -= 1;
+    }
+    while num / den < DIGITS_LOW {
+        num *= 10;
+        k += 1;
+    }
+    let (mut q, r) = (num / den, num % den);
+    if 2 * r > den || (2 * r == den && q % 2 == 1) {
+        q += 1;
+    }
+    format!("{q}e{}", -k).parse().unwrap_or(f64::NAN)
 }
 
 /// What the net checker needs of a journal, counted as the events go by, so
@@ -159,6 +205,25 @@ mod tests {
             dest: dest.into(),
             body: Value::Null,
         }
+    }
+
+    /// `(float (/ msgs ops))` evaluated by hand (see `msgs_per_op`): exact
+    /// ratio, 16 digits, double, float. 16777231/7 = 2396747.285714..: the
+    /// floats nearby are 2396747.25 and 2396747.5, so 2396747.25 (printed in
+    /// a shortest form); rounding the counts to 32 bits first gave .5.
+    #[test]
+    fn msgs_per_op_divides_the_exact_counts() {
+        assert_eq!(f64::from(msgs_per_op(16_777_231, 7) as f32), 2_396_747.25);
+        assert_eq!(msgs_per_op(4, 3), 1.3333334);
+        assert_eq!(msgs_per_op(6, 3), 2.0);
+        assert_eq!(msgs_per_op(0, 3), 0.0);
+        // 2^24 + 1 divides by 1 into a long: (float) 16777217.0 ties to even.
+        assert_eq!(msgs_per_op(16_777_217, 1), 16777216.0);
+        assert_eq!(decimal64_quotient(1, 3), 0.3333333333333333);
+        assert_eq!(decimal64_quotient(2, 3), 0.6666666666666667);
+        // 18446744073709551615 to 16 digits: 1844674407370955e4.
+        assert_eq!(decimal64_quotient(u64::MAX, 1), 1.844674407370955e19);
+        assert_eq!(decimal64_quotient(1, u64::MAX), 5.421010862427522e-20);
     }
 
     #[test]

@@ -108,11 +108,17 @@ fn analyse(history: &History, add_f: &str) -> Result<CheckResult, String> {
             }
             let inv = pairs[op.index]
                 .ok_or_else(|| format!("read completion {} has no invocation", op.index))?;
-            let Value::Array(items) = &op.value else {
-                return Err(format!(
-                    "read {} returned a non-collection {}",
-                    op.index, op.value
-                ));
+            // `(frequencies v)` and `(c/set v)` of nil are `{}` and `#{}`:
+            // an :ok read of nil saw no element (checker.clj `set-full`).
+            let items: &[Value] = match &op.value {
+                Value::Array(items) => items,
+                Value::Null => &[],
+                other => {
+                    return Err(format!(
+                        "read {} returned a non-collection {other}",
+                        op.index
+                    ))
+                }
             };
             let seen: HashSet<String> = items.iter().map(identity_key).collect();
             for (key, e) in elements.iter_mut() {
@@ -477,6 +483,29 @@ mod tests {
             .end_add(3 * MS, 0, OpType::Info, 3)
             .check();
         assert_eq!(r.fields["never-read-count"], json!(1));
+    }
+
+    /// checker.clj `set-full`: an :ok read binds `v (c/set v)`, and
+    /// `(set nil)` is `#{}` (and `(frequencies nil)` is `{}`): an :ok read of
+    /// nil is a read that saw nothing, so an element acknowledged before it
+    /// and absent from it is lost, not skipped.
+    #[test]
+    fn an_ok_read_of_nil_is_the_empty_set() {
+        let r = H::new()
+            .inv_add(0, 0, 1)
+            .end_add(MS, 0, OpType::Ok, 1)
+            .read(2 * MS, 3 * MS, 1, json!([1]))
+            .read(10 * MS, 11 * MS, 2, Value::Null)
+            .check();
+        assert_eq!(r.valid, Validity::False, "{:?}", r.fields);
+        assert_eq!(r.fields["lost"], json!([1]));
+        // Only nil: any other non-collection still makes the check throw.
+        let r = H::new()
+            .inv_add(0, 0, 1)
+            .end_add(MS, 0, OpType::Ok, 1)
+            .read(2 * MS, 3 * MS, 1, json!(true))
+            .check();
+        assert_eq!(r.valid, Validity::Unknown);
     }
 
     #[test]

@@ -11,22 +11,48 @@ use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
 use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
 use serde_json::{json, Value};
 
+/// What a `read_ok`'s `value` must be, and how the client records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadValue {
+    /// g-set: `:value [s/Any]`, recorded as is (`null` included:
+    /// `:value (:value (read conn node {}))`).
+    Seq,
+    /// The counters: `:value s/Int`, then `(->> (read conn node {}) :value
+    /// long ...)` (pn_counter.clj `invoke!`). Clojure 1.11 `RT.longCast` of
+    /// a `BigInteger` whose `bitLength()` is 64 or more throws "Value out of
+    /// range for long", so a read above 2^63-1 (or below -2^63) is `:info`.
+    Long,
+}
+
 pub struct AddReadClient {
     workload: &'static str,
     /// The request field that carries an `add`'s value.
     add_field: &'static str,
-    /// The JSON type `read_ok`'s `value` must have.
-    read_kind: Kind,
+    read: ReadValue,
     in_flight: InFlight,
 }
 
 impl AddReadClient {
-    pub fn new(workload: &'static str, add_field: &'static str, read_kind: Kind) -> Self {
+    pub fn new(workload: &'static str, add_field: &'static str, read: ReadValue) -> Self {
         AddReadClient {
             workload,
             add_field,
-            read_kind,
+            read,
             in_flight: InFlight::default(),
+        }
+    }
+
+    /// A schema-valid read's completion.
+    fn read_ok(&self, op: &OpSpec, value: Value) -> Completion {
+        match self.read {
+            ReadValue::Seq => Completion::ok(value),
+            ReadValue::Long => match value.as_i64() {
+                Some(n) => Completion::ok(Value::from(n)),
+                None => Completion::exception(
+                    op.value.clone(),
+                    format!("Value out of range for long: {value}"),
+                ),
+            },
         }
     }
 }
@@ -51,12 +77,18 @@ impl Client for AddReadClient {
                 Interpreted::Ok(_) => Completion::ok(op.value),
                 Interpreted::Done(c) => c,
             },
-            _ => match strict(outcome, &op.value, "read_ok", &[("value", self.read_kind)]) {
-                Interpreted::Ok(body) => {
-                    Completion::ok(body.get("value").cloned().unwrap_or(Value::Null))
+            _ => {
+                let kind = match self.read {
+                    ReadValue::Seq => Kind::Seq,
+                    ReadValue::Long => Kind::Int,
+                };
+                match strict(outcome, &op.value, "read_ok", &[("value", kind)]) {
+                    Interpreted::Ok(body) => {
+                        self.read_ok(&op, body.get("value").cloned().unwrap_or(Value::Null))
+                    }
+                    Interpreted::Done(c) => c,
                 }
-                Interpreted::Done(c) => c,
-            },
+            }
         };
         Step::Complete(done)
     }

@@ -126,7 +126,7 @@ impl Client for BroadcastClient {
                 true,
                 &op.value,
                 "read_ok",
-                &[("messages", Kind::Array)],
+                &[("messages", Kind::Seq)],
             ) {
                 Interpreted::Ok(body) => {
                     Completion::ok(body.get("messages").cloned().unwrap_or(Value::Null))
@@ -254,5 +254,20 @@ mod tests {
             OpType::Info
         );
         assert!(!Broadcast.client_reusable());
+    }
+
+    /// broadcast.clj: `read`'s reply schema is `{:messages [s/Any]}`, which
+    /// accepts nil (Prismatic's vector precondition `(or (nil? x) ...)`),
+    /// and `invoke!` does `(->> (read ..) :messages (assoc op :type :ok,
+    /// :value))`: `"messages": null` is an :ok read of nil.
+    #[test]
+    fn read_ok_with_null_messages_is_an_ok_read_of_nil() {
+        let mut c = Broadcast.client(&opts(1, "grid"));
+        let r = OpSpec::new("read", Value::Null);
+        let null = json!({"type":"read_ok","in_reply_to":1,"messages":null});
+        assert_eq!(
+            complete(c.as_mut(), &r, RpcOutcome::Reply(&null)),
+            (OpType::Ok, Value::Null)
+        );
     }
 }

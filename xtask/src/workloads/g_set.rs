@@ -10,9 +10,8 @@ use crate::checker::CheckResult;
 use crate::checkers::set_full;
 use crate::history::History;
 use crate::workload::{Client, FinalPhase, Generator, TestOpts, Workload};
-use crate::workloads::add_read_client::AddReadClient;
+use crate::workloads::add_read_client::{AddReadClient, ReadValue};
 use crate::workloads::broadcast::UniqueValuesOrReads;
-use crate::workloads::rpc::Kind;
 
 pub struct GSet;
 
@@ -25,7 +24,7 @@ impl Workload for GSet {
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
         // No `with-errors`: every error, timeout or malformed reply is `:info`.
-        Box::new(AddReadClient::new("g-set", "element", Kind::Array))
+        Box::new(AddReadClient::new("g-set", "element", ReadValue::Seq))
     }
     fn client_reusable(&self) -> bool {
         false
@@ -163,5 +162,24 @@ mod tests {
         assert_eq!(bad.valid, Validity::False, "{:?}", bad.fields);
         assert_eq!(bad.fields["lost-count"], json!(1));
         assert_eq!(bad.fields["lost"], json!([0]));
+    }
+
+    /// g_set.clj: `read` answers `{:value [s/Any]}` (nil passes Prismatic's
+    /// vector precondition `(or (nil? x) (sequential? x) ...)`) and `invoke!`
+    /// records `:value (:value (read conn node {}))`: an :ok read of nil,
+    /// which set-full reads as `(set nil)` = `#{}`, so both elements are lost.
+    #[test]
+    fn read_ok_with_null_value_is_an_ok_read_that_loses_everything() {
+        let opts = TestOpts::defaults(vec!["n0".into()]);
+        let mut c = GSet.client(&opts);
+        let read = OpSpec::new("read", Value::Null);
+        let null = json!({"type":"read_ok","in_reply_to":1,"value":null});
+        assert_eq!(
+            complete(c.as_mut(), &read, RpcOutcome::Reply(&null)),
+            (OpType::Ok, Value::Null)
+        );
+        let r = GSet.check(&history(Value::Null), &opts);
+        assert_eq!(r.valid, Validity::False, "{:?}", r.fields);
+        assert_eq!(r.fields["lost"], json!([0, 1]));
     }
 }

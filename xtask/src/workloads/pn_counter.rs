@@ -11,9 +11,8 @@ use crate::checker::CheckResult;
 use crate::checkers::counter;
 use crate::history::History;
 use crate::workload::{Client, FinalPhase, FinalStep, Generator, OpSpec, TestOpts, Workload};
-use crate::workloads::add_read_client::AddReadClient;
+use crate::workloads::add_read_client::{AddReadClient, ReadValue};
 use crate::workloads::final_reads::OneReadPerThread;
-use crate::workloads::rpc::Kind;
 use serde_json::Value;
 
 /// pn-counter, or g-counter (`negative_adds: false`): the same client,
@@ -41,7 +40,7 @@ impl Workload for Counter {
     }
     fn client(&self, _opts: &TestOpts) -> Box<dyn Client> {
         // `:value s/Int`, then `long`: a float read is a schema error.
-        Box::new(AddReadClient::new(self.name, "delta", Kind::Int))
+        Box::new(AddReadClient::new(self.name, "delta", ReadValue::Long))
     }
     fn client_reusable(&self) -> bool {
         false
@@ -162,5 +161,46 @@ mod tests {
         }
         assert!(!PN_COUNTER.client_reusable());
         assert_eq!(PN_COUNTER.name(), "pn-counter");
+    }
+
+    /// pn_counter.clj `invoke!`: `(->> (read conn node {}) :value long ...)`.
+    /// Cheshire reads 2^63 as a `BigInteger`, which passes `s/Int`
+    /// (`integer?`), and Clojure 1.11 `RT.longCast` throws on it: `if
+    /// (bi.bitLength() < 64) return bi.longValue(); else throw new
+    /// IllegalArgumentException("Value out of range for long: " + x)`. The
+    /// read is then `:info`. 2^63-1 and -2^63 fit. (g-counter shares it.)
+    #[test]
+    fn a_read_outside_long_is_info() {
+        use crate::workload::Client;
+        let opts = TestOpts::defaults(vec!["n0".into()]);
+        for counter in [PN_COUNTER, crate::workloads::g_counter::G_COUNTER] {
+            let mut c = counter.client(&opts);
+            let read = OpSpec::new("read", Value::Null);
+            let reply = |v: &str| -> Value {
+                serde_json::from_str(&format!(
+                    r#"{{"type":"read_ok","in_reply_to":1,"value":{v}}}"#
+                ))
+                .unwrap()
+            };
+            let outcome = |c: &mut Box<dyn Client>, v: &str| {
+                c.invoke(&read);
+                match c.on_rpc(RpcOutcome::Reply(&reply(v))) {
+                    Step::Complete(done) => done,
+                    other => panic!("{other:?}"),
+                }
+            };
+            let max = outcome(&mut c, "9223372036854775807");
+            assert_eq!((max.kind, max.value), (OpType::Ok, json!(i64::MAX)));
+            let min = outcome(&mut c, "-9223372036854775808");
+            assert_eq!((min.kind, min.value), (OpType::Ok, json!(i64::MIN)));
+            let over = outcome(&mut c, "9223372036854775808");
+            assert_eq!((over.kind, over.value), (OpType::Info, Value::Null));
+            assert!(over
+                .exception
+                .is_some_and(|e| e.contains("Value out of range for long")));
+            // Beyond u64 serde_json reads a float: `s/Int` refuses it, :info too.
+            let huge = outcome(&mut c, "100000000000000000000");
+            assert_eq!(huge.kind, OpType::Info);
+        }
     }
 }

@@ -31,7 +31,13 @@ pub enum Kind {
     Any,
     /// An integral JSON number (Prismatic `Int`: `5.0` is rejected).
     Int,
-    Array,
+    /// A Prismatic sequence schema such as `[s/Any]`: a JSON array, or
+    /// `null`. Prismatic schema 1.4.1 src/cljc/schema/core.cljc, the
+    /// `APersistentVector` spec's precondition: `(or (nil? x) (sequential?
+    /// x) (instance? java.util.List x))`, so `"messages": null` passes.
+    Seq,
+    /// A Prismatic map schema: `(spec/simple-precondition this map?)`, so
+    /// `null` does not pass.
     Object,
 }
 
@@ -40,7 +46,7 @@ impl Kind {
         match self {
             Kind::Any => true,
             Kind::Int => v.is_i64() || v.is_u64(),
-            Kind::Array => v.is_array(),
+            Kind::Seq => v.is_array() || v.is_null(),
             Kind::Object => v.is_object(),
         }
     }
@@ -266,6 +272,27 @@ mod tests {
             &[("value", Kind::Int)]
         )
         .is_err());
+    }
+
+    /// Prismatic schema 1.4.1 core.cljc: a vector schema's precondition is
+    /// `(or (nil? x) (sequential? x) ...)`, a map schema's is `map?`. So
+    /// `{:messages [s/Any]}` accepts `"messages": null`, while kafka's
+    /// `{:offsets {s/Any s/Int}}` refuses `"offsets": null`.
+    #[test]
+    fn sequence_schemas_accept_null_and_map_schemas_do_not() {
+        let seq = [("messages", Kind::Seq)];
+        let body = |v: Value| json!({"type":"read_ok","in_reply_to":1,"messages":v});
+        assert!(check_closed_schema(&body(json!(null)), "read_ok", &seq).is_ok());
+        assert!(check_closed_schema(&body(json!([1])), "read_ok", &seq).is_ok());
+        assert!(check_closed_schema(&body(json!({"a":1})), "read_ok", &seq).is_err());
+        assert!(check_closed_schema(&body(json!(1)), "read_ok", &seq).is_err());
+        // The key itself stays required.
+        assert!(
+            check_closed_schema(&json!({"type":"read_ok","in_reply_to":1}), "read_ok", &seq)
+                .is_err()
+        );
+        let map = [("messages", Kind::Object)];
+        assert!(check_closed_schema(&body(json!(null)), "read_ok", &map).is_err());
     }
 
     #[test]

@@ -237,3 +237,25 @@ fn last_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
 }
+
+/// A run of fixtures/null_final_reads.py (broadcast or g-set, 3 clients):
+/// every final read is an :ok read of null, and every element is lost.
+pub fn assert_null_final_reads_lose_everything(r: &Run) {
+    assert_eq!(r.code, 1, "{}", r.tail());
+    assert_eq!(r.workload()["valid?"], Value::Bool(false));
+    let attempts = r.workload_count("attempt-count");
+    assert!(attempts > 10, "only {attempts} adds\n{}", r.tail());
+    assert_eq!(
+        r.workload_count("lost-count"),
+        attempts,
+        "{:#}",
+        r.workload()
+    );
+    assert_eq!(r.workload_count("stable-count"), 0);
+    let null_reads = r
+        .history()
+        .iter()
+        .filter(|op| op["f"] == "read" && op["type"] == "ok" && op["value"].is_null())
+        .count();
+    assert_eq!(null_reads, 3, "one :ok null final read per client");
+}

@@ -87,6 +87,12 @@ pub fn split(
             .flatten()
             .and_then(|i| history.ops.get(i));
         if done.is_some_and(|d| d.kind == OpType::Fail) {
+            // Knossos drops a failed op, but its key is still one of
+            // `history-keys` (independent.clj: every op whose value is a
+            // tuple), so a key whose ops all failed is listed, valid.
+            if let (true, Some((k, _))) = (keyed, tuple(&inv.value)) {
+                slot(&mut keys, &mut slots, k, keyed);
+            }
             continue;
         }
         let unwrap = |op: &'_ Op| -> Result<(Value, Value), String> {
@@ -116,20 +122,30 @@ pub fn split(
             ret: ok.map(|d| d.index as u64),
             process,
         };
-        let slot = *slots.entry(k.to_string()).or_insert_with(|| {
-            keys.push(KeyHistory {
-                key: k.clone(),
-                calls: Vec::new(),
-                ops: Vec::new(),
-                keyed,
-            });
-            keys.len() - 1
-        });
+        let slot = slot(&mut keys, &mut slots, k, keyed);
         keys[slot].calls.push(call);
         keys[slot].ops.push((inv.index, done.map(|d| d.index)));
     }
     keys.sort_by(|a, b| key_order(&a.key, &b.key));
     Ok(keys)
+}
+
+/// The position of key `k`'s history in `keys`, made empty if new.
+fn slot(
+    keys: &mut Vec<KeyHistory>,
+    slots: &mut HashMap<String, usize>,
+    k: &Value,
+    keyed: bool,
+) -> usize {
+    *slots.entry(k.to_string()).or_insert_with(|| {
+        keys.push(KeyHistory {
+            key: k.clone(),
+            calls: Vec::new(),
+            ops: Vec::new(),
+            keyed,
+        });
+        keys.len() - 1
+    })
 }
 
 /// A cas-register op from `:f` and the (unwrapped) value.
@@ -322,4 +338,72 @@ fn render_failure(
         "configs-count": f.config_count,
         "final-paths": paths,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkers::testing::op_at;
+    use serde_json::json;
+
+    /// `(process, type, f, value)`; index and time are the position.
+    fn hist(lines: &[(u64, OpType, &str, Value)]) -> History {
+        History::new(
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, (p, t, f, v))| op_at(i, i as u64, Process::Client(*p), *t, f, v.clone()))
+                .collect(),
+        )
+    }
+
+    /// independent.clj `history-keys` takes the key of every op whose value
+    /// is a tuple, failed ones included, and `checker` checks each key's
+    /// subhistory: key 2, whose only op failed, is in `:results` (Knossos
+    /// drops the failed op and finds the empty history valid), not a failure.
+    #[test]
+    fn a_key_whose_ops_all_failed_is_listed_valid() {
+        use OpType::*;
+        let h = hist(&[
+            (0, Invoke, "write", json!([1, 5])),
+            (0, Ok, "write", json!([1, 5])),
+            (1, Invoke, "cas", json!([2, [3, 4]])),
+            (1, Fail, "cas", json!([2, [3, 4]])),
+        ]);
+        let r = check_history(&h, &Budget::default_budget());
+        assert_eq!(r.valid, Validity::True);
+        let results = r.fields["results"].as_object().unwrap();
+        assert_eq!(results.keys().collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(results["2"]["valid?"], json!(true));
+        assert_eq!(results["2"]["linearizable"]["valid?"], json!(true));
+        assert_eq!(r.fields["failures"], json!([]));
+    }
+
+    /// Knossos's cas-register compares with Clojure's `=` (model.clj
+    /// `CASRegister`: `(= value (:value op))`, `(= cur value)`), and
+    /// `(= 0.0 -0.0)` is true (`Numbers.equal` -> `DoubleOps.equiv`, Java's
+    /// `0.0 == -0.0`) while `(= 1 1.0)` is false (different categories).
+    #[test]
+    fn values_compare_as_clojure_equals() {
+        use OpType::*;
+        let run = |written: Value, read: Value, cas_from: Value| {
+            let h = hist(&[
+                (0, Invoke, "write", json!([0, written])),
+                (0, Ok, "write", json!([0, written])),
+                (1, Invoke, "read", json!([0, null])),
+                (1, Ok, "read", json!([0, read])),
+                (2, Invoke, "cas", json!([0, [cas_from, 7]])),
+                (2, Ok, "cas", json!([0, [cas_from, 7]])),
+            ]);
+            check_history(&h, &Budget::default_budget()).valid
+        };
+        assert_eq!(run(json!(0.0), json!(-0.0), json!(-0.0)), Validity::True);
+        assert_eq!(
+            run(json!([-0.0]), json!([0.0]), json!([0.0])),
+            Validity::True
+        );
+        assert_eq!(run(json!(1), json!(1.0), json!(1)), Validity::False);
+        assert_eq!(run(json!(1), json!(1), json!(1.0)), Validity::False);
+        assert_eq!(run(json!(1), json!(1), json!(1)), Validity::True);
+    }
 }

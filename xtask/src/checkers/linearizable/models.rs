@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Values are interned to small integers once per history (JSON values are
-/// neither `Hash` nor cheap to compare). Equality is serde_json's, which like
-/// Clojure's `=` tells `1` from `1.0`.
+/// neither `Hash` nor cheap to compare). Two values get one id when
+/// Clojure's `=` holds between them, which is what Knossos's cas-register
+/// compares with (knossos v0.3.9 model.clj `CASRegister`: `(if (= cur
+/// value) ..)`, `(= value (:value op))`); see [`equality_key`].
 #[derive(Debug)]
 pub struct Interner {
     pub values: Vec<Value>,
@@ -34,7 +36,7 @@ impl Interner {
     }
     pub fn id(&mut self, v: &Value) -> u32 {
         let next = self.values.len() as u32;
-        let id = *self.ids.entry(v.to_string()).or_insert(next);
+        let id = *self.ids.entry(equality_key(v)).or_insert(next);
         if id == next {
             self.values.push(v.clone());
         }
@@ -43,6 +45,31 @@ impl Interner {
     pub fn value(&self, id: u32) -> &Value {
         self.values.get(id as usize).unwrap_or(&Value::Null)
     }
+}
+
+/// A text that two JSON values share iff Clojure 1.11's `=` holds between
+/// them as Cheshire reads them. `Util.equiv` on numbers is `Numbers.equal`:
+/// `category(x) == category(y) && ops(x).combine(ops(y)).equiv(x, y)`, so
+/// `(= 1 1.0)` is false (integer and floating categories differ: serde_json
+/// prints `1` and `1.0`), while `(= 0.0 -0.0)` is true (`DoubleOps.equiv` is
+/// `x.doubleValue() == y.doubleValue()`, and `0.0 == -0.0` in Java): `-0.0`
+/// is keyed as `0.0`, inside vectors and maps too (their `equiv` compares
+/// elements with `Util.equiv`). Maps compare as sets of entries; serde_json's
+/// maps are sorted, so the text does not depend on key order.
+pub fn equality_key(v: &Value) -> String {
+    fn positive_zero(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if n.is_f64() && n.as_f64() == Some(0.0) => Value::from(0.0),
+            Value::Array(items) => Value::Array(items.iter().map(positive_zero).collect()),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), positive_zero(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    positive_zero(v).to_string()
 }
 
 /// An operation on Knossos's cas-register (knossos v0.3.9 model.clj `CASRegister`).
@@ -210,5 +237,33 @@ impl Model for KvMap {
     /// The slice of pointers; the strings are mostly shared between states.
     fn heap_bytes(&self, s: &Self::State) -> usize {
         s.len() * 16 + 16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Clojure 1.11 `=` as `equality_key` sees it, evaluated by hand from
+    /// `Numbers.equal` (`category(x) == category(y) && ..equiv(x, y)`):
+    /// `(= 0.0 -0.0)` true (`0.0 == -0.0`), `(= 1 1.0)` false (integer vs
+    /// floating), `(= [0.0] [-0.0])` and `(= {:a 0.0} {:a -0.0})` true.
+    #[test]
+    fn interner_ids_follow_clojure_equality() {
+        let mut i = Interner::new();
+        let zero = i.id(&json!(0.0));
+        assert_eq!(i.id(&json!(-0.0)), zero);
+        assert_ne!(i.id(&json!(0)), zero);
+        assert_ne!(i.id(&json!(1)), i.id(&json!(1.0)));
+        assert_eq!(i.id(&json!([0.0, 1])), i.id(&json!([-0.0, 1])));
+        assert_eq!(i.id(&json!({"a": -0.0})), i.id(&json!({"a": 0.0})));
+        assert_ne!(i.id(&json!("0.0")), zero);
+        // The first spelling seen is the one shown.
+        assert_eq!(i.value(zero), &json!(0.0));
+        // A known difference (docs/fidelity.md): serde_json reads the
+        // integer `-0` as the float -0.0, where Cheshire reads the long 0.
+        let minus_zero: Value = serde_json::from_str("-0").unwrap();
+        assert_eq!(i.id(&minus_zero), zero);
     }
 }

@@ -142,6 +142,84 @@ mod tests {
         }
     }
 
+    /// txn_list_append.clj: `{:txn [(s/either ReadRes Append)]}` accepts nil
+    /// (Prismatic's vector precondition `(or (nil? x) (sequential? x) ..)`),
+    /// and `invoke!` records `(->> .. :txn str->kw (assoc op :type :ok,
+    /// :value))` with `str->kw` = `(mapv .. txn)`: `(mapv f nil)` is `[]`.
+    #[test]
+    fn txn_null_is_an_ok_empty_transaction() {
+        let mut c = TxnClient::with_schema(check_reply_txn);
+        c.invoke(&OpSpec::new("txn", json!([["append", 1, 6]])));
+        let body = json!({"type": "txn_ok", "in_reply_to": 1, "txn": null});
+        match c.on_rpc(RpcOutcome::Reply(&body)) {
+            Step::Complete(done) => assert_eq!((done.kind, done.value), (OpType::Ok, json!([]))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// What Elle 0.1.6 then makes of `"txn": null` recorded as `:ok []`,
+    /// worked by hand on list_append.clj `check`, whose `history` is every
+    /// client op, invocations included. T1 invokes `[[append x 1]]` and
+    /// completes `:ok []`; T2 then reads x as [1], or as nil.
+    ///
+    /// `dirty-update-cases` gets `(append-index (sorted-values history))`:
+    /// x's version order is [1], from T2's read or, when T2 reads nil, from
+    /// `values-from-single-appends` (its one append is T1's invocation's).
+    /// It looks 1 up in `write-index`, whose writer is T1's *invocation*
+    /// (the `:ok []` appends nothing), and `(case [(:type t1) (:type t2)]
+    /// ..)` has no clause for `[:ok :invoke]`: it throws. `@dirty-update` is
+    /// always derefed, so the check throws and the verdict is unknown,
+    /// whatever the consistency model.
+    #[test]
+    fn elle_cannot_check_a_txn_answered_null() {
+        use crate::checkers::testing::op_at;
+        use crate::history::Process;
+        let history = |read: Value| {
+            History::new(vec![
+                op_at(
+                    0,
+                    0,
+                    Process::Client(0),
+                    OpType::Invoke,
+                    "txn",
+                    json!([["append", "x", 1]]),
+                ),
+                op_at(1, 1, Process::Client(0), OpType::Ok, "txn", json!([])),
+                op_at(
+                    2,
+                    2,
+                    Process::Client(1),
+                    OpType::Invoke,
+                    "txn",
+                    json!([["r", "x", null]]),
+                ),
+                op_at(
+                    3,
+                    3,
+                    Process::Client(1),
+                    OpType::Ok,
+                    "txn",
+                    json!([["r", "x", read]]),
+                ),
+            ])
+        };
+        for model in ["strict-serializable", "read-committed"] {
+            for read in [json!([1]), Value::Null] {
+                let r = check(&history(read), &ElleOpts::maelstrom(vec![model.into()]));
+                assert_eq!(r.valid, Validity::Unknown, "{model}: {:?}", r.fields);
+                let error = r.fields["error"].as_str().unwrap_or_default();
+                assert!(error.contains("dirty-update"), "{model}: {error}");
+            }
+        }
+        // The same history with T1 answered in full is valid under both.
+        let mut full = history(json!([1]));
+        full.ops[1].value = json!([["append", "x", 1]]);
+        for model in ["strict-serializable", "read-committed"] {
+            let r = check(&full, &ElleOpts::maelstrom(vec![model.into()]));
+            assert_eq!(r.valid, Validity::True, "{model}: {:?}", r.fields);
+        }
+    }
+
     #[test]
     fn reply_schema_is_maelstroms() {
         assert_eq!(

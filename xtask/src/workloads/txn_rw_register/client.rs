@@ -48,16 +48,12 @@ impl Client for TxnClient {
     }
 
     fn on_rpc(&mut self, outcome: RpcOutcome<'_>) -> Step {
-        let body = match with_errors(
-            outcome,
-            false,
-            &self.value,
-            "txn_ok",
-            &[("txn", Kind::Array)],
-        ) {
+        let body = match with_errors(outcome, false, &self.value, "txn_ok", &[("txn", Kind::Seq)]) {
             Interpreted::Done(c) => return Step::Complete(c),
             Interpreted::Ok(body) => body,
         };
+        // `str->kw` is `(mapv .. txn)`, and `(mapv f nil)` is `[]`: a `null`
+        // txn (which the schema allows) is recorded as an empty one.
         let txn = body
             .get("txn")
             .and_then(Value::as_array)
@@ -107,6 +103,19 @@ mod tests {
         let crash = json!({"type": "error", "in_reply_to": 1, "code": 13});
         assert_eq!(run(RpcOutcome::Reply(&crash)).kind, OpType::Info);
         assert_eq!(run(RpcOutcome::Timeout).kind, OpType::Info);
+    }
+
+    /// txn_rw_register.clj: the reply schema `{:txn [(s/either ReadRes
+    /// Write)]}` accepts nil (Prismatic's vector precondition `(or (nil? x)
+    /// (sequential? x) ...)`), and `invoke!` records `(->> .. (txn! conn
+    /// node) :txn str->kw (assoc op :type :ok, :value))`, where `str->kw` is
+    /// `(mapv (fn [[f k v]] ..) txn)` and `(mapv f nil)` is `[]`: an :ok
+    /// transaction with no micro-ops.
+    #[test]
+    fn txn_null_is_an_ok_empty_transaction() {
+        let null = json!({"type": "txn_ok", "in_reply_to": 1, "txn": null});
+        let done = run(RpcOutcome::Reply(&null));
+        assert_eq!((done.kind, done.value), (OpType::Ok, json!([])));
     }
 
     #[test]
