@@ -6,6 +6,8 @@
 mod formats;
 pub mod op_map;
 #[cfg(test)]
+mod shipped_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::checker::Validity;
