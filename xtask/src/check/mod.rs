@@ -3,10 +3,13 @@
 //! and net when a network journal is given) on a recorded history, as
 //! Maelstrom would analyse it, without running anything.
 
+mod assemble;
+mod edn_ops;
 mod formats;
 pub mod op_map;
 #[cfg(test)]
 mod shipped_tests;
+mod source;
 #[cfg(test)]
 mod tests;
 
@@ -106,16 +109,13 @@ fn split_args(args: &[String]) -> Result<Split<'_>, String> {
     Ok((workload, file, journal, flags))
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
 /// Reads a history in whichever format [`formats::reader_for`] recognises.
 pub fn read_history(path: &Path) -> Result<History, String> {
-    let text = read_text(path)?;
+    // Opened first, so a missing file or a device is said plainly.
+    let mut lines = source::Lines::open(path)?;
     let (format, read) =
-        formats::reader_for(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-    read(&text).map_err(|e| format!("{} ({format}): {e}", path.display()))
+        formats::reader_for(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    read(&mut lines).map_err(|e| format!("{} ({format}): {e}", path.display()))
 }
 
 /// Our `net-journal.jsonl`, counted for the net checker as it is read (a

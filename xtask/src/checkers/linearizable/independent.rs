@@ -62,7 +62,6 @@ pub fn is_keyed(history: &History) -> bool {
 }
 
 /// The `[k v]` tuple of a value, if it is one.
-
 fn tuple(v: &Value) -> Option<(&Value, &Value)> {
     match v.as_array().map(Vec::as_slice) {
         Some([k, v]) => Some((k, v)),
@@ -120,7 +119,7 @@ pub fn split(
         let op = cas_op(&inv.f, v, values).map_err(|e| format!("op {}: {e}", inv.index))?;
         let process = match inv.process {
             Process::Client(p) => p,
-            Process::Nemesis => continue,
+            Process::Nemesis | Process::Absent => continue,
         };
         let call = Call {
             op,
