@@ -10,8 +10,9 @@
 //!   `data/cas-register/**/*.edn` (read whole with `edn/read-string`).
 //!
 //! Only the op being read is held, never the file: an op is read from whole
-//! lines, re-tried each time the text held doubles, so a long op costs a
-//! linear amount of parsing.
+//! lines, re-tried each time the text held doubles (or grows by 1 MiB), so
+//! a long op costs little more parsing than its length; ops are capped at
+//! [`MAX_LINE_BYTES`] as lines are.
 
 use super::source::{Lines, MAX_LINE_BYTES};
 use crate::edn::{next_form, Next};
@@ -64,6 +65,11 @@ struct Buffer {
     started: bool,
     /// Parse again once the text is this long (doubling, see the module).
     retry_at: usize,
+    /// Whether the text was parsed since its last line came.
+    parsed: bool,
+    /// A line held back: appending it would pass the cap, and the text
+    /// before it must be parsed first (it may hold whole ops).
+    held: Option<(usize, String)>,
     eof: bool,
 }
 
@@ -81,7 +87,9 @@ impl Buffer {
                     return Ok(Some(Item::Open(close, line)));
                 }
             }
-            if self.text.len() >= self.retry_at || self.eof {
+            let held = self.held.is_some() && !self.parsed;
+            if self.text.len() >= self.retry_at || self.eof || held {
+                self.parsed = true;
                 match next_form(&self.text, self.eof) {
                     Ok(Next::Form(v, range)) => {
                         let line = self.line_at(range.start);
@@ -102,7 +110,10 @@ impl Buffer {
                         self.consume(self.text.len());
                         self.retry_at = 0;
                     }
-                    Ok(Next::Incomplete) => self.retry_at = 2 * self.text.len(),
+                    Ok(Next::Incomplete) => {
+                        let len = self.text.len();
+                        self.retry_at = len + len.min(1 << 20);
+                    }
                     Err(e) => {
                         let at = self.line_at(skip_blank(&self.text));
                         return Err(format!("line {at}: {e}"));
@@ -134,10 +145,24 @@ impl Buffer {
 
     /// Appends the next line; false at the end of the file.
     fn read_line(&mut self, lines: &mut Lines) -> Result<bool, String> {
+        if let Some((n, line)) = self.held.take() {
+            self.append(n, &line)?;
+            return Ok(true);
+        }
         let Some(next) = lines.next_line() else {
             return Ok(false);
         };
         let (n, line) = next?;
+        if self.text.len() + line.len() > MAX_LINE_BYTES && !self.parsed {
+            self.held = Some((n, line.to_string()));
+            return Ok(true);
+        }
+        self.append(n, line)?;
+        Ok(true)
+    }
+
+    /// Appends line `n`; Err if the text would pass the cap.
+    fn append(&mut self, n: usize, line: &str) -> Result<(), String> {
         if self.text.is_empty() {
             self.line = n;
         }
@@ -149,7 +174,8 @@ impl Buffer {
         }
         self.text.push_str(line);
         self.text.push('\n');
-        Ok(true)
+        self.parsed = false;
+        Ok(())
     }
 
     /// The line number of byte `at` of the text.
@@ -178,4 +204,79 @@ fn skip_blank(text: &str) -> usize {
         }
     }
     text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ops of `text` with their lines, or the error.
+    fn ops_of(text: &str) -> Result<Vec<(usize, Value)>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.edn");
+        std::fs::write(&path, text).unwrap();
+        let mut lines = Lines::open(&path)?;
+        let mut ops = Vec::new();
+        read_ops(&mut lines, |n, v| {
+            ops.push((n, v));
+            Ok(())
+        })?;
+        Ok(ops)
+    }
+
+    fn lines_of(ops: &[(usize, Value)]) -> Vec<usize> {
+        ops.iter().map(|(n, _)| *n).collect()
+    }
+
+    #[test]
+    fn ops_one_after_another_or_in_one_vector_with_their_lines() {
+        let loose = "; a comment\n\n{:a 1}\n{:b\n 2} {:c 3}\n; end";
+        assert_eq!(lines_of(&ops_of(loose).unwrap()), [3, 4, 5]);
+        let vector = "; Knossos\n[{:a 1}\n ; between\n {:b 2}\n {:c\n  3}]\n\n";
+        let ops = ops_of(vector).unwrap();
+        assert_eq!(lines_of(&ops), [2, 4, 5]);
+        assert_eq!(ops[2].1, serde_json::json!({"c": 3}));
+        assert_eq!(lines_of(&ops_of("(\n{:a 1}\n)\n").unwrap()), [2]);
+        assert!(ops_of("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn broken_files_are_errors_naming_a_line() {
+        let cases = [
+            (
+                "[{:a 1}\n{:b 2}\n",
+                "the vector of ops opened on line 1 is never closed",
+            ),
+            ("[{:a 1}]\n{:b 2}\n", "line 2: text after the vector of ops"),
+            ("{:a 1}\n]\n", "line 2: unmatched ']'"),
+            ("{:a 1}\n{:b\n", "line 2: EDN:"),
+            ("{:a 1}\n{:b }}\n", "line 2:"),
+        ];
+        for (text, want) in cases {
+            let err = ops_of(text).unwrap_err();
+            assert!(err.contains(want), "{text:?}: {err}");
+        }
+    }
+
+    /// An op of 8 MiB closed by a short second line, then one of 9 MiB on
+    /// one line: together past the cap, each under it. The short line does
+    /// not make the text long enough to parse again (the text has not grown
+    /// by 1 MiB), so the 9 MiB line comes while the first op is still
+    /// unparsed: it is held back until the text before it is parsed, and
+    /// both ops are read. One op of 17 MiB over lines of 1 MiB is refused.
+    #[test]
+    fn the_cap_is_per_op_not_per_buffer() {
+        let eight = "x".repeat(8 << 20);
+        let nine = "y".repeat(9 << 20);
+        let text = format!("{{:a \"{eight}\n end\"}}\n{{:b \"{nine}\"}}\n");
+        let ops = ops_of(&text).unwrap();
+        assert_eq!(lines_of(&ops), [1, 3]);
+        let mib = "z".repeat(1 << 20);
+        let long = format!("{{:a \"{}\"}}\n", vec![mib; 17].join("\n"));
+        let err = ops_of(&long).unwrap_err();
+        assert!(
+            err.contains("line 1: an op longer than 16777216 bytes"),
+            "{err}"
+        );
+    }
 }
