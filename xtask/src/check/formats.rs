@@ -44,7 +44,11 @@ pub fn reader_for(path: &Path) -> Result<(&'static str, Reader), String> {
     };
     match first.as_str() {
         l if l.starts_with("{\"") => Ok(("history.jsonl", read_jsonl)),
-        l if l.starts_with("{:") || l.starts_with("#jepsen.history.Op{") || l.starts_with('[') => {
+        l if l.starts_with("{:")
+            || l.starts_with("#jepsen.history.Op{")
+            || l.starts_with('[')
+            || l.starts_with('(') =>
+        {
             Ok(("history.edn", read_edn))
         }
         _ if log_line => Ok(("Jepsen log", read_jepsen_log)),
@@ -60,7 +64,7 @@ pub fn reader_for(path: &Path) -> Result<(&'static str, Reader), String> {
 /// Whether a file starting with this line may still be a Jepsen log (whose
 /// op lines can follow any number of other log lines).
 fn might_be_log(first: &str) -> bool {
-    !(first.starts_with('{') || first.starts_with('[') || first.starts_with('#'))
+    !first.starts_with(['{', '[', '(', '#'])
 }
 
 /// Jepsen's `INFO jepsen.util - <process> <type> <f> <value>` log lines (the

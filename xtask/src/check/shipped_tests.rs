@@ -6,13 +6,16 @@ use super::run;
 use crate::checker::Validity;
 use serde_json::{json, Value};
 
-/// Checks the fixture `name` as `workload`; the results map and verdict.
-fn check_fixture(workload: &str, name: &str) -> (Value, Validity) {
-    let path = format!(
+fn fixture_path(name: &str) -> String {
+    format!(
         "{}/tests/fixtures/histories/{name}",
         env!("CARGO_MANIFEST_DIR")
-    );
-    run(&[workload.to_string(), path]).unwrap_or_else(|e| panic!("{name}: {e}"))
+    )
+}
+
+/// Checks the fixture `name` as `workload`; the results map and verdict.
+fn check_fixture(workload: &str, name: &str) -> (Value, Validity) {
+    check_fixture_with(workload, name, &[])
 }
 
 /// anishathalye/porcupine (55508eb) test_data/jepsen/etcd_002.log lines
@@ -32,11 +35,7 @@ fn porcupine_etcd_logs_with_cas_are_one_register() {
 
 /// Checks the fixture with extra `maelstrom test` flags.
 fn check_fixture_with(workload: &str, name: &str, flags: &[&str]) -> (Value, Validity) {
-    let path = format!(
-        "{}/tests/fixtures/histories/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut args = vec![workload.to_string(), path];
+    let mut args = vec![workload.to_string(), fixture_path(name)];
     args.extend(flags.iter().map(|f| f.to_string()));
     run(&args).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -54,6 +53,12 @@ fn check_fixture_with(workload: &str, name: &str, flags: &[&str]) -> (Value, Val
 fn knossos_list_of_ops_with_comments_reads_and_fails_where_knossos_says() {
     let (results, valid) = check_fixture("lin-kv", "knossos_rethink-fail-minimal.edn");
     assert_eq!(valid, Validity::False, "{results:#}");
+    // Recognised by its first line too, under a name that says nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("history.txt");
+    std::fs::copy(fixture_path("knossos_rethink-fail-minimal.edn"), &renamed).unwrap();
+    let (again, _) = run(&["lin-kv".into(), renamed.display().to_string()]).unwrap();
+    assert_eq!(again, results);
     let op = &results["workload"]["op"];
     let brief: Vec<&Value> = ["process", "type", "f", "value", "index"]
         .iter()
