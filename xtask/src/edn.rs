@@ -43,6 +43,43 @@ pub fn parse(text: &str) -> Result<Value, String> {
     Ok(value)
 }
 
+/// What [`next_form`] found at the start of a text.
+#[derive(Debug, PartialEq)]
+pub enum Next {
+    /// A form, and the byte range it spans (after leading whitespace).
+    Form(Value, std::ops::Range<usize>),
+    /// A closing `)`, `]` or `}` at this byte (a caller reading the
+    /// elements of a collection one at a time meets its end here).
+    Close(char, usize),
+    /// Nothing but whitespace and comments.
+    End,
+    /// The text ends inside a form: more text may complete it.
+    Incomplete,
+}
+
+/// The first form of `text`, for a reader that holds only part of a
+/// stream (whole lines of it). A form cut off by the end of `text` is
+/// `Incomplete` unless `at_eof`, when it is the error it is.
+pub fn next_form(text: &str, at_eof: bool) -> Result<Next, String> {
+    let mut reader = Reader {
+        src: text,
+        pos: 0,
+        depth: 0,
+    };
+    reader.skip_ws();
+    let start = reader.pos;
+    match reader.form() {
+        Ok(Some(v)) => Ok(Next::Form(v, start..reader.pos)),
+        Ok(None) => Ok(match reader.peek() {
+            Some(c) => Next::Close(c, reader.pos),
+            None => Next::End,
+        }),
+        // Every error of a form cut short is raised at the end of the text.
+        Err(_) if !at_eof && reader.pos >= text.len() => Ok(Next::Incomplete),
+        Err(e) => Err(e),
+    }
+}
+
 struct Reader<'a> {
     src: &'a str,
     pos: usize,

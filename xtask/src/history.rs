@@ -16,14 +16,19 @@ use serde_json::Value;
 pub enum Process {
     Client(u64),
     Nemesis,
+    /// An op read from a history file with no `:process`: not a client's
+    /// (jepsen.history 0.1.0 `client-op?` is `(integer? (:process op))`).
+    Absent,
 }
 
-/// A client process is its number; the nemesis is `"nemesis"` (`:nemesis` in history.edn).
+/// A client process is its number; the nemesis is `"nemesis"` (`:nemesis` in
+/// history.edn); no process is `null`.
 impl Serialize for Process {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Process::Client(n) => s.serialize_u64(*n),
             Process::Nemesis => s.serialize_str("nemesis"),
+            Process::Absent => s.serialize_none(),
         }
     }
 }
@@ -88,6 +93,7 @@ impl Op {
         match self.process {
             Process::Client(n) => write!(w, "{n}")?,
             Process::Nemesis => w.write_all(b":nemesis")?,
+            Process::Absent => w.write_all(b"nil")?,
         }
         write!(w, "\t{t}\t:{}\t{}", self.f, self.value)?;
         if let Some(e) = &self.error {

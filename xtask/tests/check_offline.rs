@@ -144,4 +144,102 @@ fn g_set_check_reads_an_ok_read_of_nil_as_the_empty_set() {
         "{results:#}"
     );
     assert_eq!(results["workload"]["lost"], serde_json::json!([0]));
+/// Issue 22 row 3: a value nested 10 000 deep, as an EDN history line, a
+/// Jepsen log line and a JSON line, aborted `check` (SIGABRT, exit 134: the
+/// recursive readers overflowed the stack). Each reader now stops at 128
+/// levels (edn::MAX_DEPTH; serde_json's own limit) and the command exits
+/// 254 naming the line.
+#[test]
+fn a_value_nested_10000_deep_exits_254_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let cases = [
+        (
+            "deep.edn",
+            format!("{{:type :invoke, :f :read, :process 0, :time 0, :index 0, :value {deep}}}\n"),
+            "line 1: EDN: nested more than 128 levels deep",
+        ),
+        (
+            "deep.log",
+            format!("INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t{deep}\n"),
+            "line 2: value: EDN: nested more than 128 levels deep",
+        ),
+        (
+            "deep.jsonl",
+            format!("{{\"type\":\"invoke\",\"f\":\"read\",\"process\":0,\"time\":0,\"value\":{deep}}}\n"),
+            "line 1: not JSON: recursion limit exceeded",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = xtask(&["check", "lin-kv", path.to_str().unwrap()]);
+        assert_eq!(r.code, 254, "{name}: {}", r.tail());
+        assert!(r.stderr.contains(want), "{name}: {}", r.tail());
+    }
+}
+
+/// `xtask check echo <args>` under a 60 s deadline and 2 GiB of address
+/// space, so that a reader that hangs or grows with its input fails the
+/// test instead of stalling it or the machine. Exit status and stderr.
+fn check_bounded(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2097152; exec timeout 60 \"$0\" check echo \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("run sh");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+/// Issue 22 row 7: `check` on a device (`/dev/zero` grew without bound,
+/// `/dev/urandom` too), a FIFO (hung in `open` until a writer came) or a
+/// file of one 1 GiB line (~3 GiB RSS), as the history or the journal. A
+/// regular file is required, and a line longer than 16 MiB is an error
+/// naming it. The 1 GiB file is sparse: it takes no disk.
+#[test]
+fn devices_fifos_and_endless_lines_exit_254_with_a_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok.jsonl");
+    std::fs::write(
+        &ok,
+        "{\"type\":\"invoke\",\"f\":\"echo\",\"process\":0,\"time\":0,\"value\":1}\n",
+    )
+    .unwrap();
+    let fifo = dir.path().join("history.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let long = dir.path().join("long.edn");
+    std::fs::File::create(&long)
+        .and_then(|f| f.set_len(1 << 30))
+        .unwrap();
+    let ok = ok.to_str().unwrap();
+    let fifo = fifo.to_str().unwrap();
+    let long = long.to_str().unwrap();
+    let cases: [(&[&str], &str); 7] = [
+        (&["/dev/zero"], "/dev/zero is not a regular file"),
+        (&["/dev/urandom"], "/dev/urandom is not a regular file"),
+        (&[fifo], "history.fifo is not a regular file"),
+        (&[long], "line 1 is longer than 16777216 bytes"),
+        (
+            &[ok, "--journal", "/dev/zero"],
+            "/dev/zero is not a regular file",
+        ),
+        (
+            &[ok, "--journal", fifo],
+            "history.fifo is not a regular file",
+        ),
+        (
+            &[ok, "--journal", long],
+            "line 1 is longer than 16777216 bytes",
+        ),
+    ];
+    for (args, want) in cases {
+        let (code, stderr) = check_bounded(args);
+        assert_eq!(code, 254, "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }

@@ -437,8 +437,21 @@ pub fn run(opts: &Opts) -> Result<String, String> {
     Ok(s)
 }
 
+pub const USAGE: &str =
+    "Usage: cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]
+
+Times our linearizability checker on public known-answer data and counts the
+verdicts that agree: Porcupine's etcd logs and kv histories (DIR is a
+checkout of anishathalye/porcupine; its own tests are timed too when `go` is
+on PATH) and Knossos's data/cas-register (DIR is a checkout of
+jepsen-io/knossos). --rounds N: median of N rounds (default 3).";
+
 /// `bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]`.
 pub fn command(args: &[String]) -> i32 {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return 0;
+    }
     let mut opts = Opts {
         porcupine: None,
         knossos: None,
@@ -454,7 +467,7 @@ pub fn command(args: &[String]) -> i32 {
                 opts.rounds = n.parse().unwrap_or(3)
             }
             _ => {
-                eprintln!("bench linearizable: bad option {a}");
+                eprintln!("bench linearizable: bad option {a}\n\n{USAGE}");
                 return 254;
             }
         }
@@ -468,5 +481,17 @@ pub fn command(args: &[String]) -> i32 {
             eprintln!("bench linearizable failed: {e}");
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command;
+
+    #[test]
+    fn help_prints_the_usage_and_a_bad_option_is_still_refused() {
+        assert_eq!(command(&["--help".to_string()]), 0);
+        assert_eq!(command(&["-h".to_string()]), 0);
+        assert_eq!(command(&["--wat".to_string()]), 254);
     }
 }

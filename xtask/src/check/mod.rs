@@ -3,8 +3,13 @@
 //! and net when a network journal is given) on a recorded history, as
 //! Maelstrom would analyse it, without running anything.
 
+mod assemble;
+mod edn_ops;
 mod formats;
 pub mod op_map;
+#[cfg(test)]
+mod shipped_tests;
+mod source;
 #[cfg(test)]
 mod tests;
 
@@ -20,9 +25,12 @@ pub const USAGE: &str =
 
 Runs the workload's checker and the common ones (stats, availability,
 exceptions; net with --journal) on a recorded history and prints the results
-map and Maelstrom's verdict line. FILE is our store/.../history.jsonl or a
-Jepsen/Maelstrom history.edn. TEST FLAGS are `maelstrom test` flags the
-checkers read, e.g. --consistency-models, --availability.
+map and Maelstrom's verdict line. FILE (a regular file; lines of at most
+16 MiB) is our store/.../history.jsonl, a Jepsen/Maelstrom history.edn, an
+Elle or Knossos EDN history (one vector of ops, `;` comments), or a Jepsen
+log (`INFO jepsen.util - 3 :invoke :read nil` lines). TEST FLAGS are
+`maelstrom test` flags the checkers read, e.g. --consistency-models,
+--availability.
 Exit: 0 valid, 1 invalid, 2 unknown, 254 usage or unreadable input.";
 
 /// Exit status for usage errors and unreadable input.
@@ -104,24 +112,28 @@ fn split_args(args: &[String]) -> Result<Split<'_>, String> {
     Ok((workload, file, journal, flags))
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
 /// Reads a history in whichever format [`formats::reader_for`] recognises.
 pub fn read_history(path: &Path) -> Result<History, String> {
-    let text = read_text(path)?;
+    // Opened first, so a missing file or a device is said plainly.
+    let mut lines = source::Lines::open(path)?;
     let (format, read) =
-        formats::reader_for(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-    read(&text).map_err(|e| format!("{} ({format}): {e}", path.display()))
+        formats::reader_for(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    read(&mut lines).map_err(|e| format!("{} ({format}): {e}", path.display()))
 }
 
 /// Our `net-journal.jsonl`, counted for the net checker as it is read (a
-/// journal of any length in constant memory). The first bad line is an error.
+/// journal of any length in constant memory). The first bad line is an
+/// error. Read as a history is: a regular file, in lines of bounded length.
 fn read_journal(path: &Path) -> Result<NetCounts, String> {
     let mut counts = NetCounts::default();
-    for event in crate::journal::read_jsonl(path)? {
-        let e = event?;
+    let mut lines = source::Lines::open(path)?;
+    while let Some(line) = lines.next_line() {
+        let (n, text) = line.map_err(|e| format!("{}: {e}", path.display()))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let e: crate::journal::JournalEvent = serde_json::from_str(text)
+            .map_err(|e| format!("{} line {n}: not a journal event: {e}", path.display()))?;
         counts.add(e.kind, e.msg_id, &e.src, &e.dest);
     }
     Ok(counts)

@@ -114,3 +114,32 @@ fn refuses_nesting_deeper_than_the_cap_instead_of_overflowing_the_stack() {
     );
     assert!(parse(&ok).is_ok(), "{MAX_DEPTH} levels must still parse");
 }
+
+#[test]
+fn next_form_reads_one_form_at_a_time_and_waits_for_a_cut_one() {
+    let text = "; a comment\n\n{:a 1} [2\n";
+    let Next::Form(v, range) = next_form(text, false).unwrap() else {
+        panic!("no form")
+    };
+    assert_eq!(v, json!({"a": 1}));
+    assert_eq!(&text[range.clone()], "{:a 1}");
+    let rest = &text[range.end..];
+    assert_eq!(next_form(rest, false), Ok(Next::Incomplete));
+    assert!(next_form(rest, true).unwrap_err().contains("expected ']'"));
+    assert_eq!(next_form("  ] x", false), Ok(Next::Close(']', 2)));
+    assert_eq!(next_form(" ; only a comment\n", true), Ok(Next::End));
+    for cut in [
+        "\"abc\n",
+        "#jepsen.history.Op\n",
+        "{:a\n",
+        "#_\n",
+        "^{:m 1}\n",
+    ] {
+        assert_eq!(next_form(cut, false), Ok(Next::Incomplete), "{cut:?}");
+        assert!(next_form(cut, true).is_err(), "{cut:?}");
+    }
+    // A real error is one before the end, whatever follows.
+    assert!(next_form("{:a 1 )\n", false).is_err());
+    let deep = format!("{}\n", "[".repeat(MAX_DEPTH + 1));
+    assert!(next_form(&deep, false).unwrap_err().contains("nested"));
+}

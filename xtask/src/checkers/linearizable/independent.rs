@@ -45,12 +45,23 @@ impl KeyHistory {
     }
 }
 
-/// The `[k v]` tuple of a value, if it is one.
-/// Whether `v` is a `[key value]` tuple of `jepsen.independent`.
-pub fn is_tuple(v: &Value) -> bool {
-    tuple(v).is_some()
+/// Whether a history is `jepsen.independent`'s, a `[key value]` tuple in
+/// every client invocation (Maelstrom's lin-kv client writes `[k nil]`,
+/// `[k v]`, `[k [from to]]`), rather than one register's (Knossos's
+/// `data/cas-register`, a Jepsen log of one register), whose read
+/// invocations carry `nil`. A single register's `:cas` value `[from to]` is
+/// a two-element vector too, so one tuple proves nothing: one invocation
+/// without a tuple does. A history with no invocation is keyed, as
+/// `(independent/checker ..)` gives `{:valid? true, :results {}, :failures
+/// []}` on it.
+pub fn is_keyed(history: &History) -> bool {
+    history
+        .client_ops()
+        .filter(|o| o.is_invoke())
+        .all(|o| tuple(&o.value).is_some())
 }
 
+/// The `[k v]` tuple of a value, if it is one.
 fn tuple(v: &Value) -> Option<(&Value, &Value)> {
     match v.as_array().map(Vec::as_slice) {
         Some([k, v]) => Some((k, v)),
@@ -114,7 +125,7 @@ pub fn split(
         let op = cas_op(&inv.f, v, values).map_err(|e| format!("op {}: {e}", inv.index))?;
         let process = match inv.process {
             Process::Client(p) => p,
-            Process::Nemesis => continue,
+            Process::Nemesis | Process::Absent => continue,
         };
         let call = Call {
             op,

@@ -26,14 +26,28 @@ const MARK: &str = "jepsen.util - ";
 pub fn parse_jepsen_log(text: &str) -> Result<Vec<Op>, String> {
     let mut ops = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let Some(at) = line.find(MARK) else {
-            continue;
-        };
-        let rest = line[at + MARK.len()..].trim();
-        let op = parse_op(rest, ops.len()).map_err(|e| format!("line {}: {e}: {line:?}", n + 1))?;
-        ops.push(op);
+        if let Some(op) = op_in_line(line, ops.len()) {
+            ops.push(op.map_err(|e| format!("line {}: {e}", n + 1))?);
+        }
     }
     Ok(ops)
+}
+
+/// Whether a line is an op line of a Jepsen log.
+pub fn is_op_line(line: &str) -> bool {
+    line.contains(MARK)
+}
+
+/// The op of one log line, numbered `index`; None for a line that is not
+/// an op line. Errors quote the line, cut to a readable length.
+pub fn op_in_line(line: &str, index: usize) -> Option<Result<Op, String>> {
+    let at = line.find(MARK)?;
+    let rest = line[at + MARK.len()..].trim();
+    Some(parse_op(rest, index).map_err(|e| {
+        let shown: String = line.chars().take(120).collect();
+        let cut = if shown.len() < line.len() { "..." } else { "" };
+        format!("{e}: {shown:?}{cut}")
+    }))
 }
 
 /// Splits off the next whitespace-separated token.
@@ -71,7 +85,7 @@ fn parse_op(rest: &str, index: usize) -> Result<Op, String> {
     let value = if value_text.is_empty() {
         Value::Null
     } else {
-        edn::parse(value_text).map_err(|e| format!("value {value_text:?}: {e}"))?
+        edn::parse(value_text).map_err(|e| format!("value: {e}"))?
     };
     let error = (kind == OpType::Info && value.is_string()).then(|| value.clone());
     Ok(Op {

@@ -252,7 +252,7 @@ impl Generator for KafkaGenerator {
         }
         let thread = match completion.process {
             Process::Client(p) => (p % self.concurrency as u64) as usize,
-            Process::Nemesis => return,
+            Process::Nemesis | Process::Absent => return,
         };
         self.observe_ok(completion, thread);
     }

@@ -45,16 +45,15 @@ impl Workload for LinKv {
     }
 
     /// Knossos's cas-register check per key (`independent/checker`). A
-    /// recorded history with no `[key value]` tuple at all (Knossos's
-    /// `data/cas-register`, a Jepsen log of one register, given to `cargo
-    /// xtask check`) is one register, as `checker/linearizable` reads it
-    /// without `independent`; our generator always writes tuples. A history
-    /// with no client op at all (`--rate 0`) is Maelstrom's own, so it goes
-    /// to `independent` (not vacuously to the single register).
+    /// recorded history whose invocations are not all `[key value]` tuples
+    /// (Knossos's `data/cas-register`, a Jepsen log of one register, given
+    /// to `cargo xtask check`) is one register, as `checker/linearizable`
+    /// reads it without `independent` ([`independent::is_keyed`]); our
+    /// generator always writes tuples. A history with no client op at all
+    /// (`--rate 0`) is keyed, vacuously: Maelstrom's own, so `independent`.
     fn check(&self, history: &History, _opts: &TestOpts) -> CheckResult {
         let budget = Budget::default_budget();
-        let mut client_ops = history.client_ops().peekable();
-        if client_ops.peek().is_some() && client_ops.all(|op| !independent::is_tuple(&op.value)) {
+        if !independent::is_keyed(history) {
             return independent::check_register(history, &budget);
         }
         independent::check_history(history, &budget)
