@@ -37,6 +37,7 @@ mod cycles;
 mod deps;
 mod explain;
 mod graph;
+mod key_orders;
 pub mod list_append;
 pub mod models;
 mod rw_register;
@@ -46,5 +47,8 @@ mod versions;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod ported;
 
 pub use rw_register::{check, ElleOpts};

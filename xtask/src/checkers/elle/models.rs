@@ -252,6 +252,14 @@ pub fn prohibited(models: &[String]) -> Result<BTreeSet<String>, String> {
     Ok(closure(IMPLIED, &direct, false))
 }
 
+/// `all-anomalies-implying`: the anomalies themselves and every anomaly
+/// that implies one of them (elle v0.1.6 src/elle/consistency_model.clj:
+/// `(set (g/bfs (partial g/in implied-anomalies) anomalies))`).
+pub fn all_anomalies_implying(anomalies: &[String]) -> BTreeSet<String> {
+    let start: Vec<&str> = anomalies.iter().map(String::as_str).collect();
+    closure(IMPLIED, &start, false)
+}
+
 /// Anomaly types that need the real-time / process order graph.
 pub fn needs_realtime(reportable: &BTreeSet<String>) -> bool {
     REALTIME_TYPES.iter().any(|t| reportable.contains(*t))

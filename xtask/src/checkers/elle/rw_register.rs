@@ -1,5 +1,6 @@
-//! `elle.rw-register/check` and `elle.txn/result-map`, for the options
-//! Maelstrom passes (`:wfr-keys? true`, `:consistency-models`).
+//! `elle.rw-register/check` and `elle.txn/result-map`: the options Maelstrom
+//! passes (`:wfr-keys? true`, `:consistency-models`) and the others Elle's
+//! own tests use (`:anomalies`, `:sequential-keys?`, `:linearizable-keys?`).
 
 use super::cases;
 use super::cycles::{self, Finding, CYCLE_SEARCH_TIMEOUT};
@@ -18,8 +19,17 @@ use std::time::Duration;
 pub struct ElleOpts {
     /// `:consistency-models` (Elle's default is strict-serializable).
     pub consistency_models: Vec<String>,
+    /// `:anomalies`: specific anomalies to prohibit besides the models'
+    /// (Maelstrom passes none).
+    pub anomalies: Vec<String>,
     /// `:wfr-keys?` (Maelstrom: true).
     pub wfr_keys: bool,
+    /// `:sequential-keys?`: version order from each process's txn order
+    /// (Maelstrom: false; its rw-register workload has it commented out).
+    pub sequential_keys: bool,
+    /// `:linearizable-keys?`: version order from real-time order
+    /// (Maelstrom: false).
+    pub linearizable_keys: bool,
     /// `:cycle-search-timeout`, per SCC.
     pub cycle_search_timeout: Duration,
 }
@@ -29,7 +39,10 @@ impl ElleOpts {
     pub fn maelstrom(consistency_models: Vec<String>) -> Self {
         ElleOpts {
             consistency_models,
+            anomalies: Vec::new(),
             wfr_keys: true,
+            sequential_keys: false,
+            linearizable_keys: false,
             cycle_search_timeout: CYCLE_SEARCH_TIMEOUT,
         }
     }
@@ -59,8 +72,8 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
         prohibited,
         reportable,
         order,
-    } = plan(&opts.consistency_models)?;
-    let versions = versions::infer(&p, opts.wfr_keys);
+    } = plan(opts)?;
+    let versions = versions::infer(&p, opts);
     let idx = ExtIndex::new(&p);
     let graph = deps::build(&p, &idx, &versions, order)?;
 
@@ -94,7 +107,7 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
     Ok(result_map(&prohibited, &reportable, anomalies))
 }
 
-/// What the consistency models ask of a check (`elle.txn`
+/// What the consistency models and `:anomalies` ask of a check (`elle.txn`
 /// `prohibited-anomaly-types`, `reportable-anomaly-types`, `additional-graphs`).
 pub(super) struct Plan {
     pub prohibited: BTreeSet<String>,
@@ -102,8 +115,13 @@ pub(super) struct Plan {
     pub order: OrderGraph,
 }
 
-pub(super) fn plan(consistency_models: &[String]) -> Result<Plan, String> {
-    let prohibited = models::prohibited(consistency_models)?;
+pub(super) fn plan(opts: &ElleOpts) -> Result<Plan, String> {
+    // elle v0.1.6 src/elle/txn.clj, prohibited-anomaly-types:
+    //   (set/union (cm/all-anomalies-implying (:anomalies opts))
+    //              (cm/anomalies-prohibited-by
+    //                (:consistency-models opts [:strict-serializable])))
+    let mut prohibited = models::prohibited(&opts.consistency_models)?;
+    prohibited.extend(models::all_anomalies_implying(&opts.anomalies));
     let mut reportable = prohibited.clone();
     reportable.extend(models::UNKNOWN_TYPES.iter().map(|s| s.to_string()));
     let order = if models::needs_realtime(&reportable) {

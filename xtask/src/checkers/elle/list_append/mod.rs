@@ -43,7 +43,7 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
         prohibited,
         reportable,
         order,
-    } = plan(&opts.consistency_models)?;
+    } = plan(opts)?;
     let possible: Vec<usize> = la.possible().collect();
     let sorted = la.sorted_values(&possible);
     let idx = Indices::new(&la, &possible, &sorted);

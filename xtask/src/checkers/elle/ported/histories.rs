@@ -1,0 +1,1 @@
+//! elle v0.1.6 histories/*.edn, with the expectations its tests state.
