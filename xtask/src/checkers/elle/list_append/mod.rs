@@ -11,10 +11,10 @@
 //! result map shared with the rw-register checker, and each reportable cycle
 //! explained as data and as Elle's text ([`explain`]).
 
-mod cases;
-mod deps;
+pub(super) mod cases;
+pub(super) mod deps;
 mod explain;
-mod history;
+pub(super) mod history;
 #[cfg(test)]
 mod tests;
 

@@ -33,32 +33,9 @@ fn push_last(mops: &mut [Value], v: Value) {
     mops.last_mut().unwrap().as_array_mut().unwrap().push(v);
 }
 
-/// The suite's `pair`'s invocation: reads become nil.
-fn invocation(s: &str) -> Value {
-    let mut v = op(s);
-    for m in v.as_array_mut().unwrap() {
-        if m[0] == "r" {
-            m[2] = Value::Null;
-        }
-    }
-    v
-}
-
-impl H {
-    /// `(op process type string)`; `(op string)` is process 0, `:ok`.
-    fn rw(&mut self, process: u64, kind: OpType, s: &str) -> &mut Self {
-        self.push(process, kind, op(s))
-    }
-    fn ok(&mut self, s: &str) -> &mut Self {
-        self.rw(0, OpType::Ok, s)
-    }
-    fn invoke(&mut self, process: u64, s: &str) -> &mut Self {
-        self.push(process, OpType::Invoke, invocation(s))
-    }
-    /// `(pair (op process :ok string))`, invocation then completion.
-    fn pair(&mut self, process: u64, s: &str) -> &mut Self {
-        self.invoke(process, s).rw(process, OpType::Ok, s)
-    }
+/// An empty history of the suite's shorthand.
+fn empty() -> H {
+    H::new(op)
 }
 
 /// The suite's checker-test `c`: `(-> (check opts (h/history history))
@@ -80,13 +57,13 @@ fn op_test() {
 /// several-writers error.
 #[test]
 fn ext_index_test() {
-    let h = H::default();
+    let h = empty();
     let hist = h.history();
     assert!(ExtIndex::new(&Parsed::new(&hist).unwrap())
         .writes
         .is_empty());
 
-    let mut h = H::default();
+    let mut h = empty();
     h.push(0, OpType::Ok, op("wx1wy3wx2"))
         .push(1, OpType::Ok, op("wy3wx4"));
     let hist = h.history();
@@ -124,14 +101,11 @@ fn cases_of(h: &H, f: fn(&Parsed, bool) -> Vec<Value>) -> Vec<Value> {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest internal-cases-test.
 #[test]
 fn internal_cases_test() {
-    assert_eq!(
-        cases_of(&H::default(), cases::internal),
-        Vec::<Value>::new()
-    );
-    let mut good = H::default();
+    assert_eq!(cases_of(&empty(), cases::internal), Vec::<Value>::new());
+    let mut good = empty();
     good.ok("ry2wx2rx2wx1rx1");
     assert_eq!(cases_of(&good, cases::internal), Vec::<Value>::new());
-    let mut stale = H::default();
+    let mut stale = empty();
     stale.ok("rx1wx2rx1");
     assert_eq!(
         cases_of(&stale, cases::internal),
@@ -142,12 +116,12 @@ fn internal_cases_test() {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest g1a-cases-test.
 #[test]
 fn g1a_cases_test() {
-    assert_eq!(cases_of(&H::default(), cases::g1a), Vec::<Value>::new());
-    let mut good = H::default();
+    assert_eq!(cases_of(&empty(), cases::g1a), Vec::<Value>::new());
+    let mut good = empty();
     good.ok("wx1").ok("rx1");
     assert_eq!(cases_of(&good, cases::g1a), Vec::<Value>::new());
-    let mut bad = H::default();
-    bad.ok("rx2").rw(0, OpType::Fail, "wx2");
+    let mut bad = empty();
+    bad.ok("rx2").done(0, OpType::Fail, "wx2");
     assert_eq!(
         cases_of(&bad, cases::g1a),
         vec![json!({"op": bad.op(0), "writer": bad.op(1), "mop": ["r", "x", 2]})]
@@ -157,11 +131,11 @@ fn g1a_cases_test() {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest g1b-cases-test.
 #[test]
 fn g1b_cases_test() {
-    assert_eq!(cases_of(&H::default(), cases::g1b), Vec::<Value>::new());
-    let mut good = H::default();
+    assert_eq!(cases_of(&empty(), cases::g1b), Vec::<Value>::new());
+    let mut good = empty();
     good.ok("wx1wx2").ok("rx_rx2");
     assert_eq!(cases_of(&good, cases::g1b), Vec::<Value>::new());
-    let mut bad = H::default();
+    let mut bad = empty();
     bad.ok("rx2").ok("wx2wx1");
     assert_eq!(
         cases_of(&bad, cases::g1b),
@@ -177,7 +151,7 @@ fn g1b_cases_test() {
 #[test]
 fn wr_graph_test() {
     let check = |txns: &[&str]| -> (bool, usize) {
-        let mut h = H::default();
+        let mut h = empty();
         for t in txns {
             h.push(0, OpType::Invoke, op(t)).push(0, OpType::Ok, op(t));
         }
@@ -220,9 +194,9 @@ fn synthetic<'h>(
 }
 
 fn build(ops: &[(usize, OpType, &str)]) -> (crate::history::History, Vec<usize>) {
-    let mut h = H::default();
+    let mut h = empty();
     for &(_, kind, s) in ops {
-        h.rw(0, kind, s);
+        h.done(0, kind, s);
     }
     (h.history(), ops.iter().map(|o| o.0).collect())
 }
@@ -456,7 +430,7 @@ fn transaction_graph_to_version_graphs_test() {
 #[test]
 fn version_graphs_to_transaction_graphs_test() {
     let tg = |txns: &[&str]| -> Vec<(usize, usize, u8)> {
-        let mut h = H::default();
+        let mut h = empty();
         for t in txns {
             h.ok(t);
         }
@@ -502,7 +476,7 @@ fn version_graphs_to_transaction_graphs_test() {
 /// reproduce the verdict.
 #[test]
 fn checker_test_read_doesnt_return_what_was_written() {
-    let mut h = H::default();
+    let mut h = empty();
     h.pair(0, "wx1").pair(0, "rx2");
     let opts = ElleOpts {
         linearizable_keys: true,
@@ -515,7 +489,7 @@ fn checker_test_read_doesnt_return_what_was_written() {
 /// "Read read returns what was just been written".
 #[test]
 fn checker_test_read_read_returns_what_was_written() {
-    let mut h = H::default();
+    let mut h = empty();
     h.pair(0, "wx1").pair(0, "rx2").pair(0, "rx1");
     let opts = ElleOpts {
         linearizable_keys: true,
@@ -538,7 +512,7 @@ fn checker_test_read_read_returns_what_was_written() {
 #[test]
 fn checker_test_g0() {
     // (c {...} (h/history [t1 t2])): t1 and t2 are the pairs' invocations.
-    let mut invokes = H::default();
+    let mut invokes = empty();
     invokes.invoke(0, "wx1wy2").invoke(1, "wx2wy1");
     assert_eq!(
         c(&anomalies(&["G0"]), &invokes),
@@ -549,7 +523,7 @@ fn checker_test_g0() {
             "not": []
         })
     );
-    let mut h = H::default();
+    let mut h = empty();
     h.pair(0, "wx1wy2")
         .pair(1, "wx2wy1")
         .pair(0, "rx2")
@@ -579,8 +553,8 @@ fn checker_test_g0() {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest checker-test, "G1a".
 #[test]
 fn checker_test_g1a() {
-    let mut h = H::default();
-    h.ok("rx1").rw(0, OpType::Fail, "wx1");
+    let mut h = empty();
+    h.ok("rx1").done(0, OpType::Fail, "wx1");
     assert_eq!(
         c(&anomalies(&["G1"]), &h),
         json!({
@@ -598,7 +572,7 @@ fn checker_test_g1a() {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest checker-test, "G1b".
 #[test]
 fn checker_test_g1b() {
-    let mut h = H::default();
+    let mut h = empty();
     h.ok("wx1wx2").ok("rx1");
     assert_eq!(
         c(&anomalies(&["G0"]), &h),
@@ -625,7 +599,7 @@ fn checker_test_g1b() {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest checker-test, "G1c".
 #[test]
 fn checker_test_g1c() {
-    let mut h = H::default();
+    let mut h = empty();
     h.ok("wx1ry1").ok("wy1rx1");
     let valid = json!({"valid?": true});
     assert_eq!(c(&anomalies(&["G0"]), &h), valid);
@@ -656,12 +630,12 @@ fn checker_test_g1c() {
 /// `:anomaly-types` `[:G2-item]`).
 #[test]
 fn checker_test_g2_item() {
-    let mut h = H::default();
+    let mut h = empty();
     h.pair(0, "rx1ry1")
         .invoke(1, "rx1wy2")
         .invoke(2, "ry1wx2")
-        .rw(2, OpType::Ok, "ry1wx2")
-        .rw(1, OpType::Ok, "rx1wy2");
+        .done(2, OpType::Ok, "ry1wx2")
+        .done(1, OpType::Ok, "rx1wy2");
     let opts = ElleOpts {
         linearizable_keys: true,
         ..models(&["read-committed"])
@@ -673,7 +647,7 @@ fn checker_test_g2_item() {
 /// "internal".
 #[test]
 fn checker_test_internal() {
-    let mut h = H::default();
+    let mut h = empty();
     h.ok("rx1rx2");
     assert_eq!(
         c(&anomalies(&["internal"]), &h),
@@ -693,11 +667,11 @@ fn checker_test_internal() {
 /// "initial state": history [t1 t2 t2' t1'].
 #[test]
 fn checker_test_initial_state() {
-    let mut h = H::default();
+    let mut h = empty();
     h.invoke(0, "rx_ry1")
         .invoke(0, "wy1wx2")
-        .rw(0, OpType::Ok, "wy1wx2")
-        .rw(0, OpType::Ok, "rx_ry1");
+        .done(0, OpType::Ok, "wy1wx2")
+        .done(0, OpType::Ok, "rx_ry1");
     assert_eq!(
         c(&models(&["serializable"]), &h),
         json!({
@@ -719,7 +693,7 @@ fn checker_test_initial_state() {
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest checker-test, "wfr".
 #[test]
 fn checker_test_wfr() {
-    let mut h = H::default();
+    let mut h = empty();
     h.ok("ry1wx1wy2").ok("rx1ry1");
     let serializable = |wfr_keys| ElleOpts {
         wfr_keys,
@@ -748,7 +722,7 @@ fn checker_test_wfr() {
 /// "cyclic version order".
 #[test]
 fn checker_test_cyclic_version_order() {
-    let mut h = H::default();
+    let mut h = empty();
     h.pair(0, "wx1").pair(0, "wx2").pair(0, "rx1");
     let opts = ElleOpts {
         sequential_keys: true,
@@ -772,7 +746,7 @@ fn checker_test_cyclic_version_order() {
 /// options no rw edges and no G2-item.
 #[test]
 fn lost_update_test() {
-    let mut h = H::default();
+    let mut h = empty();
     h.pair(0, "rx0wx1").pair(1, "rx0wx2");
     assert_eq!(
         c(&defaults(), &h),
@@ -809,7 +783,7 @@ fn perfect_perf_test() {
     let mut gen = WrTxns::new(&TestOpts::defaults(vec!["n0".into()]));
     let mut rng = fastrand::Rng::with_seed(7);
     let mut state: HashMap<String, Value> = HashMap::new();
-    let mut h = H::default();
+    let mut h = empty();
     for _ in 0..n {
         let process = rng.u64(0..10);
         let txn = gen.next(0, 0, &mut rng).value;
