@@ -816,3 +816,52 @@ fn lost_update_test() {
     h.pair(0, "rxax1ax2").pair(0, "rx12");
     assert_eq!(c(&defaults(), &h), valid());
 }
+
+/// elle v0.1.6 test/elle/list_append_test.clj, deftest ^:perf
+/// perfect-perf-test: txns of Elle's generator run one at a time against a
+/// perfect store, each by a random one of 10 processes; `(check h)` is
+/// valid. Our generator is Maelstrom's `append-txns` (the same Elle
+/// function). Elle runs 1e6 txns; see `PERFECT_PERF_TXNS`.
+#[test]
+fn perfect_perf_test() {
+    use crate::workloads::txn_list_append::AppendTxns;
+    use crate::workloads::txn_rw_register::WrTxns;
+    use std::collections::HashMap;
+    let opts = crate::workload::TestOpts::defaults(vec!["n0".into()]);
+    let mut gen = AppendTxns(WrTxns::new(&opts));
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut state: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut h = empty();
+    for _ in 0..PERFECT_PERF_TXNS {
+        let process = rng.u64(0..10);
+        let txn = gen.txn(&mut rng);
+        h.push(process, OpType::Invoke, txn.clone());
+        let done: Vec<Value> = txn
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let list = state.entry(m[1].to_string()).or_default();
+                if m[0] == "append" {
+                    list.push(m[2].clone());
+                    m.clone()
+                } else if list.is_empty() {
+                    json!(["r", m[1], null])
+                } else {
+                    json!(["r", m[1], list.clone()])
+                }
+            })
+            .collect();
+        h.push(process, OpType::Ok, Value::Array(done));
+    }
+    let started = std::time::Instant::now();
+    assert_eq!(c(&defaults(), &h), valid());
+    eprintln!(
+        "list-append perfect-perf-test: {PERFECT_PERF_TXNS} txns checked in {:?}",
+        started.elapsed()
+    );
+}
+
+/// Elle's 1e6 takes too long for a debug `cargo test` (see docs/fidelity.md,
+/// "Ported test suites: Elle", for the measured times).
+const PERFECT_PERF_TXNS: usize = 100_000;
