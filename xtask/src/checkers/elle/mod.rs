@@ -33,6 +33,7 @@
 // is merged; remove this then.
 
 mod cases;
+mod cycle_text;
 mod cycles;
 mod deps;
 mod explain;

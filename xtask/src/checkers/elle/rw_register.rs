@@ -5,7 +5,7 @@
 use super::cases;
 use super::cycles::{self, Finding, CYCLE_SEARCH_TIMEOUT};
 use super::deps::{self, ExtIndex, OrderGraph};
-use super::explain::{render, Explained, RW_REGISTER_PRIORITY};
+use super::explain::{self, render, Explained, RW_REGISTER_PRIORITY};
 use super::models;
 use super::txn::Parsed;
 use super::versions;
@@ -63,10 +63,24 @@ pub struct ElleResult {
     pub boundary: Option<(Vec<String>, Vec<String>)>,
 }
 
+/// Elle's result map plus, for each reportable cycle type, Elle's text for
+/// each cycle (what Elle writes to `elle/<type>.txt`).
+pub struct Checked {
+    pub result: ElleResult,
+    pub explanations: Map<String, Value>,
+}
+
 /// Checks a txn-rw-register history. `Err` is a checker crash (`:unknown`
 /// with `:error` in Maelstrom): duplicate writers of a read value, key type
 /// mixes, malformed transactions, unknown consistency models.
 pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
+    check_explained(history, opts).map(|c| c.result)
+}
+
+/// [`check`], with the text of each reportable cycle: Maelstrom's
+/// txn-rw-register writes them to `elle/<type>.txt` (jepsen 0.3.1
+/// `jepsen.tests.cycle.wr/checker` passes `:directory`).
+pub fn check_explained(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
     let p = Parsed::new(history)?;
     let Plan {
         prohibited,
@@ -90,9 +104,9 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
     }
     let findings =
         cycles::cycle_cases(&graph.adj, opts.cycle_search_timeout, &RW_REGISTER_PRIORITY)?;
-    anomalies.extend(group_findings(findings, &reportable, |ex| {
-        render(&p, &versions, ex)
-    }));
+    let cycles = group_findings(findings, &reportable, |ex| render(&p, &versions, ex));
+    let explanations = explain_texts(&cycles, &reportable, explain::text);
+    anomalies.extend(cycles);
     let show = |name: &str| reportable.contains(name);
     for (name, found) in [
         ("internal", cases::internal(&p, show("internal"))),
@@ -104,7 +118,32 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
             anomalies.push((name.into(), Value::Array(found)));
         }
     }
-    Ok(result_map(&prohibited, &reportable, anomalies))
+    Ok(Checked {
+        result: result_map(&prohibited, &reportable, anomalies),
+        explanations,
+    })
+}
+
+/// Elle's text for each reportable cycle, by type (`elle.txn/cycles!`
+/// writes only `reportable-anomaly-types` of `cycle-types`).
+pub(super) fn explain_texts(
+    cycles: &[(String, Value)],
+    reportable: &BTreeSet<String>,
+    text: fn(&Value) -> String,
+) -> Map<String, Value> {
+    let mut explanations = Map::new();
+    for (kind, list) in cycles {
+        if kind == "cycle-search-timeout" || !reportable.contains(kind) {
+            continue;
+        }
+        let texts = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| text(c).into());
+        explanations.insert(kind.clone(), Value::Array(texts.collect()));
+    }
+    explanations
 }
 
 /// What the consistency models and `:anomalies` ask of a check (`elle.txn`

@@ -7,7 +7,7 @@ use crate::checkers::elle::cases;
 use crate::checkers::elle::deps::{self, ExtIndex};
 use crate::checkers::elle::graph::{sccs, GraphBuilder, RT, RW, WR, WW};
 use crate::checkers::elle::key_orders;
-use crate::checkers::elle::rw_register::{check, ElleOpts};
+use crate::checkers::elle::rw_register::{check, check_explained, ElleOpts};
 use crate::checkers::elle::txn::{Id, Parsed};
 use crate::checkers::elle::versions::Versions;
 use crate::history::OpType;
@@ -621,6 +621,29 @@ fn checker_test_g1c() {
     assert_eq!(c(&models(&["read-committed"]), &h), res);
     assert_eq!(c(&anomalies(&["G2"]), &h), valid);
     assert_eq!(c(&models(&["serializable"]), &h), res);
+}
+
+/// elle v0.1.6 test/elle/rw_register_test.clj, deftest checker-test,
+/// "writing files": `elle/G1c.txt` holds the cycle's text. We write no
+/// files (the texts are returned, as list-append's are); the file's
+/// `"G1c #0\n"` header is `write-cycles!`'s framing. Elle's ops print with
+/// `h/history`'s defaults (`:time -1`, `:f nil`) and keyword keys; ours
+/// print our ops (time, `:f :txn`, string keys): compared with those read
+/// as Elle's.
+#[test]
+fn checker_test_writing_files() {
+    let mut h = empty();
+    h.ok("wx1ry1").ok("wy1rx1");
+    let checked = check_explained(&h.history(), &anomalies(&["G1"])).unwrap();
+    let text = checked.explanations["G1c"][0].as_str().unwrap();
+    let as_elle = text
+        .replace("\"x\"", ":x")
+        .replace("\"y\"", ":y")
+        .replace(":time 0,", ":time -1,")
+        .replace(":time 1000000,", ":time -1,")
+        .replace(":f :txn,", ":f nil,");
+    let msg = "G1c #0\nLet:\n  T1 = {:index 0, :time -1, :type :ok, :process 0, :f nil, :value [[:w :x 1] [:r :y 1]]}\n  T2 = {:index 1, :time -1, :type :ok, :process 0, :f nil, :value [[:w :y 1] [:r :x 1]]}\n\nThen:\n  - T1 < T2, because T1 wrote :x = 1, which was read by T2.\n  - However, T2 < T1, because T2 wrote :y = 1, which was read by T1: a contradiction!";
+    assert_eq!(format!("G1c #0\n{as_elle}"), msg);
 }
 
 /// elle v0.1.6 test/elle/rw_register_test.clj, deftest checker-test,
