@@ -366,6 +366,25 @@ mod tests {
             .contains("G-nonadjacent"));
     }
 
+    /// `:anomalies [:G1]` prohibits G1 and everything implying it
+    /// (elle v0.1.6 consistency_model.clj, `implied-anomalies`: G0 -> G1c,
+    /// G1a/G1b/G1c -> G1, incompatible-order / dirty-update -> G1a); `[:G2]`
+    /// does not reach G0 ("G2 doesn't actually include G0", list_append_test).
+    #[test]
+    fn anomalies_implying_follow_elle() {
+        let g1: Vec<String> = all_anomalies_implying(&["G1".into()]).into_iter().collect();
+        assert_eq!(
+            g1,
+            set(&["G0", "G1", "G1a", "G1b", "G1c", "dirty-update", "incompatible-order"])
+        );
+        let g2 = all_anomalies_implying(&["G2".into()]);
+        for a in ["G2", "G2-item", "G-single", "G-nonadjacent", "lost-update", "write-skew"] {
+            assert!(g2.contains(a), "{a}");
+        }
+        assert!(!g2.contains("G0") && !g2.contains("G1c"));
+        assert!(all_anomalies_implying(&[]).is_empty());
+    }
+
     #[test]
     fn boundaries_match_elle_tests() {
         assert_eq!(boundary(&[]), (vec![], vec![]));
