@@ -375,10 +375,25 @@ mod tests {
         let g1: Vec<String> = all_anomalies_implying(&["G1".into()]).into_iter().collect();
         assert_eq!(
             g1,
-            set(&["G0", "G1", "G1a", "G1b", "G1c", "dirty-update", "incompatible-order"])
+            set(&[
+                "G0",
+                "G1",
+                "G1a",
+                "G1b",
+                "G1c",
+                "dirty-update",
+                "incompatible-order"
+            ])
         );
         let g2 = all_anomalies_implying(&["G2".into()]);
-        for a in ["G2", "G2-item", "G-single", "G-nonadjacent", "lost-update", "write-skew"] {
+        for a in [
+            "G2",
+            "G2-item",
+            "G-single",
+            "G-nonadjacent",
+            "lost-update",
+            "write-skew",
+        ] {
             assert!(g2.contains(a), "{a}");
         }
         assert!(!g2.contains("G0") && !g2.contains("G1c"));

@@ -66,6 +66,9 @@ impl Acc {
     }
 }
 
+/// A source of version edges (key, v1, v2).
+type Grapher<'a> = dyn Fn() -> Vec<(Id, Id, Id)> + 'a;
+
 pub fn infer(p: &Parsed, opts: &ElleOpts) -> Versions {
     // elle v0.1.6 src/elle/rw_register.clj, version-graphs:
     //   (cond-> [{:name :initial-state ...}]
@@ -75,7 +78,7 @@ pub fn infer(p: &Parsed, opts: &ElleOpts) -> Versions {
     let mut accepted = initial_state(p);
     let mut sources = vec!["initial-state"];
     let mut cyclic = Vec::new();
-    let later: [(&str, bool, &dyn Fn() -> Vec<(Id, Id, Id)>); 3] = [
+    let later: [(&str, bool, &Grapher); 3] = [
         ("wfr-keys", opts.wfr_keys, &|| wfr(p)),
         ("sequential-keys", opts.sequential_keys, &|| {
             key_orders::version_edges(p, OrderGraph::Process)

@@ -232,7 +232,9 @@ fn ext_key_graph_test() {
         }
         out
     };
-    let kg = |rows: &[(usize, &[(&str, &[usize])])]| -> Kg {
+    // (op, [(key, downstream ops)])
+    type Row<'a> = (usize, &'a [(&'a str, &'a [usize])]);
+    let kg = |rows: &[Row]| -> Kg {
         rows.iter()
             .map(|&(i, ks)| {
                 let ks = ks.iter().map(|&(k, bs)| (k.to_string(), bs.to_vec()));
