@@ -70,7 +70,7 @@ pub fn order_edges(p: &Parsed, order: OrderGraph, g: &mut GraphBuilder) {
     }
 }
 
-fn wr_edges(p: &Parsed, idx: &ExtIndex, g: &mut GraphBuilder) -> Result<(), String> {
+pub(super) fn wr_edges(p: &Parsed, idx: &ExtIndex, g: &mut GraphBuilder) -> Result<(), String> {
     let mut keys: Vec<&(Id, Id)> = idx.reads.keys().collect();
     keys.sort_unstable();
     for kv in keys {
@@ -94,7 +94,7 @@ fn wr_edges(p: &Parsed, idx: &ExtIndex, g: &mut GraphBuilder) -> Result<(), Stri
 }
 
 /// ww and rw edges from every version edge v1 -> v2; self-edges removed.
-fn version_edges(idx: &ExtIndex, versions: &Versions, g: &mut GraphBuilder) {
+pub(super) fn version_edges(idx: &ExtIndex, versions: &Versions, g: &mut GraphBuilder) {
     let empty: Vec<u32> = Vec::new();
     for (&k, edges) in &versions.edges {
         for &(v1, v2) in edges {

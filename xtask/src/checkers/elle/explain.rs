@@ -7,9 +7,11 @@
 //! found in. Because every ww edge of this checker coincides with a wr edge
 //! (unique writes), ww-only cycles come out labelled wr, i.e. as G1c.
 
+use super::cycle_text;
 use super::graph::{label, Adj, PROC, RT, RW, WR, WW};
 use super::txn::{MopF, Parsed};
 use super::versions::Versions;
+use crate::edn::pr_str;
 use serde_json::{json, Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +170,36 @@ fn render_step(p: &Parsed, versions: &Versions, a: u32, b: u32, st: StepType) ->
         StepType::Realtime | StepType::Process => order_step(p, a, b, st, &mut m),
     }
     Value::Object(m)
+}
+
+/// Elle's text for a rendered rw-register cycle, worded by the rw-register
+/// `WRExplainer`, `WWExplainer`, `RWExplainer` (elle v0.1.6
+/// src/elle/rw_register.clj, `render-explanation`).
+pub fn text(rendered: &Value) -> String {
+    cycle_text::render(rendered, step_text)
+}
+
+fn step_text(st: &Value, a: &str, b: &str) -> Option<String> {
+    let key = pr_str(&st["key"]);
+    let value = pr_str(&st["value"]);
+    let value2 = pr_str(&st["value'"]);
+    Some(match st["type"].as_str().unwrap_or("") {
+        // (str a-name " wrote " (pr-str key) " = " (pr-str value)
+        //      ", which was read by " b-name)
+        "wr" => format!("{a} wrote {key} = {value}, which was read by {b}"),
+        // (str a-name " set key " (pr-str key) " to " (pr-str value) ", and "
+        //      b-name " set it to " (pr-str value')
+        //      ", which came later in the version order")
+        "ww" => format!(
+            "{a} set key {key} to {value}, and {b} set it to {value2}, which came later in the version order"
+        ),
+        // (str a-name " read key " (pr-str key) " = " (pr-str value) ", and "
+        //      b-name " set it to " (pr-str value') ...)
+        "rw" => format!(
+            "{a} read key {key} = {value}, and {b} set it to {value2}, which came later in the version order"
+        ),
+        _ => return None,
+    })
 }
 
 /// The data of a realtime or process step a -> b (`RealtimeExplainer`,

@@ -3,13 +3,16 @@
 //! src/elle/rw_register.clj, `check`, and src/elle/txn.clj.
 //!
 //! Pipeline: parse the history ([`txn`]); find G1a / G1b / internal /
-//! lost-update directly ([`cases`]); infer version orders ([`versions`]);
+//! lost-update directly ([`cases`]); infer version orders ([`versions`],
+//! with [`key_orders`] for Elle's `:sequential-keys?` / `:linearizable-keys?`);
 //! build the wr / ww / rw (+ realtime or process) graph ([`deps`], [`graph`]);
 //! search each SCC for each cycle anomaly spec ([`cycles`], [`search`]),
-//! explaining and classifying the cycles found ([`explain`]); judge them
-//! against the consistency models ([`models`]) in Elle's result map
-//! ([`rw_register`]). Elle's list-append checker ([`list_append`]) shares
-//! the graph, cycle search, classification, model table and result map.
+//! explaining and classifying the cycles found ([`explain`], as text by
+//! [`cycle_text`]); judge them against the consistency models and
+//! `:anomalies` ([`models`]) in Elle's result map ([`rw_register`]). Elle's
+//! list-append checker ([`list_append`]) shares the graph, cycle search,
+//! classification, model table and result map. Elle's own test suites,
+//! ported: `ported/`.
 //!
 //! Departures from Elle, all deliberate (see also the notes in each file):
 //! * Search order: vertices and successors in history order, where Elle uses
@@ -33,10 +36,12 @@
 // is merged; remove this then.
 
 mod cases;
+mod cycle_text;
 mod cycles;
 mod deps;
 mod explain;
 mod graph;
+mod key_orders;
 pub mod list_append;
 pub mod models;
 mod rw_register;
@@ -46,5 +51,8 @@ mod versions;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod ported;
 
 pub use rw_register::{check, ElleOpts};

@@ -252,6 +252,14 @@ pub fn prohibited(models: &[String]) -> Result<BTreeSet<String>, String> {
     Ok(closure(IMPLIED, &direct, false))
 }
 
+/// `all-anomalies-implying`: the anomalies themselves and every anomaly
+/// that implies one of them (elle v0.1.6 src/elle/consistency_model.clj:
+/// `(set (g/bfs (partial g/in implied-anomalies) anomalies))`).
+pub fn all_anomalies_implying(anomalies: &[String]) -> BTreeSet<String> {
+    let start: Vec<&str> = anomalies.iter().map(String::as_str).collect();
+    closure(IMPLIED, &start, false)
+}
+
 /// Anomaly types that need the real-time / process order graph.
 pub fn needs_realtime(reportable: &BTreeSet<String>) -> bool {
     REALTIME_TYPES.iter().any(|t| reportable.contains(*t))
@@ -356,6 +364,40 @@ mod tests {
         assert!(prohibited(&["snapshot-isolation".into()])
             .unwrap()
             .contains("G-nonadjacent"));
+    }
+
+    /// `:anomalies [:G1]` prohibits G1 and everything implying it
+    /// (elle v0.1.6 consistency_model.clj, `implied-anomalies`: G0 -> G1c,
+    /// G1a/G1b/G1c -> G1, incompatible-order / dirty-update -> G1a); `[:G2]`
+    /// does not reach G0 ("G2 doesn't actually include G0", list_append_test).
+    #[test]
+    fn anomalies_implying_follow_elle() {
+        let g1: Vec<String> = all_anomalies_implying(&["G1".into()]).into_iter().collect();
+        assert_eq!(
+            g1,
+            set(&[
+                "G0",
+                "G1",
+                "G1a",
+                "G1b",
+                "G1c",
+                "dirty-update",
+                "incompatible-order"
+            ])
+        );
+        let g2 = all_anomalies_implying(&["G2".into()]);
+        for a in [
+            "G2",
+            "G2-item",
+            "G-single",
+            "G-nonadjacent",
+            "lost-update",
+            "write-skew",
+        ] {
+            assert!(g2.contains(a), "{a}");
+        }
+        assert!(!g2.contains("G0") && !g2.contains("G1c"));
+        assert!(all_anomalies_implying(&[]).is_empty());
     }
 
     #[test]

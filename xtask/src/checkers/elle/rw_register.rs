@@ -1,10 +1,11 @@
-//! `elle.rw-register/check` and `elle.txn/result-map`, for the options
-//! Maelstrom passes (`:wfr-keys? true`, `:consistency-models`).
+//! `elle.rw-register/check` and `elle.txn/result-map`: the options Maelstrom
+//! passes (`:wfr-keys? true`, `:consistency-models`) and the others Elle's
+//! own tests use (`:anomalies`, `:sequential-keys?`, `:linearizable-keys?`).
 
 use super::cases;
 use super::cycles::{self, Finding, CYCLE_SEARCH_TIMEOUT};
 use super::deps::{self, ExtIndex, OrderGraph};
-use super::explain::{render, Explained, RW_REGISTER_PRIORITY};
+use super::explain::{self, render, Explained, RW_REGISTER_PRIORITY};
 use super::models;
 use super::txn::Parsed;
 use super::versions;
@@ -18,8 +19,17 @@ use std::time::Duration;
 pub struct ElleOpts {
     /// `:consistency-models` (Elle's default is strict-serializable).
     pub consistency_models: Vec<String>,
+    /// `:anomalies`: specific anomalies to prohibit besides the models'
+    /// (Maelstrom passes none).
+    pub anomalies: Vec<String>,
     /// `:wfr-keys?` (Maelstrom: true).
     pub wfr_keys: bool,
+    /// `:sequential-keys?`: version order from each process's txn order
+    /// (Maelstrom: false; its rw-register workload has it commented out).
+    pub sequential_keys: bool,
+    /// `:linearizable-keys?`: version order from real-time order
+    /// (Maelstrom: false).
+    pub linearizable_keys: bool,
     /// `:cycle-search-timeout`, per SCC.
     pub cycle_search_timeout: Duration,
 }
@@ -29,7 +39,10 @@ impl ElleOpts {
     pub fn maelstrom(consistency_models: Vec<String>) -> Self {
         ElleOpts {
             consistency_models,
+            anomalies: Vec::new(),
             wfr_keys: true,
+            sequential_keys: false,
+            linearizable_keys: false,
             cycle_search_timeout: CYCLE_SEARCH_TIMEOUT,
         }
     }
@@ -50,17 +63,31 @@ pub struct ElleResult {
     pub boundary: Option<(Vec<String>, Vec<String>)>,
 }
 
+/// Elle's result map plus, for each reportable cycle type, Elle's text for
+/// each cycle (what Elle writes to `elle/<type>.txt`).
+pub struct Checked {
+    pub result: ElleResult,
+    pub explanations: Map<String, Value>,
+}
+
 /// Checks a txn-rw-register history. `Err` is a checker crash (`:unknown`
 /// with `:error` in Maelstrom): duplicate writers of a read value, key type
 /// mixes, malformed transactions, unknown consistency models.
 pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
+    check_explained(history, opts).map(|c| c.result)
+}
+
+/// [`check`], with the text of each reportable cycle: Maelstrom's
+/// txn-rw-register writes them to `elle/<type>.txt` (jepsen 0.3.1
+/// `jepsen.tests.cycle.wr/checker` passes `:directory`).
+pub fn check_explained(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
     let p = Parsed::new(history)?;
     let Plan {
         prohibited,
         reportable,
         order,
-    } = plan(&opts.consistency_models)?;
-    let versions = versions::infer(&p, opts.wfr_keys);
+    } = plan(opts)?;
+    let versions = versions::infer(&p, opts);
     let idx = ExtIndex::new(&p);
     let graph = deps::build(&p, &idx, &versions, order)?;
 
@@ -77,9 +104,9 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
     }
     let findings =
         cycles::cycle_cases(&graph.adj, opts.cycle_search_timeout, &RW_REGISTER_PRIORITY)?;
-    anomalies.extend(group_findings(findings, &reportable, |ex| {
-        render(&p, &versions, ex)
-    }));
+    let cycles = group_findings(findings, &reportable, |ex| render(&p, &versions, ex));
+    let explanations = explain_texts(&cycles, &reportable, explain::text);
+    anomalies.extend(cycles);
     let show = |name: &str| reportable.contains(name);
     for (name, found) in [
         ("internal", cases::internal(&p, show("internal"))),
@@ -91,10 +118,35 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
             anomalies.push((name.into(), Value::Array(found)));
         }
     }
-    Ok(result_map(&prohibited, &reportable, anomalies))
+    Ok(Checked {
+        result: result_map(&prohibited, &reportable, anomalies),
+        explanations,
+    })
 }
 
-/// What the consistency models ask of a check (`elle.txn`
+/// Elle's text for each reportable cycle, by type (`elle.txn/cycles!`
+/// writes only `reportable-anomaly-types` of `cycle-types`).
+pub(super) fn explain_texts(
+    cycles: &[(String, Value)],
+    reportable: &BTreeSet<String>,
+    text: fn(&Value) -> String,
+) -> Map<String, Value> {
+    let mut explanations = Map::new();
+    for (kind, list) in cycles {
+        if kind == "cycle-search-timeout" || !reportable.contains(kind) {
+            continue;
+        }
+        let texts = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| text(c).into());
+        explanations.insert(kind.clone(), Value::Array(texts.collect()));
+    }
+    explanations
+}
+
+/// What the consistency models and `:anomalies` ask of a check (`elle.txn`
 /// `prohibited-anomaly-types`, `reportable-anomaly-types`, `additional-graphs`).
 pub(super) struct Plan {
     pub prohibited: BTreeSet<String>,
@@ -102,8 +154,13 @@ pub(super) struct Plan {
     pub order: OrderGraph,
 }
 
-pub(super) fn plan(consistency_models: &[String]) -> Result<Plan, String> {
-    let prohibited = models::prohibited(consistency_models)?;
+pub(super) fn plan(opts: &ElleOpts) -> Result<Plan, String> {
+    // elle v0.1.6 src/elle/txn.clj, prohibited-anomaly-types:
+    //   (set/union (cm/all-anomalies-implying (:anomalies opts))
+    //              (cm/anomalies-prohibited-by
+    //                (:consistency-models opts [:strict-serializable])))
+    let mut prohibited = models::prohibited(&opts.consistency_models)?;
+    prohibited.extend(models::all_anomalies_implying(&opts.anomalies));
     let mut reportable = prohibited.clone();
     reportable.extend(models::UNKNOWN_TYPES.iter().map(|s| s.to_string()));
     let order = if models::needs_realtime(&reportable) {

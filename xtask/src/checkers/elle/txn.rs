@@ -45,6 +45,15 @@ impl Interner {
         id
     }
 
+    /// The id of a value, if any op holds it.
+    #[cfg(test)]
+    pub fn id(&self, v: &Value) -> Option<Id> {
+        if v.is_null() {
+            return Some(NIL);
+        }
+        self.ids.get(&v.to_string()).copied()
+    }
+
     pub fn value(&self, id: Id) -> &Value {
         &self.values[id as usize]
     }

@@ -1,16 +1,23 @@
-//! Per-key version orders, as `elle.rw-register/version-graphs` infers them
-//! with Maelstrom's options (`:wfr-keys? true`, no sequential/linearizable keys):
+//! Per-key version orders, as `elle.rw-register/version-graphs` (v0.1.6)
+//! infers them, from these sources in this order:
 //!
 //! 1. initial state: nil precedes every value a non-failed txn externally
 //!    wrote or an `:ok` txn externally read;
-//! 2. writes-follow-reads: an `:ok` txn that externally read k = v (non-nil)
-//!    and externally wrote k = v' gives v -> v'.
+//! 2. `:wfr-keys?` (Maelstrom: on), writes-follow-reads: an `:ok` txn that
+//!    externally read k = v (non-nil) and externally wrote k = v' gives
+//!    v -> v';
+//! 3. `:sequential-keys?`, `:linearizable-keys?` (Maelstrom: off): the
+//!    process / real-time order of txns ([`key_orders`]).
 //!
-//! If merging step 2 makes any key's version graph cyclic, every SCC of
-//! every key is reported as `:cyclic-versions` and step 2 is dropped for
-//! all keys. Only direct edges are kept (no transitive closure).
+//! Each source is merged in turn; if the merge makes any key's version graph
+//! cyclic, every SCC of every key is reported as `:cyclic-versions` (with the
+//! sources accepted so far plus this one) and this source is dropped. Only
+//! direct edges are kept (no transitive closure).
 
+use super::deps::OrderGraph;
 use super::graph::{self, Adj};
+use super::key_orders;
+use super::rw_register::ElleOpts;
 use super::txn::{Id, Parsed, NIL};
 use crate::history::OpType;
 use serde_json::{json, Value};
@@ -21,17 +28,31 @@ pub struct Versions {
     pub edges: HashMap<Id, Vec<(Id, Id)>>,
     /// Fast membership test for (key, v1, v2).
     set: HashSet<(Id, Id, Id)>,
-    /// `:cyclic-versions` cases, if step 2 was rejected.
+    /// `:cyclic-versions` cases of the sources that were rejected.
     pub cyclic: Vec<Value>,
 }
 
 impl Versions {
+    /// Versions holding exactly the given edges (key, v1, v2).
+    #[cfg(test)]
+    pub fn from_edges(edges: &[(Id, Id, Id)]) -> Versions {
+        let mut acc = Acc::default();
+        for &(k, a, b) in edges {
+            acc.link(k, a, b);
+        }
+        Versions {
+            edges: acc.edges,
+            set: acc.set,
+            cyclic: Vec::new(),
+        }
+    }
+
     pub fn precedes(&self, k: Id, v1: Id, v2: Id) -> bool {
         self.set.contains(&(k, v1, v2))
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Acc {
     edges: HashMap<Id, Vec<(Id, Id)>>,
     set: HashSet<(Id, Id, Id)>,
@@ -45,7 +66,55 @@ impl Acc {
     }
 }
 
-pub fn infer(p: &Parsed, wfr_keys: bool) -> Versions {
+/// A source of version edges (key, v1, v2).
+type Grapher<'a> = dyn Fn() -> Vec<(Id, Id, Id)> + 'a;
+
+pub fn infer(p: &Parsed, opts: &ElleOpts) -> Versions {
+    // elle v0.1.6 src/elle/rw_register.clj, version-graphs:
+    //   (cond-> [{:name :initial-state ...}]
+    //     (:wfr-keys? opts)          (conj {:name :wfr-keys ...})
+    //     (:sequential-keys? opts)   (conj {:name :sequential-keys ...})
+    //     (:linearizable-keys? opts) (conj {:name :linearizable-keys ...}))
+    let mut accepted = initial_state(p);
+    let mut sources = vec!["initial-state"];
+    let mut cyclic = Vec::new();
+    let later: [(&str, bool, &Grapher); 3] = [
+        ("wfr-keys", opts.wfr_keys, &|| wfr(p)),
+        ("sequential-keys", opts.sequential_keys, &|| {
+            key_orders::version_edges(p, OrderGraph::Process)
+        }),
+        ("linearizable-keys", opts.linearizable_keys, &|| {
+            key_orders::version_edges(p, OrderGraph::Realtime)
+        }),
+    ];
+    for (name, on, grapher) in later {
+        if !on {
+            continue;
+        }
+        let mut merged = accepted.clone();
+        for (k, a, b) in grapher() {
+            merged.link(k, a, b);
+        }
+        let mut names = sources.clone();
+        names.push(name);
+        let cases = cyclic_cases(p, &merged.edges, &names);
+        if cases.is_empty() {
+            accepted = merged;
+            sources = names;
+        } else {
+            // "Cycles in this version of the dependency graph. Let's skip
+            // over it in the graph, but note the cycle anomalies."
+            cyclic.extend(cases);
+        }
+    }
+    Versions {
+        edges: accepted.edges,
+        set: accepted.set,
+        cyclic,
+    }
+}
+
+fn initial_state(p: &Parsed) -> Acc {
     let mut initial = Acc::default();
     for &i in &p.txns {
         let op = &p.ops[i];
@@ -63,17 +132,12 @@ pub fn infer(p: &Parsed, wfr_keys: bool) -> Versions {
             }
         }
     }
-    if !wfr_keys {
-        return Versions {
-            edges: initial.edges,
-            set: initial.set,
-            cyclic: Vec::new(),
-        };
-    }
-    let mut merged = Acc {
-        edges: initial.edges.clone(),
-        set: initial.set.clone(),
-    };
+    initial
+}
+
+/// `wfr-version-graphs`.
+fn wfr(p: &Parsed) -> Vec<(Id, Id, Id)> {
+    let mut out = Vec::new();
     for &i in &p.txns {
         let op = &p.ops[i];
         if op.kind != OpType::Ok {
@@ -85,29 +149,16 @@ pub fn infer(p: &Parsed, wfr_keys: bool) -> Versions {
             }
             if let Some(w) = op.ext_write(k) {
                 if p.interner.truthy(w) {
-                    merged.link(k, v, w);
+                    out.push((k, v, w));
                 }
             }
         }
     }
-    let cyclic = cyclic_cases(p, &merged.edges);
-    if cyclic.is_empty() {
-        Versions {
-            edges: merged.edges,
-            set: merged.set,
-            cyclic,
-        }
-    } else {
-        Versions {
-            edges: initial.edges,
-            set: initial.set,
-            cyclic,
-        }
-    }
+    out
 }
 
 /// Every SCC (> 1 version) of every key's version graph.
-fn cyclic_cases(p: &Parsed, edges: &HashMap<Id, Vec<(Id, Id)>>) -> Vec<Value> {
+fn cyclic_cases(p: &Parsed, edges: &HashMap<Id, Vec<(Id, Id)>>, sources: &[&str]) -> Vec<Value> {
     let mut keys: Vec<&Id> = edges.keys().collect();
     keys.sort_unstable();
     let mut cases = Vec::new();
@@ -151,7 +202,7 @@ fn cyclic_cases(p: &Parsed, edges: &HashMap<Id, Vec<(Id, Id)>>) -> Vec<Value> {
             cases.push(json!({
                 "key": p.interner.value(k).clone(),
                 "scc": scc,
-                "sources": ["initial-state", "wfr-keys"],
+                "sources": sources,
             }));
         }
     }

@@ -4,6 +4,7 @@
 //! because ...: a contradiction!"). The explainers are asked in Elle's
 //! combination order for this checker: ww, wr, rw, then realtime / process.
 
+use super::super::cycle_text;
 use super::super::explain::{order_step, Explained, Priority, StepType};
 use super::super::graph::{PROC, RT, RW, WR, WW};
 use super::super::txn::MopF;
@@ -136,84 +137,23 @@ pub fn render(la: &La, idx: &Indices, ex: &Explained) -> Value {
     json!({"cycle": cycle, "steps": steps, "type": ex.kind})
 }
 
-/// Elle's text for a rendered cycle (`render-cycle-explanation`).
+/// Elle's text for a rendered cycle (`render-cycle-explanation`) with
+/// list-append's data explainers.
 pub fn text(rendered: &Value) -> String {
-    let cycle = rendered["cycle"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let steps = rendered["steps"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let n = cycle.len().saturating_sub(1);
-    let mut s = String::from("Let:\n");
-    let lets: Vec<String> = (0..n)
-        .map(|i| format!("  T{} = {}", i + 1, op_text(&cycle[i])))
-        .collect();
-    s.push_str(&lets.join("\n"));
-    s.push_str("\n\nThen:\n");
-    for (i, st) in steps.iter().enumerate() {
-        let (a, b) = (
-            format!("T{}", i + 1),
-            format!("T{}", (i + 1) % n.max(1) + 1),
-        );
-        let why = step_text(st, &a, &b);
-        if i + 1 == steps.len() {
-            s.push_str(&format!(
-                "  - However, {a} < {b}, because {why}: a contradiction!"
-            ));
-        } else {
-            s.push_str(&format!("  - {a} < {b}, because {why}.\n"));
-        }
-    }
-    s
+    cycle_text::render(rendered, step_text)
 }
 
-fn step_text(st: &Value, a: &str, b: &str) -> String {
+fn step_text(st: &Value, a: &str, b: &str) -> Option<String> {
     let key = pr_str(&st["key"]);
     let value = pr_str(&st["value"]);
     let value2 = pr_str(&st["value'"]);
-    match st["type"].as_str().unwrap_or("") {
+    Some(match st["type"].as_str().unwrap_or("") {
         "ww" => format!("{b} appended {value2} after {a} appended {value} to {key}"),
         "wr" => format!("{b} observed {a}'s append of {value} to key {key}"),
         "rw" if st["value"] == INIT => format!(
             "{a} observed the initial (nil) state of {key}, which {b} created by appending {value2}"
         ),
         "rw" => format!("{a} did not observe {b}'s append of {value2} to {key}"),
-        "realtime" => {
-            let (ai, bi) = (&st["a'"]["index"], &st["b"]["index"]);
-            let (at, bt) = (st["a'"]["time"].as_u64(), st["b"]["time"].as_u64());
-            let gap = match (at, bt) {
-                (Some(x), Some(y)) if y > x => format!(" {:.3} seconds", (y - x) as f64 / 1e9),
-                _ => " just".to_string(),
-            };
-            format!("{a} completed at index {ai},{gap} before the invocation of {b}, at index {bi}")
-        }
-        "process" => format!("process {} executed {a} before {b}", st["process"]),
-        other => format!("of a {other} dependency"),
-    }
-}
-
-/// An op as Elle prints it: `{:index 3, :time 12, :type :ok, :process 0, :f :txn, :value [[:r 9 [1 2]] [:append 9 3]]}`.
-fn op_text(op: &Value) -> String {
-    let mops: Vec<String> = op["value"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .map(|m| {
-            let f = m[0].as_str().unwrap_or("?");
-            format!("[:{f} {} {}]", pr_str(&m[1]), pr_str(&m[2]))
-        })
-        .collect();
-    format!(
-        "{{:index {}, :time {}, :type :{}, :process {}, :f :{}, :value [{}]}}",
-        op["index"],
-        op["time"],
-        op["type"].as_str().unwrap_or("?"),
-        op["process"],
-        op["f"].as_str().unwrap_or("?"),
-        mops.join(" ")
-    )
+        _ => return None,
+    })
 }

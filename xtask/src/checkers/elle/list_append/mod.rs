@@ -11,27 +11,21 @@
 //! result map shared with the rw-register checker, and each reportable cycle
 //! explained as data and as Elle's text ([`explain`]).
 
-mod cases;
-mod deps;
+pub(super) mod cases;
+pub(super) mod deps;
 mod explain;
-mod history;
+pub(super) mod history;
 #[cfg(test)]
 mod tests;
 
 use super::cycles;
-use super::rw_register::{group_findings, plan, result_map, ElleOpts, ElleResult, Plan};
+pub use super::rw_register::Checked;
+use super::rw_register::{explain_texts, group_findings, plan, result_map, ElleOpts, Plan};
 use crate::history::History;
 use deps::Indices;
 use explain::LIST_APPEND_PRIORITY;
 use history::La;
-use serde_json::{Map, Value};
-
-/// Elle's result map plus, for each reportable cycle type, Elle's text for
-/// each cycle (what Elle writes to `elle/<type>.txt`).
-pub struct Checked {
-    pub result: ElleResult,
-    pub explanations: Map<String, Value>,
-}
+use serde_json::Value;
 
 /// Checks a txn-list-append history. `Err` is where Elle throws (the checker
 /// is then `:unknown`): micro-ops other than `r` / `append`, a read that is
@@ -43,7 +37,7 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
         prohibited,
         reportable,
         order,
-    } = plan(&opts.consistency_models)?;
+    } = plan(opts)?;
     let possible: Vec<usize> = la.possible().collect();
     let sorted = la.sorted_values(&possible);
     let idx = Indices::new(&la, &possible, &sorted);
@@ -56,18 +50,7 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
     let findings =
         cycles::cycle_cases(&graph.adj, opts.cycle_search_timeout, &LIST_APPEND_PRIORITY)?;
     let cycles = group_findings(findings, &reportable, |ex| explain::render(&la, &idx, ex));
-    let mut explanations = Map::new();
-    for (kind, list) in &cycles {
-        if kind == "cycle-search-timeout" || !reportable.contains(kind) {
-            continue;
-        }
-        let texts = list
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| explain::text(c).into());
-        explanations.insert(kind.clone(), Value::Array(texts.collect()));
-    }
+    let explanations = explain_texts(&cycles, &reportable, explain::text);
     anomalies.extend(cycles);
     for (name, found) in [
         ("duplicate-elements", cases::duplicates(&la, &possible)),
