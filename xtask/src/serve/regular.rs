@@ -1,0 +1,83 @@
+//! Opening and reading files of the store without trusting what they are:
+//! only regular files are read, the open never blocks (a FIFO's `open()`
+//! waits for a writer forever), and a read is capped in bytes.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Why a file of the store was not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// Nothing at that path.
+    Missing,
+    /// A FIFO, socket, device or directory.
+    NotRegular,
+    /// Longer than the cap; the length seen.
+    TooLarge(u64),
+    /// The open or the read failed.
+    Failed(String),
+}
+
+/// Opens `path` if it is a regular file, and returns it with its length.
+/// `O_NONBLOCK` makes the open of a FIFO return at once instead of waiting
+/// for a writer; the type is then checked on the opened descriptor, so a
+/// file swapped in between a check and the open cannot slip through.
+/// (`O_NONBLOCK` does nothing to reads of a regular file.)
+pub fn open(path: &Path) -> Result<(File, u64), Unread> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => Unread::Missing,
+            _ => Unread::Failed(e.to_string()),
+        })?;
+    let meta = file.metadata().map_err(|e| Unread::Failed(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(Unread::NotRegular);
+    }
+    Ok((file, meta.len()))
+}
+
+/// The whole of the regular file at `path`, if it holds at most `cap`
+/// bytes. A file that grows past `cap` while it is read is refused too.
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
+    let (file, len) = open(path)?;
+    if len > cap {
+        return Err(Unread::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Unread::Failed(e.to_string()))?;
+    if bytes.len() as u64 > cap {
+        return Err(Unread::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::tests::mkfifo;
+
+    #[test]
+    fn only_regular_files_within_the_cap_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, "12345").unwrap();
+        assert_eq!(read_capped(&file, 5), Ok(b"12345".to_vec()));
+        assert_eq!(read_capped(&file, 4), Err(Unread::TooLarge(5)));
+        assert_eq!(
+            read_capped(&dir.path().join("none"), 5),
+            Err(Unread::Missing)
+        );
+        assert_eq!(read_capped(dir.path(), 5), Err(Unread::NotRegular));
+        // Without O_NONBLOCK this open would wait for a writer forever.
+        let fifo = dir.path().join("fifo");
+        mkfifo(&fifo);
+        assert_eq!(read_capped(&fifo, 5), Err(Unread::NotRegular));
+    }
+}
