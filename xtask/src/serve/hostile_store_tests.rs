@@ -199,3 +199,29 @@ fn the_index_never_reads_a_200_mb_results_file() {
     assert_eq!(status, 200);
     assert!(page.contains(">too large<"));
 }
+
+/// The index keeps what it parsed (as web.clj's `test-cache` does), but
+/// reads a file again once it changes: a run rewritten under the same name
+/// shows its new verdict.
+#[test]
+fn the_index_reads_a_changed_results_file_again() {
+    let root = store();
+    let store = root.path().join("store");
+    let run = store.join("echo/20240312T100000.000Z");
+    std::fs::create_dir_all(&run).unwrap();
+    let addr = serve_in_background(&store);
+    for (text, verdict) in [
+        ("{\"valid?\": true}", ">true<"),
+        ("{\"valid?\": false}", ">false<"),
+        // Same length as the one before: the modification time tells.
+        ("{\"valid?\": 12345}", ">?<"),
+    ] {
+        // File times tick with the kernel's coarse clock (a few ms).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::write(run.join("results.json"), text).unwrap();
+        let (status, _, index) = get(addr, "/");
+        assert_eq!(status, 200);
+        let r = row(&index, "20240312T100000.000Z");
+        assert!(r.contains(verdict), "{text}: {r}");
+    }
+}

@@ -2,7 +2,7 @@
 //! only regular files are read, the open never blocks (a FIFO's `open()`
 //! waits for a writer forever), and a read is capped in bytes.
 
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
@@ -20,12 +20,12 @@ pub enum Unread {
     Failed(String),
 }
 
-/// Opens `path` if it is a regular file, and returns it with its length.
+/// Opens `path` if it is a regular file, and returns it with its metadata.
 /// `O_NONBLOCK` makes the open of a FIFO return at once instead of waiting
 /// for a writer; the type is then checked on the opened descriptor, so a
 /// file swapped in between a check and the open cannot slip through.
 /// (`O_NONBLOCK` does nothing to reads of a regular file.)
-pub fn open(path: &Path) -> Result<(File, u64), Unread> {
+pub fn open(path: &Path) -> Result<(File, Metadata), Unread> {
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
@@ -38,13 +38,12 @@ pub fn open(path: &Path) -> Result<(File, u64), Unread> {
     if !meta.is_file() {
         return Err(Unread::NotRegular);
     }
-    Ok((file, meta.len()))
+    Ok((file, meta))
 }
 
-/// The whole of the regular file at `path`, if it holds at most `cap`
-/// bytes. A file that grows past `cap` while it is read is refused too.
-pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
-    let (file, len) = open(path)?;
+/// The whole of `file`, of length `len` when opened, if it holds at most
+/// `cap` bytes. A file that grows past `cap` while it is read is refused.
+pub fn read_opened(file: File, len: u64, cap: u64) -> Result<Vec<u8>, Unread> {
     if len > cap {
         return Err(Unread::TooLarge(len));
     }
@@ -63,6 +62,12 @@ mod tests {
     use super::*;
     use crate::serve::tests::mkfifo;
 
+    /// The whole of the regular file at `path`, if within `cap`.
+    fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
+        let (file, meta) = open(path)?;
+        read_opened(file, meta.len(), cap)
+    }
+
     #[test]
     fn only_regular_files_within_the_cap_are_read() {
         let dir = tempfile::tempdir().unwrap();
@@ -79,5 +84,8 @@ mod tests {
         let fifo = dir.path().join("fifo");
         mkfifo(&fifo);
         assert_eq!(read_capped(&fifo, 5), Err(Unread::NotRegular));
+        // A file that grew after it was opened: no more than the cap.
+        let (opened, _) = open(&file).unwrap();
+        assert_eq!(read_opened(opened, 3, 4), Err(Unread::TooLarge(5)));
     }
 }

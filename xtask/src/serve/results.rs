@@ -1,12 +1,15 @@
 //! A run's verdict, key figures and results text, read from its files with
 //! every cost bounded: a file is read only if it is regular and under a
-//! cap, one file is parsed at a time in the whole process (`PARSING`), and
-//! what leaves the parse is small (the verdict, figures cut at
-//! `MAX_FIGURE` characters) or the text the run page shows.
+//! cap, one file is parsed at a time in the whole process (`PARSING`), what
+//! leaves the parse is small (the verdict, figures cut at `MAX_FIGURE`
+//! characters) or the text the run page shows, and the index parses each
+//! file once (`summary_cache`).
 
-use super::regular::{read_capped, Unread};
+use super::regular::{self, Unread};
 use super::summary;
+use super::summary_cache::{self, Stamp};
 use serde_json::Value;
+use std::fs::{File, Metadata};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -27,6 +30,7 @@ pub const MAX_FIGURE: usize = 200;
 static PARSING: Mutex<()> = Mutex::new(());
 
 /// What a run's verdict and figures could be read from.
+#[derive(Clone)]
 pub enum Results {
     /// No results file: the run is incomplete, or was cut short.
     Missing,
@@ -45,13 +49,14 @@ pub enum Results {
 }
 
 /// What the index shows of a run's results.
+#[derive(Clone)]
 pub struct Summary {
     /// The top-level `valid?`: true, false, "unknown", or something else.
     pub valid: Valid,
     pub figures: Vec<(String, String)>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Valid {
     True,
     False,
@@ -77,11 +82,13 @@ impl Results {
 /// What the index shows of a run: its summary.json, else its results file
 /// if within `MAX_RESULTS`.
 pub fn index_results(run_dir: &Path) -> Results {
-    let read = match parse(run_dir, summary::FILE, MAX_SUMMARY, json, &summarise) {
-        Err(Results::Missing) => load(run_dir, MAX_RESULTS, &summarise),
-        read => read,
-    };
-    read.map_or_else(|problem| problem, Results::Read)
+    match summary_of(run_dir, summary::FILE, MAX_SUMMARY, json) {
+        Results::Missing => match summary_of(run_dir, "results.json", MAX_RESULTS, json) {
+            Results::Missing => summary_of(run_dir, "results.edn", MAX_RESULTS, crate::edn::parse),
+            results => results,
+        },
+        summary => summary,
+    }
 }
 
 /// What the run page shows: the verdict and figures, and the whole results
@@ -91,51 +98,105 @@ pub fn page_results(run_dir: &Path) -> (Results, Result<String, Results>) {
         let text = serde_json::to_string_pretty(results).unwrap_or_default();
         (summarise(results), text)
     };
-    match load(run_dir, MAX_INLINE, &pretty) {
+    let read = match parse(run_dir, "results.json", MAX_INLINE, json, pretty) {
+        Err(Results::Missing) => parse(
+            run_dir,
+            "results.edn",
+            MAX_INLINE,
+            crate::edn::parse,
+            pretty,
+        ),
+        read => read,
+    };
+    match read {
         Ok((summary, text)) => (Results::Read(summary), Ok(text)),
         // Too large to show, or unreadable: the summary may still say.
         Err(problem) => (index_results(run_dir), Err(problem)),
     }
 }
 
-/// `reduce` of the run's results.json, else of a real Maelstrom's
-/// results.edn, if the file is within `cap`.
-fn load<T>(run_dir: &Path, cap: u64, reduce: &impl Fn(&Value) -> T) -> Result<T, Results> {
-    match parse(run_dir, "results.json", cap, json, reduce) {
-        Err(Results::Missing) => parse(run_dir, "results.edn", cap, crate::edn::parse, reduce),
-        read => read,
-    }
-}
+type Parser = fn(&str) -> Result<Value, String>;
 
 fn json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
+/// The verdict and figures in `file` of `run_dir`, from the cache while the
+/// file is unchanged.
+fn summary_of(run_dir: &Path, file: &'static str, cap: u64, parser: Parser) -> Results {
+    let path = run_dir.join(file);
+    let (opened, meta) = match open(&path, file) {
+        Ok(opened) => opened,
+        Err(problem) => return problem,
+    };
+    let stamp = Stamp::of(&meta);
+    if let Some(results) = summary_cache::get(&path, stamp) {
+        return results;
+    }
+    let _parsing = PARSING.lock().unwrap_or_else(|e| e.into_inner());
+    // Another request may have read it while this one waited.
+    if let Some(results) = summary_cache::get(&path, stamp) {
+        return results;
+    }
+    let results = parse_opened(file, opened, meta.len(), cap, parser, summarise)
+        .map_or_else(|problem| problem, Results::Read);
+    summary_cache::put(&path, stamp, &results);
+    results
+}
+
 /// `reduce` of what `parser` makes of `file` in `run_dir`, if it is a
-/// regular file within `cap`. `PARSING` is held from the read until the map
-/// is reduced and dropped. The parsers refuse nesting past 128 levels
-/// (serde_json's limit and `edn::MAX_DEPTH`), so no file can overflow the
-/// stack of the thread reading it.
+/// regular file within `cap`.
 fn parse<T>(
     run_dir: &Path,
     file: &'static str,
     cap: u64,
-    parser: fn(&str) -> Result<Value, String>,
-    reduce: &impl Fn(&Value) -> T,
+    parser: Parser,
+    reduce: impl FnOnce(&Value) -> T,
 ) -> Result<T, Results> {
-    let unreadable = |why: String| Results::Unreadable { file, why };
-    // A thread that panicked holding the lock left nothing half-done.
+    let (opened, meta) = open(&run_dir.join(file), file)?;
     let _parsing = PARSING.lock().unwrap_or_else(|e| e.into_inner());
-    let bytes = match read_capped(&run_dir.join(file), cap) {
-        Ok(bytes) => bytes,
-        Err(Unread::Missing) => return Err(Results::Missing),
-        Err(Unread::NotRegular) => return Err(unreadable("not a regular file".into())),
-        Err(Unread::TooLarge(len)) => return Err(Results::TooLarge { file, len }),
-        Err(Unread::Failed(why)) => return Err(unreadable(why)),
+    parse_opened(file, opened, meta.len(), cap, parser, reduce)
+}
+
+/// `path` (named `file`) opened if it is a regular file, without blocking.
+fn open(path: &Path, file: &'static str) -> Result<(File, Metadata), Results> {
+    regular::open(path).map_err(|e| unread(file, e))
+}
+
+/// `reduce` of what `parser` makes of `opened`, `file` of length `len`, if
+/// within `cap`. The caller holds `PARSING` until the map is reduced and
+/// dropped. The parsers refuse nesting past 128 levels (serde_json's limit
+/// and `edn::MAX_DEPTH`), so no file can overflow the stack of the thread
+/// reading it.
+fn parse_opened<T>(
+    file: &'static str,
+    opened: File,
+    len: u64,
+    cap: u64,
+    parser: Parser,
+    reduce: impl FnOnce(&Value) -> T,
+) -> Result<T, Results> {
+    let bytes = regular::read_opened(opened, len, cap).map_err(|e| unread(file, e))?;
+    let unreadable = |why: String| Results::Unreadable {
+        file,
+        why: cut(why),
     };
     let text = std::str::from_utf8(&bytes).map_err(|e| unreadable(format!("not UTF-8 ({e})")))?;
     let value = parser(text).map_err(unreadable)?;
     Ok(reduce(&value))
+}
+
+/// Why `file` was not read, as `Results`.
+fn unread(file: &'static str, why: Unread) -> Results {
+    match why {
+        Unread::Missing => Results::Missing,
+        Unread::NotRegular => Results::Unreadable {
+            file,
+            why: "not a regular file".into(),
+        },
+        Unread::TooLarge(len) => Results::TooLarge { file, len },
+        Unread::Failed(why) => Results::Unreadable { file, why },
+    }
 }
 
 /// The verdict and key figures of a results (or summary) map.
