@@ -6,7 +6,12 @@
 //! its request slowly or never reads its response holds only its own
 //! thread, and only until its deadline: `HEAD_DEADLINE` for the request
 //! head, `REQUEST_DEADLINE` for the whole exchange, `http::WRITE_STALL` for
-//! any one write.
+//! any one write. Every answer, 431 and 503 included, is sent after the
+//! request is read and ends with a lingering close (see `http`).
+//!
+//! No file in the store can stop it: only regular files are opened, without
+//! blocking (`regular`); the index reads each run's small `summary.json`, or
+//! a bounded results file, parsed one at a time and once (`results`).
 
 mod http;
 mod pages;
@@ -65,8 +70,8 @@ pub fn serve(store: &Path, port: u16) -> Result<(), String> {
 /// large blocks to the system when freed.
 fn keep_freed_memory_from_piling_up() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; no thread is
-    // allocating yet.
+    // SAFETY: mallopt only sets an allocator parameter, under glibc's own
+    // lock.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
     }
