@@ -22,13 +22,14 @@ pub enum Unread {
 
 /// Opens `path` if it is a regular file, and returns it with its metadata.
 /// `O_NONBLOCK` makes the open of a FIFO return at once instead of waiting
-/// for a writer; the type is then checked on the opened descriptor, so a
-/// file swapped in between a check and the open cannot slip through.
+/// for a writer (`O_NOCTTY`: a terminal opened by mistake does not become
+/// ours); the type is then checked on the opened descriptor, so a file
+/// swapped in between a check and the open cannot slip through.
 /// (`O_NONBLOCK` does nothing to reads of a regular file.)
 pub fn open(path: &Path) -> Result<(File, Metadata), Unread> {
     let file = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)
         .map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => Unread::Missing,
