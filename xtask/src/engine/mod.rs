@@ -351,6 +351,12 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     };
     let text = results_json(&results);
     write("results.json", text.clone());
+    // The verdict and key figures alone, so that `serve`'s index never reads
+    // a whole results file (see serve/summary.rs).
+    write(
+        crate::serve::summary::FILE,
+        crate::serve::summary::summary_json(&results),
+    );
     let pretty = text.trim_end();
     mark_latest();
     println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));

@@ -1,6 +1,12 @@
 //! Just enough HTTP/1.1 for a local results browser: read a GET request
 //! head (bounded in size and time), answer with one response and close the
 //! connection. File bodies are streamed in chunks, never read whole.
+//!
+//! Whatever the client sent is read before the socket closes (up to
+//! `MAX_DRAIN` bytes, for at most `LINGER`): a socket closed with unread
+//! bytes sends a TCP reset, and a reset can reach the client before it has
+//! read the response, which it then never sees (RFC 9112 section 9.6 asks
+//! servers to close in stages for this reason).
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -13,6 +19,11 @@ pub const MAX_HEAD: usize = 16 << 10;
 pub const WRITE_STALL: Duration = Duration::from_secs(10);
 /// Bytes per write of a streamed file.
 const CHUNK: usize = 64 << 10;
+/// Most bytes read and thrown away: the rest of a head over `MAX_HEAD`
+/// before its 431, and what follows the response before the close.
+pub const MAX_DRAIN: usize = 1 << 20;
+/// Longest wait, after the response, for the client to finish sending.
+pub const LINGER: Duration = Duration::from_secs(2);
 
 /// What a response carries.
 pub enum Body {
@@ -85,6 +96,7 @@ pub fn read_request(mut stream: &TcpStream, deadline: Instant) -> Result<Request
             break end;
         }
         if head.len() >= MAX_HEAD {
+            discard_head(stream, &head[head.len() - 3..], deadline);
             return Err(Response::error(431, "request head too large"));
         }
         let left = deadline.saturating_duration_since(Instant::now());
@@ -124,6 +136,50 @@ pub fn read_request(mut stream: &TcpStream, deadline: Instant) -> Result<Request
     })
 }
 
+/// Reads and drops the rest of a request head whose bytes so far end with
+/// `tail`, up to its blank line (or EOF, `MAX_DRAIN` bytes, `deadline`).
+fn discard_head(stream: &TcpStream, tail: &[u8], deadline: Instant) {
+    let mut seen = tail.to_vec();
+    drain(stream, deadline, |bytes| {
+        // Keep three bytes: a blank line can straddle two reads.
+        seen.drain(..seen.len().saturating_sub(3));
+        seen.extend_from_slice(bytes);
+        head_end(&seen).is_some()
+    });
+}
+
+/// Closes our side after the response, then reads and drops what the
+/// client still sends until it closes too (or `MAX_DRAIN` bytes, `LINGER`).
+fn linger(stream: &TcpStream) {
+    if stream.shutdown(std::net::Shutdown::Write).is_ok() {
+        drain(stream, Instant::now() + LINGER, |_| false);
+    }
+}
+
+/// Reads and drops bytes until `done` says so of the bytes just read, EOF,
+/// `MAX_DRAIN` bytes or `deadline`.
+fn drain(mut stream: &TcpStream, deadline: Instant, mut done: impl FnMut(&[u8]) -> bool) {
+    let mut buf = [0u8; 4096];
+    let mut drained = 0;
+    while drained < MAX_DRAIN {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => {
+                drained += n;
+                if done(&buf[..n]) {
+                    return;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+}
+
 /// Where the head ends (at the blank line), if it has.
 fn head_end(head: &[u8]) -> Option<usize> {
     let crlf = head.windows(4).position(|w| w == b"\r\n\r\n");
@@ -157,10 +213,24 @@ pub fn write_response(
         stream.set_write_timeout(Some(left.min(WRITE_STALL)))?;
         stream.write_all(bytes)
     };
-    if send(head.as_bytes()).is_err() || head_only {
+    if send(head.as_bytes()).is_err() {
         return;
     }
-    let _ = match response.body {
+    let sent = if head_only {
+        Ok(())
+    } else {
+        send_body(response.body, &mut send)
+    };
+    // A client that stopped reading is dropped; one that read gets a
+    // clean close.
+    if sent.is_ok() && stream.flush().is_ok() {
+        linger(stream);
+    }
+}
+
+/// Sends a body through `send`, a file in `CHUNK`s.
+fn send_body(body: Body, send: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+    match body {
         Body::Bytes(b) => send(&b),
         Body::File(f, len) => {
             // Exactly the announced length, even if the file grows meanwhile.
@@ -177,8 +247,7 @@ pub fn write_response(
                 }
             }
         }
-    };
-    let _ = stream.flush();
+    }
 }
 
 /// Decodes `%XX` escapes; None if an escape is malformed or the result is

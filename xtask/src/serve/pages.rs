@@ -1,8 +1,8 @@
 //! The HTML pages: the index of runs, one page per run, directory listings.
 
 use super::http::{esc, percent_encode};
-use super::store::{key_figures, Run};
-use serde_json::Value;
+use super::results::{Results, Valid};
+use super::store::Run;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -17,15 +17,42 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// The verdict cell colour: jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/web.clj,
-/// `colors` / `valid-color`.
-fn verdict(valid: Option<&Value>) -> (&'static str, &'static str) {
-    match valid {
-        Some(Value::Bool(true)) => ("#6DB6FE", "true"),
-        Some(Value::Bool(false)) => ("#FEB5DA", "false"),
-        Some(Value::String(s)) if s == "unknown" => ("#FFAA26", "unknown"),
-        Some(_) => ("#DDDDDD", "?"),
-        None => ("#DDDDDD", "incomplete"),
+/// `colors` / `valid-color`. Where web.clj's `fast-tests` shows a results
+/// file it cannot parse as `:incomplete` (`(catch java.lang.RuntimeException
+/// e ... (assoc t :results {:valid? :incomplete}))`), we say "unreadable", or
+/// "too large" for one we do not read.
+fn verdict(results: &Results) -> (&'static str, &'static str) {
+    match results {
+        Results::Unreadable { .. } => ("#DDDDDD", "unreadable"),
+        Results::TooLarge { .. } => ("#DDDDDD", "too large"),
+        Results::Missing => ("#DDDDDD", "incomplete"),
+        Results::Read(summary) => match summary.valid {
+            Valid::True => ("#6DB6FE", "true"),
+            Valid::False => ("#FEB5DA", "false"),
+            Valid::Unknown => ("#FFAA26", "unknown"),
+            Valid::Other => ("#DDDDDD", "?"),
+            Valid::Absent => ("#DDDDDD", "incomplete"),
+        },
     }
+}
+
+/// The key figures of a run as (name, value) pairs.
+fn key_figures(results: &Results) -> &[(String, String)] {
+    match results {
+        Results::Read(summary) => &summary.figures,
+        _ => &[],
+    }
+}
+
+/// The key figures of a run, or why there are none, as HTML lines.
+fn figures(results: &Results) -> Vec<String> {
+    if let Some(problem) = results.problem() {
+        return vec![esc(&problem)];
+    }
+    key_figures(results)
+        .iter()
+        .map(|(k, v)| format!("{}: {}", esc(k), esc(v)))
+        .collect()
 }
 
 /// The files an index row links to directly, as `maelstrom serve` links
@@ -52,12 +79,8 @@ pub fn index(store: &Path, runs: &[Run]) -> String {
                 );
             }
         }
-        let (colour, text) = verdict(run.valid());
-        let figures = run.results.as_ref().map(key_figures).unwrap_or_default();
-        let figures: Vec<String> = figures
-            .iter()
-            .map(|(k, v)| format!("{}: {}", esc(k), esc(v)))
-            .collect();
+        let (colour, text) = verdict(&run.results);
+        let figures = figures(&run.results);
         let _ = write!(
             rows,
             "<tr class=\"run\"><td><a href=\"/run/{link}\">{workload}</a></td><td>{time}</td><td class=\"verdict\" style=\"background:{colour}\">{text}</td><td>{figures}</td><td>{files}<a class=\"files\" href=\"/files/{link}/\">files</a></td></tr>",
@@ -74,22 +97,24 @@ pub fn index(store: &Path, runs: &[Run]) -> String {
     page("Test runs", &body)
 }
 
-/// A run's page: verdict and figures, pictures, results, history and node logs.
-pub fn run(run: &Run, dir: &Path) -> String {
+/// A run's page: verdict and figures, pictures, results, history and node
+/// logs. `results` is the results map's pretty text, or why it is not shown.
+pub fn run(run: &Run, results: &Result<String, Results>, dir: &Path) -> String {
     let base = format!("/files/{}", percent_encode(&run.rel()));
-    let (colour, text) = verdict(run.valid());
+    let (colour, text) = verdict(&run.results);
     let mut body = format!(
         "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a> · <a href=\"#pictures\">pictures</a> · <a href=\"#history\">history</a> · <a href=\"#logs\">node logs</a> · <a href=\"#results\">results</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
     );
-    if let Some(results) = &run.results {
-        let figures = key_figures(results);
-        if !figures.is_empty() {
-            body.push_str("<table>");
-            for (k, v) in figures {
-                let _ = write!(body, "<tr><th>{}</th><td>{}</td></tr>", esc(&k), esc(&v));
-            }
-            body.push_str("</table>");
+    if let Some(problem) = run.results.problem() {
+        let _ = write!(body, "<p class=\"problem\">{}</p>", esc(&problem));
+    }
+    let figures = key_figures(&run.results);
+    if !figures.is_empty() {
+        body.push_str("<table>");
+        for (k, v) in figures {
+            let _ = write!(body, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
         }
+        body.push_str("</table>");
     }
     body.push_str("<h2 id=\"pictures\">Pictures</h2>");
     // Jepsen's and Maelstrom's pictures, then (broadcast and g-set runs)
@@ -137,11 +162,12 @@ pub fn run(run: &Run, dir: &Path) -> String {
         );
     }
     body.push_str("</ul><h2 id=\"results\">Results</h2>");
-    let results_text = match &run.results {
-        Some(results) => serde_json::to_string_pretty(results).unwrap_or_default(),
-        None => "(no results yet)".to_string(),
+    let results_text = match results {
+        Ok(text) => esc(text),
+        Err(Results::Missing) => "(no results yet)".to_string(),
+        Err(problem) => esc(&problem.problem().unwrap_or_default()),
     };
-    let _ = write!(body, "<pre class=\"results\">{}</pre>", esc(&results_text));
+    let _ = write!(body, "<pre class=\"results\">{results_text}</pre>");
     page(&format!("{} {}", run.workload, run.timestamp), &body)
 }
 

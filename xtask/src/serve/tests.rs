@@ -6,7 +6,7 @@ use std::net::TcpStream;
 
 /// Builds store/ with an older passing broadcast run (results.json, pictures,
 /// history, a node log) and a newer failing echo run (results.edn only).
-fn store() -> tempfile::TempDir {
+pub(super) fn store() -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let store = root.path().join("store");
     let old = store.join("broadcast/20240101T100000.000Z");
@@ -29,11 +29,18 @@ fn store() -> tempfile::TempDir {
     root
 }
 
-fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
+/// A GET of `path`: (status, content type, body). A server that does not
+/// answer within 10 s fails the test instead of hanging it.
+pub(super) fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
     write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
     let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
+    if let Err(e) = stream.read_to_string(&mut raw) {
+        panic!("GET {path}: {e}");
+    }
     let (head, body) = raw.split_once("\r\n\r\n").unwrap();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     let content_type = head
@@ -109,6 +116,14 @@ fn browses_runs_pictures_and_logs_over_loopback() {
     assert!(got[4].2.contains("20240101T100000.000Z/"));
     let statuses: Vec<u16> = got[5..].iter().map(|g| g.0).collect();
     assert_eq!(statuses, [403, 403, 403, 404, 404, 404]);
+}
+
+/// A FIFO at `path` that no writer ever opens.
+pub(super) fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: `c` is a NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
 }
 
 #[test]
@@ -195,7 +210,11 @@ fn a_request_head_that_is_too_slow_or_too_large_is_refused() {
 
     let mut big = TcpStream::connect(addr).unwrap();
     let (conn, _) = listener.accept().unwrap();
-    let filler = format!("GET / HTTP/1.1\r\nX: {}\r\n", "a".repeat(http::MAX_HEAD));
+    // The head ends, after MAX_HEAD: the rest is read before the 431.
+    let filler = format!(
+        "GET / HTTP/1.1\r\nX: {}\r\n\r\n",
+        "a".repeat(http::MAX_HEAD)
+    );
     let writer = std::thread::spawn(move || {
         let _ = big.write_all(filler.as_bytes());
         big
