@@ -144,6 +144,8 @@ fn g_set_check_reads_an_ok_read_of_nil_as_the_empty_set() {
         "{results:#}"
     );
     assert_eq!(results["workload"]["lost"], serde_json::json!([0]));
+}
+
 /// Issue 22 row 3: a value nested 10 000 deep, as an EDN history line, a
 /// Jepsen log line and a JSON line, aborted `check` (SIGABRT, exit 134: the
 /// recursive readers overflowed the stack). Each reader now stops at 128
