@@ -30,6 +30,7 @@ pub use overlay::Role;
 
 use crate::messages;
 use crate::runtime::{Ctx, Node, Request};
+use crate::workloads::knobs;
 use link::Link;
 use outbox::Outbox;
 use serde_json::Value;
@@ -218,10 +219,7 @@ impl Node for BroadcastNode {
     type Timer = Tick;
 
     fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let (config, warnings) = Config::from_lookup(|name| ctx.env(name).map(String::from));
-        for w in warnings {
-            ctx.log(w);
-        }
+        let config = knobs::load(ctx, |k| Config::read(k));
         let role = Role::of(ctx.id(), &ctx.info().ids);
         ctx.log(format!("broadcast: {role:?}, {config:?}"));
         let now = ctx.now();

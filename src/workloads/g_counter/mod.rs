@@ -21,6 +21,7 @@ mod seq_kv;
 use crate::messages;
 use crate::runtime::{Ctx, ErrorCode, Node, Request};
 use crate::workloads::crdt::{Counts, PnCounter, Replicator};
+use crate::workloads::knobs::{self, OneOf};
 use seq_kv::{SeqKvCounter, Waiter};
 
 messages! {
@@ -39,22 +40,12 @@ pub enum Mode {
     Crdt,
 }
 
-impl Mode {
-    /// `G_COUNTER_MODE` through `lookup`: `seq-kv` (default) or `crdt`.
-    /// Returns the mode and a warning if the value was ignored.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Mode, Vec<String>) {
-        match lookup("G_COUNTER_MODE").as_deref().map(str::trim) {
-            None | Some("seq-kv") => (Mode::SeqKv, vec![]),
-            Some("crdt") => (Mode::Crdt, vec![]),
-            Some(other) => (
-                Mode::SeqKv,
-                vec![format!(
-                    "ignoring G_COUNTER_MODE={other:?}: expected seq-kv or crdt; using seq-kv"
-                )],
-            ),
-        }
-    }
-}
+/// `G_COUNTER_MODE`: `seq-kv` (default) or `crdt`.
+pub const MODE: OneOf<Mode> = OneOf {
+    name: "G_COUNTER_MODE",
+    default: Mode::SeqKv,
+    choices: &[("seq-kv", Mode::SeqKv), ("crdt", Mode::Crdt)],
+};
 
 /// The node's timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,10 +87,7 @@ impl Node for GCounterNode {
     type Timer = Timer;
 
     fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let (mode, warnings) = Mode::from_lookup(|name| ctx.env(name).map(String::from));
-        for w in warnings {
-            ctx.log(w);
-        }
+        let mode = knobs::load(ctx, |k| k.one_of(&MODE));
         ctx.log(format!("g-counter: {mode:?} mode"));
         match mode {
             Mode::SeqKv => GCounterNode::SeqKv(SeqKvCounter::init(ctx)),
