@@ -73,6 +73,66 @@ pub struct BroadcastNode {
     budget: Option<Budget>,
 }
 
+impl Node for BroadcastNode {
+    type Msg = BroadcastRequest;
+    type Timer = Tick;
+
+    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
+        let config = knobs::load(ctx, |k| Config::read(k));
+        let role = Role::of(ctx.id(), &ctx.info().ids);
+        ctx.log(format!("broadcast: {role:?}, {config:?}"));
+        let now = ctx.now();
+        let links = role
+            .peers()
+            .iter()
+            .map(|p| (p.clone(), Link::new(now, &config)))
+            .collect();
+        if role != Role::Alone {
+            ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
+        }
+        let budget = config.budget_ms.map(|ms| {
+            let b = Budget::new(ms, now);
+            if config.budget_hops < 2 {
+                b.without_last_hop()
+            } else {
+                b
+            }
+        });
+        BroadcastNode {
+            config,
+            role,
+            values: BTreeSet::new(),
+            links,
+            outbox: Outbox::new(),
+            budget,
+        }
+    }
+
+    fn on_message(&mut self, msg: Request<BroadcastRequest>, ctx: &mut Ctx<'_, Self>) {
+        match msg.body {
+            BroadcastRequest::Broadcast(Broadcast { ref message }) => {
+                self.on_broadcast(&msg, message.clone(), ctx)
+            }
+            BroadcastRequest::Read(Read {}) => {
+                let messages = self.values.iter().cloned().collect();
+                ctx.reply(&msg, &ReadOk { messages });
+            }
+            BroadcastRequest::Topology(_) => ctx.reply(&msg, &TopologyOk {}),
+            BroadcastRequest::Gossip(gossip) => self.on_gossip(&msg.src, gossip, ctx),
+        }
+    }
+
+    fn on_timer(&mut self, timer: Tick, ctx: &mut Ctx<'_, Self>) {
+        match timer {
+            Tick::Flush => {
+                self.outbox.timer = None;
+                self.schedule_flush(ctx);
+            }
+            Tick::Housekeeping => self.housekeeping(ctx),
+        }
+    }
+}
+
 impl BroadcastNode {
     /// Every value this node holds.
     pub fn values(&self) -> &BTreeSet<Elem> {
@@ -92,6 +152,18 @@ impl BroadcastNode {
     /// The budget controller's view, for tests and logs.
     pub fn budget(&self) -> Option<&Budget> {
         self.budget.as_ref()
+    }
+
+    /// A client's value: acknowledged at once, then forwarded when due.
+    fn on_broadcast(
+        &mut self,
+        msg: &Request<BroadcastRequest>,
+        value: Elem,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        ctx.reply(msg, &BroadcastOk {});
+        self.add(value, None, 0, ctx);
+        self.schedule_flush(ctx);
     }
 
     /// Adds a value; if it is new and this node relays values from `from`,
@@ -177,6 +249,7 @@ impl BroadcastNode {
         }
     }
 
+    /// A peer's values and acknowledgements.
     fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
         let now = ctx.now();
         // Links exist for cluster members only: anything else may carry
@@ -211,68 +284,5 @@ impl BroadcastNode {
             }
         }
         ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
-    }
-}
-
-impl Node for BroadcastNode {
-    type Msg = BroadcastRequest;
-    type Timer = Tick;
-
-    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let config = knobs::load(ctx, |k| Config::read(k));
-        let role = Role::of(ctx.id(), &ctx.info().ids);
-        ctx.log(format!("broadcast: {role:?}, {config:?}"));
-        let now = ctx.now();
-        let links = role
-            .peers()
-            .iter()
-            .map(|p| (p.clone(), Link::new(now, &config)))
-            .collect();
-        if role != Role::Alone {
-            ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
-        }
-        let budget = config.budget_ms.map(|ms| {
-            let b = Budget::new(ms, now);
-            if config.budget_hops < 2 {
-                b.without_last_hop()
-            } else {
-                b
-            }
-        });
-        BroadcastNode {
-            config,
-            role,
-            values: BTreeSet::new(),
-            links,
-            outbox: Outbox::new(),
-            budget,
-        }
-    }
-
-    fn on_message(&mut self, msg: Request<BroadcastRequest>, ctx: &mut Ctx<'_, Self>) {
-        match msg.body {
-            BroadcastRequest::Broadcast(Broadcast { ref message }) => {
-                ctx.reply(&msg, &BroadcastOk {});
-                let value = message.clone();
-                self.add(value, None, 0, ctx);
-                self.schedule_flush(ctx);
-            }
-            BroadcastRequest::Read(Read {}) => {
-                let messages = self.values.iter().cloned().collect();
-                ctx.reply(&msg, &ReadOk { messages });
-            }
-            BroadcastRequest::Topology(_) => ctx.reply(&msg, &TopologyOk {}),
-            BroadcastRequest::Gossip(gossip) => self.on_gossip(&msg.src, gossip, ctx),
-        }
-    }
-
-    fn on_timer(&mut self, timer: Tick, ctx: &mut Ctx<'_, Self>) {
-        match timer {
-            Tick::Flush => {
-                self.outbox.timer = None;
-                self.schedule_flush(ctx);
-            }
-            Tick::Housekeeping => self.housekeeping(ctx),
-        }
     }
 }

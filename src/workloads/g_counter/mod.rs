@@ -64,24 +64,6 @@ pub enum GCounterNode {
     Crdt(Replicator<PnCounter>),
 }
 
-impl GCounterNode {
-    /// The `seq-kv` mode's state (its RPC continuations resume the node).
-    fn seq_kv(&mut self) -> Option<&mut SeqKvCounter> {
-        match self {
-            GCounterNode::SeqKv(n) => Some(n),
-            GCounterNode::Crdt(_) => None,
-        }
-    }
-
-    /// The mode this node runs.
-    pub fn mode(&self) -> Mode {
-        match self {
-            GCounterNode::SeqKv(_) => Mode::SeqKv,
-            GCounterNode::Crdt(_) => Mode::Crdt,
-        }
-    }
-}
-
 impl Node for GCounterNode {
     type Msg = GCounterRequest;
     type Timer = Timer;
@@ -99,39 +81,10 @@ impl Node for GCounterNode {
     }
 
     fn on_message(&mut self, msg: Request<GCounterRequest>, ctx: &mut Ctx<'_, Self>) {
-        if let GCounterRequest::Gossip(Gossip { seq, delta, ack }) = msg.body {
-            match self {
-                GCounterNode::Crdt(r) => r.on_gossip(&msg.src, seq, delta, ack, ctx),
-                GCounterNode::SeqKv(_) => {
-                    ctx.log(format!("ignoring gossip from {} in seq-kv mode", msg.src))
-                }
-            }
-            return;
-        }
-        match (self, &msg.body) {
-            (node, GCounterRequest::Add(Add { delta })) => {
-                let delta = *delta;
-                if delta < 0 {
-                    ctx.reply_error(&msg, ErrorCode::MalformedRequest, "a g-counter only grows");
-                    return;
-                }
-                match node {
-                    GCounterNode::SeqKv(n) => n.add(delta.unsigned_abs(), Waiter::from(&msg), ctx),
-                    GCounterNode::Crdt(r) => {
-                        r.update(|c| c.add(delta));
-                        ctx.reply(&msg, &AddOk {});
-                    }
-                }
-            }
-            (GCounterNode::SeqKv(n), GCounterRequest::Read(Read {})) => {
-                n.read(Waiter::from(&msg), ctx)
-            }
-            (GCounterNode::Crdt(r), GCounterRequest::Read(Read {})) => {
-                // No decrements: the value is never negative.
-                let value = u64::try_from(r.state().value()).unwrap_or(0);
-                ctx.reply(&msg, &ReadOk { value });
-            }
-            (_, GCounterRequest::Gossip(_)) => {}
+        match msg.body {
+            GCounterRequest::Add(Add { delta }) => self.on_add(&msg, delta, ctx),
+            GCounterRequest::Read(Read {}) => self.on_read(&msg, ctx),
+            GCounterRequest::Gossip(gossip) => self.on_gossip(&msg.src, gossip, ctx),
         }
     }
 
@@ -141,6 +94,58 @@ impl Node for GCounterNode {
             (GCounterNode::SeqKv(n), Timer::RetryWrite) => n.retry_write(ctx),
             (GCounterNode::Crdt(r), Timer::Housekeeping) => r.on_timer(ctx, Timer::Housekeeping),
             _ => {}
+        }
+    }
+}
+
+impl GCounterNode {
+    /// The `seq-kv` mode's state (its RPC continuations resume the node).
+    fn seq_kv(&mut self) -> Option<&mut SeqKvCounter> {
+        match self {
+            GCounterNode::SeqKv(n) => Some(n),
+            GCounterNode::Crdt(_) => None,
+        }
+    }
+
+    fn on_add(&mut self, req: &Request<GCounterRequest>, delta: i64, ctx: &mut Ctx<'_, Self>) {
+        if delta < 0 {
+            ctx.reply_error(req, ErrorCode::MalformedRequest, "a g-counter only grows");
+            return;
+        }
+        match self {
+            GCounterNode::SeqKv(n) => n.add(delta.unsigned_abs(), Waiter::from(req), ctx),
+            GCounterNode::Crdt(r) => {
+                r.update(|c| c.add(delta));
+                ctx.reply(req, &AddOk {});
+            }
+        }
+    }
+
+    fn on_read(&mut self, req: &Request<GCounterRequest>, ctx: &mut Ctx<'_, Self>) {
+        match self {
+            GCounterNode::SeqKv(n) => n.read(Waiter::from(req), ctx),
+            GCounterNode::Crdt(r) => {
+                // No decrements: the value is never negative.
+                let value = u64::try_from(r.state().value()).unwrap_or(0);
+                ctx.reply(req, &ReadOk { value });
+            }
+        }
+    }
+
+    /// The `crdt` mode's gossip (ignored in `seq-kv` mode).
+    fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
+        let Gossip { seq, delta, ack } = gossip;
+        match self {
+            GCounterNode::Crdt(r) => r.on_gossip(src, seq, delta, ack, ctx),
+            GCounterNode::SeqKv(_) => ctx.log(format!("ignoring gossip from {src} in seq-kv mode")),
+        }
+    }
+
+    /// The mode this node runs.
+    pub fn mode(&self) -> Mode {
+        match self {
+            GCounterNode::SeqKv(_) => Mode::SeqKv,
+            GCounterNode::Crdt(_) => Mode::Crdt,
         }
     }
 }

@@ -172,28 +172,21 @@ impl Node for RaftNode {
         }
         let reply_to = ReplyTo::of(&msg);
         match msg.body {
-            LinKvRequest::Read(Read { key }) => self.client(Command::Read(key), reply_to, ctx),
+            LinKvRequest::Read(Read { key }) => {
+                self.on_client_request(Command::Read(key), reply_to, ctx)
+            }
             LinKvRequest::Write(Write { key, value }) => {
-                self.client(Command::Update(Op::Write { key, value }), reply_to, ctx)
+                self.on_client_request(Command::Update(Op::Write { key, value }), reply_to, ctx)
             }
             LinKvRequest::Cas(Cas { key, from, to }) => {
-                self.client(Command::Update(Op::Cas { key, from, to }), reply_to, ctx)
+                self.on_client_request(Command::Update(Op::Cas { key, from, to }), reply_to, ctx)
             }
-            LinKvRequest::Forward(Forward { op, client, req }) => {
-                if op == Op::Noop {
-                    let text = "a no-op is not a client request";
-                    reply_error(ctx, &reply_to, ErrorCode::MalformedRequest, text);
-                } else {
-                    self.forwarded(Command::Update(op), reply_to, Some((client, req)), ctx);
-                }
-            }
-            LinKvRequest::ForwardRead(ForwardRead { key }) => {
-                self.forwarded(Command::Read(key), reply_to, None, ctx)
-            }
+            LinKvRequest::Forward(f) => self.on_forward(f, reply_to, ctx),
+            LinKvRequest::ForwardRead(f) => self.on_forward_read(f, reply_to, ctx),
             LinKvRequest::RequestVote(v) => self.on_request_vote(&msg.src, v, ctx),
-            LinKvRequest::RequestVoteResult(r) => self.on_vote(&msg.src, r, ctx),
+            LinKvRequest::RequestVoteResult(r) => self.on_request_vote_result(&msg.src, r, ctx),
             LinKvRequest::AppendEntries(a) => self.on_append_entries(&msg.src, a, ctx),
-            LinKvRequest::AppendEntriesResult(r) => self.on_append_result(&msg.src, r, ctx),
+            LinKvRequest::AppendEntriesResult(r) => self.on_append_entries_result(&msg.src, r, ctx),
         }
     }
 
@@ -242,8 +235,8 @@ impl RaftNode {
 
     // ---- client requests -------------------------------------------------
 
-    /// A request from a client.
-    fn client(&mut self, command: Command, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
+    /// A client's read, write or cas.
+    fn on_client_request(&mut self, command: Command, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
         let deadline = ctx.now() + PARK_MS;
         self.route(
             Routed {
@@ -302,13 +295,13 @@ impl RaftNode {
         };
         let dest = leader.clone();
         ctx.call(&dest, &body, FORWARD_TIMEOUT_MS, move |node, ctx, res| {
-            node.forward_answered(leader, r, res, ctx)
+            node.on_forward_reply(leader, r, res, ctx)
         });
     }
 
     /// The leader's answer to a forward: relayed to the client, except a
     /// definite refusal (error 11), which sends the request elsewhere.
-    fn forward_answered(
+    fn on_forward_reply(
         &mut self,
         to: String,
         mut r: Routed,
@@ -331,8 +324,24 @@ impl RaftNode {
         }
     }
 
+    /// A client's write or cas, forwarded to us as the leader.
+    fn on_forward(&mut self, f: Forward, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
+        let Forward { op, client, req } = f;
+        if op == Op::Noop {
+            let text = "a no-op is not a client request";
+            reply_error(ctx, &reply_to, ErrorCode::MalformedRequest, text);
+        } else {
+            self.serve_forwarded(Command::Update(op), reply_to, Some((client, req)), ctx);
+        }
+    }
+
+    /// A client's read, forwarded to us as the leader.
+    fn on_forward_read(&mut self, f: ForwardRead, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
+        self.serve_forwarded(Command::Read(f.key), reply_to, None, ctx)
+    }
+
     /// A request another node forwarded to us as its leader.
-    fn forwarded(
+    fn serve_forwarded(
         &mut self,
         command: Command,
         reply_to: ReplyTo,
@@ -539,7 +548,7 @@ impl RaftNode {
         ctx.send(src, &body);
     }
 
-    fn on_vote(&mut self, src: &str, r: RequestVoteResult, ctx: &mut Ctx<'_, Self>) {
+    fn on_request_vote_result(&mut self, src: &str, r: RequestVoteResult, ctx: &mut Ctx<'_, Self>) {
         if r.term > self.term {
             self.become_follower(r.term, None, ctx);
             return;
@@ -636,7 +645,12 @@ impl RaftNode {
         ctx.send(src, &body);
     }
 
-    fn on_append_result(&mut self, src: &str, r: AppendEntriesResult, ctx: &mut Ctx<'_, Self>) {
+    fn on_append_entries_result(
+        &mut self,
+        src: &str,
+        r: AppendEntriesResult,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         if r.term > self.term {
             self.become_follower(r.term, None, ctx);
             return;
