@@ -189,7 +189,22 @@ impl<T: ValueText> KvState<T> {
         self.entries.get(&key_text(key)).map(|v| v.as_ref())
     }
 
-    /// Applies `req` without mutating: see `Applied`.
+    /// Applies `req` without mutating: see `Applied`. The rules of
+    /// jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj,
+    /// `PersistentKV/handle` (lww-kv's `LWWKV/handle` differs only as
+    /// `Flavor` says):
+    ///
+    /// ```clojure
+    /// "cas" (if (contains? m k)
+    ///         (if (= (:from body) (m k))
+    ///           [(assoc-in this [:m k] (:to body)) {:type "cas_ok"}]
+    ///           [this {:type "error" :code 22
+    ///                  :text (str "current value " (pr-str (m k))
+    ///                             " is not " (pr-str (:from body)))}])
+    ///         (if (:create_if_not_exists body)
+    ///           [(assoc-in this [:m k] (:to body)) {:type "cas_ok"}]
+    ///           [this {:type "error", :code 20, :text "key does not exist"}]))
+    /// ```
     pub fn apply(&self, req: &KvRequest, flavor: Flavor) -> Applied {
         match req {
             KvRequest::Read { key } => Applied {
@@ -283,4 +298,50 @@ pub fn with_in_reply_to(mut reply: Value, request: &Value) -> Value {
         map.insert("in_reply_to".into(), msg_id);
     }
     reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(state: &mut KvState<JsonText>, body: Value, flavor: Flavor) -> Value {
+        let req = KvRequest::parse(&body).expect("a KV request");
+        with_in_reply_to(state.apply_in_place(&req, flavor), &body)
+    }
+
+    /// The rules as the test-only simulator sees them (the bench's services
+    /// are tested with Clojure's printer in xtask/src/engine/services/tests.rs).
+    #[test]
+    fn read_write_and_cas_with_json_texts() {
+        let mut s = KvState::<JsonText>::default();
+        let read = json!({"type": "read", "key": "k", "msg_id": 1});
+        assert_eq!(
+            apply(&mut s, read.clone(), Flavor::Standard),
+            json!({"type": "error", "code": 20, "text": "key does not exist", "in_reply_to": 1})
+        );
+        // Clojure truthiness: 0 is true, so the missing key is created.
+        let create =
+            json!({"type": "cas", "key": "k", "from": 1, "to": 2, "create_if_not_exists": 0});
+        assert_eq!(apply(&mut s, create, Flavor::Standard)["type"], "cas_ok");
+        let cas = json!({"type": "cas", "key": "k", "from": "x", "to": 3});
+        assert_eq!(
+            apply(&mut s, cas.clone(), Flavor::Standard)["text"],
+            "current value 2 is not \"x\""
+        );
+        assert_eq!(
+            apply(&mut s, cas, Flavor::Lww)["text"],
+            "current value 2 is not x"
+        );
+        assert_eq!(s.get(&json!("k")), Some(&json!(2)));
+        // Keys are compared as values: object keys in any order match.
+        let write = json!({"type": "write", "key": {"a": 1, "b": 2}, "value": 9});
+        assert_eq!(apply(&mut s, write, Flavor::Standard)["type"], "write_ok");
+        assert_eq!(s.get(&json!({"b": 2, "a": 1})), Some(&json!(9)));
+        assert_eq!(s.get(&json!("{\"a\":1,\"b\":2}")), None);
+        // Not a KV request: no reply.
+        assert_eq!(
+            KvRequest::parse(&json!({"type": "delete", "key": "k"})),
+            None
+        );
+    }
 }

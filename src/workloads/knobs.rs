@@ -27,13 +27,13 @@ pub struct OneOf<T: 'static> {
 }
 
 /// Reads knobs through a lookup, collecting a warning for each bad value.
-pub struct Knobs<L> {
-    lookup: L,
+pub struct Knobs<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
     warnings: Vec<String>,
 }
 
-impl<L: Fn(&str) -> Option<String>> Knobs<L> {
-    pub fn new(lookup: L) -> Self {
+impl<'a> Knobs<'a> {
+    pub fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
         Knobs {
             lookup,
             warnings: Vec::new(),
@@ -109,13 +109,10 @@ impl<L: Fn(&str) -> Option<String>> Knobs<L> {
 
 /// Reads a configuration with `read` from the node's `Ctx::env`, and logs
 /// every warning. The one way a node loads its knobs.
-pub fn load<N: Node, C>(
-    ctx: &mut Ctx<'_, N>,
-    read: impl FnOnce(&mut Knobs<&dyn Fn(&str) -> Option<String>>) -> C,
-) -> C {
+pub fn load<N: Node, C>(ctx: &mut Ctx<'_, N>, read: impl FnOnce(&mut Knobs<'_>) -> C) -> C {
     let (config, warnings) = {
         let env = |name: &str| ctx.env(name).map(String::from);
-        let mut knobs = Knobs::new(&env as &dyn Fn(&str) -> Option<String>);
+        let mut knobs = Knobs::new(&env);
         let config = read(&mut knobs);
         (config, knobs.into_warnings())
     };
@@ -139,10 +136,10 @@ pub fn fixed<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<Stri
 #[cfg(test)]
 pub fn read_fixed<T>(
     vars: &[(&str, &str)],
-    read: impl FnOnce(&mut Knobs<&dyn Fn(&str) -> Option<String>>) -> T,
+    read: impl FnOnce(&mut Knobs<'_>) -> T,
 ) -> (T, Vec<String>) {
     let lookup = fixed(vars);
-    let mut knobs = Knobs::new(&lookup as &dyn Fn(&str) -> Option<String>);
+    let mut knobs = Knobs::new(&lookup);
     let value = read(&mut knobs);
     (value, knobs.into_warnings())
 }
@@ -209,6 +206,39 @@ mod tests {
         assert_eq!(
             w,
             ["ignoring COLOR=\"green\": expected red or blue; using red"]
+        );
+    }
+
+    /// `load` reads the node's own `Ctx::env` (what the host set up) and
+    /// logs each warning: here through g-counter, whose mode is a `OneOf`.
+    #[test]
+    fn load_reads_the_nodes_env_and_logs_every_warning() {
+        use crate::runtime::{Driver, Setup};
+        use crate::workloads::g_counter::{GCounterNode, Mode};
+        let start = |mode: &str| {
+            let env = [("G_COUNTER_MODE".to_string(), mode.to_string())].into();
+            let mut d = Driver::<GCounterNode>::with_setup(
+                0,
+                Setup {
+                    env,
+                    ..Setup::default()
+                },
+            );
+            let init = r#"{"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}}"#;
+            d.handle_line(init.as_bytes(), 0);
+            let mode = d.node().map(GCounterNode::mode);
+            (mode, d.take_log())
+        };
+        let (mode, log) = start("crdt");
+        assert_eq!(mode, Some(Mode::Crdt));
+        assert!(!log.iter().any(|l| l.contains("ignoring")), "{log:?}");
+        let (mode, log) = start("fast");
+        assert_eq!(mode, Some(Mode::SeqKv));
+        assert!(
+            log.iter().any(|l| l.contains(
+                "ignoring G_COUNTER_MODE=\"fast\": expected seq-kv or crdt; using seq-kv"
+            )),
+            "{log:?}"
         );
     }
 }

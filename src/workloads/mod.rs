@@ -13,7 +13,9 @@
 //!    it handles (`on_gossip` for `gossip`, `on_request_vote_result` for
 //!    `request_vote_result`; one handler for messages that share one path is
 //!    named for what they share, e.g. raft's `on_client_request` for read,
-//!    write and cas), then what they call.
+//!    write and cas), then what they call, then accessors for tests. A
+//!    large node groups its methods by concern (raft: client requests,
+//!    elections, replication), each group opening with its handlers.
 //!
 //! A reply continuation (`Ctx::call`, the `services` calls) only calls a
 //! named method, `on_<request>_reply`, passing what it captured: e.g.

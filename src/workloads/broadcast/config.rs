@@ -98,7 +98,7 @@ impl Config {
 
     /// Reads the variables through `knobs` (`knobs::load` gives the
     /// node's `Ctx::env`).
-    pub fn read(knobs: &mut Knobs<impl Fn(&str) -> Option<String>>) -> Config {
+    pub fn read(knobs: &mut Knobs<'_>) -> Config {
         let batch = knobs.ms_given(&BATCH);
         let uplink = knobs.ms_given(&UPLINK);
         let ack_delay = knobs.ms_given(&ACK_DELAY);
@@ -153,7 +153,7 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> (Config, Vec<String>) {
-        crate::workloads::knobs::read_fixed(vars, |k| Config::read(k))
+        crate::workloads::knobs::read_fixed(vars, Config::read)
     }
 
     #[test]

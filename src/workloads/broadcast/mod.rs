@@ -78,7 +78,7 @@ impl Node for BroadcastNode {
     type Timer = Tick;
 
     fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let config = knobs::load(ctx, |k| Config::read(k));
+        let config = knobs::load(ctx, Config::read);
         let role = Role::of(ctx.id(), &ctx.info().ids);
         ctx.log(format!("broadcast: {role:?}, {config:?}"));
         let now = ctx.now();
@@ -134,26 +134,6 @@ impl Node for BroadcastNode {
 }
 
 impl BroadcastNode {
-    /// Every value this node holds.
-    pub fn values(&self) -> &BTreeSet<Elem> {
-        &self.values
-    }
-
-    /// This node's role in the overlay.
-    pub fn role(&self) -> &Role {
-        &self.role
-    }
-
-    /// Values sent to peers and not yet acknowledged (with repeats).
-    pub fn unacked_values(&self) -> usize {
-        self.links.values().map(Link::unacked_values).sum()
-    }
-
-    /// The budget controller's view, for tests and logs.
-    pub fn budget(&self) -> Option<&Budget> {
-        self.budget.as_ref()
-    }
-
     /// A client's value: acknowledged at once, then forwarded when due.
     fn on_broadcast(
         &mut self,
@@ -163,6 +143,33 @@ impl BroadcastNode {
     ) {
         ctx.reply(msg, &BroadcastOk {});
         self.add(value, None, 0, ctx);
+        self.schedule_flush(ctx);
+    }
+
+    /// A peer's values and acknowledgements.
+    fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
+        let now = ctx.now();
+        // Links exist for cluster members only: anything else may carry
+        // values (harmless in a grow-only set) but is never acknowledged.
+        if !self.links.contains_key(src)
+            && src != ctx.id()
+            && ctx.info().ids.iter().any(|i| i == src)
+        {
+            self.links
+                .insert(src.to_string(), Link::new(now, &self.config));
+        }
+        if let Some(link) = self.links.get_mut(src) {
+            if let Some(resend) = link.on_receive(&gossip, now, &self.config) {
+                ctx.send(src, &resend);
+            }
+            if let (Some(rtt), Some(b)) = (link.take_round_trip(), &mut self.budget) {
+                b.on_round_trip(rtt);
+            }
+        }
+        let waited = gossip.waited.unwrap_or(0);
+        for value in gossip.values.unwrap_or_default() {
+            self.add(value, Some(src), waited, ctx);
+        }
         self.schedule_flush(ctx);
     }
 
@@ -249,33 +256,6 @@ impl BroadcastNode {
         }
     }
 
-    /// A peer's values and acknowledgements.
-    fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
-        let now = ctx.now();
-        // Links exist for cluster members only: anything else may carry
-        // values (harmless in a grow-only set) but is never acknowledged.
-        if !self.links.contains_key(src)
-            && src != ctx.id()
-            && ctx.info().ids.iter().any(|i| i == src)
-        {
-            self.links
-                .insert(src.to_string(), Link::new(now, &self.config));
-        }
-        if let Some(link) = self.links.get_mut(src) {
-            if let Some(resend) = link.on_receive(&gossip, now, &self.config) {
-                ctx.send(src, &resend);
-            }
-            if let (Some(rtt), Some(b)) = (link.take_round_trip(), &mut self.budget) {
-                b.on_round_trip(rtt);
-            }
-        }
-        let waited = gossip.waited.unwrap_or(0);
-        for value in gossip.values.unwrap_or_default() {
-            self.add(value, Some(src), waited, ctx);
-        }
-        self.schedule_flush(ctx);
-    }
-
     fn housekeeping(&mut self, ctx: &mut Ctx<'_, Self>) {
         let now = ctx.now();
         for (peer, link) in self.links.iter_mut() {
@@ -284,5 +264,25 @@ impl BroadcastNode {
             }
         }
         ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
+    }
+
+    /// Every value this node holds.
+    pub fn values(&self) -> &BTreeSet<Elem> {
+        &self.values
+    }
+
+    /// This node's role in the overlay.
+    pub fn role(&self) -> &Role {
+        &self.role
+    }
+
+    /// Values sent to peers and not yet acknowledged (with repeats).
+    pub fn unacked_values(&self) -> usize {
+        self.links.values().map(Link::unacked_values).sum()
+    }
+
+    /// The budget controller's view, for tests and logs.
+    pub fn budget(&self) -> Option<&Budget> {
+        self.budget.as_ref()
     }
 }

@@ -53,7 +53,7 @@ impl Default for Config {
 impl Config {
     /// Reads the variables through `knobs` (`knobs::load` gives the
     /// node's `Ctx::env`).
-    pub fn read(knobs: &mut Knobs<impl Fn(&str) -> Option<String>>) -> Config {
+    pub fn read(knobs: &mut Knobs<'_>) -> Config {
         let gossip_ms = knobs.ms(&GOSSIP);
         let ack_delay_ms = knobs.ms_or(&ACK_DELAY, gossip_ms);
         let retransmit_ms = knobs.ms_or(
@@ -83,7 +83,7 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> (Config, Vec<String>) {
-        crate::workloads::knobs::read_fixed(vars, |k| Config::read(k))
+        crate::workloads::knobs::read_fixed(vars, Config::read)
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl<S: DeltaState> Replicator<S> {
     /// (warnings and the result logged), links to every other node, and the
     /// first housekeeping `timer` if there is any peer.
     pub fn start<N: Node>(state: S, ctx: &mut Ctx<'_, N>, timer: N::Timer) -> Self {
-        let config = knobs::load(ctx, |k| Config::read(k));
+        let config = knobs::load(ctx, Config::read);
         ctx.log(format!("crdt replication: {config:?}"));
         let replicator = Replicator::new(state, config, ctx.info(), ctx.now());
         if replicator.has_peers() {

@@ -99,14 +99,6 @@ impl Node for GCounterNode {
 }
 
 impl GCounterNode {
-    /// The `seq-kv` mode's state (its RPC continuations resume the node).
-    fn seq_kv(&mut self) -> Option<&mut SeqKvCounter> {
-        match self {
-            GCounterNode::SeqKv(n) => Some(n),
-            GCounterNode::Crdt(_) => None,
-        }
-    }
-
     fn on_add(&mut self, req: &Request<GCounterRequest>, delta: i64, ctx: &mut Ctx<'_, Self>) {
         if delta < 0 {
             ctx.reply_error(req, ErrorCode::MalformedRequest, "a g-counter only grows");
@@ -138,6 +130,14 @@ impl GCounterNode {
         match self {
             GCounterNode::Crdt(r) => r.on_gossip(src, seq, delta, ack, ctx),
             GCounterNode::SeqKv(_) => ctx.log(format!("ignoring gossip from {src} in seq-kv mode")),
+        }
+    }
+
+    /// The `seq-kv` mode's state (its RPC continuations resume the node).
+    fn seq_kv(&mut self) -> Option<&mut SeqKvCounter> {
+        match self {
+            GCounterNode::SeqKv(n) => Some(n),
+            GCounterNode::Crdt(_) => None,
         }
     }
 

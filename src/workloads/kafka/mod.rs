@@ -190,6 +190,52 @@ impl KafkaNode {
         ctx.reply(req, &ListCommittedOffsetsOk { offsets });
     }
 
+    fn on_replicate(&mut self, src: &str, batch: &Replicate, ctx: &mut Ctx<'_, Self>) {
+        let Some(sender_index) = ctx.info().ids.iter().position(|n| n == src) else {
+            ctx.log(format!("ignoring a replicate batch from non-peer {src}"));
+            return;
+        };
+        if let Some(why) = self.malformed(batch) {
+            ctx.log(format!(
+                "dropping a malformed replicate batch from {src}: {why}"
+            ));
+            return;
+        }
+        let Some(link) = self.peers.get_mut(src) else {
+            return;
+        };
+        let received = link.receive(
+            batch.from,
+            batch.ops.len(),
+            batch.clock,
+            batch.ack,
+            self.out.end(),
+            ctx.now(),
+        );
+        // Any clock a peer reached is a clock we may jump to: it lets the
+        // stable point follow the busiest node.
+        if let Some(c) = batch.clock {
+            self.clock = self.clock.max(c);
+        }
+        let Received::Apply { skip } = received else {
+            return;
+        };
+        for op in &batch.ops[skip..] {
+            match op {
+                Op::Send(key, offset, msg) => {
+                    if offset % self.node_count != sender_index as u64 {
+                        ctx.log(format!("{src} sent {key}@{offset}, not one of its offsets"));
+                    } else if !self.logs.insert(key, *offset, msg.clone()) {
+                        ctx.log(format!("{src} sent {key}@{offset} with another message"));
+                    }
+                }
+                Op::Commit(key, offset) => {
+                    self.logs.commit(key, *offset);
+                }
+            }
+        }
+    }
+
     /// Stores a client's message under the next clock; returns its offset,
     /// or None (and changes nothing) if that offset would not fit in a u64.
     fn accept(&mut self, key: &str, msg: Value) -> Option<u64> {
@@ -242,52 +288,6 @@ impl KafkaNode {
         stable_clock
             .saturating_add(1)
             .saturating_mul(self.node_count)
-    }
-
-    fn on_replicate(&mut self, src: &str, batch: &Replicate, ctx: &mut Ctx<'_, Self>) {
-        let Some(sender_index) = ctx.info().ids.iter().position(|n| n == src) else {
-            ctx.log(format!("ignoring a replicate batch from non-peer {src}"));
-            return;
-        };
-        if let Some(why) = self.malformed(batch) {
-            ctx.log(format!(
-                "dropping a malformed replicate batch from {src}: {why}"
-            ));
-            return;
-        }
-        let Some(link) = self.peers.get_mut(src) else {
-            return;
-        };
-        let received = link.receive(
-            batch.from,
-            batch.ops.len(),
-            batch.clock,
-            batch.ack,
-            self.out.end(),
-            ctx.now(),
-        );
-        // Any clock a peer reached is a clock we may jump to: it lets the
-        // stable point follow the busiest node.
-        if let Some(c) = batch.clock {
-            self.clock = self.clock.max(c);
-        }
-        let Received::Apply { skip } = received else {
-            return;
-        };
-        for op in &batch.ops[skip..] {
-            match op {
-                Op::Send(key, offset, msg) => {
-                    if offset % self.node_count != sender_index as u64 {
-                        ctx.log(format!("{src} sent {key}@{offset}, not one of its offsets"));
-                    } else if !self.logs.insert(key, *offset, msg.clone()) {
-                        ctx.log(format!("{src} sent {key}@{offset} with another message"));
-                    }
-                }
-                Op::Commit(key, offset) => {
-                    self.logs.commit(key, *offset);
-                }
-            }
-        }
     }
 
     /// Sends every peer what it has not got yet (and acks, and our clock).

@@ -83,16 +83,6 @@ impl Node for TxnNode {
 }
 
 impl TxnNode {
-    /// The node's registers (tests and inspection).
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// The node's replication state (tests and inspection).
-    pub fn replicator(&self) -> &Replicator {
-        &self.replicator
-    }
-
     /// A client's transaction: run and answered at once.
     fn on_txn(&mut self, req: &Request<TxnRwRequest>, ops: Vec<MicroOp>, ctx: &mut Ctx<'_, Self>) {
         if self.store.clock_exhausted() && ops.iter().any(|(f, _, _)| f == "w") {
@@ -129,5 +119,15 @@ impl TxnNode {
         for commit in &ready {
             self.store.apply(commit);
         }
+    }
+
+    /// The node's registers (tests and inspection).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The node's replication state (tests and inspection).
+    pub fn replicator(&self) -> &Replicator {
+        &self.replicator
     }
 }
