@@ -6,6 +6,7 @@ mod driver;
 mod error;
 mod framing;
 mod hosted;
+pub mod kv_rules;
 mod message;
 mod node;
 #[cfg(test)]

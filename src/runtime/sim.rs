@@ -2,12 +2,13 @@
 //! sees: Raft's election safety and identical committed logs, exactly-once
 //! application of forwarded or racing requests (lin-kv, txn-list-append),
 //! what a CRDT link puts on the wire. It has a message queue with latency,
-//! loss and cuts and a linearizable in-memory `lin-kv`, and no seq-kv and no
+//! loss and cuts and a linearizable in-memory `lin-kv` (by the bench's rules, `kv_rules`), and no seq-kv and no
 //! checker: anything a checker judges (convergence, anomalies, msgs-per-op,
 //! latency) is tested through the bench's engine in virtual time
 //! (xtask/src/scenarios), the one judge.
 
 use super::driver::Driver;
+use super::kv_rules::{with_in_reply_to, Flavor, JsonText, KvRequest, KvState};
 use super::node::Node;
 use serde_json::{json, Value};
 use std::cmp::Reverse;
@@ -44,8 +45,8 @@ pub struct Sim<N: Node> {
     /// what was sent, not only how much.
     pub record_server_msgs: bool,
     pub server_log: Vec<Delivery>,
-    /// The in-memory KV store shared by `lin-kv` and `seq-kv` (linearizable).
-    pub kv: BTreeMap<String, Value>,
+    /// The in-memory `lin-kv` (linearizable), by the bench's rules.
+    kv: KvState<JsonText>,
     client_msg_id: u64,
 }
 
@@ -67,7 +68,7 @@ impl<N: Node> Sim<N> {
             server_msgs: 0,
             record_server_msgs: false,
             server_log: Vec::new(),
-            kv: BTreeMap::new(),
+            kv: KvState::default(),
             client_msg_id: 0,
         };
         for id in &ids {
@@ -98,6 +99,17 @@ impl<N: Node> Sim<N> {
             .iter()
             .map(|d| &d.body)
             .find(|b| b["in_reply_to"] == json!(msg_id))
+    }
+
+    /// What lin-kv holds under `key`.
+    pub fn kv_get(&self, key: &Value) -> Option<&Value> {
+        self.kv.get(key)
+    }
+
+    /// Stores `value` under `key` in lin-kv, as a write request would.
+    pub fn kv_write(&mut self, key: Value, value: Value) {
+        self.kv
+            .apply_in_place(&KvRequest::Write { key, value }, Flavor::Standard);
     }
 
     /// Runs until virtual time `until` (ms).
@@ -152,37 +164,12 @@ impl<N: Node> Sim<N> {
         }
     }
 
+    /// lin-kv's reply to a request, by the bench's rules (`kv_rules`); None
+    /// for a body that is not a KV request, which Maelstrom leaves unanswered.
     fn kv_handle(&mut self, body: &Value) -> Option<Value> {
-        let key = body["key"].to_string();
-        let irt = body["msg_id"].clone();
-        let reply = match body["type"].as_str()? {
-            "read" => match self.kv.get(&key) {
-                Some(v) => json!({"type":"read_ok","value":v}),
-                None => json!({"type":"error","code":20,"text":"key does not exist"}),
-            },
-            "write" => {
-                self.kv.insert(key, body["value"].clone());
-                json!({"type":"write_ok"})
-            }
-            "cas" => match self.kv.get(&key) {
-                None if body["create_if_not_exists"] == json!(true) => {
-                    self.kv.insert(key, body["to"].clone());
-                    json!({"type":"cas_ok"})
-                }
-                None => json!({"type":"error","code":20,"text":"key does not exist"}),
-                Some(v) if *v == body["from"] => {
-                    self.kv.insert(key, body["to"].clone());
-                    json!({"type":"cas_ok"})
-                }
-                Some(v) => {
-                    json!({"type":"error","code":22,"text":format!("current value {v} is not {}", body["from"])})
-                }
-            },
-            _ => return None,
-        };
-        let mut reply = reply;
-        reply["in_reply_to"] = irt;
-        Some(reply)
+        let req = KvRequest::parse(body)?;
+        let reply = self.kv.apply_in_place(&req, Flavor::Standard);
+        Some(with_in_reply_to(reply, body))
     }
 
     fn collect_all(&mut self) {

@@ -10,7 +10,7 @@
 //! | `BROADCAST_LATENCY_BUDGET_MS` | unset | longest a value may take to reach every node: the windows are then set by the node (`budget.rs`), except those given explicitly; a budget over 1000 also raises the ack delay to the budget and the retransmission timeout to 1 s more than that |
 //! | `BROADCAST_BUDGET_HOPS` | 2 | hops of a leaf's value the budget keeps back: 2 bounds delivery to every node; 1 leaves out the last hop, which Maelstrom's stable latency does not see |
 
-use crate::workloads::knobs::read_ms;
+use crate::workloads::knobs::{Knobs, Ms};
 
 /// Timing of a broadcast node, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,15 +36,48 @@ pub struct Config {
     pub uplink_fixed: bool,
 }
 
+// The knobs: variable, default and accepted values, each in one place.
+const BATCH: Ms = Ms {
+    name: "BROADCAST_BATCH_MS",
+    default: 300,
+    range: 0..=600_000,
+};
+const UPLINK: Ms = Ms {
+    name: "BROADCAST_UPLINK_MS",
+    default: 0,
+    range: 0..=600_000,
+};
+const ACK_DELAY: Ms = Ms {
+    name: "BROADCAST_ACK_DELAY_MS",
+    default: 1000,
+    range: 0..=600_000,
+};
+const RETRANSMIT: Ms = Ms {
+    name: "BROADCAST_RETRANSMIT_MS",
+    default: 2000,
+    range: 0..=600_000,
+};
+/// Unset by default (0 stands for "no budget" and is refused).
+const LATENCY_BUDGET: Ms = Ms {
+    name: "BROADCAST_LATENCY_BUDGET_MS",
+    default: 0,
+    range: 1..=600_000,
+};
+const BUDGET_HOPS: Ms = Ms {
+    name: "BROADCAST_BUDGET_HOPS",
+    default: 2,
+    range: 1..=2,
+};
+
 impl Default for Config {
     fn default() -> Self {
         Config {
-            batch_ms: 300,
-            uplink_ms: 0,
-            ack_delay_ms: 1000,
-            retransmit_ms: 2000,
+            batch_ms: BATCH.default,
+            uplink_ms: UPLINK.default,
+            ack_delay_ms: ACK_DELAY.default,
+            retransmit_ms: RETRANSMIT.default,
             budget_ms: None,
-            budget_hops: 2,
+            budget_hops: BUDGET_HOPS.default,
             batch_fixed: false,
             uplink_fixed: false,
         }
@@ -63,54 +96,40 @@ impl Config {
         }
     }
 
-    /// Reads the variables through `lookup` (e.g. `std::env::var`). Returns
-    /// the configuration and a warning for every value that was ignored.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
-        let mut config = Config::default();
-        let mut warnings = Vec::new();
-        let fields: [(&str, &mut u64); 4] = [
-            ("BROADCAST_BATCH_MS", &mut config.batch_ms),
-            ("BROADCAST_UPLINK_MS", &mut config.uplink_ms),
-            ("BROADCAST_ACK_DELAY_MS", &mut config.ack_delay_ms),
-            ("BROADCAST_RETRANSMIT_MS", &mut config.retransmit_ms),
-        ];
-        for (name, field) in fields {
-            *field = read_ms(&lookup, name, *field, 0..=600_000, &mut warnings);
-        }
-        let before = warnings.len();
-        let budget = read_ms(
-            &lookup,
-            "BROADCAST_LATENCY_BUDGET_MS",
-            0,
-            1..=600_000,
-            &mut warnings,
-        );
-        if warnings.len() == before && budget > 0 {
-            config.budget_ms = Some(budget);
-        }
-        config.budget_hops = read_ms(&lookup, "BROADCAST_BUDGET_HOPS", 2, 1..=2, &mut warnings);
-        // Set and valid (a bad value warned and left the default).
-        let given = |name: &str, warns: &[String]| {
-            lookup(name).is_some() && !warns.iter().any(|w| w.contains(&format!("{name}=")))
+    /// Reads the variables through `knobs` (`knobs::load` gives the
+    /// node's `Ctx::env`).
+    pub fn read(knobs: &mut Knobs<'_>) -> Config {
+        let batch = knobs.ms_given(&BATCH);
+        let uplink = knobs.ms_given(&UPLINK);
+        let ack_delay = knobs.ms_given(&ACK_DELAY);
+        let retransmit = knobs.ms_given(&RETRANSMIT);
+        let mut config = Config {
+            batch_ms: batch.unwrap_or(BATCH.default),
+            uplink_ms: uplink.unwrap_or(UPLINK.default),
+            ack_delay_ms: ack_delay.unwrap_or(ACK_DELAY.default),
+            retransmit_ms: retransmit.unwrap_or(RETRANSMIT.default),
+            budget_ms: knobs.ms_given(&LATENCY_BUDGET),
+            budget_hops: knobs.ms(&BUDGET_HOPS),
+            // Set and valid (a bad value warned and left the default).
+            batch_fixed: batch.is_some(),
+            uplink_fixed: uplink.is_some(),
         };
-        config.batch_fixed = given("BROADCAST_BATCH_MS", &warnings);
-        config.uplink_fixed = given("BROADCAST_UPLINK_MS", &warnings);
         // A large budget makes leaves' uplinks (which carry their acks) rare:
         // let an ack wait up to the budget for one, and the sender wait a
         // second longer than that before it resends.
         if let Some(b) = config.budget_ms {
-            if !given("BROADCAST_ACK_DELAY_MS", &warnings) {
+            if ack_delay.is_none() {
                 config.ack_delay_ms = config.ack_delay_ms.max(b);
             }
-            if !given("BROADCAST_RETRANSMIT_MS", &warnings) {
+            if retransmit.is_none() {
                 config.retransmit_ms = config.retransmit_ms.max(config.ack_delay_ms + 1000);
             }
         }
         if config.retransmit_ms == 0 {
-            warnings.push("BROADCAST_RETRANSMIT_MS=0 would resend forever; using 1".into());
+            knobs.warn("BROADCAST_RETRANSMIT_MS=0 would resend forever; using 1".into());
             config.retransmit_ms = 1;
         }
-        (config, warnings)
+        config
     }
 
     /// Whether the hub's window comes from the budget.
@@ -134,7 +153,7 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> (Config, Vec<String>) {
-        Config::from_lookup(crate::workloads::knobs::fixed(vars))
+        crate::workloads::knobs::read_fixed(vars, Config::read)
     }
 
     #[test]

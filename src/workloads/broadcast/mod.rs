@@ -30,6 +30,7 @@ pub use overlay::Role;
 
 use crate::messages;
 use crate::runtime::{Ctx, Node, Request};
+use crate::workloads::knobs;
 use link::Link;
 use outbox::Outbox;
 use serde_json::Value;
@@ -72,25 +73,104 @@ pub struct BroadcastNode {
     budget: Option<Budget>,
 }
 
+impl Node for BroadcastNode {
+    type Msg = BroadcastRequest;
+    type Timer = Tick;
+
+    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
+        let config = knobs::load(ctx, Config::read);
+        let role = Role::of(ctx.id(), &ctx.info().ids);
+        ctx.log(format!("broadcast: {role:?}, {config:?}"));
+        let now = ctx.now();
+        let links = role
+            .peers()
+            .iter()
+            .map(|p| (p.clone(), Link::new(now, &config)))
+            .collect();
+        if role != Role::Alone {
+            ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
+        }
+        let budget = config.budget_ms.map(|ms| {
+            let b = Budget::new(ms, now);
+            if config.budget_hops < 2 {
+                b.without_last_hop()
+            } else {
+                b
+            }
+        });
+        BroadcastNode {
+            config,
+            role,
+            values: BTreeSet::new(),
+            links,
+            outbox: Outbox::new(),
+            budget,
+        }
+    }
+
+    fn on_message(&mut self, msg: Request<BroadcastRequest>, ctx: &mut Ctx<'_, Self>) {
+        match msg.body {
+            BroadcastRequest::Broadcast(Broadcast { ref message }) => {
+                self.on_broadcast(&msg, message.clone(), ctx)
+            }
+            BroadcastRequest::Read(Read {}) => {
+                let messages = self.values.iter().cloned().collect();
+                ctx.reply(&msg, &ReadOk { messages });
+            }
+            BroadcastRequest::Topology(_) => ctx.reply(&msg, &TopologyOk {}),
+            BroadcastRequest::Gossip(gossip) => self.on_gossip(&msg.src, gossip, ctx),
+        }
+    }
+
+    fn on_timer(&mut self, timer: Tick, ctx: &mut Ctx<'_, Self>) {
+        match timer {
+            Tick::Flush => {
+                self.outbox.timer = None;
+                self.schedule_flush(ctx);
+            }
+            Tick::Housekeeping => self.housekeeping(ctx),
+        }
+    }
+}
+
 impl BroadcastNode {
-    /// Every value this node holds.
-    pub fn values(&self) -> &BTreeSet<Elem> {
-        &self.values
+    /// A client's value: acknowledged at once, then forwarded when due.
+    fn on_broadcast(
+        &mut self,
+        msg: &Request<BroadcastRequest>,
+        value: Elem,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        ctx.reply(msg, &BroadcastOk {});
+        self.add(value, None, 0, ctx);
+        self.schedule_flush(ctx);
     }
 
-    /// This node's role in the overlay.
-    pub fn role(&self) -> &Role {
-        &self.role
-    }
-
-    /// Values sent to peers and not yet acknowledged (with repeats).
-    pub fn unacked_values(&self) -> usize {
-        self.links.values().map(Link::unacked_values).sum()
-    }
-
-    /// The budget controller's view, for tests and logs.
-    pub fn budget(&self) -> Option<&Budget> {
-        self.budget.as_ref()
+    /// A peer's values and acknowledgements.
+    fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
+        let now = ctx.now();
+        // Links exist for cluster members only: anything else may carry
+        // values (harmless in a grow-only set) but is never acknowledged.
+        if !self.links.contains_key(src)
+            && src != ctx.id()
+            && ctx.info().ids.iter().any(|i| i == src)
+        {
+            self.links
+                .insert(src.to_string(), Link::new(now, &self.config));
+        }
+        if let Some(link) = self.links.get_mut(src) {
+            if let Some(resend) = link.on_receive(&gossip, now, &self.config) {
+                ctx.send(src, &resend);
+            }
+            if let (Some(rtt), Some(b)) = (link.take_round_trip(), &mut self.budget) {
+                b.on_round_trip(rtt);
+            }
+        }
+        let waited = gossip.waited.unwrap_or(0);
+        for value in gossip.values.unwrap_or_default() {
+            self.add(value, Some(src), waited, ctx);
+        }
+        self.schedule_flush(ctx);
     }
 
     /// Adds a value; if it is new and this node relays values from `from`,
@@ -176,32 +256,6 @@ impl BroadcastNode {
         }
     }
 
-    fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
-        let now = ctx.now();
-        // Links exist for cluster members only: anything else may carry
-        // values (harmless in a grow-only set) but is never acknowledged.
-        if !self.links.contains_key(src)
-            && src != ctx.id()
-            && ctx.info().ids.iter().any(|i| i == src)
-        {
-            self.links
-                .insert(src.to_string(), Link::new(now, &self.config));
-        }
-        if let Some(link) = self.links.get_mut(src) {
-            if let Some(resend) = link.on_receive(&gossip, now, &self.config) {
-                ctx.send(src, &resend);
-            }
-            if let (Some(rtt), Some(b)) = (link.take_round_trip(), &mut self.budget) {
-                b.on_round_trip(rtt);
-            }
-        }
-        let waited = gossip.waited.unwrap_or(0);
-        for value in gossip.values.unwrap_or_default() {
-            self.add(value, Some(src), waited, ctx);
-        }
-        self.schedule_flush(ctx);
-    }
-
     fn housekeeping(&mut self, ctx: &mut Ctx<'_, Self>) {
         let now = ctx.now();
         for (peer, link) in self.links.iter_mut() {
@@ -211,70 +265,24 @@ impl BroadcastNode {
         }
         ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
     }
-}
 
-impl Node for BroadcastNode {
-    type Msg = BroadcastRequest;
-    type Timer = Tick;
-
-    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let (config, warnings) = Config::from_lookup(|name| ctx.env(name).map(String::from));
-        for w in warnings {
-            ctx.log(w);
-        }
-        let role = Role::of(ctx.id(), &ctx.info().ids);
-        ctx.log(format!("broadcast: {role:?}, {config:?}"));
-        let now = ctx.now();
-        let links = role
-            .peers()
-            .iter()
-            .map(|p| (p.clone(), Link::new(now, &config)))
-            .collect();
-        if role != Role::Alone {
-            ctx.set_timer(HOUSEKEEPING_MS, Tick::Housekeeping);
-        }
-        let budget = config.budget_ms.map(|ms| {
-            let b = Budget::new(ms, now);
-            if config.budget_hops < 2 {
-                b.without_last_hop()
-            } else {
-                b
-            }
-        });
-        BroadcastNode {
-            config,
-            role,
-            values: BTreeSet::new(),
-            links,
-            outbox: Outbox::new(),
-            budget,
-        }
+    /// Every value this node holds.
+    pub fn values(&self) -> &BTreeSet<Elem> {
+        &self.values
     }
 
-    fn on_message(&mut self, msg: Request<BroadcastRequest>, ctx: &mut Ctx<'_, Self>) {
-        match msg.body {
-            BroadcastRequest::Broadcast(Broadcast { ref message }) => {
-                ctx.reply(&msg, &BroadcastOk {});
-                let value = message.clone();
-                self.add(value, None, 0, ctx);
-                self.schedule_flush(ctx);
-            }
-            BroadcastRequest::Read(Read {}) => {
-                let messages = self.values.iter().cloned().collect();
-                ctx.reply(&msg, &ReadOk { messages });
-            }
-            BroadcastRequest::Topology(_) => ctx.reply(&msg, &TopologyOk {}),
-            BroadcastRequest::Gossip(gossip) => self.on_gossip(&msg.src, gossip, ctx),
-        }
+    /// This node's role in the overlay.
+    pub fn role(&self) -> &Role {
+        &self.role
     }
 
-    fn on_timer(&mut self, timer: Tick, ctx: &mut Ctx<'_, Self>) {
-        match timer {
-            Tick::Flush => {
-                self.outbox.timer = None;
-                self.schedule_flush(ctx);
-            }
-            Tick::Housekeeping => self.housekeeping(ctx),
-        }
+    /// Values sent to peers and not yet acknowledged (with repeats).
+    pub fn unacked_values(&self) -> usize {
+        self.links.values().map(Link::unacked_values).sum()
+    }
+
+    /// The budget controller's view, for tests and logs.
+    pub fn budget(&self) -> Option<&Budget> {
+        self.budget.as_ref()
     }
 }

@@ -8,7 +8,7 @@
 //! | `CRDT_ACK_DELAY_MS` | the gossip window | longest an acknowledgement waits for a gossip to ride on before it goes alone |
 //! | `CRDT_RETRANSMIT_MS` | the gossip window + 2000 | updates a peer has not acknowledged for this long are sent again; must exceed the peer's ack delay (plus a housekeeping tick and a round trip), and stay well under Maelstrom's 10 s of quiet after the final heal, which bounds how long a link takes to catch up after it |
 
-use crate::workloads::knobs::read_ms;
+use crate::workloads::knobs::{Knobs, Ms};
 
 /// Timing of CRDT replication, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,42 +18,63 @@ pub struct Config {
     pub retransmit_ms: u64,
 }
 
+// The knobs: variable, default and accepted values, each in one place.
+// The ack delay and the retransmission timeout default to values derived
+// from the gossip window (`Config::read`); `default` is what they come to
+// with the gossip window's own default.
+const GOSSIP: Ms = Ms {
+    name: "CRDT_GOSSIP_MS",
+    default: 5000,
+    range: 1..=600_000,
+};
+const ACK_DELAY: Ms = Ms {
+    name: "CRDT_ACK_DELAY_MS",
+    default: GOSSIP.default,
+    range: 1..=600_000,
+};
+const RETRANSMIT: Ms = Ms {
+    name: "CRDT_RETRANSMIT_MS",
+    default: ACK_DELAY.default + RETRANSMIT_OVER_ACK_MS,
+    range: 1..=600_000,
+};
+/// How much longer than the ack delay the retransmission timeout is by default.
+const RETRANSMIT_OVER_ACK_MS: u64 = 2000;
+
 impl Default for Config {
     fn default() -> Self {
         Config {
-            gossip_ms: 5000,
-            ack_delay_ms: 5000,
-            retransmit_ms: 7000,
+            gossip_ms: GOSSIP.default,
+            ack_delay_ms: ACK_DELAY.default,
+            retransmit_ms: RETRANSMIT.default,
         }
     }
 }
 
 impl Config {
-    /// Reads the variables through `lookup` (e.g. `std::env::var`). Returns
-    /// the configuration and a warning for every value that was ignored.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Config, Vec<String>) {
-        let mut warnings = Vec::new();
-        let mut read =
-            |name: &str, default: u64| read_ms(&lookup, name, default, 1..=600_000, &mut warnings);
-        let gossip_ms = read("CRDT_GOSSIP_MS", Config::default().gossip_ms);
-        let ack_delay_ms = read("CRDT_ACK_DELAY_MS", gossip_ms);
-        let retransmit_ms = read("CRDT_RETRANSMIT_MS", ack_delay_ms.saturating_add(2000));
-        let config = Config {
-            gossip_ms,
-            ack_delay_ms,
-            retransmit_ms,
-        };
+    /// Reads the variables through `knobs` (`knobs::load` gives the
+    /// node's `Ctx::env`).
+    pub fn read(knobs: &mut Knobs<'_>) -> Config {
+        let gossip_ms = knobs.ms(&GOSSIP);
+        let ack_delay_ms = knobs.ms_or(&ACK_DELAY, gossip_ms);
+        let retransmit_ms = knobs.ms_or(
+            &RETRANSMIT,
+            ack_delay_ms.saturating_add(RETRANSMIT_OVER_ACK_MS),
+        );
         if retransmit_ms <= ack_delay_ms.saturating_add(500) {
-            warnings.push(format!(
+            knobs.warn(format!(
                 "CRDT_RETRANSMIT_MS={retransmit_ms} is not well above the ack delay ({ack_delay_ms}): expect needless resends"
             ));
         }
         if retransmit_ms > 8_000 {
-            warnings.push(format!(
+            knobs.warn(format!(
                 "CRDT_RETRANSMIT_MS={retransmit_ms}: a link may not catch up within Maelstrom's 10 s after the final heal"
             ));
         }
-        (config, warnings)
+        Config {
+            gossip_ms,
+            ack_delay_ms,
+            retransmit_ms,
+        }
     }
 }
 
@@ -62,7 +83,7 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> (Config, Vec<String>) {
-        Config::from_lookup(crate::workloads::knobs::fixed(vars))
+        crate::workloads::knobs::read_fixed(vars, Config::read)
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub use counter::{Counts, PnCounter};
 pub use gset::GSet;
 
 use crate::runtime::{Ctx, Node, NodeInfo};
+use crate::workloads::knobs;
 use peer::{Due, Peer};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,10 +86,7 @@ impl<S: DeltaState> Replicator<S> {
     /// (warnings and the result logged), links to every other node, and the
     /// first housekeeping `timer` if there is any peer.
     pub fn start<N: Node>(state: S, ctx: &mut Ctx<'_, N>, timer: N::Timer) -> Self {
-        let (config, warnings) = Config::from_lookup(|name| ctx.env(name).map(String::from));
-        for w in warnings {
-            ctx.log(w);
-        }
+        let config = knobs::load(ctx, Config::read);
         ctx.log(format!("crdt replication: {config:?}"));
         let replicator = Replicator::new(state, config, ctx.info(), ctx.now());
         if replicator.has_peers() {

@@ -21,6 +21,7 @@ mod seq_kv;
 use crate::messages;
 use crate::runtime::{Ctx, ErrorCode, Node, Request};
 use crate::workloads::crdt::{Counts, PnCounter, Replicator};
+use crate::workloads::knobs::{self, OneOf};
 use seq_kv::{SeqKvCounter, Waiter};
 
 messages! {
@@ -39,22 +40,12 @@ pub enum Mode {
     Crdt,
 }
 
-impl Mode {
-    /// `G_COUNTER_MODE` through `lookup`: `seq-kv` (default) or `crdt`.
-    /// Returns the mode and a warning if the value was ignored.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Mode, Vec<String>) {
-        match lookup("G_COUNTER_MODE").as_deref().map(str::trim) {
-            None | Some("seq-kv") => (Mode::SeqKv, vec![]),
-            Some("crdt") => (Mode::Crdt, vec![]),
-            Some(other) => (
-                Mode::SeqKv,
-                vec![format!(
-                    "ignoring G_COUNTER_MODE={other:?}: expected seq-kv or crdt; using seq-kv"
-                )],
-            ),
-        }
-    }
-}
+/// `G_COUNTER_MODE`: `seq-kv` (default) or `crdt`.
+pub const MODE: OneOf<Mode> = OneOf {
+    name: "G_COUNTER_MODE",
+    default: Mode::SeqKv,
+    choices: &[("seq-kv", Mode::SeqKv), ("crdt", Mode::Crdt)],
+};
 
 /// The node's timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +64,75 @@ pub enum GCounterNode {
     Crdt(Replicator<PnCounter>),
 }
 
+impl Node for GCounterNode {
+    type Msg = GCounterRequest;
+    type Timer = Timer;
+
+    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
+        let mode = knobs::load(ctx, |k| k.one_of(&MODE));
+        ctx.log(format!("g-counter: {mode:?} mode"));
+        match mode {
+            Mode::SeqKv => GCounterNode::SeqKv(SeqKvCounter::init(ctx)),
+            Mode::Crdt => {
+                let counter = PnCounter::new(ctx.id(), &ctx.info().ids);
+                GCounterNode::Crdt(Replicator::start(counter, ctx, Timer::Housekeeping))
+            }
+        }
+    }
+
+    fn on_message(&mut self, msg: Request<GCounterRequest>, ctx: &mut Ctx<'_, Self>) {
+        match msg.body {
+            GCounterRequest::Add(Add { delta }) => self.on_add(&msg, delta, ctx),
+            GCounterRequest::Read(Read {}) => self.on_read(&msg, ctx),
+            GCounterRequest::Gossip(gossip) => self.on_gossip(&msg.src, gossip, ctx),
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        match (self, timer) {
+            (GCounterNode::SeqKv(n), Timer::Recover) => n.recover(ctx),
+            (GCounterNode::SeqKv(n), Timer::RetryWrite) => n.retry_write(ctx),
+            (GCounterNode::Crdt(r), Timer::Housekeeping) => r.on_timer(ctx, Timer::Housekeeping),
+            _ => {}
+        }
+    }
+}
+
 impl GCounterNode {
+    fn on_add(&mut self, req: &Request<GCounterRequest>, delta: i64, ctx: &mut Ctx<'_, Self>) {
+        if delta < 0 {
+            ctx.reply_error(req, ErrorCode::MalformedRequest, "a g-counter only grows");
+            return;
+        }
+        match self {
+            GCounterNode::SeqKv(n) => n.add(delta.unsigned_abs(), Waiter::from(req), ctx),
+            GCounterNode::Crdt(r) => {
+                r.update(|c| c.add(delta));
+                ctx.reply(req, &AddOk {});
+            }
+        }
+    }
+
+    fn on_read(&mut self, req: &Request<GCounterRequest>, ctx: &mut Ctx<'_, Self>) {
+        match self {
+            GCounterNode::SeqKv(n) => n.read(Waiter::from(req), ctx),
+            GCounterNode::Crdt(r) => {
+                // No decrements: the value is never negative.
+                let value = u64::try_from(r.state().value()).unwrap_or(0);
+                ctx.reply(req, &ReadOk { value });
+            }
+        }
+    }
+
+    /// The `crdt` mode's gossip (ignored in `seq-kv` mode).
+    fn on_gossip(&mut self, src: &str, gossip: Gossip, ctx: &mut Ctx<'_, Self>) {
+        let Gossip { seq, delta, ack } = gossip;
+        match self {
+            GCounterNode::Crdt(r) => r.on_gossip(src, seq, delta, ack, ctx),
+            GCounterNode::SeqKv(_) => ctx.log(format!("ignoring gossip from {src} in seq-kv mode")),
+        }
+    }
+
     /// The `seq-kv` mode's state (its RPC continuations resume the node).
     fn seq_kv(&mut self) -> Option<&mut SeqKvCounter> {
         match self {
@@ -87,72 +146,6 @@ impl GCounterNode {
         match self {
             GCounterNode::SeqKv(_) => Mode::SeqKv,
             GCounterNode::Crdt(_) => Mode::Crdt,
-        }
-    }
-}
-
-impl Node for GCounterNode {
-    type Msg = GCounterRequest;
-    type Timer = Timer;
-
-    fn init(ctx: &mut Ctx<'_, Self>) -> Self {
-        let (mode, warnings) = Mode::from_lookup(|name| ctx.env(name).map(String::from));
-        for w in warnings {
-            ctx.log(w);
-        }
-        ctx.log(format!("g-counter: {mode:?} mode"));
-        match mode {
-            Mode::SeqKv => GCounterNode::SeqKv(SeqKvCounter::init(ctx)),
-            Mode::Crdt => {
-                let counter = PnCounter::new(ctx.id(), &ctx.info().ids);
-                GCounterNode::Crdt(Replicator::start(counter, ctx, Timer::Housekeeping))
-            }
-        }
-    }
-
-    fn on_message(&mut self, msg: Request<GCounterRequest>, ctx: &mut Ctx<'_, Self>) {
-        if let GCounterRequest::Gossip(Gossip { seq, delta, ack }) = msg.body {
-            match self {
-                GCounterNode::Crdt(r) => r.on_gossip(&msg.src, seq, delta, ack, ctx),
-                GCounterNode::SeqKv(_) => {
-                    ctx.log(format!("ignoring gossip from {} in seq-kv mode", msg.src))
-                }
-            }
-            return;
-        }
-        match (self, &msg.body) {
-            (node, GCounterRequest::Add(Add { delta })) => {
-                let delta = *delta;
-                if delta < 0 {
-                    ctx.reply_error(&msg, ErrorCode::MalformedRequest, "a g-counter only grows");
-                    return;
-                }
-                match node {
-                    GCounterNode::SeqKv(n) => n.add(delta.unsigned_abs(), Waiter::from(&msg), ctx),
-                    GCounterNode::Crdt(r) => {
-                        r.update(|c| c.add(delta));
-                        ctx.reply(&msg, &AddOk {});
-                    }
-                }
-            }
-            (GCounterNode::SeqKv(n), GCounterRequest::Read(Read {})) => {
-                n.read(Waiter::from(&msg), ctx)
-            }
-            (GCounterNode::Crdt(r), GCounterRequest::Read(Read {})) => {
-                // No decrements: the value is never negative.
-                let value = u64::try_from(r.state().value()).unwrap_or(0);
-                ctx.reply(&msg, &ReadOk { value });
-            }
-            (_, GCounterRequest::Gossip(_)) => {}
-        }
-    }
-
-    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
-        match (self, timer) {
-            (GCounterNode::SeqKv(n), Timer::Recover) => n.recover(ctx),
-            (GCounterNode::SeqKv(n), Timer::RetryWrite) => n.retry_write(ctx),
-            (GCounterNode::Crdt(r), Timer::Housekeeping) => r.on_timer(ctx, Timer::Housekeeping),
-            _ => {}
         }
     }
 }

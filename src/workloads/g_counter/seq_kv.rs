@@ -23,7 +23,7 @@
 use super::reads::ReadRounds;
 use super::{AddOk, GCounterNode, ReadOk, Timer};
 use crate::runtime::services::SEQ_KV;
-use crate::runtime::{Ctx, ErrorCode, Request, RpcError};
+use crate::runtime::{Ctx, ErrorBody, ErrorCode, Request, RpcError};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -164,26 +164,30 @@ impl SeqKvCounter {
             &key,
             KV_TIMEOUT_MS,
             |outer: &mut GCounterNode, ctx, r: Result<Value, RpcError>| {
-                let Some(node) = outer.seq_kv() else { return };
-                let own = match r {
-                    Ok(v) => parse_value(&v),
-                    Err(e) if e.code == ErrorCode::KeyDoesNotExist => {
-                        Some(OwnValue { count: 0, stamp: 0 })
-                    }
-                    Err(_) => None,
-                };
-                match own {
-                    Some(own) => {
-                        node.own = Some(own);
-                        node.write_if_due(ctx);
-                    }
-                    None => {
-                        ctx.log("could not recover the own count; retrying");
-                        ctx.set_timer(RECOVER_RETRY_MS, Timer::Recover);
-                    }
+                if let Some(node) = outer.seq_kv() {
+                    node.on_recover_reply(r, ctx);
                 }
             },
         );
+    }
+
+    /// The answer to `recover`'s read of the own key.
+    fn on_recover_reply(&mut self, r: Result<Value, RpcError>, ctx: &mut Ctx<'_, GCounterNode>) {
+        let own = match r {
+            Ok(v) => parse_value(&v),
+            Err(e) if e.code == ErrorCode::KeyDoesNotExist => Some(OwnValue { count: 0, stamp: 0 }),
+            Err(_) => None,
+        };
+        match own {
+            Some(own) => {
+                self.own = Some(own);
+                self.write_if_due(ctx);
+            }
+            None => {
+                ctx.log("could not recover the own count; retrying");
+                ctx.set_timer(RECOVER_RETRY_MS, Timer::Recover);
+            }
+        }
     }
 
     /// Writes the own key if anyone waits for a write and none is in flight.
@@ -199,7 +203,6 @@ impl SeqKvCounter {
             stamp: own.stamp.saturating_add(1),
         };
         self.write_in_flight = true;
-        let key = self.own_key.clone();
         let value = [next.count, next.stamp];
         SEQ_KV.write(
             ctx,
@@ -207,38 +210,52 @@ impl SeqKvCounter {
             &value,
             KV_TIMEOUT_MS,
             move |outer: &mut GCounterNode, ctx, r| {
-                let Some(node) = outer.seq_kv() else { return };
-                node.write_in_flight = false;
-                match r {
-                    Ok(()) => {
-                        node.retry_backoff_ms = 0;
-                        node.own = Some(next);
-                        for add in &batch.adds {
-                            ctx.reply_to(&add.src, add.msg_id, &AddOk {});
-                        }
-                        if !batch.reads.is_empty() {
-                            node.start_read_round(batch.reads, ctx);
-                        }
-                    }
-                    Err(e) => {
-                        // Maybe applied, maybe not: the next write is absolute and
-                        // includes this batch again, so either way it counts once.
-                        // The stamp still moves on, so that write changes state.
-                        ctx.log(format!("write of {key} failed: {e}"));
-                        node.own = Some(OwnValue {
-                            stamp: next.stamp,
-                            ..own
-                        });
-                        node.pending.prepend(batch);
-                        node.retry_backoff_ms = (node.retry_backoff_ms * 2)
-                            .clamp(WRITE_RETRY_MIN_MS, WRITE_RETRY_MAX_MS);
-                        node.retry_armed = true;
-                        ctx.set_timer(node.retry_backoff_ms, super::Timer::RetryWrite);
-                    }
+                if let Some(node) = outer.seq_kv() {
+                    node.on_write_reply(own, next, batch, r, ctx);
                 }
-                node.write_if_due(ctx);
             },
         );
+    }
+
+    /// The answer to `write_if_due`'s write of `next` (over `own`), which
+    /// carried `batch`.
+    fn on_write_reply(
+        &mut self,
+        own: OwnValue,
+        next: OwnValue,
+        batch: Batch,
+        r: Result<(), RpcError>,
+        ctx: &mut Ctx<'_, GCounterNode>,
+    ) {
+        self.write_in_flight = false;
+        match r {
+            Ok(()) => {
+                self.retry_backoff_ms = 0;
+                self.own = Some(next);
+                for add in &batch.adds {
+                    ctx.reply_to(&add.src, add.msg_id, &AddOk {});
+                }
+                if !batch.reads.is_empty() {
+                    self.start_read_round(batch.reads, ctx);
+                }
+            }
+            Err(e) => {
+                // Maybe applied, maybe not: the next write is absolute and
+                // includes this batch again, so either way it counts once.
+                // The stamp still moves on, so that write changes state.
+                ctx.log(format!("write of {} failed: {e}", self.own_key));
+                self.own = Some(OwnValue {
+                    stamp: next.stamp,
+                    ..own
+                });
+                self.pending.prepend(batch);
+                self.retry_backoff_ms =
+                    (self.retry_backoff_ms * 2).clamp(WRITE_RETRY_MIN_MS, WRITE_RETRY_MAX_MS);
+                self.retry_armed = true;
+                ctx.set_timer(self.retry_backoff_ms, Timer::RetryWrite);
+            }
+        }
+        self.write_if_due(ctx);
     }
 
     /// The backoff after a failed write is over: write again if anything waits.
@@ -264,40 +281,47 @@ impl SeqKvCounter {
                 &key,
                 KV_TIMEOUT_MS,
                 move |outer: &mut GCounterNode, ctx, r: Result<Value, RpcError>| {
-                    let Some(node) = outer.seq_kv() else { return };
-                    let ok = match r {
-                        Ok(v) => match parse_value(&v) {
-                            Some(peer) => {
-                                let seen = node.peer_counts.entry(k).or_default();
-                                *seen = (*seen).max(peer.count);
-                                true
-                            }
-                            None => false,
-                        },
-                        // The peer never wrote: its count is 0.
-                        Err(e) if e.code == ErrorCode::KeyDoesNotExist => true,
-                        Err(_) => false,
-                    };
-                    if let Some((readers, all_ok)) = node.rounds.finish_one(round, ok) {
-                        let total = node.total();
-                        for r in &readers {
-                            if all_ok {
-                                ctx.reply_to(&r.src, r.msg_id, &ReadOk { value: total });
-                            } else {
-                                let text = "a peer count could not be read";
-                                ctx.reply_to(
-                                    &r.src,
-                                    r.msg_id,
-                                    &crate::runtime::ErrorBody::new(
-                                        ErrorCode::TemporarilyUnavailable,
-                                        text,
-                                    ),
-                                );
-                            }
-                        }
+                    if let Some(node) = outer.seq_kv() {
+                        node.on_peer_read_reply(round, k, r, ctx);
                     }
                 },
             );
+        }
+    }
+
+    /// The answer to read round `round`'s read of peer key `key`; the last
+    /// answer of the round answers its readers.
+    fn on_peer_read_reply(
+        &mut self,
+        round: u64,
+        key: String,
+        r: Result<Value, RpcError>,
+        ctx: &mut Ctx<'_, GCounterNode>,
+    ) {
+        let ok = match r {
+            Ok(v) => match parse_value(&v) {
+                Some(peer) => {
+                    let seen = self.peer_counts.entry(key).or_default();
+                    *seen = (*seen).max(peer.count);
+                    true
+                }
+                None => false,
+            },
+            // The peer never wrote: its count is 0.
+            Err(e) if e.code == ErrorCode::KeyDoesNotExist => true,
+            Err(_) => false,
+        };
+        if let Some((readers, all_ok)) = self.rounds.finish_one(round, ok) {
+            let total = self.total();
+            for r in &readers {
+                if all_ok {
+                    ctx.reply_to(&r.src, r.msg_id, &ReadOk { value: total });
+                } else {
+                    let text = "a peer count could not be read";
+                    let error = ErrorBody::new(ErrorCode::TemporarilyUnavailable, text);
+                    ctx.reply_to(&r.src, r.msg_id, &error);
+                }
+            }
         }
     }
 

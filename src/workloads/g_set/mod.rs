@@ -24,13 +24,6 @@ pub struct GSetNode {
     replica: Replicator<crdt::GSet>,
 }
 
-impl GSetNode {
-    /// The replica (for tests).
-    pub fn set(&self) -> &crdt::GSet {
-        self.replica.state()
-    }
-}
-
 impl Node for GSetNode {
     type Msg = GSetRequest;
     type Timer = Housekeeping;
@@ -60,6 +53,13 @@ impl Node for GSetNode {
 
     fn on_timer(&mut self, _timer: Housekeeping, ctx: &mut Ctx<'_, Self>) {
         self.replica.on_timer(ctx, Housekeeping);
+    }
+}
+
+impl GSetNode {
+    /// The replica (for tests).
+    pub fn set(&self) -> &crdt::GSet {
+        self.replica.state()
     }
 }
 

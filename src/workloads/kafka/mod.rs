@@ -101,41 +101,17 @@ impl Node for KafkaNode {
 
     fn on_message(&mut self, msg: Request<KafkaRequest>, ctx: &mut Ctx<'_, Self>) {
         match &msg.body {
-            KafkaRequest::Send(Send { key, msg: value }) => match self.accept(key, value.clone()) {
-                Some(offset) => ctx.reply(&msg, &SendOk { offset }),
-                // Unreachable while peers' clocks stay within
-                // `max_peer_clock`: 2^62 / node_count own sends remain.
-                None => ctx.reply_error(
-                    &msg,
-                    ErrorCode::TemporarilyUnavailable,
-                    "this node's offsets are exhausted",
-                ),
-            },
-            KafkaRequest::Poll(Poll { offsets }) => {
-                let from = offsets.iter().map(|(k, o)| (k, (*o).max(0) as u64));
-                let msgs = self.logs.poll(from, self.visible_below());
-                ctx.reply(&msg, &PollOk { msgs });
+            KafkaRequest::Send(Send { key, msg: value }) => {
+                self.on_send(&msg, key, value.clone(), ctx)
             }
+            KafkaRequest::Poll(Poll { offsets }) => self.on_poll(&msg, offsets, ctx),
             KafkaRequest::CommitOffsets(CommitOffsets { offsets }) => {
-                for (key, offset) in offsets {
-                    let offset = (*offset).max(0) as u64;
-                    if self.logs.commit(key, offset) && !self.peers.is_empty() {
-                        self.out.push(OwnOp::Commit {
-                            key: key.clone(),
-                            offset,
-                        });
-                    }
-                }
-                ctx.reply(&msg, &CommitOffsetsOk {});
+                self.on_commit_offsets(&msg, offsets, ctx)
             }
             KafkaRequest::ListCommittedOffsets(ListCommittedOffsets { keys }) => {
-                let offsets = keys
-                    .iter()
-                    .filter_map(|k| Some((k.clone(), self.logs.committed(k)?)))
-                    .collect();
-                ctx.reply(&msg, &ListCommittedOffsetsOk { offsets });
+                self.on_list_committed_offsets(&msg, keys, ctx)
             }
-            KafkaRequest::Replicate(batch) => self.receive(&msg.src, batch, ctx),
+            KafkaRequest::Replicate(batch) => self.on_replicate(&msg.src, batch, ctx),
         }
     }
 
@@ -150,6 +126,116 @@ impl Node for KafkaNode {
 }
 
 impl KafkaNode {
+    /// A client's message: stored and answered with its offset at once.
+    fn on_send(
+        &mut self,
+        req: &Request<KafkaRequest>,
+        key: &str,
+        value: Value,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        match self.accept(key, value) {
+            Some(offset) => ctx.reply(req, &SendOk { offset }),
+            // Unreachable while peers' clocks stay within
+            // `max_peer_clock`: 2^62 / node_count own sends remain.
+            None => ctx.reply_error(
+                req,
+                ErrorCode::TemporarilyUnavailable,
+                "this node's offsets are exhausted",
+            ),
+        }
+    }
+
+    /// Answers from the stable prefix of each log.
+    fn on_poll(
+        &mut self,
+        req: &Request<KafkaRequest>,
+        offsets: &BTreeMap<String, i64>,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        let from = offsets.iter().map(|(k, o)| (k, (*o).max(0) as u64));
+        let msgs = self.logs.poll(from, self.visible_below());
+        ctx.reply(req, &PollOk { msgs });
+    }
+
+    /// Records the commits (and replicates those that moved an offset on).
+    fn on_commit_offsets(
+        &mut self,
+        req: &Request<KafkaRequest>,
+        offsets: &BTreeMap<String, i64>,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        for (key, offset) in offsets {
+            let offset = (*offset).max(0) as u64;
+            if self.logs.commit(key, offset) && !self.peers.is_empty() {
+                self.out.push(OwnOp::Commit {
+                    key: key.clone(),
+                    offset,
+                });
+            }
+        }
+        ctx.reply(req, &CommitOffsetsOk {});
+    }
+
+    fn on_list_committed_offsets(
+        &mut self,
+        req: &Request<KafkaRequest>,
+        keys: &[String],
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        let offsets = keys
+            .iter()
+            .filter_map(|k| Some((k.clone(), self.logs.committed(k)?)))
+            .collect();
+        ctx.reply(req, &ListCommittedOffsetsOk { offsets });
+    }
+
+    fn on_replicate(&mut self, src: &str, batch: &Replicate, ctx: &mut Ctx<'_, Self>) {
+        let Some(sender_index) = ctx.info().ids.iter().position(|n| n == src) else {
+            ctx.log(format!("ignoring a replicate batch from non-peer {src}"));
+            return;
+        };
+        if let Some(why) = self.malformed(batch) {
+            ctx.log(format!(
+                "dropping a malformed replicate batch from {src}: {why}"
+            ));
+            return;
+        }
+        let Some(link) = self.peers.get_mut(src) else {
+            return;
+        };
+        let received = link.receive(
+            batch.from,
+            batch.ops.len(),
+            batch.clock,
+            batch.ack,
+            self.out.end(),
+            ctx.now(),
+        );
+        // Any clock a peer reached is a clock we may jump to: it lets the
+        // stable point follow the busiest node.
+        if let Some(c) = batch.clock {
+            self.clock = self.clock.max(c);
+        }
+        let Received::Apply { skip } = received else {
+            return;
+        };
+        for op in &batch.ops[skip..] {
+            match op {
+                Op::Send(key, offset, msg) => {
+                    if offset % self.node_count != sender_index as u64 {
+                        ctx.log(format!("{src} sent {key}@{offset}, not one of its offsets"));
+                    } else if !self.logs.insert(key, *offset, msg.clone()) {
+                        ctx.log(format!("{src} sent {key}@{offset} with another message"));
+                    }
+                }
+                Op::Commit(key, offset) => {
+                    self.logs.commit(key, *offset);
+                }
+            }
+        }
+    }
+
     /// Stores a client's message under the next clock; returns its offset,
     /// or None (and changes nothing) if that offset would not fit in a u64.
     fn accept(&mut self, key: &str, msg: Value) -> Option<u64> {
@@ -202,52 +288,6 @@ impl KafkaNode {
         stable_clock
             .saturating_add(1)
             .saturating_mul(self.node_count)
-    }
-
-    fn receive(&mut self, src: &str, batch: &Replicate, ctx: &mut Ctx<'_, Self>) {
-        let Some(sender_index) = ctx.info().ids.iter().position(|n| n == src) else {
-            ctx.log(format!("ignoring a replicate batch from non-peer {src}"));
-            return;
-        };
-        if let Some(why) = self.malformed(batch) {
-            ctx.log(format!(
-                "dropping a malformed replicate batch from {src}: {why}"
-            ));
-            return;
-        }
-        let Some(link) = self.peers.get_mut(src) else {
-            return;
-        };
-        let received = link.receive(
-            batch.from,
-            batch.ops.len(),
-            batch.clock,
-            batch.ack,
-            self.out.end(),
-            ctx.now(),
-        );
-        // Any clock a peer reached is a clock we may jump to: it lets the
-        // stable point follow the busiest node.
-        if let Some(c) = batch.clock {
-            self.clock = self.clock.max(c);
-        }
-        let Received::Apply { skip } = received else {
-            return;
-        };
-        for op in &batch.ops[skip..] {
-            match op {
-                Op::Send(key, offset, msg) => {
-                    if offset % self.node_count != sender_index as u64 {
-                        ctx.log(format!("{src} sent {key}@{offset}, not one of its offsets"));
-                    } else if !self.logs.insert(key, *offset, msg.clone()) {
-                        ctx.log(format!("{src} sent {key}@{offset} with another message"));
-                    }
-                }
-                Op::Commit(key, offset) => {
-                    self.logs.commit(key, *offset);
-                }
-            }
-        }
     }
 
     /// Sends every peer what it has not got yet (and acks, and our clock).

@@ -151,27 +151,42 @@ impl ListAppendNode {
             &sent,
             true,
             KV_TIMEOUT_MS,
-            move |node: &mut Self, ctx, r: Result<(), RpcError>| match r {
-                Ok(()) => {
-                    node.db = next;
-                    node.stored = to;
-                    node.finish(ctx, |i| {
-                        Ok(TxnOk {
-                            txn: results[i].clone(),
-                        })
-                    });
-                }
-                Err(e) if e.code.is_definite() => node.reread(ctx),
-                Err(e) => {
-                    // In doubt: the swap may still happen. Never run this
-                    // batch again; read before the next attempt.
-                    ctx.log(format!("commit in doubt: {e}"));
-                    node.finish(ctx, |_| {
-                        Err(ErrorBody::new(ErrorCode::Crash, "commit in doubt"))
-                    });
-                }
+            move |node: &mut Self, ctx, r: Result<(), RpcError>| {
+                node.on_cas_reply(next, to, results, r, ctx)
             },
         );
+    }
+
+    /// The answer to the compare-and-set of `attempt`, which would make
+    /// `next` (stored as `to`) the database, with the batch's `results`.
+    fn on_cas_reply(
+        &mut self,
+        next: Db,
+        to: Value,
+        results: Vec<Vec<MicroOp>>,
+        r: Result<(), RpcError>,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        match r {
+            Ok(()) => {
+                self.db = next;
+                self.stored = to;
+                self.finish(ctx, |i| {
+                    Ok(TxnOk {
+                        txn: results[i].clone(),
+                    })
+                });
+            }
+            Err(e) if e.code.is_definite() => self.reread(ctx),
+            Err(e) => {
+                // In doubt: the swap may still happen. Never run this
+                // batch again; read before the next attempt.
+                ctx.log(format!("commit in doubt: {e}"));
+                self.finish(ctx, |_| {
+                    Err(ErrorBody::new(ErrorCode::Crash, "commit in doubt"))
+                });
+            }
+        }
     }
 
     /// Reads the current database, then retries the batch in flight (or
@@ -179,62 +194,67 @@ impl ListAppendNode {
     ///
     /// Every attempt of the batch so far failed definitely (a compare-and-set
     /// in doubt ends the batch at once, `attempt`), so nothing of it
-    /// happened: when the retry time is up, each failure below is definite.
+    /// happened: when the retry time is up, each failure `on_reread_reply`
+    /// gives is definite.
     fn reread(&mut self, ctx: &mut Ctx<'_, Self>) {
         LIN_KV.read(
             ctx,
             &ROOT,
             KV_TIMEOUT_MS,
-            |node: &mut Self, ctx, r: Result<Value, RpcError>| {
-                let fresh = match r {
-                    Ok(v) => Db::from_value(&v)
-                        .map(|db| (db, v))
-                        .ok_or(Unread::NotADatabase),
-                    Err(e) if e.code == ErrorCode::KeyDoesNotExist => {
-                        Ok((Db::default(), Db::default().to_value()))
-                    }
-                    Err(_) => Err(Unread::Failed),
-                };
-                let expired = node
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|b| ctx.now().saturating_sub(b.started) >= RETRY_FOR_MS);
-                match fresh {
-                    Ok((db, stored)) => {
-                        node.db = db;
-                        node.stored = stored;
-                        if expired {
-                            node.fail(
-                                ctx,
-                                ErrorCode::TxnConflict,
-                                "lost the race to commit; retry",
-                            );
-                        } else {
-                            node.attempt(ctx);
-                        }
-                    }
-                    // Issue 22 row 10: re-read every 20 ms forever. Abort is
-                    // the definite catch-all (jepsen-io/maelstrom v0.2.3
-                    // resources/errors.edn):
-                    //   {:code 14 :name :abort :definite? true :doc "... when
-                    //    you specifically know that the requested operation
-                    //    has not taken place. ..."}
-                    Err(Unread::NotADatabase) if expired => node.fail(
-                        ctx,
-                        ErrorCode::Abort,
-                        "lin-kv key root does not hold a database: nothing was committed",
-                    ),
-                    Err(Unread::Failed) if expired => node.fail(
-                        ctx,
-                        ErrorCode::TemporarilyUnavailable,
-                        "cannot read the database from lin-kv: nothing was committed",
-                    ),
-                    Err(_) => {
-                        ctx.set_timer(REREAD_MS, Timer::Reread);
-                    }
-                }
-            },
+            |node: &mut Self, ctx, r: Result<Value, RpcError>| node.on_reread_reply(r, ctx),
         );
+    }
+
+    /// The answer to the read of `reread`: retries the batch in flight on
+    /// the database read, or fails it once the retry time is up.
+    fn on_reread_reply(&mut self, r: Result<Value, RpcError>, ctx: &mut Ctx<'_, Self>) {
+        let fresh = match r {
+            Ok(v) => Db::from_value(&v)
+                .map(|db| (db, v))
+                .ok_or(Unread::NotADatabase),
+            Err(e) if e.code == ErrorCode::KeyDoesNotExist => {
+                Ok((Db::default(), Db::default().to_value()))
+            }
+            Err(_) => Err(Unread::Failed),
+        };
+        let expired = self
+            .in_flight
+            .as_ref()
+            .is_some_and(|b| ctx.now().saturating_sub(b.started) >= RETRY_FOR_MS);
+        match fresh {
+            Ok((db, stored)) => {
+                self.db = db;
+                self.stored = stored;
+                if expired {
+                    self.fail(
+                        ctx,
+                        ErrorCode::TxnConflict,
+                        "lost the race to commit; retry",
+                    );
+                } else {
+                    self.attempt(ctx);
+                }
+            }
+            // Issue 22 row 10: re-read every 20 ms forever. Abort is
+            // the definite catch-all (jepsen-io/maelstrom v0.2.3
+            // resources/errors.edn):
+            //   {:code 14 :name :abort :definite? true :doc "... when
+            //    you specifically know that the requested operation
+            //    has not taken place. ..."}
+            Err(Unread::NotADatabase) if expired => self.fail(
+                ctx,
+                ErrorCode::Abort,
+                "lin-kv key root does not hold a database: nothing was committed",
+            ),
+            Err(Unread::Failed) if expired => self.fail(
+                ctx,
+                ErrorCode::TemporarilyUnavailable,
+                "cannot read the database from lin-kv: nothing was committed",
+            ),
+            Err(_) => {
+                ctx.set_timer(REREAD_MS, Timer::Reread);
+            }
+        }
     }
 
     /// Answers every transaction of the batch in flight with a definite

@@ -35,7 +35,7 @@ fn concurrent_commits_are_all_answered_and_applied_exactly_once() {
         }
         sim.run_until(sim.now + 5_000);
         let root: Vec<Value> =
-            serde_json::from_value(sim.kv[&json!("root").to_string()].clone()).unwrap();
+            serde_json::from_value(sim.kv_get(&json!("root")).unwrap().clone()).unwrap();
         let lists: BTreeMap<String, Vec<Value>> = root
             .iter()
             .map(|e| (e[0].to_string(), e[1].as_array().unwrap().clone()))
@@ -97,8 +97,8 @@ fn a_root_that_is_not_a_database_fails_the_txn_definitely_within_the_retry_limit
     let mut sim: Sim<ListAppendNode> = Sim::new(1, 1);
     sim.latency = (1, 2);
     sim.record_server_msgs = true;
-    let root = json!("root").to_string();
-    sim.kv.insert(root.clone(), json!({"not": "a database"}));
+    let root = json!("root");
+    sim.kv_write(root.clone(), json!({"not": "a database"}));
     let id = sim.client_request(
         "c0",
         "n0",
@@ -120,5 +120,9 @@ fn a_root_that_is_not_a_database_fails_the_txn_definitely_within_the_retry_limit
         .filter(|d| d.body["type"] == "read")
         .count();
     assert!(reads <= 60, "{reads} reads of root");
-    assert_eq!(sim.kv[&root], json!({"not": "a database"}), "left as found");
+    assert_eq!(
+        sim.kv_get(&root),
+        Some(&json!({"not": "a database"})),
+        "left as found"
+    );
 }

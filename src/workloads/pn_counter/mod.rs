@@ -24,13 +24,6 @@ pub struct PnCounterNode {
     replica: Replicator<crdt::PnCounter>,
 }
 
-impl PnCounterNode {
-    /// The counter's value at this node.
-    pub fn value(&self) -> i64 {
-        self.replica.state().value()
-    }
-}
-
 impl Node for PnCounterNode {
     type Msg = PnCounterRequest;
     type Timer = Housekeeping;
@@ -64,6 +57,13 @@ impl Node for PnCounterNode {
 
     fn on_timer(&mut self, _timer: Housekeeping, ctx: &mut Ctx<'_, Self>) {
         self.replica.on_timer(ctx, Housekeeping);
+    }
+}
+
+impl PnCounterNode {
+    /// The counter's value at this node.
+    pub fn value(&self) -> i64 {
+        self.replica.state().value()
     }
 }
 

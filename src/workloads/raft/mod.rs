@@ -172,28 +172,21 @@ impl Node for RaftNode {
         }
         let reply_to = ReplyTo::of(&msg);
         match msg.body {
-            LinKvRequest::Read(Read { key }) => self.client(Command::Read(key), reply_to, ctx),
+            LinKvRequest::Read(Read { key }) => {
+                self.on_client_request(Command::Read(key), reply_to, ctx)
+            }
             LinKvRequest::Write(Write { key, value }) => {
-                self.client(Command::Update(Op::Write { key, value }), reply_to, ctx)
+                self.on_client_request(Command::Update(Op::Write { key, value }), reply_to, ctx)
             }
             LinKvRequest::Cas(Cas { key, from, to }) => {
-                self.client(Command::Update(Op::Cas { key, from, to }), reply_to, ctx)
+                self.on_client_request(Command::Update(Op::Cas { key, from, to }), reply_to, ctx)
             }
-            LinKvRequest::Forward(Forward { op, client, req }) => {
-                if op == Op::Noop {
-                    let text = "a no-op is not a client request";
-                    reply_error(ctx, &reply_to, ErrorCode::MalformedRequest, text);
-                } else {
-                    self.forwarded(Command::Update(op), reply_to, Some((client, req)), ctx);
-                }
-            }
-            LinKvRequest::ForwardRead(ForwardRead { key }) => {
-                self.forwarded(Command::Read(key), reply_to, None, ctx)
-            }
+            LinKvRequest::Forward(f) => self.on_forward(f, reply_to, ctx),
+            LinKvRequest::ForwardRead(f) => self.on_forward_read(f, reply_to, ctx),
             LinKvRequest::RequestVote(v) => self.on_request_vote(&msg.src, v, ctx),
-            LinKvRequest::RequestVoteResult(r) => self.on_vote(&msg.src, r, ctx),
+            LinKvRequest::RequestVoteResult(r) => self.on_request_vote_result(&msg.src, r, ctx),
             LinKvRequest::AppendEntries(a) => self.on_append_entries(&msg.src, a, ctx),
-            LinKvRequest::AppendEntriesResult(r) => self.on_append_result(&msg.src, r, ctx),
+            LinKvRequest::AppendEntriesResult(r) => self.on_append_entries_result(&msg.src, r, ctx),
         }
     }
 
@@ -242,8 +235,8 @@ impl RaftNode {
 
     // ---- client requests -------------------------------------------------
 
-    /// A request from a client.
-    fn client(&mut self, command: Command, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
+    /// A client's read, write or cas.
+    fn on_client_request(&mut self, command: Command, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
         let deadline = ctx.now() + PARK_MS;
         self.route(
             Routed {
@@ -254,6 +247,47 @@ impl RaftNode {
             },
             ctx,
         );
+    }
+
+    /// A client's write or cas, forwarded to us as the leader.
+    fn on_forward(&mut self, f: Forward, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
+        let Forward { op, client, req } = f;
+        if op == Op::Noop {
+            let text = "a no-op is not a client request";
+            reply_error(ctx, &reply_to, ErrorCode::MalformedRequest, text);
+        } else {
+            self.serve_forwarded(Command::Update(op), reply_to, Some((client, req)), ctx);
+        }
+    }
+
+    /// A client's read, forwarded to us as the leader.
+    fn on_forward_read(&mut self, f: ForwardRead, reply_to: ReplyTo, ctx: &mut Ctx<'_, Self>) {
+        self.serve_forwarded(Command::Read(f.key), reply_to, None, ctx)
+    }
+
+    /// The leader's answer to a forward: relayed to the client, except a
+    /// definite refusal (error 11), which sends the request elsewhere.
+    fn on_forward_reply(
+        &mut self,
+        to: String,
+        mut r: Routed,
+        res: RpcResult,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        match res {
+            Ok(mut body) => {
+                if let Some(fields) = body.as_object_mut() {
+                    fields.remove("msg_id");
+                    fields.remove("in_reply_to");
+                }
+                ctx.reply_to(&r.reply_to.dest, r.reply_to.msg_id, &body);
+            }
+            Err(e) if e.code == ErrorCode::TemporarilyUnavailable && ctx.now() < r.deadline => {
+                r.refused_by = Some(to);
+                self.route(r, ctx);
+            }
+            Err(e) => reply_error(ctx, &r.reply_to, e.code, &e.text),
+        }
     }
 
     /// Serves `r` if we lead, else forwards it to the leader, else parks it.
@@ -302,37 +336,12 @@ impl RaftNode {
         };
         let dest = leader.clone();
         ctx.call(&dest, &body, FORWARD_TIMEOUT_MS, move |node, ctx, res| {
-            node.forward_answered(leader, r, res, ctx)
+            node.on_forward_reply(leader, r, res, ctx)
         });
     }
 
-    /// The leader's answer to a forward: relayed to the client, except a
-    /// definite refusal (error 11), which sends the request elsewhere.
-    fn forward_answered(
-        &mut self,
-        to: String,
-        mut r: Routed,
-        res: RpcResult,
-        ctx: &mut Ctx<'_, Self>,
-    ) {
-        match res {
-            Ok(mut body) => {
-                if let Some(fields) = body.as_object_mut() {
-                    fields.remove("msg_id");
-                    fields.remove("in_reply_to");
-                }
-                ctx.reply_to(&r.reply_to.dest, r.reply_to.msg_id, &body);
-            }
-            Err(e) if e.code == ErrorCode::TemporarilyUnavailable && ctx.now() < r.deadline => {
-                r.refused_by = Some(to);
-                self.route(r, ctx);
-            }
-            Err(e) => reply_error(ctx, &r.reply_to, e.code, &e.text),
-        }
-    }
-
     /// A request another node forwarded to us as its leader.
-    fn forwarded(
+    fn serve_forwarded(
         &mut self,
         command: Command,
         reply_to: ReplyTo,
@@ -410,6 +419,65 @@ impl RaftNode {
     }
 
     // ---- elections -------------------------------------------------------
+
+    fn on_request_vote(&mut self, src: &str, v: RequestVote, ctx: &mut Ctx<'_, Self>) {
+        let now = ctx.now();
+        let in_lease = match &self.role {
+            Role::Leader(_) => true,
+            Role::Follower { leader: Some(_) } => now < self.leader_contact + ELECTION_MIN_MS,
+            _ => false,
+        };
+        let d = decide(
+            &Voter {
+                term: self.term,
+                voted_for: self.voted_for.as_deref(),
+                log: &self.log,
+                in_lease,
+            },
+            &Ballot {
+                candidate: src,
+                term: v.term,
+                last_index: v.last_log_index,
+                last_term: v.last_log_term,
+                pre: v.pre,
+            },
+        );
+        if let Some(term) = d.adopt_term {
+            self.become_follower(term, None, ctx);
+        }
+        if d.grant && !v.pre {
+            self.voted_for = Some(src.to_string());
+            self.reset_election_timer(ctx);
+        }
+        let body = RequestVoteResult {
+            term: self.term,
+            granted: d.grant,
+            pre: v.pre,
+        };
+        ctx.send(src, &body);
+    }
+
+    fn on_request_vote_result(&mut self, src: &str, r: RequestVoteResult, ctx: &mut Ctx<'_, Self>) {
+        if r.term > self.term {
+            self.become_follower(r.term, None, ctx);
+            return;
+        }
+        if !r.granted {
+            return;
+        }
+        let size = self.cluster_size();
+        let term = self.term;
+        let (pre_vote_won, election_won) = match &mut self.role {
+            Role::PreCandidate(votes) if r.pre => (votes.grant(src, size), false),
+            Role::Candidate(votes) if !r.pre && r.term == term => (false, votes.grant(src, size)),
+            _ => (false, false),
+        };
+        if pre_vote_won {
+            self.become_candidate(ctx);
+        } else if election_won {
+            self.become_leader(ctx);
+        }
+    }
 
     fn ballot_body(&self, term: u64, pre: bool) -> RequestVote {
         RequestVote {
@@ -502,91 +570,7 @@ impl RaftNode {
         }
     }
 
-    fn on_request_vote(&mut self, src: &str, v: RequestVote, ctx: &mut Ctx<'_, Self>) {
-        let now = ctx.now();
-        let in_lease = match &self.role {
-            Role::Leader(_) => true,
-            Role::Follower { leader: Some(_) } => now < self.leader_contact + ELECTION_MIN_MS,
-            _ => false,
-        };
-        let d = decide(
-            &Voter {
-                term: self.term,
-                voted_for: self.voted_for.as_deref(),
-                log: &self.log,
-                in_lease,
-            },
-            &Ballot {
-                candidate: src,
-                term: v.term,
-                last_index: v.last_log_index,
-                last_term: v.last_log_term,
-                pre: v.pre,
-            },
-        );
-        if let Some(term) = d.adopt_term {
-            self.become_follower(term, None, ctx);
-        }
-        if d.grant && !v.pre {
-            self.voted_for = Some(src.to_string());
-            self.reset_election_timer(ctx);
-        }
-        let body = RequestVoteResult {
-            term: self.term,
-            granted: d.grant,
-            pre: v.pre,
-        };
-        ctx.send(src, &body);
-    }
-
-    fn on_vote(&mut self, src: &str, r: RequestVoteResult, ctx: &mut Ctx<'_, Self>) {
-        if r.term > self.term {
-            self.become_follower(r.term, None, ctx);
-            return;
-        }
-        if !r.granted {
-            return;
-        }
-        let size = self.cluster_size();
-        let term = self.term;
-        let (pre_vote_won, election_won) = match &mut self.role {
-            Role::PreCandidate(votes) if r.pre => (votes.grant(src, size), false),
-            Role::Candidate(votes) if !r.pre && r.term == term => (false, votes.grant(src, size)),
-            _ => (false, false),
-        };
-        if pre_vote_won {
-            self.become_candidate(ctx);
-        } else if election_won {
-            self.become_leader(ctx);
-        }
-    }
-
     // ---- replication -----------------------------------------------------
-
-    /// Sends AppendEntries to the followers that need one (all with `force`).
-    fn replicate(&mut self, force: bool, ctx: &mut Ctx<'_, Self>) {
-        let Role::Leader(l) = &mut self.role else {
-            return;
-        };
-        let now = ctx.now();
-        let last = self.log.last_index();
-        let read_round = l.reads.wants_round_after(l.repl.quorum_round());
-        for peer in &self.peers {
-            let Some(s) = l.repl.plan(peer, last, read_round, now, force) else {
-                continue;
-            };
-            let prev_index = s.from - 1;
-            let body = AppendEntries {
-                term: self.term,
-                prev_index,
-                prev_term: self.log.term_at(prev_index).unwrap_or(0),
-                entries: self.log.slice(s.from, s.max).to_vec(),
-                commit: self.commit,
-                round: s.round,
-            };
-            ctx.send(peer, &body);
-        }
-    }
 
     fn on_append_entries(&mut self, src: &str, a: AppendEntries, ctx: &mut Ctx<'_, Self>) {
         if a.term < self.term {
@@ -636,7 +620,12 @@ impl RaftNode {
         ctx.send(src, &body);
     }
 
-    fn on_append_result(&mut self, src: &str, r: AppendEntriesResult, ctx: &mut Ctx<'_, Self>) {
+    fn on_append_entries_result(
+        &mut self,
+        src: &str,
+        r: AppendEntriesResult,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         if r.term > self.term {
             self.become_follower(r.term, None, ctx);
             return;
@@ -652,6 +641,31 @@ impl RaftNode {
             .on_reply(src, r.round, result, self.log.last_index(), ctx.now());
         self.advance_commit(ctx);
         self.serve_reads(ctx);
+    }
+
+    /// Sends AppendEntries to the followers that need one (all with `force`).
+    fn replicate(&mut self, force: bool, ctx: &mut Ctx<'_, Self>) {
+        let Role::Leader(l) = &mut self.role else {
+            return;
+        };
+        let now = ctx.now();
+        let last = self.log.last_index();
+        let read_round = l.reads.wants_round_after(l.repl.quorum_round());
+        for peer in &self.peers {
+            let Some(s) = l.repl.plan(peer, last, read_round, now, force) else {
+                continue;
+            };
+            let prev_index = s.from - 1;
+            let body = AppendEntries {
+                term: self.term,
+                prev_index,
+                prev_term: self.log.term_at(prev_index).unwrap_or(0),
+                entries: self.log.slice(s.from, s.max).to_vec(),
+                commit: self.commit,
+                round: s.round,
+            };
+            ctx.send(peer, &body);
+        }
     }
 
     /// Commits what a majority stores, by the commit rule (`new_commit`).

@@ -39,35 +39,6 @@ pub struct TxnNode {
     replicator: Replicator,
 }
 
-impl TxnNode {
-    /// The node's registers (tests and inspection).
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// The node's replication state (tests and inspection).
-    pub fn replicator(&self) -> &Replicator {
-        &self.replicator
-    }
-
-    fn on_txn(&mut self, req: &Request<TxnRwRequest>, ops: Vec<MicroOp>, ctx: &mut Ctx<'_, Self>) {
-        if self.store.clock_exhausted() && ops.iter().any(|(f, _, _)| f == "w") {
-            let text = "this node's Lamport clock is exhausted";
-            ctx.reply_error(req, ErrorCode::TemporarilyUnavailable, text);
-            return;
-        }
-        match self.store.execute(ops) {
-            Ok((txn, commit)) => {
-                if let Some(commit) = commit {
-                    self.replicator.record(&commit);
-                }
-                ctx.reply(req, &TxnOk { txn });
-            }
-            Err(bad) => ctx.reply_error(req, ErrorCode::MalformedRequest, &bad.0),
-        }
-    }
-}
-
 impl Node for TxnNode {
     type Msg = TxnRwRequest;
     type Timer = Tick;
@@ -92,30 +63,7 @@ impl Node for TxnNode {
                 let ops = std::mem::take(txn);
                 self.on_txn(&msg, ops, ctx);
             }
-            TxnRwRequest::Replicate(Replicate {
-                first,
-                txns,
-                ack,
-                seen,
-            }) => {
-                if let Some((lamport, _)) = txns.iter().find(|(l, _)| *l > MAX_PEER_LAMPORT) {
-                    ctx.log(format!(
-                        "dropping a malformed replicate batch from {}: Lamport time {lamport} is above {MAX_PEER_LAMPORT}",
-                        msg.src
-                    ));
-                    return;
-                }
-                let batch = Incoming {
-                    first: *first,
-                    txns: std::mem::take(txns),
-                    ack: *ack,
-                    seen: *seen,
-                };
-                let ready = self.replicator.on_batch(&msg.src, batch, ctx.now());
-                for commit in &ready {
-                    self.store.apply(commit);
-                }
-            }
+            TxnRwRequest::Replicate(r) => self.on_replicate(&msg.src, r, ctx),
         }
     }
 
@@ -131,5 +79,55 @@ impl Node for TxnNode {
         }
         let tick = self.replicator.timing().tick;
         ctx.set_timer(tick, Tick);
+    }
+}
+
+impl TxnNode {
+    /// A client's transaction: run and answered at once.
+    fn on_txn(&mut self, req: &Request<TxnRwRequest>, ops: Vec<MicroOp>, ctx: &mut Ctx<'_, Self>) {
+        if self.store.clock_exhausted() && ops.iter().any(|(f, _, _)| f == "w") {
+            let text = "this node's Lamport clock is exhausted";
+            ctx.reply_error(req, ErrorCode::TemporarilyUnavailable, text);
+            return;
+        }
+        match self.store.execute(ops) {
+            Ok((txn, commit)) => {
+                if let Some(commit) = commit {
+                    self.replicator.record(&commit);
+                }
+                ctx.reply(req, &TxnOk { txn });
+            }
+            Err(bad) => ctx.reply_error(req, ErrorCode::MalformedRequest, &bad.0),
+        }
+    }
+
+    /// A peer's batch of commits, applied once every earlier one is.
+    fn on_replicate(&mut self, src: &str, r: &mut Replicate, ctx: &mut Ctx<'_, Self>) {
+        if let Some((lamport, _)) = r.txns.iter().find(|(l, _)| *l > MAX_PEER_LAMPORT) {
+            ctx.log(format!(
+                "dropping a malformed replicate batch from {src}: Lamport time {lamport} is above {MAX_PEER_LAMPORT}"
+            ));
+            return;
+        }
+        let batch = Incoming {
+            first: r.first,
+            txns: std::mem::take(&mut r.txns),
+            ack: r.ack,
+            seen: r.seen,
+        };
+        let ready = self.replicator.on_batch(src, batch, ctx.now());
+        for commit in &ready {
+            self.store.apply(commit);
+        }
+    }
+
+    /// The node's registers (tests and inspection).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The node's replication state (tests and inspection).
+    pub fn replicator(&self) -> &Replicator {
+        &self.replicator
     }
 }

@@ -1,218 +1,29 @@
 //! One key-value state and how a read / write / cas request applies to it:
-//! Maelstrom's `PersistentKV` (jepsen-io/maelstrom v0.2.3 src/maelstrom/service.clj).
+//! Maelstrom's `PersistentKV` (jepsen-io/maelstrom v0.2.3
+//! src/maelstrom/service.clj). The rules live in the node crate
+//! (`gossip_glomers::runtime::kv_rules`), shared with its test-only
+//! simulator, so there is one set of them; the bench supplies Clojure's
+//! printer for the text of error 22.
 
 use crate::edn::{plain_str, pr_str};
-use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::rc::Rc;
+use gossip_glomers::runtime::kv_rules::{self, ValueText};
+use serde_json::Value;
 
-/// A parsed KV request. A missing field is JSON `null`, as Clojure's
-/// keyword lookup on the body gives `nil`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum KvRequest {
-    Read {
-        key: Value,
-    },
-    Write {
-        key: Value,
-        value: Value,
-    },
-    Cas {
-        key: Value,
-        from: Value,
-        to: Value,
-        create_if_not_exists: bool,
-    },
-}
+pub use kv_rules::{with_in_reply_to, Flavor, KvRequest};
 
-impl KvRequest {
-    /// None for a body that is not an object or whose `type` is not one of
-    /// read / write / cas: Maelstrom's service throws and sends no reply.
-    pub fn parse(body: &Value) -> Option<KvRequest> {
-        let obj = body.as_object()?;
-        let field = |name: &str| obj.get(name).cloned().unwrap_or(Value::Null);
-        let key = field("key");
-        match obj.get("type")?.as_str()? {
-            "read" => Some(KvRequest::Read { key }),
-            "write" => Some(KvRequest::Write {
-                key,
-                value: field("value"),
-            }),
-            "cas" => Some(KvRequest::Cas {
-                key,
-                from: field("from"),
-                to: field("to"),
-                // Clojure truthiness: anything but false and nil.
-                create_if_not_exists: !matches!(
-                    obj.get("create_if_not_exists"),
-                    None | Some(Value::Null | Value::Bool(false))
-                ),
-            }),
-            _ => None,
-        }
+/// Values printed as Maelstrom prints them: `pr-str`, and `str` for
+/// lww-kv's `from`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EdnText;
+
+impl ValueText for EdnText {
+    fn readable(v: &Value) -> String {
+        pr_str(v)
+    }
+    fn plain(v: &Value) -> String {
+        plain_str(v)
     }
 }
 
-/// Which service's variant of the KV rules applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flavor {
-    /// lin-kv and seq-kv: cas honours `create_if_not_exists`; the 22 text
-    /// prints `from` readably.
-    Standard,
-    /// lww-kv: cas ignores `create_if_not_exists`; the 22 text prints `from`
-    /// with plain `str`.
-    Lww,
-}
-
-/// The map key under which a JSON key is stored: a canonical text in which
-/// object keys are sorted, so structurally equal keys collide and `1`,
-/// `1.0` and `"1"` stay distinct (serde_json prints floats with a point).
-fn key_text(key: &Value) -> String {
-    fn write(v: &Value, out: &mut String) {
-        match v {
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(item, out);
-                }
-                out.push(']');
-            }
-            Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                out.push('{');
-                for (i, (k, item)) in entries.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String(k.clone()).to_string());
-                    out.push(':');
-                    write(item, out);
-                }
-                out.push('}');
-            }
-            scalar => out.push_str(&scalar.to_string()),
-        }
-    }
-    let mut out = String::new();
-    write(key, &mut out);
-    out
-}
-
-/// One KV state. Values are shared between versions (seq-kv keeps 32), so a
-/// copy costs one pointer per key.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct KvState {
-    entries: HashMap<String, Rc<Value>>,
-}
-
-/// The change a request makes to a state: set `key_text` to `value`.
-#[derive(Clone, Debug)]
-pub struct Change {
-    key_text: String,
-    value: Rc<Value>,
-}
-
-/// What applying a request to a state gives: the reply body (without
-/// `in_reply_to`) and the change, or None when the state is left equal to
-/// what it was (Maelstrom compares the states before and after).
-pub struct Applied {
-    pub reply: Value,
-    pub change: Option<Change>,
-}
-
-impl KvState {
-    pub fn get(&self, key: &Value) -> Option<&Value> {
-        self.entries.get(&key_text(key)).map(|v| v.as_ref())
-    }
-
-    /// Applies `req` without mutating: see `Applied`.
-    pub fn apply(&self, req: &KvRequest, flavor: Flavor) -> Applied {
-        match req {
-            KvRequest::Read { key } => Applied {
-                reply: match self.get(key) {
-                    Some(v) => json!({"type": "read_ok", "value": v}),
-                    None => key_missing(),
-                },
-                change: None,
-            },
-            KvRequest::Write { key, value } => Applied {
-                reply: json!({"type": "write_ok"}),
-                change: self.set(key, value),
-            },
-            KvRequest::Cas {
-                key,
-                from,
-                to,
-                create_if_not_exists,
-            } => match self.get(key) {
-                Some(current) if current == from => Applied {
-                    reply: json!({"type": "cas_ok"}),
-                    change: self.set(key, to),
-                },
-                Some(current) => {
-                    let from_text = match flavor {
-                        Flavor::Standard => pr_str(from),
-                        Flavor::Lww => plain_str(from),
-                    };
-                    let text = format!("current value {} is not {}", pr_str(current), from_text);
-                    Applied {
-                        reply: json!({"type": "error", "code": 22, "text": text}),
-                        change: None,
-                    }
-                }
-                None if *create_if_not_exists && flavor == Flavor::Standard => Applied {
-                    reply: json!({"type": "cas_ok"}),
-                    change: self.set(key, to),
-                },
-                None => Applied {
-                    reply: key_missing(),
-                    change: None,
-                },
-            },
-        }
-    }
-
-    /// The change that stores `value` under `key`, or None when the key
-    /// already holds exactly that value (the map would compare equal).
-    fn set(&self, key: &Value, value: &Value) -> Option<Change> {
-        let key_text = key_text(key);
-        match self.entries.get(&key_text) {
-            Some(old) if old.as_ref() == value => None,
-            _ => Some(Change {
-                key_text,
-                value: Rc::new(value.clone()),
-            }),
-        }
-    }
-
-    pub fn commit(&mut self, change: Change) {
-        self.entries.insert(change.key_text, change.value);
-    }
-
-    /// Applies `req` and commits its change; returns the reply body.
-    pub fn apply_in_place(&mut self, req: &KvRequest, flavor: Flavor) -> Value {
-        let applied = self.apply(req, flavor);
-        if let Some(change) = applied.change {
-            self.commit(change);
-        }
-        applied.reply
-    }
-}
-
-fn key_missing() -> Value {
-    json!({"type": "error", "code": 20, "text": "key does not exist"})
-}
-
-/// Adds `in_reply_to` (the request's `msg_id`, or null) to a reply body.
-pub fn with_in_reply_to(mut reply: Value, request: &Value) -> Value {
-    let msg_id = request.get("msg_id").cloned().unwrap_or(Value::Null);
-    // Every reply body built in this module is an object.
-    if let Value::Object(map) = &mut reply {
-        map.insert("in_reply_to".into(), msg_id);
-    }
-    reply
-}
+/// One KV state of a service.
+pub type KvState = kv_rules::KvState<EdnText>;
