@@ -37,6 +37,10 @@ struct NodeState {
     id: String,
     silenced: bool,
     exited: Option<String>,
+    /// Since when (engine time) its stdin has not taken the line handed to it.
+    blocked_since: Option<u64>,
+    /// The cap dropped a message to it and the console was told.
+    drop_warned: bool,
     stdout_tail: VecDeque<String>,
     stderr_tail: VecDeque<String>,
     log: Option<File>,
@@ -65,6 +69,8 @@ pub struct Finished {
     pub t0: Option<u64>,
     pub fatal: Option<String>,
     pub crashes: Vec<String>,
+    /// Nodes that stopped reading their stdin (see `stalls.rs`).
+    pub stalls: Vec<super::stalls::StalledNode>,
 }
 
 /// The event loop: node output and timers in, the parts' reactions out.
@@ -109,6 +115,8 @@ impl<'a> Engine<'a> {
                 id: id.clone(),
                 silenced: false,
                 exited: None,
+                blocked_since: None,
+                drop_warned: false,
                 stdout_tail: VecDeque::new(),
                 stderr_tail: VecDeque::new(),
                 log,
@@ -147,10 +155,20 @@ impl<'a> Engine<'a> {
     }
 
     /// Run every inbox consumer that may have work, delivering what is due.
+    /// A node's consumer waits while its stdin has not taken the last line
+    /// (`Host::accepts`): the backlog stays in the network's queue, to be
+    /// partition-checked and journaled `recv` when taken, as in Maelstrom.
     pub fn flush(&mut self) {
         while let Some(dest) = self.fabric.dirty.pop() {
+            let node = self.node_index.get(&dest).copied();
             loop {
                 let now = self.now();
+                if let Some(i) = node {
+                    if !self.host.accepts(i) {
+                        self.nodes[i].blocked_since.get_or_insert(now);
+                        break;
+                    }
+                }
                 match self.fabric.net.pump(&dest, now) {
                     Pump::Deliver(m) => self.deliver(m),
                     Pump::Sleep(at) => {
@@ -315,6 +333,14 @@ impl<'a> Engine<'a> {
                 }
                 push_tail(&mut n.stderr_tail, line);
             }
+            HostEvent::StdinFree { node } => {
+                let Some(n) = self.nodes.get_mut(node) else {
+                    return;
+                };
+                n.blocked_since = None;
+                let id = n.id.clone();
+                self.fabric.dirty.push(id);
+            }
             HostEvent::Stdout { node, line } => {
                 let Some(n) = self.nodes.get_mut(node) else {
                     return;
@@ -457,6 +483,7 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        self.warn_dropped();
         let now = self.now();
         let counts = if self.spec.progress {
             self.fabric.counts()
@@ -470,6 +497,44 @@ impl<'a> Engine<'a> {
             self.fabric.net.messages_sent(),
         );
         self.fabric.schedule(now + TICK_NS, Timer::Tick);
+    }
+
+    /// Tells the console, once per node, that the backlog cap began to drop
+    /// messages to it.
+    fn warn_dropped(&mut self) {
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].drop_warned {
+                continue;
+            }
+            let report = self.stall_report(i);
+            if report.dropped > 0 {
+                self.nodes[i].drop_warned = true;
+                if !self.spec.quiet {
+                    eprintln!("WARN {}", report.describe());
+                }
+            }
+        }
+    }
+
+    /// What node `i`'s stdin and network queue look like now.
+    fn stall_report(&self, i: usize) -> super::stalls::StalledNode {
+        let n = &self.nodes[i];
+        let secs = |ns: u64| {
+            let t0 = self.fabric.t0().unwrap_or(0);
+            (ns as f64 - t0 as f64) / SEC as f64
+        };
+        let (backlog, still_queued) = match self.fabric.net.backlog(&n.id) {
+            Some((b, waiting)) => (b.clone(), waiting),
+            None => Default::default(),
+        };
+        super::stalls::StalledNode {
+            id: n.id.clone(),
+            stopped_reading_at: n.blocked_since.map(secs),
+            still_queued,
+            dropped: backlog.dropped,
+            first_drop_at: backlog.first_drop_ns.map(secs),
+            read_after_drop: backlog.taken_after_drop,
+        }
     }
 
     /// A node that exits before answering `init` fails the run at once, with
@@ -537,7 +602,17 @@ impl<'a> Engine<'a> {
             eprintln!("WARN {e}");
         }
         let fatal = self.fatal.take();
+        let stalls: Vec<_> = (0..self.nodes.len())
+            .map(|i| self.stall_report(i))
+            .filter(|s| s.matters())
+            .collect();
+        if !self.spec.quiet {
+            for s in &stalls {
+                eprintln!("WARN {}", s.describe());
+            }
+        }
         Finished {
+            stalls,
             history,
             journal,
             net,

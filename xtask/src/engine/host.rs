@@ -3,9 +3,12 @@
 //! clock. `ProcessHost` runs each node as an OS process in its own process
 //! group and serves every node's pipes from one mio poll loop, on the
 //! engine's own thread: stdout and stderr are read in chunks and split into
-//! lines (`lines.rs`); lines for a node's stdin wait in that node's queue
-//! until its pipe takes them, so a node that stops reading stalls only its
-//! own queue. No thread per node: `--node-count` is limited by open files
+//! lines (`lines.rs`). A node's stdin takes one line at a time, as
+//! Maelstrom's stdin thread writes one message and blocks until the pipe
+//! took it: until then `accepts` is false and the engine leaves the rest in
+//! the network's queue; `StdinFree` says when the pipe took it. So a node
+//! that stops reading stalls only itself, and holds at most one line here.
+//! No thread per node: `--node-count` is limited by open files
 //! (three pipes per node), which `spawn` checks before starting anything.
 
 mod lines;
@@ -25,11 +28,23 @@ use std::time::{Duration, Instant};
 pub enum HostEvent {
     Stdout { node: usize, line: String },
     Stderr { node: usize, line: String },
+    /// The node's pipe took the rest of the line it was blocked on: the
+    /// node can be handed its next message.
+    StdinFree { node: usize },
 }
 
 pub trait Host {
-    /// Queue one line for the node's stdin.
+    /// Write one line to the node's stdin; what the pipe does not take now
+    /// is kept and written as it drains (`accepts` is false until then).
     fn deliver(&mut self, node: usize, line: String);
+    /// Whether the node's stdin took every line handed to it, so the next
+    /// message can be taken off the network. jepsen-io/maelstrom v0.2.3
+    /// src/maelstrom/process.clj, `stdin-thread`: `(when-let [msg (net/recv!
+    /// net node-id 1000)] (json/generate-stream msg w) (.write w "\n")
+    /// (.flush w))`, a blocking write before the next `recv!`. True for a
+    /// node whose stdin is gone: there the write throws an IOException the
+    /// thread ignores, and it takes the next message.
+    fn accepts(&self, node: usize) -> bool;
     /// Wait for the next event until `deadline_ns` on `clock` (None = a short poll).
     fn next_event(&mut self, clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent>;
     /// Stop reading this node's stdout for the rest of the run: jepsen-io/maelstrom
@@ -134,6 +149,8 @@ struct Proc {
     outbox: Outbox,
     /// Known writable (until a write would block).
     stdin_ready: bool,
+    /// A line handed over is not all written: `accepts` is false.
+    blocked: bool,
     stdout: Output,
     stderr: Output,
     /// Stdout is no longer read; its pipe stays open (see `silence_stdout`).
@@ -203,7 +220,9 @@ impl ProcessHost {
         Ok(host)
     }
 
-    /// Writes queued stdin bytes of every node whose pipe may take them.
+    /// Writes queued stdin bytes of every node whose pipe may take them,
+    /// and reports `StdinFree` for each node whose blocked line went out
+    /// (or whose stdin is gone).
     fn flush_stdin(&mut self) {
         let mut still = Vec::new();
         for node in std::mem::take(&mut self.dirty) {
@@ -211,19 +230,29 @@ impl ProcessHost {
             let Some(pipe) = p.stdin.as_ref() else {
                 continue;
             };
-            if !p.stdin_ready {
-                still.push(node);
-                continue;
-            }
-            match p.outbox.write_to(pipe) {
-                Ok(false) => {}
+            let written = if p.stdin_ready {
+                p.outbox.write_to(pipe)
+            } else {
+                Ok(true)
+            };
+            match written {
+                Ok(false) => {
+                    if std::mem::take(&mut p.blocked) {
+                        self.queue.push_back(HostEvent::StdinFree { node });
+                    }
+                }
                 Ok(true) => {
                     p.stdin_ready = false;
+                    p.blocked = true;
                     still.push(node);
                 }
                 Err(_) => {
                     // Node gone: later deliveries are lost, as in Maelstrom.
+                    let blocked = std::mem::take(&mut p.blocked);
                     self.close_stdin(node);
+                    if blocked {
+                        self.queue.push_back(HostEvent::StdinFree { node });
+                    }
                 }
             }
         }
@@ -376,10 +405,21 @@ impl Host for ProcessHost {
         if p.stdin.is_none() {
             return; // node gone: later deliveries are lost, as in Maelstrom
         }
-        if p.outbox.is_empty() {
-            self.dirty.push(node);
-        }
+        let was_empty = p.outbox.is_empty();
         p.outbox.push_line(&line);
+        if was_empty {
+            self.dirty.push(node);
+            // Write now, so a node that reads takes message after message
+            // in one turn of the loop (one write per message, as Maelstrom
+            // flushes after each).
+            self.flush_stdin();
+        }
+    }
+
+    fn accepts(&self, node: usize) -> bool {
+        self.procs
+            .get(node)
+            .is_none_or(|p| p.stdin.is_none() || p.outbox.is_empty())
     }
 
     fn next_event(&mut self, clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent> {
@@ -513,6 +553,7 @@ fn start(bin: &std::path::Path, args: &[String], env: &[(String, String)]) -> io
         stdin: Some(stdin),
         outbox: Outbox::default(),
         stdin_ready: true,
+        blocked: false,
         stdout: Output::new(stdout),
         stderr: Output::new(stderr),
         silenced: false,
@@ -639,6 +680,33 @@ mod tests {
         let got = collect(&mut host, 100, 10);
         assert_eq!(got.len(), 100, "node 1 was stalled by node 0");
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        host.shutdown(Duration::from_millis(100));
+    }
+
+    #[test]
+    fn stdin_takes_one_line_at_a_time_and_says_when_the_pipe_took_it() {
+        // The node reads nothing for 1 s, then echoes what it reads.
+        let mut host = sh("sleep 1; exec cat", 1);
+        host.deliver(0, "short".into());
+        assert!(host.accepts(0), "a short line fits in the pipe at once");
+        // 1 MiB does not fit in a 64 KiB pipe: the rest waits here, once.
+        host.deliver(0, "x".repeat(1 << 20));
+        assert!(!host.accepts(0));
+        let got = collect(&mut host, 3, 10);
+        let kinds: Vec<String> = got
+            .iter()
+            .map(|e| match e {
+                HostEvent::StdinFree { node: 0 } => "free".to_string(),
+                HostEvent::Stdout { line, .. } => format!("out {}", line.len()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // The pipe took the big line before cat could echo all of it.
+        let free = kinds.iter().position(|k| k == "free").expect("StdinFree");
+        let big = format!("out {}", 1 << 20);
+        assert!(kinds.iter().position(|k| *k == big) > Some(free), "{kinds:?}");
+        assert!(kinds.contains(&"out 5".to_string()), "{kinds:?}");
+        assert!(host.accepts(0));
         host.shutdown(Duration::from_millis(100));
     }
 

@@ -2,6 +2,7 @@
 //! phase, optional final phase, teardown, analysis, results.
 
 pub mod analysis;
+pub mod backlog;
 pub mod clock;
 pub mod core;
 pub mod fabric;
@@ -17,6 +18,7 @@ pub mod real;
 pub mod recorded;
 pub mod services;
 pub mod sim_host;
+pub mod stalls;
 pub mod store;
 pub mod workers;
 
@@ -212,6 +214,7 @@ fn drive(
         t0,
         mut fatal,
         crashes,
+        stalls,
     } = engine.finish();
     let history = history.unwrap_or_else(|e| {
         fatal.get_or_insert(e);
@@ -220,7 +223,7 @@ fn drive(
     let mut analysis = None;
     if fatal.is_none() {
         match analysis::analyze(workload, &opts, &history, Some(&net), opts.availability) {
-            Ok(a) => analysis = Some(a),
+            Ok(a) => analysis = Some(with_backlog(a, &stalls)),
             Err(e) => fatal = Some(e),
         }
     }
@@ -232,6 +235,23 @@ fn drive(
         crashes,
         analysis,
     }
+}
+
+/// Adds the `backlog` section (`stalls.rs`) to a results map, when a node
+/// stopped reading, and merges its verdict in.
+fn with_backlog(
+    (mut results, valid): (Value, Validity),
+    stalls: &[stalls::StalledNode],
+) -> (Value, Validity) {
+    let Some(r) = stalls::check(stalls) else {
+        return (results, valid);
+    };
+    let valid = valid.merge(r.valid);
+    if let Some(m) = results.as_object_mut() {
+        m.insert("backlog".into(), r.to_json());
+        m.insert("valid?".into(), valid.to_json());
+    }
+    (results, valid)
 }
 
 fn run_embedded(args: &TestArgs) -> i32 {

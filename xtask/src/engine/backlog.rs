@@ -1,0 +1,96 @@
+//! The bound on what waits in the network's queues, which Maelstrom does
+//! not have.
+//!
+//! In Maelstrom a node's backlog is the network's queue for it
+//! (jepsen-io/maelstrom v0.2.3 src/maelstrom/net.clj, `add-node!`:
+//! `(PriorityBlockingQueue. 11 latency-compare)`, unbounded), and its
+//! stdin thread takes one message at a time, blocking on the pipe
+//! (src/maelstrom/process.clj, `stdin-thread`). A node that stops reading
+//! therefore leaves every later message in that queue, and a peer that
+//! floods it grows Maelstrom's memory without limit. The bench keeps the
+//! backlog where Maelstrom keeps it, but caps it: past the cap a send is
+//! journaled and then dropped, as a `--p-loss` loss is. `Backlog` counts
+//! those drops so the run can report them (docs/fidelity.md).
+
+use super::network::Message;
+use serde_json::Value;
+use std::mem::size_of;
+
+/// Estimated heap bytes one queue may hold. A message waits in a queue only
+/// until it is due and its consumer is free, so a node that reads keeps
+/// this far below the cap (100 ms of latency at 100 000 msgs/s is ~30 MB).
+pub const PER_QUEUE_CAP: usize = 48 << 20;
+/// Estimated heap bytes all queues together may hold.
+pub const TOTAL_CAP: usize = 96 << 20;
+
+/// Heap bytes a queued message holds, estimated from its shape
+/// (serde_json's `Map` is a `BTreeMap`: an entry costs its key, its value
+/// and about a pointer of tree overhead).
+pub fn queued_bytes(m: &Message) -> usize {
+    size_of::<Message>() + m.src.capacity() + m.dest.capacity() + value_bytes(&m.body)
+}
+
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+        Value::String(s) => s.capacity(),
+        Value::Array(a) => a.capacity() * size_of::<Value>() + a.iter().map(value_bytes).sum::<usize>(),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| {
+                size_of::<String>() + size_of::<Value>() + 2 * size_of::<usize>() + k.capacity() + value_bytes(v)
+            })
+            .sum(),
+    }
+}
+
+/// What one queue holds and what its cap turned away.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Backlog {
+    /// Estimated heap bytes of the messages waiting.
+    pub bytes: usize,
+    /// Sends dropped because the queue or all queues were at their cap.
+    pub dropped: u64,
+    /// When the first of them was dropped (engine time, ns).
+    pub first_drop_ns: Option<u64>,
+    /// The consumer took a message after a drop: the node read again, so
+    /// Maelstrom would have delivered what was dropped.
+    pub taken_after_drop: bool,
+}
+
+impl Backlog {
+    pub fn drop_one(&mut self, now: u64) {
+        self.dropped += 1;
+        self.first_drop_ns.get_or_insert(now);
+    }
+
+    pub fn taken(&mut self, bytes: usize) {
+        self.bytes -= bytes.min(self.bytes);
+        if self.dropped > 0 {
+            self.taken_after_drop = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_estimate_grows_with_the_body_and_counts_its_strings() {
+        let m = |body| Message {
+            id: 0,
+            src: "n0".into(),
+            dest: "n1".into(),
+            body,
+            deadline_ns: 0,
+        };
+        let small = queued_bytes(&m(json!({"type": "x"})));
+        let big = queued_bytes(&m(json!({"type": "x", "s": "y".repeat(10_000)})));
+        assert!(small >= size_of::<Message>() + 4 + 1 + 64, "{small}");
+        assert!(big >= small + 10_000, "{big}");
+        let list = queued_bytes(&m(json!({"type": "x", "v": (0..1000).collect::<Vec<_>>()})));
+        assert!(list >= small + 1000 * size_of::<Value>(), "{list}");
+    }
+}
