@@ -23,24 +23,33 @@ pub const PER_QUEUE_CAP: usize = 48 << 20;
 /// Estimated heap bytes all queues together may hold.
 pub const TOTAL_CAP: usize = 96 << 20;
 
-/// Heap bytes a queued message holds, estimated from its shape
-/// (serde_json's `Map` is a `BTreeMap`: an entry costs its key, its value
-/// and about a pointer of tree overhead).
+/// Heap bytes a queued message holds, estimated from its shape. serde_json's
+/// `Map` is a `BTreeMap`, whose nodes hold up to 11 entries each and are
+/// allocated whole: a map of one entry costs a node of 11.
 pub fn queued_bytes(m: &Message) -> usize {
     size_of::<Message>() + m.src.capacity() + m.dest.capacity() + value_bytes(&m.body)
 }
+
+/// Entries per B-tree node (std's `B = 6`, `CAPACITY = 2 * B - 1`).
+const BTREE_NODE_ENTRIES: usize = 11;
+/// One B-tree leaf: its keys and values, parent pointer and lengths.
+const BTREE_NODE_BYTES: usize =
+    BTREE_NODE_ENTRIES * (size_of::<String>() + size_of::<Value>()) + 2 * size_of::<usize>();
 
 fn value_bytes(v: &Value) -> usize {
     match v {
         Value::Null | Value::Bool(_) | Value::Number(_) => 0,
         Value::String(s) => s.capacity(),
-        Value::Array(a) => a.capacity() * size_of::<Value>() + a.iter().map(value_bytes).sum::<usize>(),
-        Value::Object(o) => o
-            .iter()
-            .map(|(k, v)| {
-                size_of::<String>() + size_of::<Value>() + 2 * size_of::<usize>() + k.capacity() + value_bytes(v)
-            })
-            .sum(),
+        Value::Array(a) => {
+            a.capacity() * size_of::<Value>() + a.iter().map(value_bytes).sum::<usize>()
+        }
+        Value::Object(o) => {
+            let nodes = o.len().div_ceil(BTREE_NODE_ENTRIES);
+            nodes * BTREE_NODE_BYTES
+                + o.iter()
+                    .map(|(k, v)| k.capacity() + value_bytes(v))
+                    .sum::<usize>()
+        }
     }
 }
 
@@ -88,7 +97,7 @@ mod tests {
         };
         let small = queued_bytes(&m(json!({"type": "x"})));
         let big = queued_bytes(&m(json!({"type": "x", "s": "y".repeat(10_000)})));
-        assert!(small >= size_of::<Message>() + 4 + 1 + 64, "{small}");
+        assert!(small >= size_of::<Message>() + 4 + BTREE_NODE_BYTES, "{small}");
         assert!(big >= small + 10_000, "{big}");
         let list = queued_bytes(&m(json!({"type": "x", "v": (0..1000).collect::<Vec<_>>()})));
         assert!(list >= small + 1000 * size_of::<Value>(), "{list}");

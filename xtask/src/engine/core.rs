@@ -510,7 +510,14 @@ impl<'a> Engine<'a> {
             if report.dropped > 0 {
                 self.nodes[i].drop_warned = true;
                 if !self.spec.quiet {
-                    eprintln!("WARN {}", report.describe());
+                    let since = match report.stopped_reading_at {
+                        Some(t) => format!("has not read its stdin since {t:.3} s"),
+                        None => "reads its stdin too slowly".into(),
+                    };
+                    eprintln!(
+                        "WARN node {} {since}: its network queue is at the bench's cap,                          and messages to it are dropped from now on (Maelstrom has no cap)",
+                        report.id
+                    );
                 }
             }
         }
