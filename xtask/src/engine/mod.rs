@@ -373,12 +373,33 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     write("results.json", text.clone());
     let pretty = text.trim_end();
     mark_latest();
-    println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
     if !out.crashes.is_empty() {
-        // Maelstrom detects this at teardown (exit 255); we still print the analysis.
+        // Maelstrom detects this at teardown and prints no verdict, only the
+        // crash (exit 255). We still print the analysis, but never a
+        // verdict line after it: the last line says the run crashed.
+        println!("{pretty}\n\n\n{}", crashed_line(&out.crashes));
         return crash(&out.crashes.join("\n\n"));
     }
+    println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
     valid.exit_code()
+}
+
+/// The last stdout line of a run in which nodes crashed: what crashed, from
+/// the first sentence of each report ("Node n0 crashed with exit status:
+/// 3"), in place of the verdict. jepsen-io/maelstrom v0.2.3
+/// src/maelstrom/process.clj, `stop-node!`, throws `(str "Node " node-id "
+/// crashed with exit status " ...)` at teardown, before any analysis, and
+/// jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/cli.clj logs it with `(fatal t
+/// "Oh jeez, I'm sorry, Jepsen broke. Here's why:")` and exits 255.
+fn crashed_line(crashes: &[String]) -> String {
+    let what: Vec<&str> = crashes
+        .iter()
+        .map(|c| c.split(". Before crashing").next().unwrap_or(c))
+        .collect();
+    format!(
+        "Oh jeez, I'm sorry, Jepsen broke: {}. The run crashed: no verdict (Maelstrom prints none; exit 255).",
+        what.join("; ")
+    )
 }
 
 /// `history.jsonl` as a run writes it.
