@@ -331,7 +331,7 @@ impl<'a> Engine<'a> {
                 if self.spec.opts.log_stderr {
                     println!("INFO [{} stderr] {line}", n.id);
                 }
-                push_tail(&mut n.stderr_tail, line);
+                push_tail(&mut n.stderr_tail, short_copy(&line));
             }
             HostEvent::StdinFree { node } => {
                 let Some(n) = self.nodes.get_mut(node) else {
@@ -348,7 +348,7 @@ impl<'a> Engine<'a> {
                 if n.silenced {
                     return;
                 }
-                push_tail(&mut n.stdout_tail, line.clone());
+                push_tail(&mut n.stdout_tail, short_copy(&line));
                 if let Err(reason) = self.accept_line(&line) {
                     let id = self.nodes[node].id.clone();
                     if !self.spec.quiet {
@@ -687,6 +687,13 @@ fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
         }
         Some(b) => bad(b),
     }
+}
+
+/// A line as the crash report keeps it: whole up to 4 KiB, else its head
+/// and size. Maelstrom's ring buffer keeps 32 whole lines; 32 replies of
+/// 15 MiB would be 480 MiB held for a report that may never be printed.
+fn short_copy(line: &str) -> String {
+    crate::checkers::elide::elided(line).unwrap_or_else(|| line.to_string())
 }
 
 fn push_tail(tail: &mut VecDeque<String>, line: String) {

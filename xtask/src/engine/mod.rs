@@ -365,12 +365,15 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     if let Err(e) = crate::report::broadcast::write_broadcast_pictures(&store.dir) {
         eprintln!("WARN could not draw the broadcast pictures: {e}");
     }
-    let Some((results, valid)) = out.analysis else {
+    let Some((mut results, valid)) = out.analysis else {
         mark_latest();
         return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));
     };
+    write("results.json", results_json(&results));
+    // Printed with long strings cut short (checkers/elide.rs); the file
+    // above keeps what the checkers returned.
+    crate::checkers::elide::elide_long_strings(&mut results);
     let text = results_json(&results);
-    write("results.json", text.clone());
     let pretty = text.trim_end();
     mark_latest();
     if !out.crashes.is_empty() {

@@ -1,7 +1,7 @@
-//! Issue 22 row 4, end to end: a node floods a peer that stopped reading
-//! its stdin. Alone in its test binary, so the peak RSS of the children
-//! this process waited for is the bench's own (the Python nodes are far
-//! smaller).
+//! Hostile nodes against the bench's memory, end to end (issue 22 rows 4
+//! and 13). These tests have their own test binary, so the peak RSS of the
+//! children this process waited for is the largest of these bench runs'
+//! (the Python nodes are far smaller).
 
 #[allow(dead_code)] // each test file uses a part of the shared harness
 mod support;
@@ -69,4 +69,40 @@ fn a_flood_to_a_peer_that_stopped_reading_is_bounded_reported_and_not_called_goo
     );
     // n0 kept answering its echoes all along.
     assert!(res["stats"]["ok-count"].as_u64().unwrap() >= 20, "{}", res["stats"]);
+}
+
+#[test]
+fn replies_with_15_mib_bodies_are_printed_elided_and_memory_stays_bounded() {
+    let bin = fixture("echo_huge_reply.py");
+    let args = [
+        &[
+            "maelstrom",
+            "test",
+            "--engine",
+            "embedded",
+            "--seed",
+            "7",
+            "-w",
+            "echo",
+            "--bin",
+            bin.to_str().expect("UTF-8 path"),
+        ][..],
+        &flags("--node-count 1 --time-limit 3 --rate 10")[..],
+    ]
+    .concat();
+    let r = xtask(&args);
+    let peak = children_peak_rss();
+    assert!(peak < 200 << 20, "bench peak RSS {} MiB", peak >> 20);
+    // Every reply is malformed: no :ok, so stats are invalid.
+    assert_eq!(r.code, 1, "{}", r.tail());
+    assert!(
+        r.stdout.len() < 100_000,
+        "{} bytes of results printed",
+        r.stdout.len()
+    );
+    let res = r.results();
+    let example = res["exceptions"]["exceptions"][0]["example"].to_string();
+    assert!(example.len() < 2_000, "{} bytes", example.len());
+    assert!(example.contains(" bytes in all)"), "{example}");
+    assert!(r.stdout.contains(" bytes in all)"), "{}", r.tail());
 }
