@@ -515,7 +515,8 @@ impl<'a> Engine<'a> {
                         None => "reads its stdin too slowly".into(),
                     };
                     eprintln!(
-                        "WARN node {} {since}: its network queue is at the bench's cap,                          and messages to it are dropped from now on (Maelstrom has no cap)",
+                        "WARN node {} {since}: its network queue is at the bench's cap, \
+                         and messages to it are dropped from now on (Maelstrom has no cap)",
                         report.id
                     );
                 }
@@ -528,7 +529,8 @@ impl<'a> Engine<'a> {
         let n = &self.nodes[i];
         let secs = |ns: u64| {
             let t0 = self.fabric.t0().unwrap_or(0);
-            (ns as f64 - t0 as f64) / SEC as f64
+            // Rounded to the ms shown, and `+ 0.0` turns -0.0 into 0.0.
+            ((ns as f64 - t0 as f64) / SEC as f64 * 1e3).round() / 1e3 + 0.0
         };
         let (backlog, still_queued) = match self.fabric.net.backlog(&n.id) {
             Some((b, waiting)) => (b.clone(), waiting),
