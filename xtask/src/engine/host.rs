@@ -84,7 +84,8 @@ fn token(node: usize, stream: usize) -> Token {
     Token(node * 3 + stream)
 }
 
-/// Bytes queued for a node's stdin, written from a cursor.
+/// The rest of the line a node's stdin has not yet taken (the engine hands
+/// over the next only once this is empty), written from a cursor.
 #[derive(Default)]
 struct Outbox {
     buf: Vec<u8>,
