@@ -54,7 +54,10 @@ fn a_flood_to_a_peer_that_stopped_reading_is_bounded_reported_and_not_called_goo
     assert!(n1["stopped-reading-at"].as_f64().unwrap() < 2.0, "{n1}");
     assert_eq!(n1["read-after-drop?"], false);
     assert_eq!(res["backlog"]["valid?"], "unknown");
-    assert!(res["backlog"]["nodes"].get("n0").is_none(), "n0 kept reading");
+    assert!(
+        res["backlog"]["nodes"].get("n0").is_none(),
+        "n0 kept reading"
+    );
     // Received means taken off n1's queue: the flood is sent, not received.
     let servers = &res["net"]["servers"];
     let (sent, recv) = (
@@ -63,12 +66,17 @@ fn a_flood_to_a_peer_that_stopped_reading_is_bounded_reported_and_not_called_goo
     );
     assert!(recv * 10 < sent, "sent {sent}, received {recv}");
     assert!(
-        r.stderr.contains("WARN node n1 stopped reading its stdin at"),
+        r.stderr
+            .contains("WARN node n1 stopped reading its stdin at"),
         "{}",
         r.stderr
     );
     // n0 kept answering its echoes all along.
-    assert!(res["stats"]["ok-count"].as_u64().unwrap() >= 20, "{}", res["stats"]);
+    assert!(
+        res["stats"]["ok-count"].as_u64().unwrap() >= 20,
+        "{}",
+        res["stats"]
+    );
 }
 
 #[test]

@@ -90,15 +90,26 @@ mod tests {
         // the error, as Jepsen's interpreter writes it) is not kept whole.
         let mut huge = op(7, 3, OpType::Info, "echo");
         let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(15 << 20));
-        huge.exception = Some(format!("malformed RPC response: disallowed key pad in {body}"));
-        huge.error = Some(json!(format!("indeterminate: {}", huge.exception.as_ref().unwrap())));
+        huge.exception = Some(format!(
+            "malformed RPC response: disallowed key pad in {body}"
+        ));
+        huge.error = Some(json!(format!(
+            "indeterminate: {}",
+            huge.exception.as_ref().unwrap()
+        )));
         let len = huge.exception.as_ref().unwrap().len();
         let r = check(&History::new(vec![op(6, 3, OpType::Invoke, "echo"), huge]));
         let example = &r.fields["exceptions"][0]["example"];
         let text = serde_json::to_string(example).unwrap();
         assert!(text.len() < 2_000, "{} bytes", text.len());
-        assert!(text.contains(&format!("elided: {len} bytes in all")), "{text}");
-        assert!(text.contains(&format!("elided: {} bytes in all", len + 15)), "{text}");
+        assert!(
+            text.contains(&format!("elided: {len} bytes in all")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("elided: {} bytes in all", len + 15)),
+            "{text}"
+        );
         assert!(check(&History::default())
             .fields
             .get("exceptions")

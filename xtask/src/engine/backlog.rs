@@ -97,7 +97,10 @@ mod tests {
         };
         let small = queued_bytes(&m(json!({"type": "x"})));
         let big = queued_bytes(&m(json!({"type": "x", "s": "y".repeat(10_000)})));
-        assert!(small >= size_of::<Message>() + 4 + BTREE_NODE_BYTES, "{small}");
+        assert!(
+            small >= size_of::<Message>() + 4 + BTREE_NODE_BYTES,
+            "{small}"
+        );
         assert!(big >= small + 10_000, "{big}");
         let list = queued_bytes(&m(json!({"type": "x", "v": (0..1000).collect::<Vec<_>>()})));
         assert!(list >= small + 1000 * size_of::<Value>(), "{list}");

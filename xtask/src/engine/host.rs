@@ -26,11 +26,19 @@ use std::time::{Duration, Instant};
 /// Something a node did.
 #[derive(Debug)]
 pub enum HostEvent {
-    Stdout { node: usize, line: String },
-    Stderr { node: usize, line: String },
+    Stdout {
+        node: usize,
+        line: String,
+    },
+    Stderr {
+        node: usize,
+        line: String,
+    },
     /// The node's pipe took the rest of the line it was blocked on: the
     /// node can be handed its next message.
-    StdinFree { node: usize },
+    StdinFree {
+        node: usize,
+    },
 }
 
 pub trait Host {
@@ -705,7 +713,10 @@ mod tests {
         // The pipe took the big line before cat could echo all of it.
         let free = kinds.iter().position(|k| k == "free").expect("StdinFree");
         let big = format!("out {}", 1 << 20);
-        assert!(kinds.iter().position(|k| *k == big) > Some(free), "{kinds:?}");
+        assert!(
+            kinds.iter().position(|k| *k == big) > Some(free),
+            "{kinds:?}"
+        );
         assert!(kinds.contains(&"out 5".to_string()), "{kinds:?}");
         assert!(host.accepts(0));
         host.shutdown(Duration::from_millis(100));

@@ -218,11 +218,7 @@ impl Network {
         if let Some(inbox) = self.inboxes.get_mut(dest) {
             // The bound Maelstrom does not have (backlog.rs): past either
             // cap the message is lost like a `:p-loss` one, and counted.
-            let bytes = if capped {
-                backlog::queued_bytes(&m)
-            } else {
-                0
-            };
+            let bytes = if capped { backlog::queued_bytes(&m) } else { 0 };
             if capped
                 && (inbox.backlog.bytes + bytes > self.per_queue_cap
                     || self.queued_bytes + bytes > self.total_cap)
@@ -451,7 +447,11 @@ mod tests {
         n.unregister("n1");
         n.send("n1", "n0", json!({"k": 3}), 0).ok();
         n.send("n0", "n0", json!({"k": 4}), 0).unwrap();
-        assert_eq!(n.backlog("n0").unwrap().1, 3, "unregistering freed its room");
+        assert_eq!(
+            n.backlog("n0").unwrap().1,
+            3,
+            "unregistering freed its room"
+        );
         // The bench's clients are not capped, and take no room.
         for k in 0..10 {
             n.send_from_client("c0", "n0", json!({"k": k}), 0).unwrap();

@@ -93,7 +93,10 @@ pub fn check(nodes: &[StalledNode]) -> Option<CheckResult> {
     }
     let mut r = CheckResult::new(valid)
         .with("nodes", Value::Object(by_node))
-        .with("cap-bytes", json!({"per-node": PER_QUEUE_CAP, "total": TOTAL_CAP}));
+        .with(
+            "cap-bytes",
+            json!({"per-node": PER_QUEUE_CAP, "total": TOTAL_CAP}),
+        );
     if dropped {
         r = r.with(
             "error",
@@ -130,7 +133,7 @@ mod tests {
         assert_eq!(r.fields["nodes"]["n1"]["stopped-reading-at"], json!(1.25));
         // Messages dropped by the cap: the bench left Maelstrom's path.
         let n = node(Some(1.25), 40, 1000);
-        let r = check(&[n.clone()]).unwrap();
+        let r = check(std::slice::from_ref(&n)).unwrap();
         assert_eq!(r.valid, Validity::Unknown);
         assert_eq!(r.fields["nodes"]["n1"]["undelivered"], json!(1040));
         assert!(r.fields["error"].as_str().unwrap().contains("Maelstrom"));
