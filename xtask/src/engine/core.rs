@@ -19,6 +19,9 @@ use std::io::Write;
 pub use super::fabric::{MS, SEC};
 const TICK_NS: u64 = 200 * MS;
 const CRASH_LINES: usize = 32;
+/// A stdin blocked this long has stopped reading, for the report; shorter
+/// blocks are a busy node's pipe filling for a moment.
+const STOPPED_READING_NS: u64 = SEC;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -538,7 +541,10 @@ impl<'a> Engine<'a> {
         };
         super::stalls::StalledNode {
             id: n.id.clone(),
-            stopped_reading_at: n.blocked_since.map(secs),
+            stopped_reading_at: n
+                .blocked_since
+                .filter(|&t| self.now().saturating_sub(t) >= STOPPED_READING_NS)
+                .map(secs),
             still_queued,
             dropped: backlog.dropped,
             first_drop_at: backlog.first_drop_ns.map(secs),
@@ -790,6 +796,13 @@ mod tests {
         assert_eq!((recvs(&e), taken.get()), (1, 1));
         assert_eq!(e.fabric.net.backlog("n0").unwrap().1, 2);
         assert_eq!(e.nodes[0].blocked_since, Some(0));
+        // Reported as stopped only once blocked for a second.
+        assert_eq!(e.stall_report(0).stopped_reading_at, None);
+        clock.advance_to(SEC);
+        let report = e.stall_report(0);
+        assert_eq!(report.stopped_reading_at, Some(0.0));
+        assert_eq!(report.still_queued, 2);
+        assert!(report.matters());
         // Partitioned while they wait; nothing is taken while blocked.
         let g: Grudge = [("n0".to_string(), ["n1".to_string()].into())].into();
         e.fabric.net.partition(&g);

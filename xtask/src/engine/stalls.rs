@@ -17,14 +17,14 @@ use super::backlog::{PER_QUEUE_CAP, TOTAL_CAP};
 use crate::checker::{CheckResult, Validity};
 use serde_json::{json, Map, Value};
 
-/// One node whose stdin was blocked at the end of the run, or whose queue
-/// the cap cut short.
+/// One node whose stdin had been blocked for a second or more at the end of
+/// the run, or whose queue the cap cut short.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StalledNode {
     pub id: String,
     /// Since when (seconds after the first operation, negative before it)
     /// its stdin has not taken the line handed to it; None if it was
-    /// reading at the end.
+    /// reading at the end (or blocked for less than a second).
     pub stopped_reading_at: Option<f64>,
     /// Messages still waiting in its queue at the end (never received).
     pub still_queued: usize,
