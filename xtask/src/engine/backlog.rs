@@ -12,6 +12,7 @@
 //! journaled and then dropped, as a `--p-loss` loss is. `Backlog` counts
 //! those drops so the run can report them (docs/fidelity.md).
 
+use super::body::Body;
 use super::network::Message;
 use serde_json::Value;
 use std::mem::size_of;
@@ -27,7 +28,11 @@ pub const TOTAL_CAP: usize = 96 << 20;
 /// `Map` is a `BTreeMap`, whose nodes hold up to 11 entries each and are
 /// allocated whole: a map of one entry costs a node of 11.
 pub fn queued_bytes(m: &Message) -> usize {
-    size_of::<Message>() + m.src.capacity() + m.dest.capacity() + value_bytes(&m.body)
+    let body = match &m.body {
+        Body::Json(v) => value_bytes(v),
+        Body::Text(raw) => raw.get().len(),
+    };
+    size_of::<Message>() + m.src.capacity() + m.dest.capacity() + body
 }
 
 /// Entries per B-tree node (std's `B = 6`, `CAPACITY = 2 * B - 1`).
@@ -92,7 +97,7 @@ mod tests {
             id: 0,
             src: "n0".into(),
             dest: "n1".into(),
-            body,
+            body: Body::Json(body),
             deadline_ns: 0,
         };
         let small = queued_bytes(&m(json!({"type": "x"})));

@@ -190,7 +190,7 @@ impl<'a> Engine<'a> {
         } else if SERVICE_IDS.contains(&m.dest.as_str()) {
             if let Some(reply) =
                 self.services
-                    .handle(&m.dest, &m.src, &m.body, &mut self.rng_services)
+                    .handle(&m.dest, &m.src, &m.body.value(), &mut self.rng_services)
             {
                 let now = self.now();
                 match self.fabric.net.send(&m.dest, &m.src, reply, now) {
@@ -201,14 +201,14 @@ impl<'a> Engine<'a> {
         } else if let Some(conn) = self.fabric.conn_mut(&m.dest) {
             // A client waits for exactly the reply whose in_reply_to equals its
             // msg_id (an integer: 1.0 does not match); everything else is dropped.
-            let irt =
-                m.body
-                    .get("in_reply_to")
-                    .and_then(|v| if v.is_f64() { None } else { v.as_u64() });
+            let body = m.body.into_value();
+            let irt = body
+                .get("in_reply_to")
+                .and_then(|v| if v.is_f64() { None } else { v.as_u64() });
             if conn.pending.is_some() && irt == conn.pending {
                 conn.pending = None;
                 let role = conn.role;
-                self.on_client_reply(&m.dest, role, m.body);
+                self.on_client_reply(&m.dest, role, body);
             }
         }
     }

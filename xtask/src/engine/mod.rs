@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod backlog;
+pub mod body;
 pub mod clock;
 pub mod core;
 pub mod fabric;
@@ -163,12 +164,10 @@ pub fn execute(
     // node in src/maelstrom/process.clj `start-node!` just before spawning it,
     // the nodes in parallel; a node could only see the difference by sending
     // to a peer whose process has not started (docs/fidelity.md).
-    for id in opts
-        .node_ids
-        .iter()
-        .map(String::as_str)
-        .chain(services::SERVICE_IDS)
-    {
+    for id in &opts.node_ids {
+        net.register_node(id);
+    }
+    for id in services::SERVICE_IDS {
         net.register(id);
     }
     let spec = core::RunSpec {
