@@ -437,6 +437,12 @@ impl Host for ProcessHost {
             if let Some(ev) = self.queue.pop_front() {
                 return Some(ev);
             }
+            if !self.readable.is_empty() {
+                // A pipe that always has more never lets the loop reach the
+                // poll below: poll here too, on every round, or a flooding
+                // node starves the others' output and stdin readiness.
+                self.wait(Duration::ZERO);
+            }
             let more = self.read_ready();
             if let Some(ev) = self.queue.pop_front() {
                 return Some(ev);
@@ -689,6 +695,31 @@ mod tests {
         let got = collect(&mut host, 100, 10);
         assert_eq!(got.len(), 100, "node 1 was stalled by node 0");
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        host.shutdown(Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_node_flooding_its_stdout_does_not_starve_the_others() {
+        let mut host = sh(
+            r#"read first; if [ "$first" = flood ]; then exec yes; fi; sleep 0.3; echo "$first""#,
+            2,
+        );
+        host.deliver(0, "flood".into());
+        host.deliver(1, "hello".into());
+        let clock = RealClock::new();
+        let (mut floods, mut hello) = (0u64, false);
+        while !hello && clock.now_ns() < 10_000_000_000 {
+            match host.next_event(&clock, clock.now_ns() + 50_000_000) {
+                Some(HostEvent::Stdout { node: 0, .. }) => floods += 1,
+                Some(HostEvent::Stdout { node: 1, line }) => hello = line == "hello",
+                _ => {}
+            }
+        }
+        assert!(
+            hello,
+            "node 1's line never came ({floods} lines of node 0 did)"
+        );
+        assert!(floods > 0);
         host.shutdown(Duration::from_millis(100));
     }
 
