@@ -32,7 +32,9 @@ fn a_flood_to_a_peer_that_stopped_reading_is_bounded_reported_and_not_called_goo
             "--bin",
             bin.to_str().expect("UTF-8 path"),
         ][..],
-        &flags("--node-count 2 --time-limit 10 --rate 10")[..],
+        // Bodies padded to 1 KB, so a debug build reaches the cap (~48 MiB
+        // of queued text) within the run.
+        &flags("--node-count 2 --time-limit 10 --rate 10 -- 1000")[..],
     ]
     .concat();
     let r = xtask(&args);
