@@ -116,3 +116,40 @@ fn replies_with_15_mib_bodies_are_printed_elided_and_memory_stays_bounded() {
     assert!(example.contains(" bytes in all)"), "{example}");
     assert!(r.stdout.contains(" bytes in all)"), "{}", r.tail());
 }
+
+#[test]
+fn a_peer_that_stopped_reading_without_drops_keeps_the_verdict_and_is_reported() {
+    // Small bodies for 2 s: the queue stays far under its cap, so the run is
+    // the one Maelstrom would run, sent-but-unreceived messages and all.
+    let bin = fixture("flood_stuck_peer.py");
+    let args = [
+        &[
+            "maelstrom",
+            "test",
+            "--engine",
+            "embedded",
+            "--seed",
+            "7",
+            "-w",
+            "echo",
+            "--bin",
+            bin.to_str().expect("UTF-8 path"),
+        ][..],
+        &flags("--node-count 2 --time-limit 2 --rate 10")[..],
+    ]
+    .concat();
+    let r = xtask(&args);
+    assert_eq!(r.code, 0, "{}", r.tail());
+    let res = r.results();
+    assert_eq!(res["backlog"]["valid?"], true, "{}", res["backlog"]);
+    let n1 = &res["backlog"]["nodes"]["n1"];
+    assert_eq!(n1["dropped-by-cap"], 0);
+    let queued = n1["still-queued"].as_u64().unwrap();
+    assert!(queued > 1000, "{n1}");
+    assert_eq!(n1["undelivered"].as_u64(), Some(queued));
+    let servers = &res["net"]["servers"];
+    assert!(
+        servers["send-count"].as_u64().unwrap() >= servers["recv-count"].as_u64().unwrap() + queued,
+        "{servers}"
+    );
+}
