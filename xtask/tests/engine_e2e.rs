@@ -222,6 +222,16 @@ fn node_exiting_mid_run_is_a_crash() {
         "last stderr lines are in the report"
     );
     assert!(r.stdout.contains("\"valid?\""), "analysis is still printed");
+    // Issue 22 row 12: Maelstrom prints the crash, never a verdict line.
+    let last = r.stdout.trim_end().lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        "Oh jeez, I'm sorry, Jepsen broke: Node n0 crashed with exit status: 3. \
+         The run crashed: no verdict (Maelstrom prints none; exit 255).",
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("Everything looks good!"), "{}", r.stdout);
 }
 
 #[test]

@@ -27,7 +27,10 @@ impl OpFold for Exceptions {
         match self.groups.get_mut(class) {
             Some(g) => g.0 += 1,
             None => {
-                let example = serde_json::to_value(op).unwrap_or(Value::Null);
+                // Jepsen keeps the whole op; a long body would be printed
+                // and held again here, so long strings are cut (elide.rs).
+                let mut example = serde_json::to_value(op).unwrap_or(Value::Null);
+                super::elide::elide_long_strings(&mut example);
                 self.groups.insert(class.to_string(), (1, example));
             }
         }
@@ -83,6 +86,30 @@ mod tests {
         assert_eq!(ex[0]["class"], json!("malformed RPC response"));
         assert_eq!(ex[0]["count"], json!(2));
         assert_eq!(ex[1]["count"], json!(1));
+        // Issue 22 row 13: a 15 MiB body quoted in the exception (and in
+        // the error, as Jepsen's interpreter writes it) is not kept whole.
+        let mut huge = op(7, 3, OpType::Info, "echo");
+        let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(15 << 20));
+        huge.exception = Some(format!(
+            "malformed RPC response: disallowed key pad in {body}"
+        ));
+        huge.error = Some(json!(format!(
+            "indeterminate: {}",
+            huge.exception.as_ref().unwrap()
+        )));
+        let len = huge.exception.as_ref().unwrap().len();
+        let r = check(&History::new(vec![op(6, 3, OpType::Invoke, "echo"), huge]));
+        let example = &r.fields["exceptions"][0]["example"];
+        let text = serde_json::to_string(example).unwrap();
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+        assert!(
+            text.contains(&format!("elided: {len} bytes in all")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("elided: {} bytes in all", len + 15)),
+            "{text}"
+        );
         assert!(check(&History::default())
             .fields
             .get("exceptions")

@@ -4,6 +4,7 @@
 
 pub mod availability;
 pub mod counter;
+pub mod elide;
 pub mod elle;
 pub mod exceptions;
 pub mod linearizable;

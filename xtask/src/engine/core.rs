@@ -19,6 +19,9 @@ use std::io::Write;
 pub use super::fabric::{MS, SEC};
 const TICK_NS: u64 = 200 * MS;
 const CRASH_LINES: usize = 32;
+/// A stdin blocked this long has stopped reading, for the report; shorter
+/// blocks are a busy node's pipe filling for a moment.
+const STOPPED_READING_NS: u64 = SEC;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -37,6 +40,10 @@ struct NodeState {
     id: String,
     silenced: bool,
     exited: Option<String>,
+    /// Since when (engine time) its stdin has not taken the line handed to it.
+    blocked_since: Option<u64>,
+    /// The cap dropped a message to it and the console was told.
+    drop_warned: bool,
     stdout_tail: VecDeque<String>,
     stderr_tail: VecDeque<String>,
     log: Option<File>,
@@ -65,6 +72,8 @@ pub struct Finished {
     pub t0: Option<u64>,
     pub fatal: Option<String>,
     pub crashes: Vec<String>,
+    /// Nodes that stopped reading their stdin (see `stalls.rs`).
+    pub stalls: Vec<super::stalls::StalledNode>,
 }
 
 /// The event loop: node output and timers in, the parts' reactions out.
@@ -109,6 +118,8 @@ impl<'a> Engine<'a> {
                 id: id.clone(),
                 silenced: false,
                 exited: None,
+                blocked_since: None,
+                drop_warned: false,
                 stdout_tail: VecDeque::new(),
                 stderr_tail: VecDeque::new(),
                 log,
@@ -147,10 +158,20 @@ impl<'a> Engine<'a> {
     }
 
     /// Run every inbox consumer that may have work, delivering what is due.
+    /// A node's consumer waits while its stdin has not taken the last line
+    /// (`Host::accepts`): the backlog stays in the network's queue, to be
+    /// partition-checked and journaled `recv` when taken, as in Maelstrom.
     pub fn flush(&mut self) {
         while let Some(dest) = self.fabric.dirty.pop() {
+            let node = self.node_index.get(&dest).copied();
             loop {
                 let now = self.now();
+                if let Some(i) = node {
+                    if !self.host.accepts(i) {
+                        self.nodes[i].blocked_since.get_or_insert(now);
+                        break;
+                    }
+                }
                 match self.fabric.net.pump(&dest, now) {
                     Pump::Deliver(m) => self.deliver(m),
                     Pump::Sleep(at) => {
@@ -169,7 +190,7 @@ impl<'a> Engine<'a> {
         } else if SERVICE_IDS.contains(&m.dest.as_str()) {
             if let Some(reply) =
                 self.services
-                    .handle(&m.dest, &m.src, &m.body, &mut self.rng_services)
+                    .handle(&m.dest, &m.src, &m.body.value(), &mut self.rng_services)
             {
                 let now = self.now();
                 match self.fabric.net.send(&m.dest, &m.src, reply, now) {
@@ -180,14 +201,14 @@ impl<'a> Engine<'a> {
         } else if let Some(conn) = self.fabric.conn_mut(&m.dest) {
             // A client waits for exactly the reply whose in_reply_to equals its
             // msg_id (an integer: 1.0 does not match); everything else is dropped.
-            let irt =
-                m.body
-                    .get("in_reply_to")
-                    .and_then(|v| if v.is_f64() { None } else { v.as_u64() });
+            let body = m.body.into_value();
+            let irt = body
+                .get("in_reply_to")
+                .and_then(|v| if v.is_f64() { None } else { v.as_u64() });
             if conn.pending.is_some() && irt == conn.pending {
                 conn.pending = None;
                 let role = conn.role;
-                self.on_client_reply(&m.dest, role, m.body);
+                self.on_client_reply(&m.dest, role, body);
             }
         }
     }
@@ -313,7 +334,15 @@ impl<'a> Engine<'a> {
                 if self.spec.opts.log_stderr {
                     println!("INFO [{} stderr] {line}", n.id);
                 }
-                push_tail(&mut n.stderr_tail, line);
+                push_tail(&mut n.stderr_tail, short_copy(&line));
+            }
+            HostEvent::StdinFree { node } => {
+                let Some(n) = self.nodes.get_mut(node) else {
+                    return;
+                };
+                n.blocked_since = None;
+                let id = n.id.clone();
+                self.fabric.dirty.push(id);
             }
             HostEvent::Stdout { node, line } => {
                 let Some(n) = self.nodes.get_mut(node) else {
@@ -322,7 +351,7 @@ impl<'a> Engine<'a> {
                 if n.silenced {
                     return;
                 }
-                push_tail(&mut n.stdout_tail, line.clone());
+                push_tail(&mut n.stdout_tail, short_copy(&line));
                 if let Err(reason) = self.accept_line(&line) {
                     let id = self.nodes[node].id.clone();
                     if !self.spec.quiet {
@@ -457,6 +486,7 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        self.warn_dropped();
         let now = self.now();
         let counts = if self.spec.progress {
             self.fabric.counts()
@@ -470,6 +500,56 @@ impl<'a> Engine<'a> {
             self.fabric.net.messages_sent(),
         );
         self.fabric.schedule(now + TICK_NS, Timer::Tick);
+    }
+
+    /// Tells the console, once per node, that the backlog cap began to drop
+    /// messages to it.
+    fn warn_dropped(&mut self) {
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].drop_warned {
+                continue;
+            }
+            let report = self.stall_report(i);
+            if report.dropped > 0 {
+                self.nodes[i].drop_warned = true;
+                if !self.spec.quiet {
+                    let since = match report.stopped_reading_at {
+                        Some(t) => format!("has not read its stdin since {t:.3} s"),
+                        None => "reads its stdin too slowly".into(),
+                    };
+                    eprintln!(
+                        "WARN node {} {since}: its network queue is at the bench's cap, \
+                         and messages to it are dropped from now on (Maelstrom has no cap)",
+                        report.id
+                    );
+                }
+            }
+        }
+    }
+
+    /// What node `i`'s stdin and network queue look like now.
+    fn stall_report(&self, i: usize) -> super::stalls::StalledNode {
+        let n = &self.nodes[i];
+        let secs = |ns: u64| {
+            let t0 = self.fabric.t0().unwrap_or(0);
+            // Rounded to the ms shown, and `+ 0.0` turns -0.0 into 0.0.
+            ((ns as f64 - t0 as f64) / SEC as f64 * 1e3).round() / 1e3 + 0.0
+        };
+        let (backlog, still_queued) = match self.fabric.net.backlog(&n.id) {
+            Some((b, waiting)) => (b.clone(), waiting),
+            None => Default::default(),
+        };
+        super::stalls::StalledNode {
+            id: n.id.clone(),
+            stopped_reading_at: n
+                .blocked_since
+                .filter(|&t| self.now().saturating_sub(t) >= STOPPED_READING_NS)
+                .map(secs),
+            still_queued,
+            dropped: backlog.dropped,
+            first_drop_at: backlog.first_drop_ns.map(secs),
+            read_after_drop: backlog.taken_after_drop,
+        }
     }
 
     /// A node that exits before answering `init` fails the run at once, with
@@ -537,7 +617,17 @@ impl<'a> Engine<'a> {
             eprintln!("WARN {e}");
         }
         let fatal = self.fatal.take();
+        let stalls: Vec<_> = (0..self.nodes.len())
+            .map(|i| self.stall_report(i))
+            .filter(|s| s.matters())
+            .collect();
+        if !self.spec.quiet {
+            for s in &stalls {
+                eprintln!("WARN {}", s.describe());
+            }
+        }
         Finished {
+            stalls,
             history,
             journal,
             net,
@@ -607,6 +697,13 @@ fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
     }
 }
 
+/// A line as the crash report keeps it: whole up to 4 KiB, else its head
+/// and size. Maelstrom's ring buffer keeps 32 whole lines; 32 replies of
+/// 15 MiB would be 480 MiB held for a report that may never be printed.
+fn short_copy(line: &str) -> String {
+    crate::checkers::elide::elided(line).unwrap_or_else(|| line.to_string())
+}
+
 fn push_tail(tail: &mut VecDeque<String>, line: String) {
     if tail.len() == CRASH_LINES {
         tail.pop_front();
@@ -616,8 +713,116 @@ fn push_tail(tail: &mut VecDeque<String>, line: String) {
 
 #[cfg(test)]
 mod tests {
-    use super::body_as_map;
+    use super::*;
+    use crate::engine::clock::VirtualClock;
+    use crate::engine::latency::Latency;
+    use crate::engine::partition::Grudge;
+    use crate::journal::JournalKind;
+    use crate::opts::LatencyDist;
     use serde_json::json;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    /// A host whose nodes take `budget` more lines, then block.
+    struct Pipes {
+        budget: Rc<Cell<usize>>,
+        taken: Rc<Cell<usize>>,
+    }
+
+    impl Host for Pipes {
+        fn deliver(&mut self, _node: usize, _line: String) {
+            self.budget.set(self.budget.get().saturating_sub(1));
+            self.taken.set(self.taken.get() + 1);
+        }
+        fn accepts(&self, _node: usize) -> bool {
+            self.budget.get() > 0
+        }
+        fn next_event(&mut self, _: &dyn Clock, _: u64) -> Option<HostEvent> {
+            None
+        }
+        fn silence_stdout(&mut self, _: usize) {}
+        fn exit_status(&mut self, _: usize) -> Option<String> {
+            None
+        }
+        fn shutdown(&mut self, _: Duration) {}
+    }
+
+    fn recvs(e: &Engine) -> usize {
+        e.fabric
+            .net
+            .journal
+            .events()
+            .iter()
+            .filter(|e| e.kind == JournalKind::Recv)
+            .count()
+    }
+
+    #[test]
+    fn a_blocked_stdin_leaves_the_backlog_queued_unreceived_and_partition_checked_when_taken() {
+        // Maelstrom's stdin thread `recv!`s (partition check, then
+        // `log-recv!`) only once its last write returned (process.clj
+        // `stdin-thread`), so a backlog waits unreceived in the queue.
+        let clock = VirtualClock::new();
+        let (budget, taken) = (Rc::new(Cell::new(1)), Rc::new(Cell::new(0)));
+        let mut host = Pipes {
+            budget: Rc::clone(&budget),
+            taken: Rc::clone(&taken),
+        };
+        let workload = crate::workloads::by_name("echo").unwrap();
+        let ids = vec!["n0".to_string(), "n1".to_string()];
+        let spec = RunSpec {
+            opts: TestOpts::defaults(ids.clone()),
+            seed: 1,
+            store_dir: None,
+            progress: false,
+            quiet: true,
+        };
+        let mut net = Network::new(
+            Latency::new(0, LatencyDist::Constant).unwrap(),
+            fastrand::Rng::with_seed(1),
+        );
+        for id in &ids {
+            net.register(id);
+        }
+        let history = super::super::history_log::HistoryLog::in_memory();
+        let mut e = Engine::new(&clock, &mut host, workload.as_ref(), spec, net, history);
+        for k in 0..3 {
+            e.fabric.net.send("n1", "n0", json!({"k": k}), 0).unwrap();
+        }
+        e.fabric.dirty.push("n0".into());
+        e.flush();
+        // One line went into the pipe; the other two wait in the queue.
+        assert_eq!((recvs(&e), taken.get()), (1, 1));
+        assert_eq!(e.fabric.net.backlog("n0").unwrap().1, 2);
+        assert_eq!(e.nodes[0].blocked_since, Some(0));
+        // Reported as stopped only once blocked for a second.
+        assert_eq!(e.stall_report(0).stopped_reading_at, None);
+        clock.advance_to(SEC);
+        let report = e.stall_report(0);
+        assert_eq!(report.stopped_reading_at, Some(0.0));
+        assert_eq!(report.still_queued, 2);
+        assert!(report.matters());
+        // Partitioned while they wait; nothing is taken while blocked.
+        let g: Grudge = [("n0".to_string(), ["n1".to_string()].into())].into();
+        e.fabric.net.partition(&g);
+        e.fabric.dirty.push("n0".into());
+        e.flush();
+        assert_eq!(e.fabric.net.backlog("n0").unwrap().1, 2);
+        // The pipe drains: both are taken, and the partition drops them.
+        budget.set(5);
+        e.on_host_event(HostEvent::StdinFree { node: 0 });
+        assert_eq!(e.nodes[0].blocked_since, None);
+        e.flush();
+        assert_eq!(e.fabric.net.backlog("n0").unwrap().1, 0);
+        assert_eq!((recvs(&e), taken.get()), (1, 1));
+        // Healed: the next one is received and written.
+        e.fabric.net.heal();
+        e.fabric.net.send("n1", "n0", json!({"k": 3}), 0).unwrap();
+        e.fabric.dirty.push("n0".into());
+        e.flush();
+        assert_eq!((recvs(&e), taken.get()), (2, 2));
+    }
 
     #[test]
     fn bodies_read_as_keywordize_keys_1_reads_them() {

@@ -241,7 +241,7 @@ impl<'a> Fabric<'a> {
             obj.insert("msg_id".into(), Value::from(msg_id));
         }
         let now = self.now();
-        self.net.send(client, dest, body, now)?;
+        self.net.send_from_client(client, dest, body, now)?;
         self.dirty.push(dest.to_string());
         self.schedule(
             now + timeout_ns,

@@ -3,9 +3,12 @@
 //! clock. `ProcessHost` runs each node as an OS process in its own process
 //! group and serves every node's pipes from one mio poll loop, on the
 //! engine's own thread: stdout and stderr are read in chunks and split into
-//! lines (`lines.rs`); lines for a node's stdin wait in that node's queue
-//! until its pipe takes them, so a node that stops reading stalls only its
-//! own queue. No thread per node: `--node-count` is limited by open files
+//! lines (`lines.rs`). A node's stdin takes one line at a time, as
+//! Maelstrom's stdin thread writes one message and blocks until the pipe
+//! took it: until then `accepts` is false and the engine leaves the rest in
+//! the network's queue; `StdinFree` says when the pipe took it. So a node
+//! that stops reading stalls only itself, and holds at most one line here.
+//! No thread per node: `--node-count` is limited by open files
 //! (three pipes per node), which `spawn` checks before starting anything.
 
 mod lines;
@@ -23,13 +26,33 @@ use std::time::{Duration, Instant};
 /// Something a node did.
 #[derive(Debug)]
 pub enum HostEvent {
-    Stdout { node: usize, line: String },
-    Stderr { node: usize, line: String },
+    Stdout {
+        node: usize,
+        line: String,
+    },
+    Stderr {
+        node: usize,
+        line: String,
+    },
+    /// The node's pipe took the rest of the line it was blocked on: the
+    /// node can be handed its next message.
+    StdinFree {
+        node: usize,
+    },
 }
 
 pub trait Host {
-    /// Queue one line for the node's stdin.
+    /// Write one line to the node's stdin; what the pipe does not take now
+    /// is kept and written as it drains (`accepts` is false until then).
     fn deliver(&mut self, node: usize, line: String);
+    /// Whether the node's stdin took every line handed to it, so the next
+    /// message can be taken off the network. jepsen-io/maelstrom v0.2.3
+    /// src/maelstrom/process.clj, `stdin-thread`: `(when-let [msg (net/recv!
+    /// net node-id 1000)] (json/generate-stream msg w) (.write w "\n")
+    /// (.flush w))`, a blocking write before the next `recv!`. True for a
+    /// node whose stdin is gone: there the write throws an IOException the
+    /// thread ignores, and it takes the next message.
+    fn accepts(&self, node: usize) -> bool;
     /// Wait for the next event until `deadline_ns` on `clock` (None = a short poll).
     fn next_event(&mut self, clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent>;
     /// Stop reading this node's stdout for the rest of the run: jepsen-io/maelstrom
@@ -56,6 +79,9 @@ pub const MAX_LINE: usize = 16 << 20;
 /// Most bytes read from one pipe per turn, so one busy node cannot starve
 /// the others.
 const READ_CHUNK: usize = 64 << 10;
+/// How often readiness is polled while some pipe always has more to read
+/// (a poll per read halved the flood scenario's throughput).
+const BUSY_POLL_EVERY: Duration = Duration::from_millis(1);
 /// File descriptors kept free for everything else the bench opens (store
 /// files, the epoll instance, spawn's own temporary pipes).
 const SPARE_FDS: u64 = 64;
@@ -69,7 +95,8 @@ fn token(node: usize, stream: usize) -> Token {
     Token(node * 3 + stream)
 }
 
-/// Bytes queued for a node's stdin, written from a cursor.
+/// The rest of the line a node's stdin has not yet taken (the engine hands
+/// over the next only once this is empty), written from a cursor.
 #[derive(Default)]
 struct Outbox {
     buf: Vec<u8>,
@@ -134,6 +161,8 @@ struct Proc {
     outbox: Outbox,
     /// Known writable (until a write would block).
     stdin_ready: bool,
+    /// A line handed over is not all written: `accepts` is false.
+    blocked: bool,
     stdout: Output,
     stderr: Output,
     /// Stdout is no longer read; its pipe stays open (see `silence_stdout`).
@@ -152,6 +181,8 @@ pub struct ProcessHost {
     readable: Vec<usize>,
     buf: Vec<u8>,
     groups_killed: bool,
+    /// When readiness was last polled.
+    polled_at: Instant,
 }
 
 impl ProcessHost {
@@ -174,6 +205,7 @@ impl ProcessHost {
             readable: Vec::new(),
             buf: vec![0; READ_CHUNK],
             groups_killed: false,
+            polled_at: Instant::now(),
         };
         for node in 0..nodes {
             // On error, dropping `host` kills the nodes already started.
@@ -203,7 +235,9 @@ impl ProcessHost {
         Ok(host)
     }
 
-    /// Writes queued stdin bytes of every node whose pipe may take them.
+    /// Writes queued stdin bytes of every node whose pipe may take them,
+    /// and reports `StdinFree` for each node whose blocked line went out
+    /// (or whose stdin is gone).
     fn flush_stdin(&mut self) {
         let mut still = Vec::new();
         for node in std::mem::take(&mut self.dirty) {
@@ -211,19 +245,29 @@ impl ProcessHost {
             let Some(pipe) = p.stdin.as_ref() else {
                 continue;
             };
-            if !p.stdin_ready {
-                still.push(node);
-                continue;
-            }
-            match p.outbox.write_to(pipe) {
-                Ok(false) => {}
+            let written = if p.stdin_ready {
+                p.outbox.write_to(pipe)
+            } else {
+                Ok(true)
+            };
+            match written {
+                Ok(false) => {
+                    if std::mem::take(&mut p.blocked) {
+                        self.queue.push_back(HostEvent::StdinFree { node });
+                    }
+                }
                 Ok(true) => {
                     p.stdin_ready = false;
+                    p.blocked = true;
                     still.push(node);
                 }
                 Err(_) => {
                     // Node gone: later deliveries are lost, as in Maelstrom.
+                    let blocked = std::mem::take(&mut p.blocked);
                     self.close_stdin(node);
+                    if blocked {
+                        self.queue.push_back(HostEvent::StdinFree { node });
+                    }
                 }
             }
         }
@@ -243,6 +287,7 @@ impl ProcessHost {
     /// Waits up to `timeout` for pipe readiness and records it. Returns the
     /// number of readiness events.
     fn wait(&mut self, timeout: Duration) -> usize {
+        self.polled_at = Instant::now();
         if self.poll.poll(&mut self.events, Some(timeout)).is_err() {
             return 0; // EINTR: the caller loops
         }
@@ -376,10 +421,21 @@ impl Host for ProcessHost {
         if p.stdin.is_none() {
             return; // node gone: later deliveries are lost, as in Maelstrom
         }
-        if p.outbox.is_empty() {
-            self.dirty.push(node);
-        }
+        let was_empty = p.outbox.is_empty();
         p.outbox.push_line(&line);
+        if was_empty {
+            self.dirty.push(node);
+            // Write now, so a node that reads takes message after message
+            // in one turn of the loop (one write per message, as Maelstrom
+            // flushes after each).
+            self.flush_stdin();
+        }
+    }
+
+    fn accepts(&self, node: usize) -> bool {
+        self.procs
+            .get(node)
+            .is_none_or(|p| p.stdin.is_none() || p.outbox.is_empty())
     }
 
     fn next_event(&mut self, clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent> {
@@ -387,6 +443,12 @@ impl Host for ProcessHost {
             self.flush_stdin();
             if let Some(ev) = self.queue.pop_front() {
                 return Some(ev);
+            }
+            if !self.readable.is_empty() && self.polled_at.elapsed() >= BUSY_POLL_EVERY {
+                // A pipe that always has more never lets the loop reach the
+                // poll below: poll here too, or a flooding node starves the
+                // others' output and stdin readiness.
+                self.wait(Duration::ZERO);
             }
             let more = self.read_ready();
             if let Some(ev) = self.queue.pop_front() {
@@ -513,6 +575,7 @@ fn start(bin: &std::path::Path, args: &[String], env: &[(String, String)]) -> io
         stdin: Some(stdin),
         outbox: Outbox::default(),
         stdin_ready: true,
+        blocked: false,
         stdout: Output::new(stdout),
         stderr: Output::new(stderr),
         silenced: false,
@@ -639,6 +702,61 @@ mod tests {
         let got = collect(&mut host, 100, 10);
         assert_eq!(got.len(), 100, "node 1 was stalled by node 0");
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        host.shutdown(Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_node_flooding_its_stdout_does_not_starve_the_others() {
+        let mut host = sh(
+            r#"read first; if [ "$first" = flood ]; then exec yes; fi; sleep 0.3; echo "$first""#,
+            2,
+        );
+        host.deliver(0, "flood".into());
+        host.deliver(1, "hello".into());
+        let clock = RealClock::new();
+        let (mut floods, mut hello) = (0u64, false);
+        while !hello && clock.now_ns() < 10_000_000_000 {
+            match host.next_event(&clock, clock.now_ns() + 50_000_000) {
+                Some(HostEvent::Stdout { node: 0, .. }) => floods += 1,
+                Some(HostEvent::Stdout { node: 1, line }) => hello = line == "hello",
+                _ => {}
+            }
+        }
+        assert!(
+            hello,
+            "node 1's line never came ({floods} lines of node 0 did)"
+        );
+        assert!(floods > 0);
+        host.shutdown(Duration::from_millis(100));
+    }
+
+    #[test]
+    fn stdin_takes_one_line_at_a_time_and_says_when_the_pipe_took_it() {
+        // The node reads nothing for 1 s, then echoes what it reads.
+        let mut host = sh("sleep 1; exec cat", 1);
+        host.deliver(0, "short".into());
+        assert!(host.accepts(0), "a short line fits in the pipe at once");
+        // 1 MiB does not fit in a 64 KiB pipe: the rest waits here, once.
+        host.deliver(0, "x".repeat(1 << 20));
+        assert!(!host.accepts(0));
+        let got = collect(&mut host, 3, 10);
+        let kinds: Vec<String> = got
+            .iter()
+            .map(|e| match e {
+                HostEvent::StdinFree { node: 0 } => "free".to_string(),
+                HostEvent::Stdout { line, .. } => format!("out {}", line.len()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // The pipe took the big line before cat could echo all of it.
+        let free = kinds.iter().position(|k| k == "free").expect("StdinFree");
+        let big = format!("out {}", 1 << 20);
+        assert!(
+            kinds.iter().position(|k| *k == big) > Some(free),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&"out 5".to_string()), "{kinds:?}");
+        assert!(host.accepts(0));
         host.shutdown(Duration::from_millis(100));
     }
 

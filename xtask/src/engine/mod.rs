@@ -2,6 +2,8 @@
 //! phase, optional final phase, teardown, analysis, results.
 
 pub mod analysis;
+pub mod backlog;
+pub mod body;
 pub mod clock;
 pub mod core;
 pub mod fabric;
@@ -17,6 +19,7 @@ pub mod real;
 pub mod recorded;
 pub mod services;
 pub mod sim_host;
+pub mod stalls;
 pub mod store;
 pub mod workers;
 
@@ -161,12 +164,10 @@ pub fn execute(
     // node in src/maelstrom/process.clj `start-node!` just before spawning it,
     // the nodes in parallel; a node could only see the difference by sending
     // to a peer whose process has not started (docs/fidelity.md).
-    for id in opts
-        .node_ids
-        .iter()
-        .map(String::as_str)
-        .chain(services::SERVICE_IDS)
-    {
+    for id in &opts.node_ids {
+        net.register_node(id);
+    }
+    for id in services::SERVICE_IDS {
         net.register(id);
     }
     let spec = core::RunSpec {
@@ -212,6 +213,7 @@ fn drive(
         t0,
         mut fatal,
         crashes,
+        stalls,
     } = engine.finish();
     let history = history.unwrap_or_else(|e| {
         fatal.get_or_insert(e);
@@ -220,7 +222,7 @@ fn drive(
     let mut analysis = None;
     if fatal.is_none() {
         match analysis::analyze(workload, &opts, &history, Some(&net), opts.availability) {
-            Ok(a) => analysis = Some(a),
+            Ok(a) => analysis = Some(with_backlog(a, &stalls)),
             Err(e) => fatal = Some(e),
         }
     }
@@ -232,6 +234,23 @@ fn drive(
         crashes,
         analysis,
     }
+}
+
+/// Adds the `backlog` section (`stalls.rs`) to a results map, when a node
+/// stopped reading, and merges its verdict in.
+fn with_backlog(
+    (mut results, valid): (Value, Validity),
+    stalls: &[stalls::StalledNode],
+) -> (Value, Validity) {
+    let Some(r) = stalls::check(stalls) else {
+        return (results, valid);
+    };
+    let valid = valid.merge(r.valid);
+    if let Some(m) = results.as_object_mut() {
+        m.insert("backlog".into(), r.to_json());
+        m.insert("valid?".into(), valid.to_json());
+    }
+    (results, valid)
 }
 
 fn run_embedded(args: &TestArgs) -> i32 {
@@ -345,26 +364,50 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     if let Err(e) = crate::report::broadcast::write_broadcast_pictures(&store.dir) {
         eprintln!("WARN could not draw the broadcast pictures: {e}");
     }
-    let Some((results, valid)) = out.analysis else {
+    let Some((mut results, valid)) = out.analysis else {
         mark_latest();
         return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));
     };
-    let text = results_json(&results);
-    write("results.json", text.clone());
+    write("results.json", results_json(&results));
     // The verdict and key figures alone, so that `serve`'s index never reads
     // a whole results file (see serve/summary.rs).
     write(
         crate::serve::summary::FILE,
         crate::serve::summary::summary_json(&results),
     );
+    // Printed with long strings cut short (checkers/elide.rs); the file
+    // above keeps what the checkers returned.
+    crate::checkers::elide::elide_long_strings(&mut results);
+    let text = results_json(&results);
     let pretty = text.trim_end();
     mark_latest();
-    println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
     if !out.crashes.is_empty() {
-        // Maelstrom detects this at teardown (exit 255); we still print the analysis.
+        // Maelstrom detects this at teardown and prints no verdict, only the
+        // crash (exit 255). We still print the analysis, but never a
+        // verdict line after it: the last line says the run crashed.
+        println!("{pretty}\n\n\n{}", crashed_line(&out.crashes));
         return crash(&out.crashes.join("\n\n"));
     }
+    println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
     valid.exit_code()
+}
+
+/// The last stdout line of a run in which nodes crashed: what crashed, from
+/// the first sentence of each report ("Node n0 crashed with exit status:
+/// 3"), in place of the verdict. jepsen-io/maelstrom v0.2.3
+/// src/maelstrom/process.clj, `stop-node!`, throws `(str "Node " node-id "
+/// crashed with exit status " ...)` at teardown, before any analysis, and
+/// jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/cli.clj logs it with `(fatal t
+/// "Oh jeez, I'm sorry, Jepsen broke. Here's why:")` and exits 255.
+fn crashed_line(crashes: &[String]) -> String {
+    let what: Vec<&str> = crashes
+        .iter()
+        .map(|c| c.split(". Before crashing").next().unwrap_or(c))
+        .collect();
+    format!(
+        "Oh jeez, I'm sorry, Jepsen broke: {}. The run crashed: no verdict (Maelstrom prints none; exit 255).",
+        what.join("; ")
+    )
 }
 
 /// `history.jsonl` as a run writes it.

@@ -5,11 +5,11 @@
 //! it in memory, however long it runs) or kept in memory for a run without
 //! one (tests and exploration look at it directly).
 
+use super::body::Body;
 use super::network::Message;
 use crate::checkers::net::NetCounts;
 use crate::journal::{JournalEvent, JournalKind};
 use serde::Serialize;
-use serde_json::Value;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -25,7 +25,7 @@ struct EventRef<'a> {
     msg_id: u64,
     src: &'a str,
     dest: &'a str,
-    body: &'a Value,
+    body: &'a Body,
 }
 
 enum Sink {
@@ -82,7 +82,7 @@ impl NetJournal {
                 msg_id: m.id,
                 src: m.src.clone(),
                 dest: m.dest.clone(),
-                body: m.body.clone(),
+                body: m.body.value().into_owned(),
             }),
             Sink::File(w) => {
                 let ev = EventRef {
@@ -136,13 +136,14 @@ impl NetJournal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn msg(id: u64, src: &str, dest: &str, body: Value) -> Message {
         Message {
             id,
             src: src.into(),
             dest: dest.into(),
-            body,
+            body: body.into(),
             deadline_ns: 0,
         }
     }

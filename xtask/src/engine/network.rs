@@ -3,6 +3,8 @@
 //! partition check at dequeue, and the journal. Pure: the caller supplies
 //! the time and performs the deliveries this module hands back.
 
+use super::backlog::{self, Backlog};
+use super::body::Body;
 use super::latency::Latency;
 use super::net_journal::NetJournal;
 use super::partition::Grudge;
@@ -17,7 +19,7 @@ pub struct Message {
     pub id: u64,
     pub src: String,
     pub dest: String,
-    pub body: Value,
+    pub body: Body,
     pub deadline_ns: u64,
 }
 
@@ -39,7 +41,7 @@ impl Message {
 }
 
 /// Heap entry ordered by (deadline, id): ties go to the earlier-sent message.
-struct Queued(Message);
+struct Queued(Message, usize);
 
 impl PartialEq for Queued {
     fn eq(&self, o: &Self) -> bool {
@@ -64,6 +66,10 @@ struct Inbox {
     /// The message the consumer has taken and the time its sleep ends.
     /// Anything arriving meanwhile waits behind it (head-of-line blocking).
     sleeping: Option<(Message, u64)>,
+    /// What waits in `queue` and what the cap turned away.
+    backlog: Backlog,
+    /// A node's inbox: bodies wait as text (`body.rs`).
+    compact: bool,
 }
 
 /// What the consumer of one inbox does next.
@@ -102,6 +108,10 @@ pub struct Network {
     pub log_recv: bool,
     /// Probability of losing a message at send (Maelstrom's `:p-loss`).
     pub p_loss: f64,
+    /// Estimated bytes queued in all inboxes, and the caps (`backlog.rs`).
+    queued_bytes: usize,
+    pub per_queue_cap: usize,
+    pub total_cap: usize,
 }
 
 impl Network {
@@ -116,6 +126,9 @@ impl Network {
             log_send: false,
             log_recv: false,
             p_loss: 0.0,
+            queued_bytes: 0,
+            per_queue_cap: backlog::PER_QUEUE_CAP,
+            total_cap: backlog::TOTAL_CAP,
         }
     }
 
@@ -123,9 +136,24 @@ impl Network {
         self.inboxes.entry(id.to_string()).or_default();
     }
 
+    /// Registers a node: what waits for it is kept as the text it will read.
+    pub fn register_node(&mut self, id: &str) {
+        self.inboxes.entry(id.to_string()).or_default().compact = true;
+    }
+
     /// Remove an id; anything queued for it is discarded.
     pub fn unregister(&mut self, id: &str) {
-        self.inboxes.remove(id);
+        if let Some(inbox) = self.inboxes.remove(id) {
+            self.queued_bytes -= inbox.backlog.bytes.min(self.queued_bytes);
+        }
+    }
+
+    /// The backlog of `id` and how many messages wait in its queue
+    /// (including one its consumer sleeps on).
+    pub fn backlog(&self, id: &str) -> Option<(&Backlog, usize)> {
+        let inbox = self.inboxes.get(id)?;
+        let waiting = inbox.queue.len() + usize::from(inbox.sleeping.is_some());
+        Some((&inbox.backlog, waiting))
     }
 
     /// Messages sent so far (ids consumed, including rejected ones).
@@ -139,7 +167,33 @@ impl Network {
 
     /// Send path of net.clj `send!`: id, validate, latency, journal, enqueue.
     /// Err when src or dest is not registered (the id is still consumed).
+    /// Subject to the backlog caps (`backlog.rs`).
     pub fn send(&mut self, src: &str, dest: &str, body: Value, now: u64) -> Result<(), String> {
+        self.send_to_queue(src, dest, body, now, true)
+    }
+
+    /// `send` for the bench's own clients, which the caps do not count: a
+    /// client has one request in flight, so clients cannot grow a queue
+    /// without bound, and setup must not lose its requests (1 000
+    /// topology bodies of ~350 KB each are queued at once).
+    pub fn send_from_client(
+        &mut self,
+        src: &str,
+        dest: &str,
+        body: Value,
+        now: u64,
+    ) -> Result<(), String> {
+        self.send_to_queue(src, dest, body, now, false)
+    }
+
+    fn send_to_queue(
+        &mut self,
+        src: &str,
+        dest: &str,
+        body: Value,
+        now: u64,
+        capped: bool,
+    ) -> Result<(), String> {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
         if !self.inboxes.contains_key(src) {
@@ -153,11 +207,11 @@ impl Network {
             ));
         }
         let lat = self.latency.draw(src, dest, &mut self.rng);
-        let m = Message {
+        let mut m = Message {
             id,
             src: src.into(),
             dest: dest.into(),
-            body,
+            body: Body::Json(body),
             deadline_ns: now + lat * 1_000_000,
         };
         self.journal(JournalKind::Send, &m, now);
@@ -170,7 +224,22 @@ impl Network {
             return Ok(());
         }
         if let Some(inbox) = self.inboxes.get_mut(dest) {
-            inbox.queue.push(Reverse(Queued(m)));
+            if inbox.compact {
+                m.body = std::mem::replace(&mut m.body, Body::Json(Value::Null)).compact();
+            }
+            // The bound Maelstrom does not have (backlog.rs): past either
+            // cap the message is lost like a `:p-loss` one, and counted.
+            let bytes = if capped { backlog::queued_bytes(&m) } else { 0 };
+            if capped
+                && (inbox.backlog.bytes + bytes > self.per_queue_cap
+                    || self.queued_bytes + bytes > self.total_cap)
+            {
+                inbox.backlog.drop_one(now);
+                return Ok(());
+            }
+            inbox.backlog.bytes += bytes;
+            self.queued_bytes += bytes;
+            inbox.queue.push(Reverse(Queued(m, bytes)));
         }
         Ok(())
     }
@@ -202,9 +271,11 @@ impl Network {
                 let (m, _) = inbox.sleeping.take().expect("checked above");
                 return self.delivered(m, now);
             }
-            let Some(Reverse(Queued(m))) = inbox.queue.pop() else {
+            let Some(Reverse(Queued(m, bytes))) = inbox.queue.pop() else {
                 return Pump::Idle;
             };
+            inbox.backlog.taken(bytes);
+            self.queued_bytes -= bytes.min(self.queued_bytes);
             // Partition check at dequeue time, before sleeping.
             if self.dropped_by_partition(&m) {
                 continue;
@@ -350,6 +421,78 @@ mod tests {
         assert_eq!(wake_time(5 * MS, 5 * MS), None);
         assert_eq!(wake_time(5 * MS, 6 * MS), None);
         assert_eq!(wake_time(7 * MS, 5 * MS), Some(6 * MS));
+    }
+
+    #[test]
+    fn a_queue_past_its_cap_drops_sends_and_counts_them() {
+        let mut n = net(0);
+        let one = backlog::queued_bytes(&Message {
+            id: 0,
+            src: "n0".into(),
+            dest: "n1".into(),
+            body: json!({"k": 0}).into(),
+            deadline_ns: 0,
+        });
+        n.per_queue_cap = 3 * one;
+        n.total_cap = 5 * one;
+        for k in 0..5 {
+            n.send("n0", "n1", json!({"k": k}), k * MS).unwrap();
+        }
+        // Three fit; the fourth and fifth are journaled as sent, then dropped.
+        let (b, waiting) = n.backlog("n1").unwrap();
+        assert_eq!((waiting, b.dropped, b.first_drop_ns), (3, 2, Some(3 * MS)));
+        assert!(!b.taken_after_drop);
+        assert_eq!(n.journal.events().len(), 5);
+        // The total cap: two more fit in another queue, the next is dropped.
+        for k in 0..3 {
+            n.send("n1", "n0", json!({"k": k}), 0).unwrap();
+        }
+        assert_eq!(n.backlog("n0").unwrap().0.dropped, 1);
+        // Taking a message frees its room and says the node read again.
+        assert!(matches!(n.pump("n1", 10 * MS), Pump::Deliver(_)));
+        let (b, waiting) = n.backlog("n1").unwrap();
+        assert_eq!((waiting, b.bytes), (2, 2 * one));
+        assert!(b.taken_after_drop);
+        n.send("n0", "n1", json!({"k": 9}), 11 * MS).unwrap();
+        assert_eq!(n.backlog("n1").unwrap().1, 3);
+        n.unregister("n1");
+        n.send("n1", "n0", json!({"k": 3}), 0).ok();
+        n.send("n0", "n0", json!({"k": 4}), 0).unwrap();
+        assert_eq!(
+            n.backlog("n0").unwrap().1,
+            3,
+            "unregistering freed its room"
+        );
+        // The bench's clients are not capped, and take no room.
+        for k in 0..10 {
+            n.send_from_client("c0", "n0", json!({"k": k}), 0).unwrap();
+        }
+        let (b, waiting) = n.backlog("n0").unwrap();
+        assert_eq!((waiting, b.dropped, b.bytes), (13, 1, 3 * one));
+    }
+
+    #[test]
+    fn a_node_queue_holds_bodies_as_text_several_times_smaller() {
+        let mut n = net(0);
+        n.register_node("n9");
+        let body = json!({"type": "broadcast", "message": 5});
+        n.send("n0", "n9", body.clone(), 0).unwrap();
+        n.send("n0", "n1", body.clone(), 0).unwrap();
+        let node = n.backlog("n9").unwrap().0.bytes;
+        let other = n.backlog("n1").unwrap().0.bytes;
+        assert!(node * 3 < other, "{node} vs {other} bytes");
+        // What the node reads and what the journal records are unchanged.
+        let (Pump::Deliver(a), Pump::Deliver(b)) = (n.pump("n9", 0), n.pump("n1", 0)) else {
+            panic!("both due")
+        };
+        assert!(matches!(a.body, Body::Text(_)));
+        assert_eq!(
+            a.to_line(),
+            r#"{"id":0,"src":"n0","dest":"n9","body":{"message":5,"type":"broadcast"}}"#
+        );
+        assert_eq!(a.body, b.body);
+        let recvs: Vec<_> = n.journal.events()[2..].iter().map(|e| &e.body).collect();
+        assert_eq!(recvs, [&body, &body]);
     }
 
     #[test]

@@ -431,7 +431,7 @@ mod tests {
     /// The request a client sent to n0, taken off the network.
     fn take_request(f: &mut Fabric<'_>, now: u64) -> Option<(String, Value)> {
         match f.net.pump("n0", now) {
-            Pump::Deliver(m) => Some((m.src, m.body)),
+            Pump::Deliver(m) => Some((m.src, m.body.into_value())),
             _ => None,
         }
     }
