@@ -8,6 +8,7 @@
 //! Rows whose command line is identical (3d/3e, 5b/5c) share one run and
 //! are judged separately against their own targets.
 
+use crate::cli::{self, TestArgs};
 use crate::engine::real;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,34 @@ const MAX: &[&str] = &["workload", "stable-latencies", "1"];
 const G_COUNTER: &str =
     "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition";
 const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+
+impl Row {
+    /// The `maelstrom test` words of this row's run: `--bin BIN`, the row's
+    /// flags, its environment as `--node-env` (which reaches in-process
+    /// nodes; a real Maelstrom's nodes get it from the child's environment),
+    /// then `extra` (later flags win). The one place a row becomes a run:
+    /// `test`, `test-all`, `explore` and the benches all start here.
+    pub fn words(&self, bin: &str, extra: &[String]) -> Vec<String> {
+        let mut words = vec!["--bin".to_string(), bin.to_string()];
+        words.extend(self.flags.split_whitespace().map(String::from));
+        for (k, v) in self.env {
+            words.extend(["--node-env".to_string(), format!("{k}={v}")]);
+        }
+        words.extend(extra.iter().cloned());
+        words
+    }
+
+    /// The options of this row's run with `extra` flags after its own, as a
+    /// `test` child parses [`Row::words`]: the row's flags are the challenge
+    /// page's words, so the flag table reads them.
+    pub fn test_args(&self, extra: &[String]) -> Result<TestArgs, String> {
+        match cli::parse(&self.words(self.bin, extra)) {
+            Ok(args) => Ok(args),
+            Err(cli::CliError::Help) => Err("--help is no flag of a row".into()),
+            Err(cli::CliError::Usage(m)) => Err(m),
+        }
+    }
+}
 
 /// Every challenge page's command (plus 3d's flags with partitions, which the
 /// 3d page requires to stay correct).
@@ -444,19 +473,8 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
             }
         }
     };
-    let mut args: Vec<String> = vec![
-        "maelstrom".into(),
-        "test".into(),
-        "--bin".into(),
-        bin.display().to_string(),
-    ];
-    args.extend(row.flags.split_whitespace().map(String::from));
-    // `--node-env` reaches in-process nodes too; the child's own environment
-    // (below) reaches a real Maelstrom's nodes, which do not see our flag.
-    for (k, v) in row.env {
-        args.extend(["--node-env".to_string(), format!("{k}={v}")]);
-    }
-    args.extend(extra.iter().cloned());
+    let mut args: Vec<String> = vec!["maelstrom".into(), "test".into()];
+    args.extend(row.words(&bin.display().to_string(), extra));
     let before = latest_dir();
     // The child's results map goes to its own log; the matrix prints only the table.
     let log = std::fs::File::create(std::env::temp_dir().join(format!("xtask-row-{}.log", row.id)));
@@ -552,6 +570,26 @@ fn judge(row: &Row, run: &Run) -> Outcome {
         figures,
         run_dir: run.run_dir.clone(),
     }
+}
+
+/// How `test-all` judges a row from a run's exit status and results map
+/// (None: the run wrote none).
+#[cfg(test)]
+pub fn judge_results(row: &Row, exit: i32, results: Option<Value>) -> Outcome {
+    let error = match (&results, exit) {
+        (None, _) => Some(format!("the run wrote no results (exit {exit})")),
+        (_, 255) => Some("the run crashed (exit 255): see its output above".into()),
+        _ => None,
+    };
+    judge(
+        row,
+        &Run {
+            exit,
+            results,
+            run_dir: None,
+            error,
+        },
+    )
 }
 
 /// The final table.
