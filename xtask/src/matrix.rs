@@ -10,6 +10,7 @@
 
 use crate::cli::{self, TestArgs};
 use crate::engine::real;
+use crate::workloads;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -29,7 +30,6 @@ pub struct Target {
 pub struct Row {
     pub id: &'static str,
     pub name: &'static str,
-    pub family: &'static str,
     pub bin: &'static str,
     /// Flags after `--bin`, exactly as the challenge page gives them.
     pub flags: &'static str,
@@ -46,6 +46,19 @@ const G_COUNTER: &str =
 const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
 
 impl Row {
+    /// The workload the row's `-w` names.
+    pub fn workload(&self) -> &'static str {
+        let mut words = self.flags.split_whitespace();
+        let name = words.find(|w| *w == "-w").and_then(|_| words.next());
+        name.and_then(workloads::entry).map_or("", |e| e.name)
+    }
+
+    /// The row's family (`cargo xtask test FAMILY`): its workload's, from
+    /// the workload table.
+    pub fn family(&self) -> &'static str {
+        workloads::entry(self.workload()).map_or("", |e| e.family)
+    }
+
     /// The `maelstrom test` words of this row's run: `--bin BIN`, the row's
     /// flags, its environment as `--node-env` (which reaches in-process
     /// nodes; a real Maelstrom's nodes get it from the child's environment),
@@ -77,22 +90,22 @@ impl Row {
 /// 3d page requires to stay correct).
 pub fn rows() -> Vec<Row> {
     vec![
-        Row { id: "1", name: "Echo", family: "echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[], env: &[] },
+        Row { id: "1", name: "Echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[], env: &[] },
         Row {
             id: "2",
             name: "Unique ID Generation",
-            family: "unique-ids",
+           
             bin: "unique-ids",
             flags: "-w unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition",
             targets: &[],
             env: &[],
         },
-        Row { id: "3a", name: "Single-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[], env: &[] },
-        Row { id: "3b", name: "Multi-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[], env: &[] },
+        Row { id: "3a", name: "Single-Node Broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[], env: &[] },
+        Row { id: "3b", name: "Multi-Node Broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[], env: &[] },
         Row {
             id: "3c",
             name: "Fault Tolerant Broadcast",
-            family: "broadcast",
+           
             bin: "broadcast",
             flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition",
             targets: &[],
@@ -101,7 +114,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3c-25",
             name: "Broadcast, 3d flags + partitions",
-            family: "broadcast",
+           
             bin: "broadcast",
             flags: "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100 --nemesis partition",
             targets: &[],
@@ -110,7 +123,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3d",
             name: "Efficient Broadcast, Part I",
-            family: "broadcast",
+           
             bin: "broadcast",
             flags: BCAST_25,
             targets: &[
@@ -123,7 +136,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3e",
             name: "Efficient Broadcast, Part II",
-            family: "broadcast",
+           
             bin: "broadcast",
             flags: BCAST_25,
             targets: &[
@@ -136,7 +149,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "4",
             name: "Grow-Only Counter",
-            family: "g-counter",
+           
             bin: "g-counter",
             flags: G_COUNTER,
             targets: &[],
@@ -147,7 +160,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "4-crdt",
             name: "Grow-Only Counter, CRDT mode",
-            family: "g-counter",
+           
             bin: "g-counter",
             flags: G_COUNTER,
             targets: &[Target { path: MSGS, label: "msgs-per-op", below: 0.15 }],
@@ -156,7 +169,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5a",
             name: "Single-Node Kafka-Style Log",
-            family: "kafka",
+           
             bin: "kafka",
             flags: "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -165,7 +178,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5b",
             name: "Multi-Node Kafka-Style Log",
-            family: "kafka",
+           
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -174,7 +187,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5c",
             name: "Efficient Kafka-Style Log",
-            family: "kafka",
+           
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -183,7 +196,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6a",
             name: "Single-Node, Totally-Available Transactions",
-            family: "txn",
+           
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total",
             targets: &[],
@@ -192,7 +205,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6b-i",
             name: "Totally-Available, Read Uncommitted Transactions",
-            family: "txn",
+           
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
             targets: &[],
@@ -201,7 +214,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6b-ii",
             name: "Totally-Available, Read Uncommitted, partitions",
-            family: "txn",
+           
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition",
             targets: &[],
@@ -210,7 +223,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6c",
             name: "Totally-Available, Read Committed Transactions",
-            family: "txn",
+           
             bin: "txn-rw-register",
             // Challenge 6c's page writes `–-nemesis` (an en dash): a typo for `--nemesis`.
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
@@ -221,7 +234,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "g-set",
             name: "Grow-Only Set (Maelstrom tutorial)",
-            family: "g-set",
+           
             bin: "g-set",
             flags: "-w g-set --time-limit 30 --rate 10 --nemesis partition",
             targets: &[],
@@ -230,7 +243,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "pn-counter",
             name: "PN-Counter (Maelstrom tutorial)",
-            family: "pn-counter",
+           
             bin: "pn-counter",
             flags: "-w pn-counter --time-limit 30 --rate 10 --nemesis partition",
             targets: &[],
@@ -241,7 +254,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-2",
             name: "List-Append Transactions, 2 nodes",
-            family: "txn-list-append",
+           
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 10 --node-count 2 --rate 100",
             targets: &[],
@@ -250,7 +263,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-1",
             name: "List-Append Transactions, 1 node, 10 clients",
-            family: "txn-list-append",
+           
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 30 --node-count 1 --concurrency 10n --rate 100",
             targets: &[],
@@ -259,7 +272,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-3p",
             name: "List-Append, Strict Serializable, partitions",
-            family: "txn-list-append",
+           
             bin: "txn-list-append",
             flags: "-w txn-list-append --consistency-models strict-serializable --nemesis partition --node-count 3 --time-limit 20 --rate 100",
             targets: &[],
@@ -270,7 +283,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "lin-kv",
             name: "Linearizable key-value store (Raft)",
-            family: "lin-kv",
+           
             bin: "lin-kv",
             flags: "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
             targets: &[],
@@ -279,7 +292,7 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "lin-kv-partition",
             name: "Linearizable key-value store (Raft), partitions",
-            family: "lin-kv",
+           
             bin: "lin-kv",
             flags: "-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 60 --nemesis partition --nemesis-interval 10",
             targets: &[],
@@ -296,21 +309,10 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
     }
     let picked: Vec<Row> = all
         .into_iter()
-        .filter(|r| r.family == selector || r.id == selector)
+        .filter(|r| r.family() == selector || r.id == selector)
         .collect();
     if picked.is_empty() {
-        let families = [
-            "echo",
-            "unique-ids",
-            "broadcast",
-            "g-counter",
-            "kafka",
-            "txn",
-            "txn-list-append",
-            "lin-kv",
-            "g-set",
-            "pn-counter",
-        ];
+        let families = workloads::families();
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
             "no challenge {selector:?}: use a family ({}) or a row ({})",
@@ -559,7 +561,7 @@ fn judge(row: &Row, run: &Run) -> Outcome {
                 .unwrap_or_else(|| format!("exit {}", run.exit))
         ),
     };
-    let mut figures = figures(row.family, results);
+    let mut figures = figures(row.family(), results);
     if let Some(e) = &run.error {
         figures = format!("{e}; {figures}");
     }
@@ -663,7 +665,10 @@ mod tests {
         ] {
             assert!(ids.contains(&id), "missing row {id}");
         }
-        assert!(select("kafka").unwrap().iter().all(|r| r.family == "kafka"));
+        assert!(select("kafka")
+            .unwrap()
+            .iter()
+            .all(|r| r.family() == "kafka"));
         assert_eq!(select("txn-list-append").unwrap().len(), 3);
         let lin_kv = select("lin-kv").unwrap();
         assert_eq!(lin_kv.len(), 2);
@@ -674,6 +679,18 @@ mod tests {
             rows().iter().all(|r| !r.flags.contains('\u{2013}')),
             "6c's en-dash typo must not be copied"
         );
+    }
+
+    /// The families come from the workload table: every row names a
+    /// workload of it, and every workload has a row.
+    #[test]
+    fn every_workload_has_a_row_and_every_row_a_workload() {
+        for row in rows() {
+            assert!(!row.workload().is_empty(), "row {}: no known -w", row.id);
+        }
+        for family in workloads::families() {
+            assert!(select(family).is_ok(), "no row for {family}");
+        }
     }
 
     #[test]

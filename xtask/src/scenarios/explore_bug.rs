@@ -10,8 +10,8 @@
 //! `cargo test -p xtask --bin xtask --release -- --ignored give_up_rate --nocapture`).
 
 use super::run_with;
+use crate::cmd::explore::explore_with;
 use crate::engine::{history_jsonl, results_json};
-use crate::explore::explore_with;
 use gossip_glomers::runtime::{Ctx, Driver, HostedNode, Node, Request, Setup};
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -17,19 +17,113 @@ pub mod unique_ids;
 
 use crate::workload::Workload;
 
+/// One workload of the bench: its `-w` name, the matrix family its rows
+/// belong to (`cargo xtask test FAMILY`), and how to make it.
+pub struct Entry {
+    pub name: &'static str,
+    pub family: &'static str,
+    make: fn() -> Box<dyn Workload>,
+}
+
+/// Every workload, in the order the challenges come (the help line's order).
+/// The `-w` check, the usage texts, [`by_name`], the matrix families and
+/// `cargo xtask`'s help line all read this table; a test ties it to the
+/// node crate's `nodes::NAMES` (one node per workload, same name).
+pub const TABLE: [Entry; 10] = [
+    Entry {
+        name: "echo",
+        family: "echo",
+        make: || Box::new(echo::Echo),
+    },
+    Entry {
+        name: "unique-ids",
+        family: "unique-ids",
+        make: || Box::new(unique_ids::UniqueIds),
+    },
+    Entry {
+        name: "broadcast",
+        family: "broadcast",
+        make: || Box::new(broadcast::Broadcast),
+    },
+    Entry {
+        name: "g-counter",
+        family: "g-counter",
+        make: || Box::new(g_counter::G_COUNTER),
+    },
+    Entry {
+        name: "kafka",
+        family: "kafka",
+        make: || Box::new(kafka::Kafka),
+    },
+    Entry {
+        name: "txn-rw-register",
+        family: "txn",
+        make: || Box::new(txn_rw_register::TxnRwRegister),
+    },
+    Entry {
+        name: "txn-list-append",
+        family: "txn-list-append",
+        make: || Box::new(txn_list_append::TxnListAppend),
+    },
+    Entry {
+        name: "lin-kv",
+        family: "lin-kv",
+        make: || Box::new(lin_kv::LinKv),
+    },
+    Entry {
+        name: "g-set",
+        family: "g-set",
+        make: || Box::new(g_set::GSet),
+    },
+    Entry {
+        name: "pn-counter",
+        family: "pn-counter",
+        make: || Box::new(pn_counter::PN_COUNTER),
+    },
+];
+
+/// The `-w` names, sorted (as Maelstrom's usage and errors list them).
+pub fn names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = TABLE.iter().map(|e| e.name).collect();
+    names.sort_unstable();
+    names
+}
+
+/// The matrix families, in the table's order.
+pub fn families() -> Vec<&'static str> {
+    TABLE.iter().map(|e| e.family).collect()
+}
+
+/// The entry registered under a `-w` name.
+pub fn entry(name: &str) -> Option<&'static Entry> {
+    TABLE.iter().find(|e| e.name == name)
+}
+
 /// The workload registered under a `-w` name, if the embedded engine has it.
 pub fn by_name(name: &str) -> Option<Box<dyn Workload>> {
-    match name {
-        "broadcast" => Some(Box::new(broadcast::Broadcast)),
-        "echo" => Some(Box::new(echo::Echo)),
-        "g-counter" => Some(Box::new(g_counter::G_COUNTER)),
-        "g-set" => Some(Box::new(g_set::GSet)),
-        "kafka" => Some(Box::new(kafka::Kafka)),
-        "txn-list-append" => Some(Box::new(txn_list_append::TxnListAppend)),
-        "lin-kv" => Some(Box::new(lin_kv::LinKv)),
-        "pn-counter" => Some(Box::new(pn_counter::PN_COUNTER)),
-        "txn-rw-register" => Some(Box::new(txn_rw_register::TxnRwRegister)),
-        "unique-ids" => Some(Box::new(unique_ids::UniqueIds)),
-        _ => None,
+    entry(name).map(|e| (e.make)())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_names_one_of_our_nodes_per_workload() {
+        let mut ours = gossip_glomers::nodes::NAMES.to_vec();
+        ours.sort_unstable();
+        assert_eq!(names(), ours, "workload table vs nodes::NAMES");
+        for e in &TABLE {
+            assert_eq!(
+                (e.make)().name(),
+                e.name,
+                "{} makes another workload",
+                e.name
+            );
+        }
+        let mut families = families();
+        families.sort_unstable();
+        families.dedup();
+        assert_eq!(families.len(), TABLE.len(), "one family a workload");
     }
 }
