@@ -94,7 +94,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "2",
             name: "Unique ID Generation",
-           
             bin: "unique-ids",
             flags: "-w unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition",
             targets: &[],
@@ -105,7 +104,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3c",
             name: "Fault Tolerant Broadcast",
-           
             bin: "broadcast",
             flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition",
             targets: &[],
@@ -114,7 +112,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3c-25",
             name: "Broadcast, 3d flags + partitions",
-           
             bin: "broadcast",
             flags: "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100 --nemesis partition",
             targets: &[],
@@ -123,7 +120,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3d",
             name: "Efficient Broadcast, Part I",
-           
             bin: "broadcast",
             flags: BCAST_25,
             targets: &[
@@ -136,7 +132,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3e",
             name: "Efficient Broadcast, Part II",
-           
             bin: "broadcast",
             flags: BCAST_25,
             targets: &[
@@ -149,7 +144,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "4",
             name: "Grow-Only Counter",
-           
             bin: "g-counter",
             flags: G_COUNTER,
             targets: &[],
@@ -160,7 +154,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "4-crdt",
             name: "Grow-Only Counter, CRDT mode",
-           
             bin: "g-counter",
             flags: G_COUNTER,
             targets: &[Target { path: MSGS, label: "msgs-per-op", below: 0.15 }],
@@ -169,7 +162,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5a",
             name: "Single-Node Kafka-Style Log",
-           
             bin: "kafka",
             flags: "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -178,7 +170,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5b",
             name: "Multi-Node Kafka-Style Log",
-           
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -187,7 +178,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5c",
             name: "Efficient Kafka-Style Log",
-           
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -196,7 +186,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6a",
             name: "Single-Node, Totally-Available Transactions",
-           
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total",
             targets: &[],
@@ -205,7 +194,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6b-i",
             name: "Totally-Available, Read Uncommitted Transactions",
-           
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
             targets: &[],
@@ -214,7 +202,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6b-ii",
             name: "Totally-Available, Read Uncommitted, partitions",
-           
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition",
             targets: &[],
@@ -223,7 +210,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6c",
             name: "Totally-Available, Read Committed Transactions",
-           
             bin: "txn-rw-register",
             // Challenge 6c's page writes `–-nemesis` (an en dash): a typo for `--nemesis`.
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
@@ -234,7 +220,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "g-set",
             name: "Grow-Only Set (Maelstrom tutorial)",
-           
             bin: "g-set",
             flags: "-w g-set --time-limit 30 --rate 10 --nemesis partition",
             targets: &[],
@@ -243,7 +228,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "pn-counter",
             name: "PN-Counter (Maelstrom tutorial)",
-           
             bin: "pn-counter",
             flags: "-w pn-counter --time-limit 30 --rate 10 --nemesis partition",
             targets: &[],
@@ -254,7 +238,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-2",
             name: "List-Append Transactions, 2 nodes",
-           
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 10 --node-count 2 --rate 100",
             targets: &[],
@@ -263,7 +246,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-1",
             name: "List-Append Transactions, 1 node, 10 clients",
-           
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 30 --node-count 1 --concurrency 10n --rate 100",
             targets: &[],
@@ -272,7 +254,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-3p",
             name: "List-Append, Strict Serializable, partitions",
-           
             bin: "txn-list-append",
             flags: "-w txn-list-append --consistency-models strict-serializable --nemesis partition --node-count 3 --time-limit 20 --rate 100",
             targets: &[],
@@ -283,7 +264,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "lin-kv",
             name: "Linearizable key-value store (Raft)",
-           
             bin: "lin-kv",
             flags: "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
             targets: &[],
@@ -292,7 +272,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "lin-kv-partition",
             name: "Linearizable key-value store (Raft), partitions",
-           
             bin: "lin-kv",
             flags: "-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 60 --nemesis partition --nemesis-interval 10",
             targets: &[],
