@@ -43,7 +43,8 @@ const MEDIAN: &[&str] = &["workload", "stable-latencies", "0.5"];
 const MAX: &[&str] = &["workload", "stable-latencies", "1"];
 const G_COUNTER: &str =
     "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition";
-const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+/// Challenges 3d and 3e's flags (the broadcast benches run row 3d).
+pub const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
 
 impl Row {
     /// The workload the row's `-w` names.
