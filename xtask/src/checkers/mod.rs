@@ -6,6 +6,7 @@ pub mod availability;
 pub mod counter;
 pub mod elle;
 pub mod exceptions;
+pub mod interner;
 pub mod linearizable;
 pub mod net;
 #[cfg(test)]
