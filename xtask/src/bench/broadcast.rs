@@ -336,17 +336,7 @@ pub fn plot(points: &[Point]) -> String {
 
 /// Replaces the block between the frontier markers of README.md.
 pub fn update_readme(readme: &Path, block: &str) -> Result<(), String> {
-    const BEGIN: &str = "<!-- broadcast-frontier:begin -->";
-    const END: &str = "<!-- broadcast-frontier:end -->";
-    let text = std::fs::read_to_string(readme).map_err(|e| e.to_string())?;
-    let (Some(a), Some(b)) = (text.find(BEGIN), text.find(END)) else {
-        return Err(format!(
-            "{} has no {BEGIN} ... {END} block",
-            readme.display()
-        ));
-    };
-    let new = format!("{}{BEGIN}\n{block}{}", &text[..a], &text[b..]);
-    std::fs::write(readme, new).map_err(|e| e.to_string())
+    super::update_block(readme, "broadcast-frontier", block)
 }
 
 #[cfg(test)]

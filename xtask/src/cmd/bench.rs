@@ -287,7 +287,9 @@ fn broadcast_command(args: &[String]) -> ExitCode {
             "Measured with `{cmd}` at {measured_at} (each row {each} of `{}` with the knob set; the figures are kept in `xtask/docs/broadcast-frontier.json`):\n\n{table}\n![broadcast frontier](xtask/docs/broadcast-frontier.svg)\n",
             broadcast::FLAGS
         );
-        if let Err(e) = update_block(std::path::Path::new("README.md"), "broadcast-sweep", &block) {
+        if let Err(e) =
+            crate::bench::update_block(std::path::Path::new("README.md"), "broadcast-sweep", &block)
+        {
             eprintln!("{e}");
             return ExitCode::INVALID;
         }
@@ -349,9 +351,11 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
                 c.seeds,
                 broadcast::FLAGS
             );
-            if let Err(e) =
-                update_block(std::path::Path::new("README.md"), "broadcast-scale", &block)
-            {
+            if let Err(e) = crate::bench::update_block(
+                std::path::Path::new("README.md"),
+                "broadcast-scale",
+                &block,
+            ) {
                 eprintln!("{e}");
                 return ExitCode::INVALID;
             }
@@ -423,38 +427,4 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
         println!("README.md updated");
     }
     ExitCode::OK
-}
-
-/// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.
-fn update_block(readme: &std::path::Path, name: &str, block: &str) -> Result<(), String> {
-    let (begin, end) = (
-        format!("<!-- {name}:begin -->"),
-        format!("<!-- {name}:end -->"),
-    );
-    let text = std::fs::read_to_string(readme).map_err(|e| e.to_string())?;
-    let (Some(a), Some(b)) = (text.find(&begin), text.find(&end)) else {
-        return Err(format!(
-            "{} has no {begin} ... {end} block",
-            readme.display()
-        ));
-    };
-    let new = format!("{}{begin}\n{block}{}", &text[..a], &text[b..]);
-    std::fs::write(readme, new).map_err(|e| e.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_named_block_is_replaced_and_a_missing_one_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("README.md");
-        std::fs::write(&p, "a\n<!-- x:begin -->\nold\n<!-- x:end -->\nz\n").unwrap();
-        super::update_block(&p, "x", "new\n").unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
-            "a\n<!-- x:begin -->\nnew\n<!-- x:end -->\nz\n"
-        );
-        let e = super::update_block(&p, "broadcast-scale", "t").unwrap_err();
-        assert!(e.contains("no <!-- broadcast-scale:begin -->"), "{e}");
-    }
 }

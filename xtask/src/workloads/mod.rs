@@ -25,61 +25,33 @@ pub struct Entry {
     make: fn() -> Box<dyn Workload>,
 }
 
+const fn row(name: &'static str, family: &'static str, make: fn() -> Box<dyn Workload>) -> Entry {
+    Entry { name, family, make }
+}
+
 /// Every workload, in the order the challenges come (the help line's order).
 /// The `-w` check, the usage texts, [`by_name`], the matrix families and
 /// `cargo xtask`'s help line all read this table; a test ties it to the
 /// node crate's `nodes::NAMES` (one node per workload, same name).
 pub const TABLE: [Entry; 10] = [
-    Entry {
-        name: "echo",
-        family: "echo",
-        make: || Box::new(echo::Echo),
-    },
-    Entry {
-        name: "unique-ids",
-        family: "unique-ids",
-        make: || Box::new(unique_ids::UniqueIds),
-    },
-    Entry {
-        name: "broadcast",
-        family: "broadcast",
-        make: || Box::new(broadcast::Broadcast),
-    },
-    Entry {
-        name: "g-counter",
-        family: "g-counter",
-        make: || Box::new(g_counter::G_COUNTER),
-    },
-    Entry {
-        name: "kafka",
-        family: "kafka",
-        make: || Box::new(kafka::Kafka),
-    },
-    Entry {
-        name: "txn-rw-register",
-        family: "txn",
-        make: || Box::new(txn_rw_register::TxnRwRegister),
-    },
-    Entry {
-        name: "txn-list-append",
-        family: "txn-list-append",
-        make: || Box::new(txn_list_append::TxnListAppend),
-    },
-    Entry {
-        name: "lin-kv",
-        family: "lin-kv",
-        make: || Box::new(lin_kv::LinKv),
-    },
-    Entry {
-        name: "g-set",
-        family: "g-set",
-        make: || Box::new(g_set::GSet),
-    },
-    Entry {
-        name: "pn-counter",
-        family: "pn-counter",
-        make: || Box::new(pn_counter::PN_COUNTER),
-    },
+    row("echo", "echo", || Box::new(echo::Echo)),
+    row("unique-ids", "unique-ids", || {
+        Box::new(unique_ids::UniqueIds)
+    }),
+    row("broadcast", "broadcast", || Box::new(broadcast::Broadcast)),
+    row("g-counter", "g-counter", || Box::new(g_counter::G_COUNTER)),
+    row("kafka", "kafka", || Box::new(kafka::Kafka)),
+    row("txn-rw-register", "txn", || {
+        Box::new(txn_rw_register::TxnRwRegister)
+    }),
+    row("txn-list-append", "txn-list-append", || {
+        Box::new(txn_list_append::TxnListAppend)
+    }),
+    row("lin-kv", "lin-kv", || Box::new(lin_kv::LinKv)),
+    row("g-set", "g-set", || Box::new(g_set::GSet)),
+    row("pn-counter", "pn-counter", || {
+        Box::new(pn_counter::PN_COUNTER)
+    }),
 ];
 
 /// The `-w` names, sorted (as Maelstrom's usage and errors list them).
