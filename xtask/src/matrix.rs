@@ -9,6 +9,7 @@
 //! are judged separately against their own targets.
 
 use crate::cli::{self, TestArgs};
+use crate::cmd::ExitCode;
 use crate::engine::real;
 use crate::workloads;
 use serde_json::Value;
@@ -488,7 +489,9 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
     });
     let error = match (&run_dir, exit) {
         (None, _) => Some(format!("the run wrote no results (exit {exit})")),
-        (_, 255) => Some("the run crashed (exit 255): see its output above".into()),
+        (_, code) if code == i32::from(ExitCode::CRASH) => {
+            Some("the run crashed (exit 255): see its output above".into())
+        }
         _ => None,
     };
     Run {
@@ -560,7 +563,9 @@ fn judge(row: &Row, run: &Run) -> Outcome {
 pub fn judge_results(row: &Row, exit: i32, results: Option<Value>) -> Outcome {
     let error = match (&results, exit) {
         (None, _) => Some(format!("the run wrote no results (exit {exit})")),
-        (_, 255) => Some("the run crashed (exit 255): see its output above".into()),
+        (_, code) if code == i32::from(ExitCode::CRASH) => {
+            Some("the run crashed (exit 255): see its output above".into())
+        }
         _ => None,
     };
     judge(

@@ -9,7 +9,7 @@ pub fn command(args: &[String]) -> ExitCode {
     match args.first().map(String::as_str) {
         Some("runtime") => runtime_command(&args[1..]),
         Some("broadcast") => broadcast_command(&args[1..]),
-        Some("linearizable") => ExitCode::from(linearizable::command(&args[1..])),
+        Some("linearizable") => linearizable_command(&args[1..]),
         Some("engine") => engine_command(&args[1..]),
         _ => {
             eprintln!(
@@ -427,4 +427,67 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
         println!("README.md updated");
     }
     ExitCode::OK
+}
+
+const LINEARIZABLE_USAGE: &str =
+    "Usage: cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]
+
+Times our linearizability checker on public known-answer data and counts the
+verdicts that agree: Porcupine's etcd logs and kv histories (DIR is a
+checkout of anishathalye/porcupine; its own tests are timed too when `go` is
+on PATH) and Knossos's data/cas-register (DIR is a checkout of
+jepsen-io/knossos). --rounds N: median of N rounds (default 3).";
+
+/// `bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]`.
+pub fn linearizable_command(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{LINEARIZABLE_USAGE}");
+        return ExitCode::OK;
+    }
+    let mut opts = linearizable::Opts {
+        porcupine: None,
+        knossos: None,
+        rounds: 3,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it.next();
+        match (a.as_str(), v) {
+            ("--porcupine", Some(d)) => opts.porcupine = Some(std::path::PathBuf::from(d)),
+            ("--knossos", Some(d)) => opts.knossos = Some(std::path::PathBuf::from(d)),
+            ("--rounds", Some(n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
+                opts.rounds = n.parse().unwrap_or(3)
+            }
+            _ => {
+                eprintln!("bench linearizable: bad option {a}\n\n{LINEARIZABLE_USAGE}");
+                return ExitCode::USAGE;
+            }
+        }
+    }
+    match linearizable::run(&opts) {
+        Ok(table) => {
+            println!("{table}");
+            ExitCode::OK
+        }
+        Err(e) => {
+            eprintln!("bench linearizable failed: {e}");
+            ExitCode::INVALID
+        }
+    }
+}
+
+#[cfg(test)]
+mod linearizable_tests {
+    use super::linearizable_command;
+    use crate::cmd::ExitCode;
+
+    #[test]
+    fn help_prints_the_usage_and_a_bad_option_is_still_refused() {
+        assert_eq!(linearizable_command(&["--help".to_string()]), ExitCode::OK);
+        assert_eq!(linearizable_command(&["-h".to_string()]), ExitCode::OK);
+        assert_eq!(
+            linearizable_command(&["--wat".to_string()]),
+            ExitCode::USAGE
+        );
+    }
 }

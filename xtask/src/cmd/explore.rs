@@ -219,7 +219,7 @@ mod row_env_tests {
             // run was aborted, else the verdict's.
             let exit = match &out.analysis {
                 Some((_, valid)) if out.crashes.is_empty() => valid.exit_code(),
-                _ => 255,
+                _ => ExitCode::CRASH.into(),
             };
             let results = out.analysis.as_ref().map(|(r, _)| r.clone());
             let test_all = matrix::judge_results(&row, exit, results);
