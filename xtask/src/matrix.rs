@@ -487,18 +487,24 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
             .and_then(|t| serde_json::from_str(&t).ok())
             .or_else(|| real::read_results(d).ok())
     });
-    let error = match (&run_dir, exit) {
-        (None, _) => Some(format!("the run wrote no results (exit {exit})")),
-        (_, code) if code == i32::from(ExitCode::CRASH) => {
-            Some("the run crashed (exit 255): see its output above".into())
-        }
-        _ => None,
-    };
+    let error = run_error(run_dir.is_some(), exit);
     Run {
         exit,
         results,
         run_dir,
         error,
+    }
+}
+
+/// What went wrong with a child run that `wrote` results or not and
+/// exited with `exit`, if anything.
+fn run_error(wrote: bool, exit: i32) -> Option<String> {
+    if !wrote {
+        Some(format!("the run wrote no results (exit {exit})"))
+    } else if exit == i32::from(ExitCode::CRASH) {
+        Some("the run crashed (exit 255): see its output above".into())
+    } else {
+        None
     }
 }
 
@@ -561,13 +567,7 @@ fn judge(row: &Row, run: &Run) -> Outcome {
 /// (None: the run wrote none).
 #[cfg(test)]
 pub fn judge_results(row: &Row, exit: i32, results: Option<Value>) -> Outcome {
-    let error = match (&results, exit) {
-        (None, _) => Some(format!("the run wrote no results (exit {exit})")),
-        (_, code) if code == i32::from(ExitCode::CRASH) => {
-            Some("the run crashed (exit 255): see its output above".into())
-        }
-        _ => None,
-    };
+    let error = run_error(results.is_some(), exit);
     judge(
         row,
         &Run {
