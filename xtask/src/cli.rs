@@ -300,6 +300,23 @@ pub(crate) fn split_models(v: &str) -> Vec<String> {
 
 /// Parse the arguments after `maelstrom test`.
 pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
+    match parse_flags(args)? {
+        (t, true) => Ok(t),
+        (_, false) => Err(CliError::Usage(
+            "Expected a --bin PATH_TO_BINARY to test".into(),
+        )),
+    }
+}
+
+/// Parse `maelstrom test` flags that need not name a node (`check` reads
+/// the ones its checkers use): as [`parse`], but `--bin` may be missing
+/// (then `bin` is empty).
+pub fn parse_options(args: &[String]) -> Result<TestArgs, CliError> {
+    parse_flags(args).map(|(t, _)| t)
+}
+
+/// The flags parsed, and whether `--bin` was among them.
+fn parse_flags(args: &[String]) -> Result<(TestArgs, bool), CliError> {
     let mut raw: Vec<(String, Option<String>)> = Vec::new();
     let mut positional = Vec::new();
     let mut maelstrom_args = Vec::new();
@@ -507,7 +524,8 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
             _ => {}
         }
     }
-    t.bin = bin.ok_or_else(|| CliError::Usage("Expected a --bin PATH_TO_BINARY to test".into()))?;
+    let has_bin = bin.is_some();
+    t.bin = bin.unwrap_or_default();
 
     let middle = match node_count {
         Some(n) => Some((0..n).map(|k| format!("n{k}")).collect()),
@@ -532,7 +550,7 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
             format!("{concurrency:?} must be an integer, optionally followed by n"),
         )
     })?;
-    Ok(t)
+    Ok((t, has_bin))
 }
 
 #[cfg(test)]

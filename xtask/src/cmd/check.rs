@@ -49,12 +49,7 @@ pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
     };
     // The test flags mean what they mean for `maelstrom test`; --bin is
     // required there and irrelevant here.
-    let mut test_args: Vec<String> = ["--workload", workload, "--bin", "-"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    test_args.extend(flags);
-    let parsed = match crate::cli::parse(&test_args) {
+    let parsed = match crate::cli::parse_options(&flags) {
         Ok(t) => t,
         Err(crate::cli::CliError::Usage(m)) => return Err(m),
         Err(crate::cli::CliError::Help) => return Err("see --help".into()),
