@@ -191,6 +191,11 @@ mod row_env_tests {
         plan.seeds = 1;
         let runs = run_all(&plan);
         assert!(runs[0].passed, "seed 1: {}", runs[0].why);
+        let replay = replay_command(&plan.args);
+        assert!(
+            replay.contains("--node-env G_COUNTER_MODE=crdt"),
+            "{replay}"
+        );
     }
 
     /// Issue 23: `explore` judges every row as `test-all` does. For each
