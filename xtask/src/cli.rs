@@ -82,7 +82,17 @@ const fn ours(f: Flag) -> Flag {
     Flag { ours: true, ..f }
 }
 
-/// Every flag `maelstrom test` takes, in the usage text's order.
+/// Every flag `maelstrom test` takes, in the usage text's order. The
+/// defaults are v0.2.3's: jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj
+/// `opt-spec` (e.g. `[nil "--rate RATE" ... :default 5 ...]`, `[nil
+/// "--topology SPEC" ... :default :grid ...]`) and jepsen 0.3.1
+/// jepsen/src/jepsen/cli.clj `test-opt-spec` (`[nil "--time-limit SECONDS"
+/// ... :default 60 ...]`, `[nil "--concurrency NUMBER" ... :default "1n"
+/// ...]`, `[nil "--test-count NUMBER" ... :default 1 ...]`). Jepsen's node
+/// list default is `-n`'s (`(repeated-opt "-n" "--node HOSTNAME" ...
+/// default-nodes)`, replaced by the first `-n`); the table shows it on
+/// `--nodes`, whose value it equals. `-w`'s `:default "lin-kv"` is left
+/// out: v0.2.3 never parses it, and a run without `-w` crashes (engine).
 pub const FLAGS: [Flag; 35] = [
     Flag {
         short: Some("-w"),
