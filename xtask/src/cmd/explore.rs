@@ -202,40 +202,49 @@ mod row_env_tests {
     /// row, seed 1: the options test-all's child parses from the row's
     /// words are explore's, and on that one run (the same seed gives the
     /// same run: scenarios::determinism) explore's judgement agrees with
-    /// `matrix::judge`'s. ~90 s in debug: one 10-60 s virtual-time run a row.
+    /// `matrix::judge`'s. One 10-60 s virtual-time run a row, the rows on
+    /// every core: ~40 s in debug on 2 shared cores.
     #[test]
     fn explore_judges_every_row_as_test_all_does() {
-        const SEED: u64 = 1;
-        let extra = ["--sim", "--seed", "1"].map(String::from);
-        let mut passed = Vec::new();
-        for row in matrix::rows() {
-            let child = cli::parse(&row.words(row.bin, &extra)).expect("the row parses");
-            let plan = parse(&[row.id.to_string()]).unwrap();
-            assert_eq!(plan.args.opts, child.opts, "row {}", row.id);
-            assert_eq!(plan.args.node_env, child.node_env, "row {}", row.id);
-            assert_eq!(plan.args.workload, child.workload, "row {}", row.id);
-            assert_eq!(plan.args.bin, child.bin, "row {}", row.id);
-
-            let nodes = Nodes::from_args(&child).expect("one of our nodes");
-            let workload = crate::workloads::by_name(child.workload.as_deref().unwrap()).unwrap();
-            let out = engine::execute(workload.as_ref(), &child.opts, &nodes, SEED, None)
-                .expect("the nodes start");
-            // engine::run_test's exit status: 255 when a node crashed or the
-            // run was aborted, else the verdict's.
-            let exit = match &out.analysis {
-                Some((_, valid)) if out.crashes.is_empty() => valid.exit_code(),
-                _ => ExitCode::CRASH.into(),
-            };
-            let results = out.analysis.as_ref().map(|(r, _)| r.clone());
-            let test_all = matrix::judge_results(&row, exit, results);
-            let explored = judge_seed(plan.row.as_ref(), SEED, Ok(out));
-            assert_eq!(
-                explored.passed, test_all.passed,
-                "row {}: explore says {:?}, test-all {:?} {:?}",
-                row.id, explored.why, test_all.verdict, test_all.figures
-            );
-            passed.push((row.id, test_all.passed));
-        }
+        let rows = matrix::rows();
+        let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let passed = crate::explore::par_seeds(0..rows.len() as u64, jobs, |i| {
+            let row = &rows[i as usize];
+            (row.id, explore_agrees_with_test_all(row))
+        });
         eprintln!("seed {SEED}: {passed:?}");
+    }
+
+    const SEED: u64 = 1;
+
+    /// Row `row` on seed 1, judged both ways; whether it passed.
+    fn explore_agrees_with_test_all(row: &matrix::Row) -> bool {
+        let extra = ["--sim", "--seed", "1"].map(String::from);
+        let child = cli::parse(&row.words(row.bin, &extra)).expect("the row parses");
+        let plan = parse(&[row.id.to_string()]).unwrap();
+        assert_eq!(plan.args.opts, child.opts, "row {}", row.id);
+        assert_eq!(plan.args.node_env, child.node_env, "row {}", row.id);
+        assert_eq!(plan.args.workload, child.workload, "row {}", row.id);
+        assert_eq!(plan.args.bin, child.bin, "row {}", row.id);
+
+        let nodes = Nodes::from_args(&child).expect("one of our nodes");
+        let workload = crate::workloads::by_name(child.workload.as_deref().unwrap()).unwrap();
+        let out = engine::execute(workload.as_ref(), &child.opts, &nodes, SEED, None)
+            .expect("the nodes start");
+        // engine::run_test's exit status: 255 when a node crashed or the
+        // run was aborted, else the verdict's.
+        let exit = match &out.analysis {
+            Some((_, valid)) if out.crashes.is_empty() => valid.exit_code(),
+            _ => ExitCode::CRASH.into(),
+        };
+        let results = out.analysis.as_ref().map(|(r, _)| r.clone());
+        let test_all = matrix::judge_results(row, exit, results);
+        let explored = judge_seed(plan.row.as_ref(), SEED, Ok(out));
+        assert_eq!(
+            explored.passed, test_all.passed,
+            "row {}: explore says {:?}, test-all {:?} {:?}",
+            row.id, explored.why, test_all.verdict, test_all.figures
+        );
+        test_all.passed
     }
 }
