@@ -47,8 +47,8 @@ pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
     let Some(w) = crate::workloads::by_name(workload) else {
         return Err(format!("no {workload:?} workload in the bench"));
     };
-    // The test flags mean what they mean for `maelstrom test`; --bin is
-    // required there and irrelevant here.
+    // The test flags mean what they mean for `maelstrom test`; --bin,
+    // required there, is irrelevant here (`parse_options` lets it be).
     let parsed = match crate::cli::parse_options(&flags) {
         Ok(t) => t,
         Err(crate::cli::CliError::Usage(m)) => return Err(m),
