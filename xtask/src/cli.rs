@@ -41,48 +41,187 @@ pub enum CliError {
     Usage(String),
 }
 
-pub const WORKLOADS: [&str; 10] = [
-    "broadcast",
-    "echo",
-    "g-counter",
-    "g-set",
-    "kafka",
-    "lin-kv",
-    "pn-counter",
-    "txn-list-append",
-    "txn-rw-register",
-    "unique-ids",
-];
-
 use crate::opts::{Availability, LatencyDist, TestOpts};
 use crate::workloads::topology::NAMES as TOPOLOGIES;
 
-pub const USAGE: &str =
-    "Usage: cargo xtask maelstrom test -w WORKLOAD --bin PATH [OPTIONS] [-- NODE-ARGS]
+/// One flag of `maelstrom test`: what the parser accepts, what the usage
+/// text says, and the default it shows.
+pub struct Flag {
+    pub long: &'static str,
+    pub short: Option<&'static str>,
+    /// The value's name in the usage text; None: the flag takes no value.
+    pub value: Option<&'static str>,
+    /// Ours, not Maelstrom's: left out of the command line a real Maelstrom gets.
+    pub ours: bool,
+    /// The default the usage text shows (Maelstrom v0.2.3's, from `opt-spec`
+    /// and `test-opt-spec`); `TestOpts::defaults` holds the values, and a
+    /// test checks that giving this default changes nothing.
+    pub default: Option<&'static str>,
+    pub help: &'static str,
+}
 
-Options (Maelstrom v0.2.3 defaults):
-  -w, --workload NAME        one of broadcast, echo, g-counter, g-set, kafka, lin-kv,
-                             pn-counter, txn-list-append, txn-rw-register, unique-ids
-      --bin FILE             node executable (required)
-      --node-count N         nodes n0..n(N-1)
-      --nodes A,B / -n NAME  node names (default n1..n5); --nodes-file FILE
-      --time-limit S         main phase seconds (60)
-      --rate R               total ops/s (5); 0 = no ops
-      --concurrency C        worker threads, integer or Kn (1n)
-      --latency MS           mean latency (0); --latency-dist constant|uniform|exponential
-      --nemesis partition    --nemesis-interval S (10)
-      --availability A       total or a fraction in [0,1]
-      --topology T           grid|line|tree|tree2|tree3|tree4|total (grid)
-      --consistency-models M, --key-count N, --max-txn-length N (4), --max-writes-per-key N (16)
-      --test-count N (1), --log-stderr, --log-net-send, --log-net-recv
-      --seed N               fix every random choice of the embedded engine
-      --engine E             auto|embedded|maelstrom (auto)
-      --sim                  run our own node (--bin NAME or a path ending in NAME, e.g.
-                             target/release/broadcast) in-process under virtual time:
-                             deterministic per --seed, a 20 s run in well under a second
-      --node-env KEY=VALUE   set in each node's environment (repeatable; both hosts)
-      --p-loss P             drop each message with probability P (Maelstrom's net knob,
-                             which its v0.2.3 command line cannot set; default 0)";
+const fn flag(long: &'static str, value: Option<&'static str>, help: &'static str) -> Flag {
+    Flag {
+        long,
+        short: None,
+        value,
+        ours: false,
+        default: None,
+        help,
+    }
+}
+
+const fn with_default(f: Flag, default: &'static str) -> Flag {
+    Flag {
+        default: Some(default),
+        ..f
+    }
+}
+
+const fn ours(f: Flag) -> Flag {
+    Flag { ours: true, ..f }
+}
+
+/// Every flag `maelstrom test` takes, in the usage text's order. The
+/// defaults are v0.2.3's: jepsen-io/maelstrom v0.2.3 src/maelstrom/core.clj
+/// `opt-spec` (e.g. `[nil "--rate RATE" ... :default 5 ...]`, `[nil
+/// "--topology SPEC" ... :default :grid ...]`) and jepsen 0.3.1
+/// jepsen/src/jepsen/cli.clj `test-opt-spec` (`[nil "--time-limit SECONDS"
+/// ... :default 60 ...]`, `[nil "--concurrency NUMBER" ... :default "1n"
+/// ...]`, `[nil "--test-count NUMBER" ... :default 1 ...]`). Jepsen's node
+/// list default is `-n`'s (`(repeated-opt "-n" "--node HOSTNAME" ...
+/// default-nodes)`, replaced by the first `-n`); the table shows it on
+/// `--nodes`, whose value it equals. `-w`'s `:default "lin-kv"` is left
+/// out: v0.2.3 never parses it, and a run without `-w` crashes (engine).
+pub const FLAGS: [Flag; 35] = [
+    Flag {
+        short: Some("-w"),
+        ..flag("--workload", Some("NAME"), "the workload (below)")
+    },
+    flag("--bin", Some("FILE"), "node executable (required)"),
+    flag("--node-count", Some("N"), "nodes n0..n(N-1)"),
+    with_default(flag("--nodes", Some("A,B"), "node names"), "n1,n2,n3,n4,n5"),
+    Flag {
+        short: Some("-n"),
+        ..flag("--node", Some("NAME"), "one more node name (repeatable)")
+    },
+    flag("--nodes-file", Some("FILE"), "node names, one a line"),
+    with_default(flag("--time-limit", Some("S"), "main phase seconds"), "60"),
+    with_default(flag("--rate", Some("R"), "total ops/s; 0 = no ops"), "5"),
+    with_default(
+        flag("--concurrency", Some("C"), "worker threads, integer or Kn"),
+        "1n",
+    ),
+    with_default(flag("--latency", Some("MS"), "mean latency"), "0"),
+    with_default(
+        flag("--latency-dist", Some("D"), "constant|uniform|exponential"),
+        "constant",
+    ),
+    flag("--nemesis", Some("F"), "faults: partition"),
+    with_default(
+        flag("--nemesis-interval", Some("S"), "seconds between faults"),
+        "10",
+    ),
+    flag("--availability", Some("A"), "total or a fraction in [0,1]"),
+    with_default(
+        flag(
+            "--topology",
+            Some("T"),
+            "grid|line|tree|tree2|tree3|tree4|total",
+        ),
+        "grid",
+    ),
+    with_default(
+        flag(
+            "--consistency-models",
+            Some("M"),
+            "models, split on \" , \"",
+        ),
+        "strict-serializable",
+    ),
+    flag("--key-count", Some("N"), "keys at once"),
+    with_default(
+        flag("--max-txn-length", Some("N"), "micro-ops a transaction"),
+        "4",
+    ),
+    with_default(
+        flag("--max-writes-per-key", Some("N"), "writes a key"),
+        "16",
+    ),
+    with_default(
+        flag("--test-count", Some("N"), "runs, one after another"),
+        "1",
+    ),
+    flag("--log-stderr", None, "show the nodes' stderr"),
+    flag("--log-net-send", None, "log messages sent"),
+    flag("--log-net-recv", None, "log messages received"),
+    ours(flag(
+        "--seed",
+        Some("N"),
+        "fix every random choice of the embedded engine",
+    )),
+    ours(with_default(
+        flag("--engine", Some("E"), "auto|embedded|maelstrom"),
+        "auto",
+    )),
+    ours(flag(
+        "--sim",
+        None,
+        "our node named by --bin's file name, in-process, virtual time",
+    )),
+    ours(flag(
+        "--node-env",
+        Some("KEY=VALUE"),
+        "set in each node's environment (repeatable; both hosts)",
+    )),
+    ours(with_default(
+        flag(
+            "--p-loss",
+            Some("P"),
+            "drop each message with probability P (Maelstrom's net knob)",
+        ),
+        "0",
+    )),
+    // Accepted and unused, as in Maelstrom (SSH is forced to dummy).
+    flag("--leave-db-running", None, "accepted, unused"),
+    flag("--logging-json", None, "accepted, unused"),
+    flag("--strict-host-key-checking", None, "accepted, unused"),
+    flag("--no-ssh", None, "accepted, unused"),
+    flag("--username", Some("U"), "accepted, unused"),
+    flag("--password", Some("P"), "accepted, unused"),
+    flag("--ssh-private-key", Some("FILE"), "accepted, unused"),
+];
+
+/// The table's entry for a long name, or a short one (`-w`, `-n`).
+fn lookup(name: &str) -> Option<&'static Flag> {
+    FLAGS
+        .iter()
+        .find(|f| f.long == name || f.short == Some(name))
+}
+
+/// The usage text of `maelstrom test`, from [`FLAGS`] and the workload table.
+pub fn usage_text() -> String {
+    let mut out = String::from(
+        "Usage: cargo xtask maelstrom test -w WORKLOAD --bin PATH [OPTIONS] [-- NODE-ARGS]\n\nOptions (Maelstrom v0.2.3 defaults; * ours, not Maelstrom's):\n",
+    );
+    for f in &FLAGS {
+        let mut left = match f.short {
+            Some(s) => format!("{s}, {}", f.long),
+            None => format!("    {}", f.long),
+        };
+        if let Some(v) = f.value {
+            left = format!("{left} {v}");
+        }
+        let mark = if f.ours { "*" } else { " " };
+        let default = f.default.map(|d| format!(" ({d})")).unwrap_or_default();
+        out.push_str(&format!("{mark} {left:<30} {}{default}\n", f.help));
+    }
+    out.push_str(&format!(
+        "\nWorkloads: {}",
+        crate::workloads::names().join(", ")
+    ));
+    out
+}
 
 fn usage(flag: &str, msg: impl std::fmt::Display) -> CliError {
     CliError::Usage(format!("Error while parsing option \"{flag}\": {msg}"))
@@ -169,54 +308,25 @@ pub(crate) fn split_models(v: &str) -> Vec<String> {
     out
 }
 
-/// Our own flags, which a real Maelstrom does not take.
-const OUR_FLAGS: [&str; 5] = ["--seed", "--engine", "--sim", "--node-env", "--p-loss"];
-
-/// Flags that take no value.
-const BOOL_FLAGS: [&str; 8] = [
-    "--sim",
-    "--log-stderr",
-    "--log-net-send",
-    "--log-net-recv",
-    "--leave-db-running",
-    "--logging-json",
-    "--strict-host-key-checking",
-    "--no-ssh",
-];
-
-/// Flags that take a value (long names; `-w` and `-n` are mapped first).
-const VALUE_FLAGS: [&str; 27] = [
-    "--node-env",
-    "--p-loss",
-    "--workload",
-    "--bin",
-    "--node-count",
-    "--nodes",
-    "--node",
-    "--nodes-file",
-    "--time-limit",
-    "--rate",
-    "--concurrency",
-    "--latency",
-    "--latency-dist",
-    "--nemesis",
-    "--nemesis-interval",
-    "--availability",
-    "--topology",
-    "--consistency-models",
-    "--key-count",
-    "--max-txn-length",
-    "--max-writes-per-key",
-    "--test-count",
-    "--seed",
-    "--engine",
-    "--username",
-    "--password",
-    "--ssh-private-key",
-];
-
 /// Parse the arguments after `maelstrom test`.
 pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
+    match parse_flags(args)? {
+        (t, true) => Ok(t),
+        (_, false) => Err(CliError::Usage(
+            "Expected a --bin PATH_TO_BINARY to test".into(),
+        )),
+    }
+}
+
+/// Parse `maelstrom test` flags that need not name a node (`check` reads
+/// the ones its checkers use): as [`parse`], but `--bin` may be missing
+/// (then `bin` is empty).
+pub fn parse_options(args: &[String]) -> Result<TestArgs, CliError> {
+    parse_flags(args).map(|(t, _)| t)
+}
+
+/// The flags parsed, and whether `--bin` was among them.
+fn parse_flags(args: &[String]) -> Result<(TestArgs, bool), CliError> {
     let mut raw: Vec<(String, Option<String>)> = Vec::new();
     let mut positional = Vec::new();
     let mut maelstrom_args = Vec::new();
@@ -241,20 +351,19 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
             Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
             _ => (a.clone(), None),
         };
-        let long = match name.as_str() {
-            "-w" => "--workload".to_string(),
-            "-n" => "--node".to_string(),
-            other => other.to_string(),
+        let Some(spec) = lookup(&name) else {
+            return Err(CliError::Usage(format!("Unknown option: \"{a}\"")));
         };
-        if BOOL_FLAGS.contains(&long.as_str()) {
+        let long = spec.long.to_string();
+        if spec.value.is_none() {
             if inline.is_some() {
                 return Err(usage(&long, "takes no value"));
             }
-            if !OUR_FLAGS.contains(&long.as_str()) {
+            if !spec.ours {
                 maelstrom_args.push(a.clone());
             }
             raw.push((long, None));
-        } else if VALUE_FLAGS.contains(&long.as_str()) {
+        } else {
             let v = match inline {
                 Some(v) => v,
                 None => {
@@ -266,13 +375,11 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
                     v
                 }
             };
-            if !OUR_FLAGS.contains(&long.as_str()) {
+            if !spec.ours {
                 maelstrom_args.push(long.clone());
                 maelstrom_args.push(v.clone());
             }
             raw.push((long, Some(v)));
-        } else {
-            return Err(CliError::Usage(format!("Unknown option: \"{a}\"")));
         }
     }
 
@@ -300,10 +407,13 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
         let f = flag.as_str();
         match f {
             "--workload" => {
-                if !WORKLOADS.contains(&v.as_str()) {
+                if crate::workloads::entry(&v).is_none() {
                     return Err(usage(
                         f,
-                        format!("{v:?} must be one of {}", WORKLOADS.join(", ")),
+                        format!(
+                            "{v:?} must be one of {}",
+                            crate::workloads::names().join(", ")
+                        ),
                     ));
                 }
                 t.workload = Some(v);
@@ -424,7 +534,8 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
             _ => {}
         }
     }
-    t.bin = bin.ok_or_else(|| CliError::Usage("Expected a --bin PATH_TO_BINARY to test".into()))?;
+    let has_bin = bin.is_some();
+    t.bin = bin.unwrap_or_default();
 
     let middle = match node_count {
         Some(n) => Some((0..n).map(|k| format!("n{k}")).collect()),
@@ -449,7 +560,7 @@ pub fn parse(args: &[String]) -> Result<TestArgs, CliError> {
             format!("{concurrency:?} must be an integer, optionally followed by n"),
         )
     })?;
-    Ok(t)
+    Ok((t, has_bin))
 }
 
 #[cfg(test)]
@@ -561,5 +672,78 @@ mod tests {
             t.maelstrom_args,
             ["--workload", "echo", "--bin", "x", "--node-count", "1"]
         );
+    }
+
+    /// A value each flag accepts, for the table tests.
+    fn sample(f: &Flag, file: &str) -> String {
+        if let Some(d) = f.default {
+            return d.to_string();
+        }
+        match f.long {
+            "--workload" => "echo",
+            "--node-count" | "--key-count" | "--seed" => "3",
+            "--nodes-file" => file,
+            "--nemesis" => "partition",
+            "--availability" => "total",
+            "--node-env" => "A=1",
+            _ => "x",
+        }
+        .to_string()
+    }
+
+    /// Issue 23: one flag table. Every flag of [`FLAGS`] parses (long and
+    /// short form), and the usage text names it with its default.
+    #[test]
+    fn every_flag_of_the_table_parses_and_is_in_the_usage() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("nodes");
+        std::fs::write(&file, "a\nb\n").unwrap();
+        let file = file.to_str().unwrap();
+        let text = usage_text();
+        for f in &FLAGS {
+            for name in [Some(f.long), f.short].into_iter().flatten() {
+                let mut words = vec!["-w".to_string(), "echo".into(), "--bin".into(), "x".into()];
+                words.push(name.to_string());
+                if f.value.is_some() {
+                    words.push(sample(f, file));
+                }
+                assert!(
+                    parse(&words).is_ok(),
+                    "{words:?}: {:?}",
+                    parse(&words).err()
+                );
+                let line = text
+                    .lines()
+                    .find(|l| {
+                        [" ", ","]
+                            .iter()
+                            .any(|c| l.contains(&format!(" {name}{c}")))
+                    })
+                    .unwrap_or_else(|| panic!("usage lacks {name}"));
+                if let Some(d) = f.default {
+                    assert!(line.ends_with(&format!("({d})")), "{line}");
+                }
+            }
+        }
+        for name in crate::workloads::names() {
+            assert!(text.contains(name), "usage lacks workload {name}");
+        }
+    }
+
+    /// Giving a flag its default changes nothing: the table's defaults are
+    /// `TestOpts::defaults`' (Maelstrom v0.2.3's).
+    #[test]
+    fn the_defaults_the_usage_shows_are_the_defaults() {
+        let base = p("-w echo --bin x").unwrap();
+        for f in FLAGS.iter().filter(|f| f.default.is_some()) {
+            let words = format!("-w echo --bin x {} {}", f.long, f.default.unwrap());
+            let t = p(&words).unwrap();
+            assert_eq!(t.opts, base.opts, "{words}");
+            assert_eq!(
+                (t.test_count, t.engine),
+                (base.test_count, base.engine),
+                "{words}"
+            );
+        }
     }
 }

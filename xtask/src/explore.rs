@@ -1,4 +1,4 @@
-//! `cargo xtask explore <row | maelstrom flags> --seeds N`: one test run on
+//! Exploration (`cargo xtask explore`, command line in `cmd/explore.rs`): one test run on
 //! many seeds in virtual time, one engine per seed on every core. Prints
 //! each failing seed with the command that replays it bit for bit, and the
 //! spread of the figures over all seeds. Maelstrom has no such mode: a
@@ -6,22 +6,13 @@
 //! schedules (partitions, latencies, interleavings) where rare bugs live.
 
 use crate::checker::Validity;
-use crate::cli::{self, TestArgs};
+use crate::cli::TestArgs;
 use crate::engine::{self, Nodes};
 use crate::matrix::{self, Row};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-
-const USAGE: &str = "Usage: cargo xtask explore ROW|FLAGS [--seeds N] [--first-seed S] [--jobs J] [MORE FLAGS]
-
-  ROW      a matrix row id (3d, 4, 5b, ...): its flags and node, in virtual time
-  FLAGS    maelstrom test flags naming one of our nodes: -w broadcast --bin broadcast ...
-  --seeds N        how many seeds (default 100)
-  --first-seed S   seeds S, S+1, ... (default: random, printed)
-  --jobs J         engines at once (default: every core)
-Flags after ROW (e.g. --node-env BROADCAST_BATCH_MS=25, --nemesis partition) are added to the row's.";
 
 /// What one seed gave.
 pub struct SeedRun {
@@ -47,130 +38,61 @@ const FIGURES: [(&str, &[&str]); 4] = [
     ("ok fraction", &["availability", "ok-fraction"]),
 ];
 
-struct Plan {
-    args: TestArgs,
-    nodes: Nodes,
+/// One exploration: a test, its nodes, which seeds and how many at once.
+pub struct Plan {
+    pub args: TestArgs,
+    pub nodes: Nodes,
     /// The row, when explored by row id (its targets judge each seed too).
-    row: Option<Row>,
-    seeds: u64,
-    first_seed: u64,
-    jobs: usize,
+    pub row: Option<Row>,
+    pub seeds: u64,
+    pub first_seed: u64,
+    pub jobs: usize,
 }
 
-fn parse(args: &[String]) -> Result<Plan, String> {
-    let mut seeds = 100;
-    let mut first_seed = None;
-    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .and_then(|v| v.parse::<u64>().ok())
-                .ok_or(format!("{name} takes a whole number"))
-        };
-        match a.as_str() {
-            "--seeds" => seeds = value("--seeds")?.max(1),
-            "--first-seed" => first_seed = Some(value("--first-seed")?),
-            "--jobs" => jobs = value("--jobs")?.max(1) as usize,
-            "-h" | "--help" => return Err(String::new()),
-            _ => rest.push(a.clone()),
+impl Plan {
+    /// The plan of `args` (a `--sim` run of one of our nodes) over `seeds`
+    /// seeds from `first_seed`, `jobs` at a time; `row` when explored by
+    /// row id, whose targets then judge each seed too.
+    pub fn new(
+        args: TestArgs,
+        row: Option<Row>,
+        seeds: u64,
+        first_seed: u64,
+        jobs: usize,
+    ) -> Result<Plan, String> {
+        let name = args.workload.clone().unwrap_or_default();
+        if crate::workloads::by_name(&name).is_none() {
+            return Err(format!("the embedded engine has no {name:?} workload"));
         }
+        let nodes = Nodes::from_args(&args)?;
+        Ok(Plan {
+            args,
+            nodes,
+            row,
+            seeds,
+            first_seed,
+            jobs,
+        })
     }
-    let (row, mut flags) = match rest.first() {
-        Some(id) if !id.starts_with('-') => {
-            let row = matrix::rows()
-                .into_iter()
-                .find(|r| r.id == id.as_str())
-                .ok_or(format!("no matrix row {id:?}"))?;
-            let mut flags = vec!["--bin".to_string(), row.bin.to_string()];
-            flags.extend(row.flags.split_whitespace().map(String::from));
-            flags.extend(rest[1..].iter().cloned());
-            (Some(row), flags)
-        }
-        Some(_) => (None, rest),
-        None => return Err("explore needs a row id or test flags".into()),
-    };
-    flags.push("--sim".into());
-    let args = match cli::parse(&flags) {
-        Ok(a) => a,
-        Err(cli::CliError::Help) => return Err(String::new()),
-        Err(cli::CliError::Usage(m)) => return Err(m),
-    };
-    let name = args.workload.clone().unwrap_or_default();
-    if crate::workloads::by_name(&name).is_none() {
-        return Err(format!("the embedded engine has no {name:?} workload"));
-    }
-    let nodes = Nodes::from_args(&args)?;
-    Ok(Plan {
-        args,
-        nodes,
-        row,
-        seeds,
-        first_seed: first_seed.unwrap_or_else(|| fastrand::u64(..) >> 16),
-        jobs,
-    })
-}
 
-/// `cargo xtask explore ...`; returns the exit status (0: every seed passed).
-pub fn command(args: &[String]) -> i32 {
-    let plan = match parse(args) {
-        Ok(p) => p,
-        Err(msg) => {
-            if msg.is_empty() {
-                println!("{USAGE}");
-                return 0;
-            }
-            eprintln!("{msg}\n\n{USAGE}");
-            return 254;
-        }
-    };
-    let last = plan.first_seed + plan.seeds - 1;
-    eprintln!(
-        "xtask explore: {} seeds ({}..={last}) on {} engines, virtual time",
-        plan.seeds, plan.first_seed, plan.jobs
-    );
-    let started = std::time::Instant::now();
-    let runs = run_all(&plan);
-    let failed: Vec<&SeedRun> = runs.iter().filter(|r| !r.passed).collect();
-    let replay = replay_command(&plan.args);
-    for r in &failed {
-        println!(
-            "FAIL seed {}: {}\n  replay: {replay} --seed {}",
-            r.seed, r.why, r.seed
-        );
+    /// Row `row` with `extra` flags after its own, in virtual time: the
+    /// row's run as `test-all` makes it ([`Row::test_args`]).
+    pub fn for_row(
+        row: Row,
+        extra: &[String],
+        seeds: u64,
+        first_seed: u64,
+        jobs: usize,
+    ) -> Result<Plan, String> {
+        let mut extra = extra.to_vec();
+        extra.push("--sim".into());
+        let args = row.test_args(&extra)?;
+        Plan::new(args, Some(row), seeds, first_seed, jobs)
     }
-    println!("\n{}", summary(&runs));
-    println!(
-        "{} of {} seeds passed in {:.1} s wall",
-        runs.len() - failed.len(),
-        runs.len(),
-        started.elapsed().as_secs_f64()
-    );
-    i32::from(!failed.is_empty())
-}
-
-/// Explores seeds `first_seed..first_seed + seeds` of the test that `args`
-/// names (a row id or flags, as on the command line) with nodes made by
-/// `factory` instead of ours: how a test hosts a fixture node.
-#[cfg(test)]
-pub fn explore_with(
-    args: &[String],
-    factory: crate::engine::sim_host::NodeFactory,
-    first_seed: u64,
-    seeds: u64,
-) -> Result<Vec<SeedRun>, String> {
-    let mut plan = parse(args)?;
-    if let Nodes::InProcess { factory: f, .. } = &mut plan.nodes {
-        *f = factory;
-    }
-    plan.first_seed = first_seed;
-    plan.seeds = seeds;
-    Ok(run_all(&plan))
 }
 
 /// Every seed, `plan.jobs` at a time; results sorted by seed.
-fn run_all(plan: &Plan) -> Vec<SeedRun> {
+pub fn run_all(plan: &Plan) -> Vec<SeedRun> {
     let seeds = plan.first_seed..plan.first_seed + plan.seeds;
     par_seeds(seeds, plan.jobs, |seed| one_seed(plan, seed))
 }
@@ -204,13 +126,24 @@ pub fn par_seeds<T: Send>(
 fn one_seed(plan: &Plan, seed: u64) -> SeedRun {
     let name = plan.args.workload.as_deref().unwrap_or_default();
     let workload = crate::workloads::by_name(name).expect("checked before the runs");
+    let out = engine::execute(workload.as_ref(), &plan.args.opts, &plan.nodes, seed, None);
+    judge_seed(plan.row.as_ref(), seed, out)
+}
+
+/// Explore's judgement of one seed's run: valid, no node crashed, and (when
+/// explored by row) every target of the row met.
+pub fn judge_seed(
+    row: Option<&Row>,
+    seed: u64,
+    out: Result<engine::RunOutcome, String>,
+) -> SeedRun {
     let fail = |why: String| SeedRun {
         seed,
         passed: false,
         why,
         figures: BTreeMap::new(),
     };
-    let out = match engine::execute(workload.as_ref(), &plan.args.opts, &plan.nodes, seed, None) {
+    let out = match out {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
@@ -222,7 +155,7 @@ fn one_seed(plan: &Plan, seed: u64) -> SeedRun {
         why.push(format!("valid? {}", results["valid?"]));
         why.extend(invalid_sections(&results));
     }
-    if let Some(row) = &plan.row {
+    if let Some(row) = row {
         why.extend(matrix::target_misses(row, &results));
     }
     why.extend(
@@ -284,7 +217,7 @@ fn is_empty(v: &Value) -> bool {
 }
 
 /// The command that replays one seed: the flags as given, in virtual time.
-fn replay_command(args: &TestArgs) -> String {
+pub fn replay_command(args: &TestArgs) -> String {
     let mut words = vec!["cargo xtask maelstrom test".to_string()];
     words.extend(args.maelstrom_args.iter().map(|a| shell_word(a)));
     words.push("--sim".into());
@@ -309,7 +242,7 @@ fn shell_word(s: &str) -> String {
 }
 
 /// A table of min, median, p95 and max of each figure over the seeds.
-fn summary(runs: &[SeedRun]) -> String {
+pub fn summary(runs: &[SeedRun]) -> String {
     let mut out =
         String::from("| figure | seeds | min | median | p95 | max |\n|---|---|---|---|---|---|\n");
     for (label, _) in FIGURES {
@@ -339,66 +272,5 @@ fn fmt(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.3}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(line: &str) -> Vec<String> {
-        line.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn a_row_id_brings_its_flags_and_node() {
-        let p = parse(&args(
-            "3d --seeds 7 --first-seed 40 --node-env BROADCAST_BATCH_MS=25",
-        ))
-        .unwrap();
-        assert_eq!((p.seeds, p.first_seed), (7, 40));
-        assert!(p.args.sim);
-        assert_eq!(p.args.bin, "broadcast");
-        assert_eq!(p.args.opts.node_ids.len(), 25);
-        assert_eq!(
-            p.args.node_env,
-            [("BROADCAST_BATCH_MS".into(), "25".into())]
-        );
-        assert_eq!(p.row.map(|r| r.id), Some("3d"));
-        let replay = replay_command(&p.args);
-        assert!(
-            replay.starts_with(
-                "cargo xtask maelstrom test --bin broadcast --workload broadcast --node-count 25"
-            ),
-            "{replay}"
-        );
-        assert!(
-            replay.ends_with("--sim --node-env BROADCAST_BATCH_MS=25"),
-            "{replay}"
-        );
-    }
-
-    #[test]
-    fn bad_requests_are_usage_errors() {
-        for bad in ["nope", "--seeds x 3d", "-w echo --bin nope", ""] {
-            assert!(parse(&args(bad)).is_err_and(|m| !m.is_empty()), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn quantiles_over_seeds() {
-        let runs: Vec<SeedRun> = (1..=20)
-            .map(|k| SeedRun {
-                seed: k,
-                passed: true,
-                why: String::new(),
-                figures: [("servers msgs-per-op", k as f64)].into_iter().collect(),
-            })
-            .collect();
-        let s = summary(&runs);
-        assert!(
-            s.contains("| servers msgs-per-op | 20 | 1 | 11 | 19 | 20 |"),
-            "{s}"
-        );
     }
 }

@@ -8,7 +8,10 @@
 //! Rows whose command line is identical (3d/3e, 5b/5c) share one run and
 //! are judged separately against their own targets.
 
+use crate::cli::{self, TestArgs};
+use crate::cmd::ExitCode;
 use crate::engine::real;
+use crate::workloads;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,7 +31,6 @@ pub struct Target {
 pub struct Row {
     pub id: &'static str,
     pub name: &'static str,
-    pub family: &'static str,
     pub bin: &'static str,
     /// Flags after `--bin`, exactly as the challenge page gives them.
     pub flags: &'static str,
@@ -42,28 +44,68 @@ const MEDIAN: &[&str] = &["workload", "stable-latencies", "0.5"];
 const MAX: &[&str] = &["workload", "stable-latencies", "1"];
 const G_COUNTER: &str =
     "-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition";
-const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+/// Challenges 3d and 3e's flags (the broadcast benches run row 3d).
+pub const BCAST_25: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+
+impl Row {
+    /// The workload the row's `-w` names.
+    pub fn workload(&self) -> &'static str {
+        let mut words = self.flags.split_whitespace();
+        let name = words.find(|w| *w == "-w").and_then(|_| words.next());
+        name.and_then(workloads::entry).map_or("", |e| e.name)
+    }
+
+    /// The row's family (`cargo xtask test FAMILY`): its workload's, from
+    /// the workload table.
+    pub fn family(&self) -> &'static str {
+        workloads::entry(self.workload()).map_or("", |e| e.family)
+    }
+
+    /// The `maelstrom test` words of this row's run: `--bin BIN`, the row's
+    /// flags, its environment as `--node-env` (which reaches in-process
+    /// nodes; a real Maelstrom's nodes get it from the child's environment),
+    /// then `extra` (later flags win). The one place a row becomes a run:
+    /// `test`, `test-all`, `explore` and the benches all start here.
+    pub fn words(&self, bin: &str, extra: &[String]) -> Vec<String> {
+        let mut words = vec!["--bin".to_string(), bin.to_string()];
+        words.extend(self.flags.split_whitespace().map(String::from));
+        for (k, v) in self.env {
+            words.extend(["--node-env".to_string(), format!("{k}={v}")]);
+        }
+        words.extend(extra.iter().cloned());
+        words
+    }
+
+    /// The options of this row's run with `extra` flags after its own, as a
+    /// `test` child parses [`Row::words`]: the row's flags are the challenge
+    /// page's words, so the flag table reads them.
+    pub fn test_args(&self, extra: &[String]) -> Result<TestArgs, String> {
+        match cli::parse(&self.words(self.bin, extra)) {
+            Ok(args) => Ok(args),
+            Err(cli::CliError::Help) => Err("--help is no flag of a row".into()),
+            Err(cli::CliError::Usage(m)) => Err(m),
+        }
+    }
+}
 
 /// Every challenge page's command (plus 3d's flags with partitions, which the
 /// 3d page requires to stay correct).
 pub fn rows() -> Vec<Row> {
     vec![
-        Row { id: "1", name: "Echo", family: "echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[], env: &[] },
+        Row { id: "1", name: "Echo", bin: "echo", flags: "-w echo --node-count 1 --time-limit 10", targets: &[], env: &[] },
         Row {
             id: "2",
             name: "Unique ID Generation",
-            family: "unique-ids",
             bin: "unique-ids",
             flags: "-w unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition",
             targets: &[],
             env: &[],
         },
-        Row { id: "3a", name: "Single-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[], env: &[] },
-        Row { id: "3b", name: "Multi-Node Broadcast", family: "broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[], env: &[] },
+        Row { id: "3a", name: "Single-Node Broadcast", bin: "broadcast", flags: "-w broadcast --node-count 1 --time-limit 20 --rate 10", targets: &[], env: &[] },
+        Row { id: "3b", name: "Multi-Node Broadcast", bin: "broadcast", flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10", targets: &[], env: &[] },
         Row {
             id: "3c",
             name: "Fault Tolerant Broadcast",
-            family: "broadcast",
             bin: "broadcast",
             flags: "-w broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition",
             targets: &[],
@@ -72,7 +114,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3c-25",
             name: "Broadcast, 3d flags + partitions",
-            family: "broadcast",
             bin: "broadcast",
             flags: "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100 --nemesis partition",
             targets: &[],
@@ -81,7 +122,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3d",
             name: "Efficient Broadcast, Part I",
-            family: "broadcast",
             bin: "broadcast",
             flags: BCAST_25,
             targets: &[
@@ -94,7 +134,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "3e",
             name: "Efficient Broadcast, Part II",
-            family: "broadcast",
             bin: "broadcast",
             flags: BCAST_25,
             targets: &[
@@ -107,7 +146,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "4",
             name: "Grow-Only Counter",
-            family: "g-counter",
             bin: "g-counter",
             flags: G_COUNTER,
             targets: &[],
@@ -118,7 +156,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "4-crdt",
             name: "Grow-Only Counter, CRDT mode",
-            family: "g-counter",
             bin: "g-counter",
             flags: G_COUNTER,
             targets: &[Target { path: MSGS, label: "msgs-per-op", below: 0.15 }],
@@ -127,7 +164,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5a",
             name: "Single-Node Kafka-Style Log",
-            family: "kafka",
             bin: "kafka",
             flags: "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -136,7 +172,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5b",
             name: "Multi-Node Kafka-Style Log",
-            family: "kafka",
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -145,7 +180,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "5c",
             name: "Efficient Kafka-Style Log",
-            family: "kafka",
             bin: "kafka",
             flags: "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000",
             targets: &[],
@@ -154,7 +188,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6a",
             name: "Single-Node, Totally-Available Transactions",
-            family: "txn",
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total",
             targets: &[],
@@ -163,7 +196,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6b-i",
             name: "Totally-Available, Read Uncommitted Transactions",
-            family: "txn",
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
             targets: &[],
@@ -172,7 +204,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6b-ii",
             name: "Totally-Available, Read Uncommitted, partitions",
-            family: "txn",
             bin: "txn-rw-register",
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition",
             targets: &[],
@@ -181,7 +212,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "6c",
             name: "Totally-Available, Read Committed Transactions",
-            family: "txn",
             bin: "txn-rw-register",
             // Challenge 6c's page writes `–-nemesis` (an en dash): a typo for `--nemesis`.
             flags: "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition",
@@ -192,7 +222,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "g-set",
             name: "Grow-Only Set (Maelstrom tutorial)",
-            family: "g-set",
             bin: "g-set",
             flags: "-w g-set --time-limit 30 --rate 10 --nemesis partition",
             targets: &[],
@@ -201,7 +230,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "pn-counter",
             name: "PN-Counter (Maelstrom tutorial)",
-            family: "pn-counter",
             bin: "pn-counter",
             flags: "-w pn-counter --time-limit 30 --rate 10 --nemesis partition",
             targets: &[],
@@ -212,7 +240,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-2",
             name: "List-Append Transactions, 2 nodes",
-            family: "txn-list-append",
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 10 --node-count 2 --rate 100",
             targets: &[],
@@ -221,7 +248,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-1",
             name: "List-Append Transactions, 1 node, 10 clients",
-            family: "txn-list-append",
             bin: "txn-list-append",
             flags: "-w txn-list-append --time-limit 30 --node-count 1 --concurrency 10n --rate 100",
             targets: &[],
@@ -230,7 +256,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "la-3p",
             name: "List-Append, Strict Serializable, partitions",
-            family: "txn-list-append",
             bin: "txn-list-append",
             flags: "-w txn-list-append --consistency-models strict-serializable --nemesis partition --node-count 3 --time-limit 20 --rate 100",
             targets: &[],
@@ -241,7 +266,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "lin-kv",
             name: "Linearizable key-value store (Raft)",
-            family: "lin-kv",
             bin: "lin-kv",
             flags: "-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 100",
             targets: &[],
@@ -250,7 +274,6 @@ pub fn rows() -> Vec<Row> {
         Row {
             id: "lin-kv-partition",
             name: "Linearizable key-value store (Raft), partitions",
-            family: "lin-kv",
             bin: "lin-kv",
             flags: "-w lin-kv --node-count 3 --concurrency 4n --rate 30 --time-limit 60 --nemesis partition --nemesis-interval 10",
             targets: &[],
@@ -267,21 +290,10 @@ pub fn select(selector: &str) -> Result<Vec<Row>, String> {
     }
     let picked: Vec<Row> = all
         .into_iter()
-        .filter(|r| r.family == selector || r.id == selector)
+        .filter(|r| r.family() == selector || r.id == selector)
         .collect();
     if picked.is_empty() {
-        let families = [
-            "echo",
-            "unique-ids",
-            "broadcast",
-            "g-counter",
-            "kafka",
-            "txn",
-            "txn-list-append",
-            "lin-kv",
-            "g-set",
-            "pn-counter",
-        ];
+        let families = workloads::families();
         let ids: Vec<&str> = rows().iter().map(|r| r.id).collect();
         return Err(format!(
             "no challenge {selector:?}: use a family ({}) or a row ({})",
@@ -444,19 +456,8 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
             }
         }
     };
-    let mut args: Vec<String> = vec![
-        "maelstrom".into(),
-        "test".into(),
-        "--bin".into(),
-        bin.display().to_string(),
-    ];
-    args.extend(row.flags.split_whitespace().map(String::from));
-    // `--node-env` reaches in-process nodes too; the child's own environment
-    // (below) reaches a real Maelstrom's nodes, which do not see our flag.
-    for (k, v) in row.env {
-        args.extend(["--node-env".to_string(), format!("{k}={v}")]);
-    }
-    args.extend(extra.iter().cloned());
+    let mut args: Vec<String> = vec!["maelstrom".into(), "test".into()];
+    args.extend(row.words(&bin.display().to_string(), extra));
     let before = latest_dir();
     // The child's results map goes to its own log; the matrix prints only the table.
     let log = std::fs::File::create(std::env::temp_dir().join(format!("xtask-row-{}.log", row.id)));
@@ -486,16 +487,24 @@ fn run_one(bin: &Path, row: &Row, extra: &[String]) -> Run {
             .and_then(|t| serde_json::from_str(&t).ok())
             .or_else(|| real::read_results(d).ok())
     });
-    let error = match (&run_dir, exit) {
-        (None, _) => Some(format!("the run wrote no results (exit {exit})")),
-        (_, 255) => Some("the run crashed (exit 255): see its output above".into()),
-        _ => None,
-    };
+    let error = run_error(run_dir.is_some(), exit);
     Run {
         exit,
         results,
         run_dir,
         error,
+    }
+}
+
+/// What went wrong with a child run that `wrote` results or not and
+/// exited with `exit`, if anything.
+fn run_error(wrote: bool, exit: i32) -> Option<String> {
+    if !wrote {
+        Some(format!("the run wrote no results (exit {exit})"))
+    } else if exit == i32::from(ExitCode::CRASH) {
+        Some("the run crashed (exit 255): see its output above".into())
+    } else {
+        None
     }
 }
 
@@ -541,7 +550,7 @@ fn judge(row: &Row, run: &Run) -> Outcome {
                 .unwrap_or_else(|| format!("exit {}", run.exit))
         ),
     };
-    let mut figures = figures(row.family, results);
+    let mut figures = figures(row.family(), results);
     if let Some(e) = &run.error {
         figures = format!("{e}; {figures}");
     }
@@ -552,6 +561,22 @@ fn judge(row: &Row, run: &Run) -> Outcome {
         figures,
         run_dir: run.run_dir.clone(),
     }
+}
+
+/// How `test-all` judges a row from a run's exit status and results map
+/// (None: the run wrote none).
+#[cfg(test)]
+pub fn judge_results(row: &Row, exit: i32, results: Option<Value>) -> Outcome {
+    let error = run_error(results.is_some(), exit);
+    judge(
+        row,
+        &Run {
+            exit,
+            results,
+            run_dir: None,
+            error,
+        },
+    )
 }
 
 /// The final table.
@@ -625,7 +650,10 @@ mod tests {
         ] {
             assert!(ids.contains(&id), "missing row {id}");
         }
-        assert!(select("kafka").unwrap().iter().all(|r| r.family == "kafka"));
+        assert!(select("kafka")
+            .unwrap()
+            .iter()
+            .all(|r| r.family() == "kafka"));
         assert_eq!(select("txn-list-append").unwrap().len(), 3);
         let lin_kv = select("lin-kv").unwrap();
         assert_eq!(lin_kv.len(), 2);
@@ -636,6 +664,18 @@ mod tests {
             rows().iter().all(|r| !r.flags.contains('\u{2013}')),
             "6c's en-dash typo must not be copied"
         );
+    }
+
+    /// The families come from the workload table: every row names a
+    /// workload of it, and every workload has a row.
+    #[test]
+    fn every_workload_has_a_row_and_every_row_a_workload() {
+        for row in rows() {
+            assert!(!row.workload().is_empty(), "row {}: no known -w", row.id);
+        }
+        for family in workloads::families() {
+            assert!(select(family).is_ok(), "no row for {family}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! project's two goal points marked. With `--readme`, both replace the block
 //! between the frontier markers in README.md.
 
+use crate::matrix::Row;
 use crate::report::svg::{colour, esc, Frame};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -15,7 +16,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// The flags of challenges 3d and 3e.
-pub const FLAGS: &str = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+pub const FLAGS: &str = crate::matrix::BCAST_25;
+
+/// Row 3d, which the broadcast benches run (through [`Row::words`] and
+/// [`Row::test_args`], as `test 3d` does).
+pub fn row() -> Result<Row, String> {
+    crate::matrix::select("3d").map(|mut rows| rows.remove(0))
+}
 /// The knob swept.
 pub const KNOB: &str = "BROADCAST_BATCH_MS";
 /// Default sweep (ms).
@@ -145,14 +152,9 @@ pub fn summarise(batch_ms: u64, runs: &[Point]) -> Option<Point> {
 /// The sweep in virtual time: our node in-process, `seeds` seeds per
 /// setting on every core, each point the median over its seeds.
 pub fn sweep_sim(settings: &[u64], seeds: u64, extra: &[String]) -> Result<Vec<Point>, String> {
-    let mut flags: Vec<String> = ["--bin", "broadcast", "--sim"].map(String::from).to_vec();
-    flags.extend(FLAGS.split_whitespace().map(String::from));
+    let mut flags = vec!["--sim".to_string()];
     flags.extend(extra.iter().cloned());
-    let args = match crate::cli::parse(&flags) {
-        Ok(a) => a,
-        Err(crate::cli::CliError::Usage(m)) => return Err(m),
-        Err(crate::cli::CliError::Help) => return Err("no --help here".into()),
-    };
+    let args = row()?.test_args(&flags)?;
     let first_seed = args.seed.unwrap_or(1);
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut points = Vec::new();
@@ -182,14 +184,13 @@ pub fn sweep_sim(settings: &[u64], seeds: u64, extra: &[String]) -> Result<Vec<P
 /// Runs the sweep with the given broadcast binary.
 pub fn sweep(broadcast: &Path, settings: &[u64], extra: &[String]) -> Result<Vec<Point>, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let words = row()?.words(&broadcast.display().to_string(), extra);
     let mut points = Vec::new();
     for &ms in settings {
         eprintln!("\n=== {KNOB}={ms}: {FLAGS} ===");
         let status = Command::new(&exe)
-            .args(["maelstrom", "test", "--bin"])
-            .arg(broadcast)
-            .args(FLAGS.split_whitespace())
-            .args(extra)
+            .args(["maelstrom", "test"])
+            .args(&words)
             .env(KNOB, ms.to_string())
             .stdout(Stdio::null())
             .status()
@@ -335,17 +336,7 @@ pub fn plot(points: &[Point]) -> String {
 
 /// Replaces the block between the frontier markers of README.md.
 pub fn update_readme(readme: &Path, block: &str) -> Result<(), String> {
-    const BEGIN: &str = "<!-- broadcast-frontier:begin -->";
-    const END: &str = "<!-- broadcast-frontier:end -->";
-    let text = std::fs::read_to_string(readme).map_err(|e| e.to_string())?;
-    let (Some(a), Some(b)) = (text.find(BEGIN), text.find(END)) else {
-        return Err(format!(
-            "{} has no {BEGIN} ... {END} block",
-            readme.display()
-        ));
-    };
-    let new = format!("{}{BEGIN}\n{block}{}", &text[..a], &text[b..]);
-    std::fs::write(readme, new).map_err(|e| e.to_string())
+    super::update_block(readme, "broadcast-frontier", block)
 }
 
 #[cfg(test)]

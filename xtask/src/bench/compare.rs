@@ -11,7 +11,7 @@
 //! seeds per point (median, with the range); any other binary runs under the
 //! embedded engine in real time, `--runs` runs per point (default 1).
 
-use super::broadcast::{point, summarise, Point, FLAGS};
+use super::broadcast::{point, row, summarise, Point};
 use crate::report::svg::{colour, esc};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -201,13 +201,6 @@ pub struct Entry {
     pub point: Point,
 }
 
-/// The test flags: 3d's, then the extra ones (later flags win).
-fn flags(extra: &[String]) -> Vec<String> {
-    let mut f: Vec<String> = FLAGS.split_whitespace().map(String::from).collect();
-    f.extend(extra.iter().cloned());
-    f
-}
-
 /// One point of our node in virtual time: `seeds` seeds in parallel.
 fn run_ours(
     name: &str,
@@ -215,13 +208,9 @@ fn run_ours(
     test_flags: &[String],
     seeds: u64,
 ) -> Result<Point, String> {
-    let mut words: Vec<String> = vec!["--bin".into(), name.into(), "--sim".into()];
-    words.extend(test_flags.iter().cloned());
-    let args = match crate::cli::parse(&words) {
-        Ok(a) => a,
-        Err(crate::cli::CliError::Usage(m)) => return Err(m),
-        Err(crate::cli::CliError::Help) => return Err("no --help here".into()),
-    };
+    let mut extra = vec!["--sim".to_string()];
+    extra.extend(test_flags.iter().cloned());
+    let args = row()?.test_args(&extra)?;
     let mut all_env = args.node_env.clone();
     all_env.extend(env.iter().cloned());
     let nodes = crate::engine::Nodes::InProcess {
@@ -254,8 +243,8 @@ fn run_external(
     let mut points = Vec::new();
     for run in 0..runs {
         let mut cmd = Command::new(&exe);
-        cmd.args(["maelstrom", "test", "--bin", bin])
-            .args(test_flags)
+        cmd.args(["maelstrom", "test"])
+            .args(row()?.words(bin, test_flags))
             .args(["--seed", &(run + 1).to_string()]);
         for (k, v) in env {
             cmd.arg("--node-env").arg(format!("{k}={v}"));
@@ -279,7 +268,7 @@ fn run_external(
 
 /// Runs every point of every group.
 pub fn run(c: &CompareArgs) -> Result<Vec<Entry>, String> {
-    let test_flags = flags(&c.extra);
+    let test_flags = &c.extra;
     let mut entries = Vec::new();
     for g in &c.groups {
         for (setting, env) in g.points() {
@@ -292,7 +281,7 @@ pub fn run(c: &CompareArgs) -> Result<Vec<Entry>, String> {
                         shown.join(" "),
                         c.seeds
                     );
-                    run_ours(name, &env, &test_flags, c.seeds)
+                    run_ours(name, &env, test_flags, c.seeds)
                 }
                 None => {
                     eprintln!(
@@ -301,7 +290,7 @@ pub fn run(c: &CompareArgs) -> Result<Vec<Entry>, String> {
                         shown.join(" "),
                         c.runs
                     );
-                    run_external(&g.bin, &env, &test_flags, c.runs)
+                    run_external(&g.bin, &env, test_flags, c.runs)
                 }
             }
             .map_err(|e| format!("{} {}: {e}", g.bin, shown.join(" ")))?;
@@ -567,7 +556,6 @@ pub fn run_scale(c: &CompareArgs) -> Result<Vec<(usize, Entry)>, String> {
                 "--rate".to_string(),
                 (4 * n).to_string(),
             ]);
-            let test_flags = flags(&extra);
             for (setting, env) in g.points() {
                 eprintln!(
                     "=== {} at {n} nodes, rate {}: {} seeds, virtual time ===",
@@ -575,8 +563,8 @@ pub fn run_scale(c: &CompareArgs) -> Result<Vec<(usize, Entry)>, String> {
                     4 * n,
                     c.seeds
                 );
-                let p = run_ours(name, &env, &test_flags, c.seeds)
-                    .map_err(|e| format!("{n} nodes: {e}"))?;
+                let p =
+                    run_ours(name, &env, &extra, c.seeds).map_err(|e| format!("{n} nodes: {e}"))?;
                 out.push((
                     n,
                     Entry {

@@ -1,4 +1,4 @@
-//! `cargo xtask check <workload> FILE [--journal FILE] [test flags]`: the
+//! What `cargo xtask check` does (command line in `cmd/check.rs`): the
 //! checkers of a run (the workload's, then stats, availability, exceptions,
 //! and net when a network journal is given) on a recorded history, as
 //! Maelstrom would analyse it, without running anything.
@@ -17,99 +17,27 @@ use crate::checker::Validity;
 use crate::checkers::net::NetCounts;
 use crate::engine::analysis;
 use crate::history::History;
+use crate::opts::TestOpts;
 use serde_json::Value;
 use std::path::Path;
 
-pub const USAGE: &str =
-    "Usage: cargo xtask check <workload> FILE [--journal net-journal.jsonl] [TEST FLAGS]
-
-Runs the workload's checker and the common ones (stats, availability,
-exceptions; net with --journal) on a recorded history and prints the results
-map and Maelstrom's verdict line. FILE (a regular file; lines of at most
-16 MiB) is our store/.../history.jsonl, a Jepsen/Maelstrom history.edn, an
-Elle or Knossos EDN history (one vector of ops, `;` comments), or a Jepsen
-log (`INFO jepsen.util - 3 :invoke :read nil` lines). TEST FLAGS are
-`maelstrom test` flags the checkers read, e.g. --consistency-models,
---availability.
-Exit: 0 valid, 1 invalid, 2 unknown, 254 usage or unreadable input.";
-
-/// Exit status for usage errors and unreadable input.
-const BAD_INPUT: i32 = 254;
-
-/// The command; returns the exit status.
-pub fn command(args: &[String]) -> i32 {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return 0;
-    }
-    match run(args) {
-        Ok((results, valid)) => {
-            let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
-            println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
-            valid.exit_code()
-        }
-        Err(msg) => {
-            eprintln!("xtask check: {msg}\n\n{USAGE}");
-            BAD_INPUT
-        }
-    }
-}
-
-/// Parses the arguments, reads the files, runs the checkers.
-fn run(args: &[String]) -> Result<(Value, Validity), String> {
-    let (workload, file, journal, flags) = split_args(args)?;
-    let Some(w) = crate::workloads::by_name(workload) else {
-        return Err(format!("no {workload:?} workload in the bench"));
-    };
-    // The test flags mean what they mean for `maelstrom test`; --bin is
-    // required there and irrelevant here.
-    let mut test_args: Vec<String> = ["--workload", workload, "--bin", "-"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    test_args.extend(flags);
-    let parsed = match crate::cli::parse(&test_args) {
-        Ok(t) => t,
-        Err(crate::cli::CliError::Usage(m)) => return Err(m),
-        Err(crate::cli::CliError::Help) => return Err("see --help".into()),
-    };
-    if let Some(extra) = parsed.node_args.first() {
-        return Err(format!("unexpected argument {extra:?}"));
-    }
-    let history = read_history(Path::new(file))?;
-    let journal = journal.map(|j| read_journal(Path::new(j))).transpose()?;
-    let opts = parsed.opts.clone();
+/// Runs workload `w`'s checkers and the common ones on the history in
+/// `file` (and the network journal in `journal`), with the test's options.
+pub fn check_files(
+    w: &dyn crate::workload::Workload,
+    opts: &TestOpts,
+    file: &Path,
+    journal: Option<&Path>,
+) -> Result<(Value, Validity), String> {
+    let history = read_history(file)?;
+    let journal = journal.map(read_journal).transpose()?;
     analysis::analyze(
-        w.as_ref(),
-        &opts,
+        w,
+        opts,
         &crate::engine::recorded::Recorded::Memory(history),
         journal.as_ref(),
-        parsed.opts.availability,
+        opts.availability,
     )
-}
-
-type Split<'a> = (&'a str, &'a str, Option<&'a str>, Vec<String>);
-
-/// `<workload> FILE` first, then flags: `--journal FILE` is ours, the rest
-/// go to the `maelstrom test` parser.
-fn split_args(args: &[String]) -> Result<Split<'_>, String> {
-    let (workload, file) = match args {
-        [w, f, ..] if !w.starts_with('-') && !f.starts_with('-') => (w.as_str(), f.as_str()),
-        _ => return Err("expected a workload name and a history file first".into()),
-    };
-    let mut journal = None;
-    let mut flags = Vec::new();
-    let mut it = args[2..].iter();
-    while let Some(a) = it.next() {
-        if a == "--journal" {
-            journal = Some(it.next().ok_or("--journal needs a file")?.as_str());
-        } else if let Some(j) = a.strip_prefix("--journal=") {
-            journal = Some(j);
-        } else {
-            flags.push(a.clone());
-        }
-    }
-    Ok((workload, file, journal, flags))
 }
 
 /// Reads a history in whichever format [`formats::reader_for`] recognises.

@@ -2,8 +2,8 @@
 //! as shipped (xtask/tests/fixtures/histories/, each named after its source
 //! file and the lines it keeps), with the verdict their own tests assert.
 
-use super::run;
 use crate::checker::Validity;
+use crate::cmd::check::run;
 use serde_json::{json, Value};
 
 fn fixture_path(name: &str) -> String {

@@ -4,8 +4,9 @@
 //! a bad one per workload, each with partition nemesis ops; and the reader's
 //! errors.
 
-use super::{command, read_history, run};
+use super::read_history;
 use crate::checker::Validity;
+use crate::cmd::check::{command, run};
 use crate::history::{OpType, Process};
 use serde_json::{json, Value};
 
@@ -391,7 +392,7 @@ fn bad_input_is_a_clear_error_never_a_panic() {
             .err()
             .unwrap_or_else(|| panic!("{args:?} was accepted"));
         assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");
-        assert_eq!(command(&args), 254, "{args:?}");
+        assert_eq!(i32::from(command(&args)), 254, "{args:?}");
     }
 }
 

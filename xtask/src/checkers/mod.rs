@@ -7,6 +7,7 @@ pub mod counter;
 pub mod elide;
 pub mod elle;
 pub mod exceptions;
+pub mod interner;
 pub mod linearizable;
 pub mod net;
 #[cfg(test)]

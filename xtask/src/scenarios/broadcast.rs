@@ -3,13 +3,26 @@
 //! cut the hub from its leaves, and the cost model read off the network
 //! journal. Judged by set-full (`workload`) and the net checker (`net`).
 
-use super::{run, run_lossy, Ran};
+use super::{run, run_lossy, Ran, Test};
 use crate::journal::JournalKind;
+use crate::opts::LatencyDist;
 
-const BCAST: &str = "-w broadcast --bin broadcast";
+/// 3a-3c: `nodes` nodes, rate 10, 20 s.
+fn small(nodes: usize) -> Test {
+    Test::new("broadcast")
+        .nodes(nodes)
+        .time_limit(20)
+        .rate(10.0)
+}
+
 /// 3d/3e: 25 nodes, latency 100, rate 100, 20 s.
-const EFFICIENT: &str =
-    "-w broadcast --bin broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100";
+fn efficient() -> Test {
+    Test::new("broadcast")
+        .nodes(25)
+        .time_limit(20)
+        .rate(100.0)
+        .latency(100)
+}
 
 /// Valid, nothing lost, every value read: what "converged" means on the
 /// bench (final reads on every node after the heal and a quiet period).
@@ -35,10 +48,7 @@ fn summary(r: &Ran) -> String {
 
 #[test]
 fn challenge_3a_one_node_sends_nothing() {
-    let r = run(
-        &format!("{BCAST} --node-count 1 --time-limit 20 --rate 10"),
-        3,
-    );
+    let r = run(&small(1), 3);
     assert_converged(&r);
     assert!(r.num("workload/attempt-count") > 50.0);
     assert_eq!(r.num("net/servers/msg-count"), 0.0);
@@ -47,20 +57,14 @@ fn challenge_3a_one_node_sends_nothing() {
 
 #[test]
 fn challenge_3b_five_nodes() {
-    let r = run(
-        &format!("{BCAST} --node-count 5 --time-limit 20 --rate 10"),
-        4,
-    );
+    let r = run(&small(5), 4);
     assert_converged(&r);
     assert!(stable(&r, "1") <= 400.0, "{}", summary(&r));
 }
 
 #[test]
 fn challenge_3c_five_nodes_under_rolling_partitions() {
-    let r = run(
-        &format!("{BCAST} --node-count 5 --time-limit 20 --rate 10 --nemesis partition --nemesis-interval 3"),
-        5,
-    );
+    let r = run(&small(5).partitions().nemesis_interval(3.0), 5);
     assert!(r.grudges().len() >= 2, "the nemesis partitioned");
     assert_converged(&r);
 }
@@ -68,7 +72,7 @@ fn challenge_3c_five_nodes_under_rolling_partitions() {
 #[test]
 fn goal_1_default_configuration_meets_all_three_targets_at_once() {
     for seed in [11, 12, 13] {
-        let r = run(EFFICIENT, seed);
+        let r = run(&efficient(), seed);
         eprintln!("seed {seed}: {}", summary(&r));
         assert_converged(&r);
         assert!(r.num("net/servers/msgs-per-op") <= 1.5, "{}", summary(&r));
@@ -79,7 +83,7 @@ fn goal_1_default_configuration_meets_all_three_targets_at_once() {
 
 #[test]
 fn goal_2_low_latency_configuration() {
-    let r = run(&format!("{EFFICIENT} --node-env BROADCAST_BATCH_MS=25"), 21);
+    let r = run(&efficient().env("BROADCAST_BATCH_MS", 25), 21);
     eprintln!("{}", summary(&r));
     assert_converged(&r);
     assert!(stable(&r, "1") <= 250.0, "{}", summary(&r));
@@ -109,7 +113,7 @@ fn server_sends(r: &Ran) -> Vec<(&str, &str, bool, usize)> {
 fn cost_model_one_uplink_per_leaf_broadcast_and_one_fan_out_per_window() {
     // The hub's broadcasts need no uplink; every other broadcast costs one
     // leaf->hub message. Each hub window costs 24 messages.
-    let r = run(EFFICIENT, 31);
+    let r = run(&efficient(), 31);
     assert_converged(&r);
     let sends = server_sends(&r);
     let attempts = r.num("workload/attempt-count") as usize;
@@ -142,7 +146,7 @@ fn cost_model_one_uplink_per_leaf_broadcast_and_one_fan_out_per_window() {
 fn without_a_window_each_value_costs_exactly_24_messages_plus_lone_acks() {
     // BROADCAST_BATCH_MS=0: a leaf's value is one uplink plus 23 fan-outs
     // (not echoed to its origin); a hub value is 24 fan-outs.
-    let r = run(&format!("{EFFICIENT} --node-env BROADCAST_BATCH_MS=0"), 71);
+    let r = run(&efficient().env("BROADCAST_BATCH_MS", 0), 71);
     assert_converged(&r);
     let sends = server_sends(&r);
     let attempts = r.num("workload/attempt-count") as usize;
@@ -168,7 +172,14 @@ fn lost_and_reordered_messages_still_converge() {
     // at 20 % loss, all 25 inits rarely get through; see `run_lossy`. 50
     // clients: a lost request holds its client for the 5 s timeout.)
     let r = run_lossy(
-        &format!("{BCAST} --node-count 5 --concurrency 50 --time-limit 20 --rate 100 --latency 100 --latency-dist uniform --p-loss 0.2"),
+        &Test::new("broadcast")
+            .nodes(5)
+            .concurrency(50)
+            .time_limit(20)
+            .rate(100.0)
+            .latency(100)
+            .latency_dist(LatencyDist::Uniform)
+            .p_loss(0.2),
         41..141,
     );
     eprintln!("{}", summary(&r));
@@ -187,10 +198,7 @@ fn partitions_that_cut_the_hub_or_a_leaf_off_heal_without_loss() {
     // heal alone (no new traffic to reveal a gap) must bring everyone up to
     // date; both asserted, so a change of the nemesis cannot quietly make
     // this test easier. (Without retransmission, 141 values are lost here.)
-    let r = run(
-        &format!("{EFFICIENT} --nemesis partition --nemesis-interval 3"),
-        53,
-    );
+    let r = run(&efficient().partitions().nemesis_interval(3.0), 53);
     assert!(r.partitioned_at_end(20), "no partition at the end");
     let grudges = r.grudges();
     let hub_minority = grudges.iter().any(|g| {
@@ -215,7 +223,7 @@ fn partitions_that_cut_the_hub_or_a_leaf_off_heal_without_loss() {
 fn a_latency_budget_holds_and_a_large_one_costs_under_three_quarters_per_op() {
     for (budget, seed, most_per_op) in [(400, 81, 2.2), (1900, 82, 0.75), (1900, 83, 0.75)] {
         let r = run(
-            &format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS={budget}"),
+            &efficient().env("BROADCAST_LATENCY_BUDGET_MS", budget),
             seed,
         );
         eprintln!("budget {budget}, seed {seed}: {}", summary(&r));
@@ -231,18 +239,15 @@ fn a_latency_budget_holds_and_a_large_one_costs_under_three_quarters_per_op() {
 
 #[test]
 fn a_latency_budget_holds_on_a_faster_and_a_long_tailed_network() {
-    let faster = EFFICIENT.replace("--latency 100", "--latency 10");
-    let r = run(
-        &format!("{faster} --node-env BROADCAST_LATENCY_BUDGET_MS=250"),
-        84,
-    );
+    let faster = efficient().latency(10);
+    let r = run(&faster.env("BROADCAST_LATENCY_BUDGET_MS", 250), 84);
     eprintln!("latency 10, budget 250: {}", summary(&r));
     assert_converged(&r);
     assert!(stable(&r, "1") <= 250.0, "{}", summary(&r));
     let r = run(
-        &format!(
-            "{EFFICIENT} --latency-dist exponential --node-env BROADCAST_LATENCY_BUDGET_MS=1900"
-        ),
+        &efficient()
+            .latency_dist(LatencyDist::Exponential)
+            .env("BROADCAST_LATENCY_BUDGET_MS", 1900),
         85,
     );
     eprintln!("exponential, budget 1900: {}", summary(&r));
@@ -254,9 +259,9 @@ fn a_latency_budget_holds_on_a_faster_and_a_long_tailed_network() {
 fn a_budget_without_the_last_hop_spends_it_and_still_holds_on_maelstroms_measure() {
     // BROADCAST_BUDGET_HOPS=1: the hop Maelstrom's stable latency does not
     // see goes to batching, so the same budget costs fewer messages.
-    let flags = format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS=400");
-    let both = run(&flags, 87);
-    let one = run(&format!("{flags} --node-env BROADCAST_BUDGET_HOPS=1"), 87);
+    let test = efficient().env("BROADCAST_LATENCY_BUDGET_MS", 400);
+    let both = run(&test, 87);
+    let one = run(&test.env("BROADCAST_BUDGET_HOPS", 1), 87);
     eprintln!("hops 2: {}; hops 1: {}", summary(&both), summary(&one));
     assert_converged(&one);
     assert!(stable(&one, "1") <= 400.0, "{}", summary(&one));
@@ -274,7 +279,10 @@ fn a_large_budget_still_heals_partitions_without_loss() {
     // The budget raises the ack delay and the retransmission timeout to
     // 1.9 s and 2.9 s (backing off to 5.8 s): still inside the quiet period.
     let r = run(
-        &format!("{EFFICIENT} --nemesis partition --nemesis-interval 3 --node-env BROADCAST_LATENCY_BUDGET_MS=1900"),
+        &efficient()
+            .partitions()
+            .nemesis_interval(3.0)
+            .env("BROADCAST_LATENCY_BUDGET_MS", 1900),
         53,
     );
     eprintln!("{}", summary(&r));
@@ -292,7 +300,9 @@ fn an_explicit_window_overrides_the_budget() {
     // The hub's window is fixed at 0: every value is fanned out alone, so
     // the budget only batches the leaves' uplinks.
     let r = run(
-        &format!("{EFFICIENT} --node-env BROADCAST_LATENCY_BUDGET_MS=1900 --node-env BROADCAST_BATCH_MS=0"),
+        &efficient()
+            .env("BROADCAST_LATENCY_BUDGET_MS", 1900)
+            .env("BROADCAST_BATCH_MS", 0),
         86,
     );
     assert_converged(&r);

@@ -3,30 +3,60 @@
 //! bench (with partitions where the workload's matrix row has them), and
 //! another seed gives another history.
 
-use super::run;
+use super::{run, Test};
 use crate::engine::{history_jsonl, results_json};
+use crate::opts::LatencyDist;
 
-/// Each workload's row flags (matrix.rs), shortened to 5 s.
-const ROWS: [&str; 6] = [
-    "-w echo --bin echo --node-count 1",
-    "-w unique-ids --bin unique-ids --rate 1000 --node-count 3 --availability total --nemesis partition --nemesis-interval 1",
-    "-w broadcast --bin broadcast --node-count 25 --rate 100 --latency 100 --nemesis partition --nemesis-interval 1",
-    "-w g-counter --bin g-counter --node-count 3 --rate 100 --nemesis partition --nemesis-interval 1",
-    "-w kafka --bin kafka --node-count 2 --concurrency 2n --rate 1000 --latency 5 --latency-dist exponential",
-    "-w txn-rw-register --bin txn-rw-register --node-count 2 --concurrency 2n --rate 1000 --consistency-models read-committed --availability total --nemesis partition --nemesis-interval 1",
-];
+/// Each workload's row (matrix.rs), shortened to 5 s, partitions every second.
+fn rows() -> [Test; 6] {
+    [
+        Test::new("echo").nodes(1),
+        Test::new("unique-ids")
+            .rate(1000.0)
+            .nodes(3)
+            .total_availability()
+            .partitions()
+            .nemesis_interval(1.0),
+        Test::new("broadcast")
+            .nodes(25)
+            .rate(100.0)
+            .latency(100)
+            .partitions()
+            .nemesis_interval(1.0),
+        Test::new("g-counter")
+            .nodes(3)
+            .rate(100.0)
+            .partitions()
+            .nemesis_interval(1.0),
+        Test::new("kafka")
+            .nodes(2)
+            .concurrency_per_node(2)
+            .rate(1000.0)
+            .latency(5)
+            .latency_dist(LatencyDist::Exponential),
+        Test::new("txn-rw-register")
+            .nodes(2)
+            .concurrency_per_node(2)
+            .rate(1000.0)
+            .model("read-committed")
+            .total_availability()
+            .partitions()
+            .nemesis_interval(1.0),
+    ]
+}
 
 /// history.jsonl and results.json of one run, as `maelstrom test` writes them.
-fn files(flags: &str, seed: u64) -> (String, String) {
-    let r = run(&format!("{flags} --time-limit 5"), seed);
+fn files(test: &Test, seed: u64) -> (String, String) {
+    let r = run(&test.clone().time_limit(5), seed);
     (history_jsonl(&r.out.history), results_json(&r.results))
 }
 
 #[test]
 fn the_same_seed_gives_byte_identical_files_for_every_workload() {
-    for flags in ROWS {
-        let (h1, r1) = files(flags, 7);
-        let (h2, r2) = files(flags, 7);
+    for test in rows() {
+        let flags = test.workload;
+        let (h1, r1) = files(&test, 7);
+        let (h2, r2) = files(&test, 7);
         assert!(h1.lines().count() > 20, "{flags}: a real history");
         assert!(
             h1 == h2,
@@ -36,7 +66,7 @@ fn the_same_seed_gives_byte_identical_files_for_every_workload() {
             r1 == r2,
             "{flags}: results.json differs between two runs of seed 7"
         );
-        let (h3, _) = files(flags, 8);
+        let (h3, _) = files(&test, 8);
         assert!(h1 != h3, "{flags}: seeds 7 and 8 gave the same history");
     }
 }

@@ -9,9 +9,9 @@
 //! Failure rate: see README "Virtual time, one judge" (measured with
 //! `cargo test -p xtask --bin xtask --release -- --ignored give_up_rate --nocapture`).
 
-use super::run_with;
+use super::{run_with, Test};
+use crate::cmd::explore::explore_with;
 use crate::engine::{history_jsonl, results_json};
-use crate::explore::explore_with;
 use gossip_glomers::runtime::{Ctx, Driver, HostedNode, Node, Request, Setup};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -143,9 +143,22 @@ fn args(line: &str) -> Vec<String> {
     line.split_whitespace().map(String::from).collect()
 }
 
-/// Row 3c's command, as `cargo xtask explore 3c` runs it.
-const ROW_3C: &str =
-    "-w broadcast --bin broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition";
+/// Row 3c's test, as `cargo xtask explore 3c` runs it (checked below).
+fn row_3c() -> Test {
+    Test::new("broadcast")
+        .nodes(5)
+        .time_limit(20)
+        .rate(10.0)
+        .partitions()
+}
+
+#[test]
+fn row_3c_is_the_matrix_row() {
+    let row = crate::matrix::select("3c").unwrap().remove(0);
+    let args = row.test_args(&["--sim".to_string()]).unwrap();
+    assert_eq!(args.opts, row_3c().opts);
+    assert!(args.node_env.is_empty());
+}
 
 #[test]
 fn exploration_finds_the_give_up_bug_and_its_seed_replays_it() {
@@ -159,8 +172,8 @@ fn exploration_finds_the_give_up_bug_and_its_seed_replays_it() {
         "the defect is rare: most single runs pass"
     );
     // The seed replays the failure bit for bit.
-    let a = run_with(ROW_3C, gives_up, first.seed);
-    let b = run_with(ROW_3C, gives_up, first.seed);
+    let a = run_with(&row_3c(), gives_up, first.seed);
+    let b = run_with(&row_3c(), gives_up, first.seed);
     assert!(
         a.num("workload/lost-count") > 0.0,
         "seed {}: {}",
@@ -170,7 +183,7 @@ fn exploration_finds_the_give_up_bug_and_its_seed_replays_it() {
     assert!(history_jsonl(&a.out.history) == history_jsonl(&b.out.history));
     assert!(results_json(&a.results) == results_json(&b.results));
     // The same schedule does not hurt our shipped node: the defect does.
-    let ours = super::run(ROW_3C, first.seed);
+    let ours = super::run(&row_3c(), first.seed);
     ours.assert_valid();
 }
 

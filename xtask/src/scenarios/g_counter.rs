@@ -4,14 +4,18 @@
 //! the adds attempted by its end, so "a read sees every add acknowledged
 //! before it" is exactly what the checker enforces.
 
-use super::run;
+use super::{run, Test};
+use crate::opts::LatencyDist;
 
-const ROW_4: &str = "-w g-counter --bin g-counter --node-count 3 --rate 100 --time-limit 20";
+/// Row 4 without its partitions.
+fn row_4() -> Test {
+    Test::new("g-counter").nodes(3).rate(100.0).time_limit(20)
+}
 
 #[test]
 fn reads_see_every_acknowledged_add_despite_stale_seq_kv() {
     for seed in 0..3 {
-        let r = run(&format!("{ROW_4} --latency 5 --latency-dist uniform"), seed);
+        let r = run(&row_4().latency(5).latency_dist(LatencyDist::Uniform), seed);
         r.assert_valid();
         assert!(r.num("stats/by-f/add/ok-count") > 500.0);
         assert!(r.num("stats/by-f/read/ok-count") > 500.0);
@@ -21,10 +25,7 @@ fn reads_see_every_acknowledged_add_despite_stale_seq_kv() {
 #[test]
 fn final_reads_agree_after_partitions() {
     for seed in 0..3 {
-        let r = run(
-            &format!("{ROW_4} --nemesis partition --nemesis-interval 3"),
-            seed,
-        );
+        let r = run(&row_4().partitions().nemesis_interval(3.0), seed);
         assert!(
             !r.grudges().is_empty(),
             "seed {seed}: the nemesis partitioned"

@@ -9,11 +9,14 @@ mod determinism;
 mod explore_bug;
 mod g_counter;
 mod kafka;
+mod test;
 mod txn;
+
+pub use test::Test;
 
 use crate::checker::Validity;
 use crate::engine::sim_host::NodeFactory;
-use crate::engine::{self, Nodes, RunOutcome};
+use crate::engine::{self, RunOutcome};
 use serde_json::Value;
 
 /// One finished run and its analysis.
@@ -88,46 +91,35 @@ pub fn invalid_summary(results: &Value) -> String {
     s
 }
 
-/// Runs `flags` (`maelstrom test` flags naming one of our nodes with
-/// `--bin`; `--node-env`, `--p-loss` welcome) on `seed`, in virtual time.
-pub fn run(flags: &str, seed: u64) -> Ran {
-    run_with(flags, gossip_glomers::nodes::hosted, seed)
+/// Runs `test` on `seed`, in virtual time.
+pub fn run(test: &Test, seed: u64) -> Ran {
+    run_with(test, gossip_glomers::nodes::hosted, seed)
 }
 
 /// As `run`, with nodes made by `factory` (a fixture node).
-pub fn run_with(flags: &str, factory: NodeFactory, seed: u64) -> Ran {
-    try_run(flags, factory, seed).unwrap_or_else(|fatal| panic!("aborted: {fatal}"))
+pub fn run_with(test: &Test, factory: NodeFactory, seed: u64) -> Ran {
+    try_run(test, factory, seed).unwrap_or_else(|fatal| panic!("aborted: {fatal}"))
 }
 
-/// Runs `flags` on the first seed from `seeds` whose run is not aborted.
+/// Runs `test` on the first seed from `seeds` whose run is not aborted.
 /// For lossy runs: Maelstrom's p-loss drops `init` messages too (net.clj
 /// `send!` applies to every message) and a lost init aborts the run, as
 /// in Maelstrom; the seed that got through is fixed, so this is too.
-pub fn run_lossy(flags: &str, seeds: std::ops::Range<u64>) -> Ran {
+pub fn run_lossy(test: &Test, seeds: std::ops::Range<u64>) -> Ran {
     for seed in seeds.clone() {
-        if let Ok(r) = try_run(flags, gossip_glomers::nodes::hosted, seed) {
+        if let Ok(r) = try_run(test, gossip_glomers::nodes::hosted, seed) {
             eprintln!("seed {seed}");
             return r;
         }
     }
-    panic!("no seed in {seeds:?} got every init through: {flags}")
+    panic!("no seed in {seeds:?} got every init through: {test:?}")
 }
 
 /// One run; Err: aborted (setup failed), with why.
-fn try_run(flags: &str, factory: NodeFactory, seed: u64) -> Result<Ran, String> {
-    let mut words: Vec<String> = flags.split_whitespace().map(String::from).collect();
-    words.push("--sim".into());
-    let args = match crate::cli::parse(&words) {
-        Ok(a) => a,
-        Err(_) => panic!("bad flags: {flags}"),
-    };
-    let mut nodes = Nodes::from_args(&args).expect("one of our nodes");
-    if let Nodes::InProcess { factory: f, .. } = &mut nodes {
-        *f = factory;
-    }
-    let name = args.workload.as_deref().expect("-w");
-    let workload = crate::workloads::by_name(name).expect("a workload of the bench");
-    let mut out = engine::execute(workload.as_ref(), &args.opts, &nodes, seed, None)
+fn try_run(test: &Test, factory: NodeFactory, seed: u64) -> Result<Ran, String> {
+    let nodes = test.nodes_with(factory);
+    let workload = crate::workloads::by_name(test.workload).expect("a workload of the bench");
+    let mut out = engine::execute(workload.as_ref(), &test.opts, &nodes, seed, None)
         .expect("the nodes start");
     assert!(out.crashes.is_empty(), "crashed: {:?}", out.crashes);
     let Some((results, valid)) = out.analysis.take() else {

@@ -3,17 +3,22 @@
 //! loss, delay, reordering and partitions, every transaction answered, and
 //! the cost of replication.
 
-use super::{run, run_lossy};
+use super::{run, run_lossy, Test};
+use crate::opts::LatencyDist;
 
-const TXN: &str =
-    "-w txn-rw-register --bin txn-rw-register --concurrency 2n --time-limit 20 --rate 1000";
+/// Rows 6a-6c on `nodes` nodes at consistency model `model`.
+fn txn(nodes: usize, model: &str) -> Test {
+    Test::new("txn-rw-register")
+        .concurrency_per_node(2)
+        .time_limit(20)
+        .rate(1000.0)
+        .nodes(nodes)
+        .model(model)
+}
 
 #[test]
 fn a_single_node_answers_alone_and_sends_nothing() {
-    let r = run(
-        &format!("{TXN} --node-count 1 --consistency-models read-uncommitted --availability total"),
-        6,
-    );
+    let r = run(&txn(1, "read-uncommitted").total_availability(), 6);
     r.assert_valid();
     assert_eq!(r.num("availability/ok-fraction"), 1.0);
     assert_eq!(r.num("net/servers/msg-count"), 0.0);
@@ -23,7 +28,12 @@ fn a_single_node_answers_alone_and_sends_nothing() {
 fn read_committed_through_loss_reordering_and_partitions() {
     for (nodes, seeds, loss) in [(2, 1..40, 0.2), (5, 100..140, 0.1)] {
         let r = run_lossy(
-            &format!("{TXN} --node-count {nodes} --consistency-models read-committed --latency 20 --latency-dist uniform --p-loss {loss} --nemesis partition --nemesis-interval 3"),
+            &txn(nodes, "read-committed")
+                .latency(20)
+                .latency_dist(LatencyDist::Uniform)
+                .p_loss(loss)
+                .partitions()
+                .nemesis_interval(3.0),
             seeds,
         );
         assert!(!r.grudges().is_empty());
@@ -37,7 +47,7 @@ fn read_committed_through_loss_reordering_and_partitions() {
 #[test]
 fn row_6c_two_nodes_use_under_a_tenth_of_a_message_per_txn() {
     let r = run(
-        &format!("{TXN} --node-count 2 --consistency-models read-committed --availability total --nemesis partition"),
+        &txn(2, "read-committed").total_availability().partitions(),
         5,
     );
     r.assert_valid();

@@ -8,61 +8,24 @@
 
 use crate::history::{History, OpType, Process};
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// An interned key or value.
 pub type Id = u32;
 /// The interned JSON `null` (Clojure `nil`).
 pub const NIL: Id = 0;
 
-/// Interns JSON values by their canonical text.
-pub struct Interner {
-    ids: HashMap<String, Id>,
-    values: Vec<Value>,
-}
+/// Elle keys a value by its JSON text (`1` and `1.0` differ, and so do
+/// `0.0` and `-0.0`).
+pub struct JsonText;
 
-impl Interner {
-    fn new() -> Self {
-        let mut ids = HashMap::new();
-        ids.insert("null".to_string(), NIL);
-        Interner {
-            ids,
-            values: vec![Value::Null],
-        }
-    }
-
-    pub(super) fn intern(&mut self, v: &Value) -> Id {
-        if v.is_null() {
-            return NIL;
-        }
-        let text = v.to_string();
-        if let Some(&id) = self.ids.get(&text) {
-            return id;
-        }
-        let id = self.values.len() as Id;
-        self.ids.insert(text, id);
-        self.values.push(v.clone());
-        id
-    }
-
-    /// The id of a value, if any op holds it.
-    #[cfg(test)]
-    pub fn id(&self, v: &Value) -> Option<Id> {
-        if v.is_null() {
-            return Some(NIL);
-        }
-        self.ids.get(&v.to_string()).copied()
-    }
-
-    pub fn value(&self, id: Id) -> &Value {
-        &self.values[id as usize]
-    }
-
-    /// Clojure truthiness: everything but nil and false.
-    pub fn truthy(&self, id: Id) -> bool {
-        !matches!(self.value(id), Value::Null | Value::Bool(false))
+impl crate::checkers::interner::Identity for JsonText {
+    fn key(v: &Value) -> String {
+        v.to_string()
     }
 }
+
+/// Keys and values of the history, interned by their JSON text.
+pub type Interner = crate::checkers::interner::Interner<JsonText>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MopF {

@@ -163,10 +163,10 @@ fn slot(
 pub fn cas_op(f: &str, v: &Value, values: &mut Interner) -> Result<CasOp, String> {
     Ok(match f {
         "read" if v.is_null() => CasOp::Read(None),
-        "read" => CasOp::Read(Some(values.id(v))),
-        "write" => CasOp::Write(values.id(v)),
+        "read" => CasOp::Read(Some(values.intern(v))),
+        "write" => CasOp::Write(values.intern(v)),
         "cas" => match v.as_array().map(Vec::as_slice) {
-            Some([from, to]) => CasOp::Cas(values.id(from), values.id(to)),
+            Some([from, to]) => CasOp::Cas(values.intern(from), values.intern(to)),
             _ => return Err(format!("cas value is not [from to]: {v}")),
         },
         other => return Err(format!("the cas-register model has no :f {other}")),
@@ -217,7 +217,7 @@ pub fn check_register(history: &History, budget: &Budget) -> CheckResult {
 pub fn check_register_from(history: &History, initial: &Value, budget: &Budget) -> CheckResult {
     let mut values = Interner::new();
     let model = CasRegister {
-        initial: values.id(initial),
+        initial: values.intern(initial),
     };
     let keys = match split(history, false, &mut values) {
         Ok(k) => k,

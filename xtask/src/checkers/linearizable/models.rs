@@ -5,47 +5,23 @@
 
 use super::Model;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Values are interned to small integers once per history (JSON values are
-/// neither `Hash` nor cheap to compare). Two values get one id when
-/// Clojure's `=` holds between them, which is what Knossos's cas-register
-/// compares with (knossos v0.3.9 model.clj `CASRegister`: `(if (= cur
-/// value) ..)`, `(= value (:value op))`); see [`equality_key`].
-#[derive(Debug)]
-pub struct Interner {
-    pub values: Vec<Value>,
-    /// Keyed by the value's JSON text (`1` and `1.0` differ there too).
-    ids: HashMap<String, u32>,
-}
+/// Values are interned to small integers once per history. Two values get
+/// one id when Clojure's `=` holds between them, which is what Knossos's
+/// cas-register compares with (knossos v0.3.9 model.clj `CASRegister`: `(if
+/// (= cur value) ..)`, `(= value (:value op))`); see [`equality_key`].
+pub struct ClojureEq;
 
-impl Default for Interner {
-    fn default() -> Self {
-        Interner::new()
+impl crate::checkers::interner::Identity for ClojureEq {
+    fn key(v: &Value) -> String {
+        equality_key(v)
     }
 }
 
-impl Interner {
-    /// `null` is always 0, the register's initial value.
-    pub fn new() -> Self {
-        Interner {
-            values: vec![Value::Null],
-            ids: HashMap::from([("null".to_string(), 0)]),
-        }
-    }
-    pub fn id(&mut self, v: &Value) -> u32 {
-        let next = self.values.len() as u32;
-        let id = *self.ids.entry(equality_key(v)).or_insert(next);
-        if id == next {
-            self.values.push(v.clone());
-        }
-        id
-    }
-    pub fn value(&self, id: u32) -> &Value {
-        self.values.get(id as usize).unwrap_or(&Value::Null)
-    }
-}
+/// The register's values, interned under Clojure's `=`; `null`, the
+/// register's initial value, is 0.
+pub type Interner = crate::checkers::interner::Interner<ClojureEq>;
 
 /// A text that two JSON values share iff Clojure 1.11's `=` holds between
 /// them as Cheshire reads them. `Util.equiv` on numbers is `Numbers.equal`:
@@ -252,18 +228,18 @@ mod tests {
     #[test]
     fn interner_ids_follow_clojure_equality() {
         let mut i = Interner::new();
-        let zero = i.id(&json!(0.0));
-        assert_eq!(i.id(&json!(-0.0)), zero);
-        assert_ne!(i.id(&json!(0)), zero);
-        assert_ne!(i.id(&json!(1)), i.id(&json!(1.0)));
-        assert_eq!(i.id(&json!([0.0, 1])), i.id(&json!([-0.0, 1])));
-        assert_eq!(i.id(&json!({"a": -0.0})), i.id(&json!({"a": 0.0})));
-        assert_ne!(i.id(&json!("0.0")), zero);
+        let zero = i.intern(&json!(0.0));
+        assert_eq!(i.intern(&json!(-0.0)), zero);
+        assert_ne!(i.intern(&json!(0)), zero);
+        assert_ne!(i.intern(&json!(1)), i.intern(&json!(1.0)));
+        assert_eq!(i.intern(&json!([0.0, 1])), i.intern(&json!([-0.0, 1])));
+        assert_eq!(i.intern(&json!({"a": -0.0})), i.intern(&json!({"a": 0.0})));
+        assert_ne!(i.intern(&json!("0.0")), zero);
         // The first spelling seen is the one shown.
         assert_eq!(i.value(zero), &json!(0.0));
         // A known difference (docs/fidelity.md): serde_json reads the
         // integer `-0` as the float -0.0, where Cheshire reads the long 0.
         let minus_zero: Value = serde_json::from_str("-0").unwrap();
-        assert_eq!(i.id(&minus_zero), zero);
+        assert_eq!(i.intern(&minus_zero), zero);
     }
 }

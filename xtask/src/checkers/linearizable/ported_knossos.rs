@@ -435,9 +435,9 @@ fn memo_wrapper_test() {
     use super::Model;
     let mut values = Interner::new();
     let (zero, one, two) = (
-        values.id(&json!(0)),
-        values.id(&json!(1)),
-        values.id(&json!(2)),
+        values.intern(&json!(0)),
+        values.intern(&json!(1)),
+        values.intern(&json!(2)),
     );
     let register = CasRegister { initial: zero };
     let (read_1, write_1, write_2) = (CasOp::Read(Some(one)), CasOp::Write(one), CasOp::Write(two));
@@ -454,7 +454,7 @@ fn memo_wrapper_test() {
     );
     // models-test: from 0, the reads of 1 and of :unreachable are refused
     // ("0≠1", "0≠:unreachable"); writes reach 1 and 2.
-    let unreachable = values.id(&json!("unreachable"));
+    let unreachable = values.intern(&json!("unreachable"));
     let read_unreachable = CasOp::Read(Some(unreachable));
     let mut reached = vec![zero];
     let mut refused = Vec::new();

@@ -615,9 +615,9 @@ fn refusals_print_values_as_clojures_str_does() {
     // `(str [1 "b"])` is [1 "b"].
     use super::models::{CasOp, CasRegister, Interner};
     let mut values = Interner::new();
-    let a = values.id(&json!("a"));
-    let one = values.id(&json!(1));
-    let vec = values.id(&json!([1, "b"]));
+    let a = values.intern(&json!("a"));
+    let one = values.intern(&json!(1));
+    let vec = values.intern(&json!([1, "b"]));
     assert_eq!(
         CasRegister::refusal(&CasOp::Read(Some(a)), 0, &values),
         "can't read a from register "

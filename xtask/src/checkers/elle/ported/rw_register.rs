@@ -439,7 +439,7 @@ fn version_graphs_to_transaction_graphs_test() {
         let hist = h.history();
         let p = Parsed::new(&hist).unwrap();
         // Values no op holds get ids no op holds.
-        let id = |v: Value, absent: Id| p.interner.id(&v).unwrap_or(absent);
+        let id = |v: Value, absent: Id| p.interner.get(&v).unwrap_or(absent);
         let x = id(json!("x"), u32::MAX - 3);
         let (id1, id2, id3) = (
             id(json!(1), u32::MAX),

@@ -1,0 +1,90 @@
+//! `cargo xtask check <workload> FILE [--journal FILE] [test flags]`: the
+//! command line of `check` (what it does is `crate::check`). Its test flags
+//! are `maelstrom test`'s, read by the flag table.
+
+use super::ExitCode;
+use crate::check;
+use crate::checker::Validity;
+use crate::engine::analysis;
+use serde_json::Value;
+use std::path::Path;
+
+pub const USAGE: &str =
+    "Usage: cargo xtask check <workload> FILE [--journal net-journal.jsonl] [TEST FLAGS]
+
+Runs the workload's checker and the common ones (stats, availability,
+exceptions; net with --journal) on a recorded history and prints the results
+map and Maelstrom's verdict line. FILE (a regular file; lines of at most
+16 MiB) is our store/.../history.jsonl, a Jepsen/Maelstrom history.edn, an
+Elle or Knossos EDN history (one vector of ops, `;` comments), or a Jepsen
+log (`INFO jepsen.util - 3 :invoke :read nil` lines). TEST FLAGS are
+`maelstrom test` flags the checkers read, e.g. --consistency-models,
+--availability.
+Exit: 0 valid, 1 invalid, 2 unknown, 254 usage or unreadable input.";
+
+/// The command; returns the exit status.
+pub fn command(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::OK;
+    }
+    match run(args) {
+        Ok((results, valid)) => {
+            let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
+            println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
+            ExitCode::from(valid.exit_code())
+        }
+        Err(msg) => {
+            eprintln!("xtask check: {msg}\n\n{USAGE}");
+            ExitCode::USAGE
+        }
+    }
+}
+
+/// Parses the arguments, reads the files, runs the checkers.
+pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
+    let (workload, file, journal, flags) = split_args(args)?;
+    let Some(w) = crate::workloads::by_name(workload) else {
+        return Err(format!("no {workload:?} workload in the bench"));
+    };
+    // The test flags mean what they mean for `maelstrom test`; --bin,
+    // required there, is irrelevant here (`parse_options` lets it be).
+    let parsed = match crate::cli::parse_options(&flags) {
+        Ok(t) => t,
+        Err(crate::cli::CliError::Usage(m)) => return Err(m),
+        Err(crate::cli::CliError::Help) => return Err("see --help".into()),
+    };
+    if let Some(extra) = parsed.node_args.first() {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
+    check::check_files(
+        w.as_ref(),
+        &parsed.opts,
+        Path::new(file),
+        journal.map(Path::new),
+    )
+}
+
+type Split<'a> = (&'a str, &'a str, Option<&'a str>, Vec<String>);
+
+/// `<workload> FILE` first, then flags: `--journal FILE` is ours, the rest
+/// go to the `maelstrom test` parser.
+fn split_args(args: &[String]) -> Result<Split<'_>, String> {
+    let (workload, file) = match args {
+        [w, f, ..] if !w.starts_with('-') && !f.starts_with('-') => (w.as_str(), f.as_str()),
+        _ => return Err("expected a workload name and a history file first".into()),
+    };
+    let mut journal = None;
+    let mut flags = Vec::new();
+    let mut it = args[2..].iter();
+    while let Some(a) = it.next() {
+        if a == "--journal" {
+            journal = Some(it.next().ok_or("--journal needs a file")?.as_str());
+        } else if let Some(j) = a.strip_prefix("--journal=") {
+            journal = Some(j);
+        } else {
+            flags.push(a.clone());
+        }
+    }
+    Ok((workload, file, journal, flags))
+}
