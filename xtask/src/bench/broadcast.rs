@@ -5,8 +5,8 @@
 //! window) it runs `xtask maelstrom test` with the official 3d/3e command,
 //! reads servers msgs-per-op and the stable-latency median and maximum from
 //! the run's results, and renders a markdown table and an SVG plot with the
-//! project's two goal points marked. With `--readme`, both replace the block
-//! between the frontier markers in README.md.
+//! project's two goal points marked. With `--docs`, both replace the block
+//! between the frontier markers in docs/nodes/broadcast.md.
 
 use crate::matrix::Row;
 use crate::report::svg::{colour, esc, Frame};
@@ -334,11 +334,6 @@ pub fn plot(points: &[Point]) -> String {
     s
 }
 
-/// Replaces the block between the frontier markers of README.md.
-pub fn update_readme(readme: &Path, block: &str) -> Result<(), String> {
-    super::update_block(readme, "broadcast-frontier", block)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,23 +423,5 @@ mod tests {
         assert_eq!(class("median"), 3, "2 points + 1 path");
         assert_eq!(class("max"), 3);
         assert_eq!(class("goal-point"), 2);
-    }
-
-    #[test]
-    fn readme_block_is_replaced_between_markers_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("README.md");
-        std::fs::write(
-            &p,
-            "a\n<!-- broadcast-frontier:begin -->\nold\n<!-- broadcast-frontier:end -->\nz\n",
-        )
-        .unwrap();
-        update_readme(&p, "new\n").unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
-            "a\n<!-- broadcast-frontier:begin -->\nnew\n<!-- broadcast-frontier:end -->\nz\n"
-        );
-        std::fs::write(&p, "no markers").unwrap();
-        assert!(update_readme(&p, "x").is_err());
     }
 }

@@ -73,7 +73,7 @@ pub struct CompareArgs {
     pub seeds: u64,
     /// Runs per point for other binaries (real time).
     pub runs: u64,
-    pub readme: bool,
+    pub docs: bool,
     /// `--replot`: redraw from `xtask/docs/broadcast-compare.json`.
     pub replot: bool,
     /// `--scale`: the node counts to run our node at (else empty).
@@ -106,7 +106,7 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
         groups: Vec::new(),
         seeds: 10,
         runs: 1,
-        readme: false,
+        docs: false,
         replot: false,
         scale: Vec::new(),
         extra: Vec::new(),
@@ -133,7 +133,7 @@ pub fn parse(args: &[String]) -> Result<Option<CompareArgs>, String> {
             }
             "--seeds" => c.seeds = count("--seeds", it.next())?,
             "--runs" => c.runs = count("--runs", it.next())?,
-            "--readme" => c.readme = true,
+            "--docs" => c.docs = true,
             "--replot" => c.replot = true,
             "--scale" => c.scale = vec![25, 50, 100, 200],
             "--nodes" => {
@@ -614,7 +614,7 @@ mod tests {
 
     #[test]
     fn groups_take_the_settings_that_follow_their_bin() {
-        let c = p("--bin target/release/broadcast BROADCAST_BATCH_MS=0,25,100 --bin ./their-node MODE=fast KNOB=1,2 --latency 10 --seeds 3 --runs 2 --readme --node-env A=1")
+        let c = p("--bin target/release/broadcast BROADCAST_BATCH_MS=0,25,100 --bin ./their-node MODE=fast KNOB=1,2 --latency 10 --seeds 3 --runs 2 --docs --node-env A=1")
             .unwrap()
             .unwrap();
         assert_eq!(c.groups.len(), 2);
@@ -639,7 +639,7 @@ mod tests {
                 vec![("MODE".into(), "fast".into()), ("KNOB".into(), "2".into())]
             )
         );
-        assert_eq!((c.seeds, c.runs, c.readme, c.replot), (3, 2, true, false));
+        assert_eq!((c.seeds, c.runs, c.docs, c.replot), (3, 2, true, false));
         assert!(p("--bin x --replot").unwrap().unwrap().replot);
         assert_eq!(c.extra, words("--latency 10 --node-env A=1"));
     }

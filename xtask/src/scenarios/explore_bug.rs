@@ -6,7 +6,7 @@
 //! partition outlasts the budget, which few 20 s runs see; over many seeds
 //! exploration finds one, and the seed replays the loss bit for bit.
 //!
-//! Failure rate: see README "Virtual time, one judge" (measured with
+//! Failure rate: see docs/bench/virtual-time.md (measured with
 //! `cargo test -p xtask --bin xtask --release -- --ignored give_up_rate --nocapture`).
 
 use super::{run_with, Test};
@@ -189,7 +189,7 @@ fn exploration_finds_the_give_up_bug_and_its_seed_replays_it() {
 
 /// The fixture's per-seed failure rate on row 3c over 200 seeds.
 #[test]
-#[ignore = "200 runs; a measurement for the README"]
+#[ignore = "200 runs; a measurement for docs/bench/virtual-time.md"]
 fn give_up_rate() {
     let runs = explore_with(&args("3c"), gives_up, 0, 200).expect("explore 3c");
     let failing: Vec<u64> = runs.iter().filter(|r| !r.passed).map(|r| r.seed).collect();

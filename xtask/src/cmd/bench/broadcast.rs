@@ -1,10 +1,10 @@
 //! `cargo xtask bench broadcast`: the batching-knob sweep, the comparison
 //! of implementations (`--bin`) and the scale mode (`--scale`).
 
-use crate::bench::{broadcast, compare};
+use crate::bench::{self, broadcast, compare};
 use crate::cmd::ExitCode;
 
-/// `bench broadcast [--settings 0,50,...] [--readme] [extra test flags]`,
+/// `bench broadcast [--settings 0,50,...] [--docs] [extra test flags]`,
 /// or with `--bin`/`--scale` the comparison and the scale modes.
 pub fn command(args: &[String]) -> ExitCode {
     match compare::parse(args) {
@@ -16,7 +16,7 @@ pub fn command(args: &[String]) -> ExitCode {
         }
     }
     let mut settings = broadcast::DEFAULT_SETTINGS.to_vec();
-    let mut readme = false;
+    let mut docs = false;
     let mut replot = false;
     let mut sim = false;
     let mut seeds = 10u64;
@@ -24,7 +24,7 @@ pub fn command(args: &[String]) -> ExitCode {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--readme" => readme = true,
+            "--docs" => docs = true,
             "--replot" => replot = true,
             "--sim" => sim = true,
             "--seeds" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
@@ -118,7 +118,7 @@ pub fn command(args: &[String]) -> ExitCode {
         return ExitCode::INVALID;
     }
     println!("plot: {}", svg_path.display());
-    if readme {
+    if docs {
         let cmd = format!(
             "cargo xtask bench broadcast{}{}",
             if sim {
@@ -145,16 +145,15 @@ pub fn command(args: &[String]) -> ExitCode {
             "one run".to_string()
         };
         let block = format!(
-            "Measured with `{cmd}` at {measured_at} (each row {each} of `{}` with the knob set; the figures are kept in `xtask/docs/broadcast-frontier.json`):\n\n{table}\n![broadcast frontier](xtask/docs/broadcast-frontier.svg)\n",
-            broadcast::FLAGS
+            "Measured with `{cmd}` at {measured_at} (each row {each} of `{}` with the knob set; the figures are kept in `xtask/docs/broadcast-frontier.json`):\n\n{table}\n![broadcast frontier]({})\n",
+            broadcast::FLAGS,
+            bench::link_from(bench::BROADCAST_PAGE, "xtask/docs/broadcast-frontier.svg"),
         );
-        if let Err(e) =
-            crate::bench::update_block(std::path::Path::new("README.md"), "broadcast-sweep", &block)
-        {
+        let page = std::path::Path::new(bench::BROADCAST_PAGE);
+        if let Err(e) = bench::update_block(page, "broadcast-sweep", &block) {
             eprintln!("{e}");
             return ExitCode::INVALID;
         }
-        println!("README.md updated");
     }
     ExitCode::OK
 }
@@ -202,7 +201,7 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
                 return ExitCode::INVALID;
             }
         }
-        if c.readme {
+        if c.docs {
             let nodes: Vec<String> = c.scale.iter().map(usize::to_string).collect();
             let block = format!(
                 "Measured with `cargo xtask bench broadcast --scale --nodes {} --seeds {} {}` at {stamp} (each row the median of {} seeds in virtual time, range in brackets; `{}` with `--node-count` and `--rate` (4 ops/s per node) as in the row):\n\n{table}",
@@ -212,15 +211,11 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
                 c.seeds,
                 broadcast::FLAGS
             );
-            if let Err(e) = crate::bench::update_block(
-                std::path::Path::new("README.md"),
-                "broadcast-scale",
-                &block,
-            ) {
+            let page = std::path::Path::new(bench::BROADCAST_PAGE);
+            if let Err(e) = bench::update_block(page, "broadcast-scale", &block) {
                 eprintln!("{e}");
                 return ExitCode::INVALID;
             }
-            println!("README.md updated");
         }
         return ExitCode::OK;
     }
@@ -258,7 +253,7 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
             return ExitCode::INVALID;
         }
     }
-    if c.readme {
+    if c.docs {
         let svg_path = "xtask/docs/broadcast-compare.svg";
         let json_path = "xtask/docs/broadcast-compare.json";
         for (path, text) in [(svg_path, &svg), (json_path, &json)] {
@@ -273,19 +268,20 @@ fn compare_command(c: &compare::CompareArgs) -> ExitCode {
             return ExitCode::OK;
         }
         let block = format!(
-            "Measured with `cargo xtask bench broadcast {} --seeds {} --runs {}` at {stamp} (flags `{}` plus any given; our node: the median of {} seeds in virtual time, range in brackets and as bars; other binaries: {} real-time run(s) per point; the figures are kept in `{json_path}`):\n\n{table}\n![broadcast frontier]({svg_path})\n",
+            "Measured with `cargo xtask bench broadcast {} --seeds {} --runs {}` at {stamp} (flags `{}` plus any given; our node: the median of {} seeds in virtual time, range in brackets and as bars; other binaries: {} real-time run(s) per point; the figures are kept in `{json_path}`):\n\n{table}\n![broadcast frontier]({})\n",
             shown_args(c),
             c.seeds,
             c.runs,
             broadcast::FLAGS,
             c.seeds,
             c.runs,
+            bench::link_from(bench::BROADCAST_PAGE, svg_path),
         );
-        if let Err(e) = broadcast::update_readme(std::path::Path::new("README.md"), &block) {
+        let page = std::path::Path::new(bench::BROADCAST_PAGE);
+        if let Err(e) = bench::update_block(page, "broadcast-frontier", &block) {
             eprintln!("{e}");
             return ExitCode::INVALID;
         }
-        println!("README.md updated");
     }
     ExitCode::OK
 }
