@@ -93,7 +93,7 @@ const fn ours(f: Flag) -> Flag {
 /// default-nodes)`, replaced by the first `-n`); the table shows it on
 /// `--nodes`, whose value it equals. `-w`'s `:default "lin-kv"` is left
 /// out: v0.2.3 never parses it, and a run without `-w` crashes (engine).
-pub const FLAGS: [Flag; 35] = [
+pub const FLAGS: [Flag; 36] = [
     Flag {
         short: Some("-w"),
         ..flag("--workload", Some("NAME"), "the workload (below)")
@@ -181,6 +181,14 @@ pub const FLAGS: [Flag; 35] = [
             "drop each message with probability P (Maelstrom's net knob)",
         ),
         "0",
+    )),
+    ours(with_default(
+        flag(
+            "--backlog-cap",
+            Some("MIB"),
+            "MiB a node's network queue may hold before sends to it are dropped (twice that in all)",
+        ),
+        "64",
     )),
     // Accepted and unused, as in Maelstrom (SSH is forced to dummy).
     flag("--leave-db-running", None, "accepted, unused"),
@@ -507,6 +515,9 @@ fn parse_flags(args: &[String]) -> Result<(TestArgs, bool), CliError> {
                 Ok(p) if (0.0..=1.0).contains(&p) => o.p_loss = p,
                 _ => return Err(usage(f, "must be a probability between 0 and 1")),
             },
+            "--backlog-cap" => {
+                o.backlog_cap_bytes = (positive(f, &v)? as usize).saturating_mul(1 << 20)
+            }
             "--log-stderr" => o.log_stderr = true,
             "--log-net-send" => o.log_net_send = true,
             "--log-net-recv" => o.log_net_recv = true,

@@ -58,6 +58,10 @@ pub struct TestOpts {
     /// knob (net.clj `send!`: `(if (< (rand) p-loss) net ...)`, 0 by default)
     /// but v0.2.3's command line cannot set it; ours is `--p-loss`.
     pub p_loss: f64,
+    /// Estimated heap bytes one node's network queue may hold before sends
+    /// to it are dropped (all queues together: twice this). Maelstrom's
+    /// queues are unbounded; ours is `--backlog-cap MIB` (docs/fidelity.md).
+    pub backlog_cap_bytes: usize,
 }
 
 impl TestOpts {
@@ -83,6 +87,7 @@ impl TestOpts {
             log_net_send: false,
             log_net_recv: false,
             p_loss: 0.0,
+            backlog_cap_bytes: crate::engine::backlog::PER_QUEUE_CAP,
         }
     }
 

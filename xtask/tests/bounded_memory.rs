@@ -32,11 +32,11 @@ fn a_flood_to_a_peer_that_stopped_reading_is_bounded_reported_and_not_called_goo
             "--bin",
             bin.to_str().expect("UTF-8 path"),
         ][..],
-        // Bodies padded to 16 KB, so the 64 MiB queue cap is reached within
-        // the run in bytes, not in message rate: on a loaded 2-core machine
-        // the fixture managed 3 500 messages/s, and 1 KB bodies (35 MB in
-        // 10 s) stayed under the cap, so nothing was dropped.
-        &flags("--node-count 2 --time-limit 10 --rate 10 -- 16000")[..],
+        // Bodies padded to 16 KB and a 4 MiB cap (`--backlog-cap`), so the
+        // cap is reached within the run however loaded the machine is: under
+        // other builds the debug engine carried as little as 266 of these
+        // messages a second, and the default 64 MiB cap was never reached.
+        &flags("--node-count 2 --time-limit 10 --rate 10 --backlog-cap 4 -- 16000")[..],
     ]
     .concat();
     let r = xtask(&args);
@@ -121,8 +121,8 @@ fn replies_with_15_mib_bodies_are_printed_elided_and_memory_stays_bounded() {
 
 #[test]
 fn a_peer_that_stopped_reading_without_drops_keeps_the_verdict_and_is_reported() {
-    // Small bodies for 2 s: the queue stays far under its cap, so the run is
-    // the one Maelstrom would run, sent-but-unreceived messages and all.
+    // Small bodies for 2 s under a large cap: nothing is dropped, so the run
+    // is the one Maelstrom would run, sent-but-unreceived messages and all.
     let bin = fixture("flood_stuck_peer.py");
     let args = [
         &[
@@ -137,7 +137,9 @@ fn a_peer_that_stopped_reading_without_drops_keeps_the_verdict_and_is_reported()
             "--bin",
             bin.to_str().expect("UTF-8 path"),
         ][..],
-        &flags("--node-count 2 --time-limit 2 --rate 10")[..],
+        // A cap far above what 2 s of flood can queue (~75 MB on a quiet
+        // machine), so nothing is dropped however fast the machine is.
+        &flags("--node-count 2 --time-limit 2 --rate 10 --backlog-cap 1024")[..],
     ]
     .concat();
     let r = xtask(&args);
@@ -156,5 +158,36 @@ fn a_peer_that_stopped_reading_without_drops_keeps_the_verdict_and_is_reported()
     assert!(
         all["send-count"].as_u64().unwrap() >= all["recv-count"].as_u64().unwrap() + queued,
         "{all} {n1}"
+    );
+}
+
+/// `--backlog-cap` sets the cap the run applies and reports.
+#[test]
+fn the_backlog_cap_is_the_one_given() {
+    let bin = fixture("flood_stuck_peer.py");
+    let args = [
+        &[
+            "maelstrom",
+            "test",
+            "--engine",
+            "embedded",
+            "--seed",
+            "7",
+            "-w",
+            "echo",
+            "--bin",
+            bin.to_str().expect("UTF-8 path"),
+        ][..],
+        &flags("--node-count 2 --time-limit 3 --rate 10 --backlog-cap 2 -- 16000")[..],
+    ]
+    .concat();
+    let r = xtask(&args);
+    assert_eq!(r.code, 2, "{}", r.tail());
+    let res = r.results();
+    assert_eq!(
+        res["backlog"]["cap-bytes"],
+        serde_json::json!({"per-node": 2 << 20, "total": 4 << 20}),
+        "{}",
+        res["backlog"]
     );
 }

@@ -153,6 +153,8 @@ pub fn execute(
     net.log_send = opts.log_net_send;
     net.log_recv = opts.log_net_recv;
     net.p_loss = opts.p_loss;
+    net.per_queue_cap = opts.backlog_cap_bytes;
+    net.total_cap = opts.backlog_cap_bytes.saturating_mul(2);
     let history = match store_dir {
         Some(dir) => {
             net.journal = NetJournal::to_file(&dir.join("net-journal.jsonl"))?;
@@ -222,7 +224,7 @@ fn drive(
     let mut analysis = None;
     if fatal.is_none() {
         match analysis::analyze(workload, &opts, &history, Some(&net), opts.availability) {
-            Ok(a) => analysis = Some(with_backlog(a, &stalls)),
+            Ok(a) => analysis = Some(with_backlog(a, &stalls, opts.backlog_cap_bytes)),
             Err(e) => fatal = Some(e),
         }
     }
@@ -241,8 +243,9 @@ fn drive(
 fn with_backlog(
     (mut results, valid): (Value, Validity),
     stalls: &[stalls::StalledNode],
+    cap_bytes: usize,
 ) -> (Value, Validity) {
-    let Some(r) = stalls::check(stalls) else {
+    let Some(r) = stalls::check(stalls, cap_bytes) else {
         return (results, valid);
     };
     let valid = valid.merge(r.valid);

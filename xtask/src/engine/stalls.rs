@@ -13,7 +13,6 @@
 //! it invalid (merge false > unknown > true, jepsen-io/jepsen v0.3.1
 //! jepsen/src/jepsen/checker.clj, `merge-valid`).
 
-use super::backlog::{PER_QUEUE_CAP, TOTAL_CAP};
 use crate::checker::{CheckResult, Validity};
 use serde_json::{json, Map, Value};
 
@@ -66,7 +65,9 @@ impl StalledNode {
 }
 
 /// The `backlog` section, or None when no node matters.
-pub fn check(nodes: &[StalledNode]) -> Option<CheckResult> {
+/// `cap_bytes` is the per-node cap (`--backlog-cap`); all queues together
+/// may hold twice that.
+pub fn check(nodes: &[StalledNode], cap_bytes: usize) -> Option<CheckResult> {
     let nodes: Vec<&StalledNode> = nodes.iter().filter(|n| n.matters()).collect();
     if nodes.is_empty() {
         return None;
@@ -95,7 +96,7 @@ pub fn check(nodes: &[StalledNode]) -> Option<CheckResult> {
         .with("nodes", Value::Object(by_node))
         .with(
             "cap-bytes",
-            json!({"per-node": PER_QUEUE_CAP, "total": TOTAL_CAP}),
+            json!({"per-node": cap_bytes, "total": cap_bytes.saturating_mul(2)}),
         );
     if dropped {
         r = r.with(
@@ -111,6 +112,10 @@ pub fn check(nodes: &[StalledNode]) -> Option<CheckResult> {
 mod tests {
     use super::*;
 
+    fn check_default(nodes: &[StalledNode]) -> Option<CheckResult> {
+        check(nodes, 64 << 20)
+    }
+
     fn node(stopped: Option<f64>, queued: usize, dropped: u64) -> StalledNode {
         StalledNode {
             id: "n1".into(),
@@ -125,15 +130,15 @@ mod tests {
     #[test]
     fn a_stalled_node_is_reported_and_only_drops_make_the_run_unknown() {
         // Reading at the end and nothing dropped: nothing to say.
-        assert!(check(&[node(None, 3, 0)]).is_none());
+        assert!(check_default(&[node(None, 3, 0)]).is_none());
         // Blocked at the end with messages waiting: Maelstrom's outcome too.
-        let r = check(&[node(Some(1.25), 40, 0)]).unwrap();
+        let r = check_default(&[node(Some(1.25), 40, 0)]).unwrap();
         assert_eq!(r.valid, Validity::True);
         assert_eq!(r.fields["nodes"]["n1"]["undelivered"], json!(40));
         assert_eq!(r.fields["nodes"]["n1"]["stopped-reading-at"], json!(1.25));
         // Messages dropped by the cap: the bench left Maelstrom's path.
         let n = node(Some(1.25), 40, 1000);
-        let r = check(std::slice::from_ref(&n)).unwrap();
+        let r = check_default(std::slice::from_ref(&n)).unwrap();
         assert_eq!(r.valid, Validity::Unknown);
         assert_eq!(r.fields["nodes"]["n1"]["undelivered"], json!(1040));
         assert!(r.fields["error"].as_str().unwrap().contains("Maelstrom"));

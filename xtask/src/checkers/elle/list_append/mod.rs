@@ -16,6 +16,8 @@ pub(super) mod deps;
 mod explain;
 pub(super) mod history;
 #[cfg(test)]
+pub(crate) mod shorthand;
+#[cfg(test)]
 mod tests;
 
 use super::cycles;

@@ -10,41 +10,13 @@ use super::super::tests::request;
 use super::cases;
 use super::deps::{self, Indices};
 use super::history::La;
+use super::shorthand::txn as t;
 use crate::checker::Validity;
 use crate::checkers::elle::ElleOpts;
 use crate::checkers::testing::op_at;
 use crate::history::{History, Op, OpType, Process};
 use crate::workloads::txn_list_append;
 use serde_json::{json, Value};
-
-/// Elle's test shorthand: `ax1` appends 1 to "x", `ry12` reads y = [1 2],
-/// `rx` reads x = nil.
-fn t(s: &str) -> Value {
-    let mut mops: Vec<Value> = Vec::new();
-    for c in s.chars() {
-        match c {
-            'a' => mops.push(json!(["append"])),
-            'r' => mops.push(json!(["r"])),
-            'x' | 'y' | 'z' | 't' | 'u' => {
-                let m = mops.last_mut().unwrap().as_array_mut().unwrap();
-                m.push(json!(c.to_string()));
-                m.push(Value::Null);
-            }
-            d => {
-                let e = json!(d.to_digit(10).unwrap());
-                let m = mops.last_mut().unwrap().as_array_mut().unwrap();
-                if m[0] == "append" {
-                    m[2] = e;
-                } else if m[2].is_null() {
-                    m[2] = json!([e]);
-                } else {
-                    m[2].as_array_mut().unwrap().push(e);
-                }
-            }
-        }
-    }
-    Value::Array(mops)
-}
 
 #[derive(Default)]
 struct H {
