@@ -8,16 +8,23 @@
 //! counterexample of an invalid partition, `models.rs` the models (Knossos's
 //! cas-register, Porcupine's etcd and kv models), `independent.rs` Jepsen's
 //! per-key split of a Maelstrom history and the results map Maelstrom
-//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines.
+//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines,
+//! `reduce.rs` the cas-register's sound pre-search reduction (the arguments
+//! for it and the search's symmetry are in docs/linearizability.md).
 
 pub mod explain;
 pub mod independent;
 pub mod jepsen_log;
 pub mod models;
+pub mod reduce;
 mod search;
 
 #[cfg(test)]
 mod alloc_count;
+#[cfg(test)]
+mod brute_force;
+#[cfg(test)]
+mod property;
 #[cfg(test)]
 mod ported_knossos;
 #[cfg(test)]
@@ -33,7 +40,8 @@ use std::time::{Duration, Instant};
 /// or `None` when the operation cannot happen in that state.
 pub trait Model {
     type State: Clone + Eq + Hash;
-    type Op;
+    /// Equal ops have the same effect (the search's symmetry reduction).
+    type Op: PartialEq;
     fn init(&self) -> Self::State;
     fn step(&self, state: &Self::State, op: &Self::Op) -> Option<Self::State>;
     /// Heap bytes a state holds beyond its own size (for the memory budget).

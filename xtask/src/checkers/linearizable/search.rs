@@ -22,6 +22,10 @@
 //! random word per op, XORed in and out as ops are linearized and undone, so
 //! hashing is O(1) rather than O(n/64) per step) XOR a hash of the state;
 //! sets live in one flat arena of words.
+//!
+//! Symmetry (docs/linearizability.md, "Identical pending ops"): of two
+//! indeterminate ops with equal ops, the later-invoked one is linearized
+//! only once the earlier one is, so the search explores one order of them.
 
 use super::explain;
 use super::{Budget, Call, Model, Verdict};
@@ -30,6 +34,9 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const NIL: u32 = u32::MAX;
+/// Distinct indeterminate ops compared against when finding twins; past
+/// this many, an op's twin is not looked for (no pruning, still sound).
+const MAX_TWIN_CLASSES: usize = 4096;
 /// Steps between two looks at the clock.
 const CLOCK_EVERY: u64 = 1 << 12;
 
@@ -266,6 +273,9 @@ pub(super) struct Search<'a, M: Model> {
     /// List nodes: 0 is the head; node 1 + 2*id is op id's call, 2 + 2*id its return.
     next: Vec<u32>,
     prev: Vec<u32>,
+    /// For an indeterminate op, the latest earlier-invoked indeterminate op
+    /// with an equal op (its twin), or NIL.
+    twin_before: Vec<u32>,
     /// Whether an invalid verdict gets its configurations and final paths
     /// (Porcupine's `computeInfo`); the failing op is always named.
     pub explain: bool,
@@ -282,6 +292,23 @@ fn node_id(node: u32) -> usize {
 }
 fn is_call(node: u32) -> bool {
     node % 2 == 1
+}
+
+/// For each op id, its twin: the indeterminate op invoked just before it
+/// (ids n_ok.. are in call order) with an equal op; NIL for definite ops.
+fn twins<O: PartialEq>(ops: impl Iterator<Item = (usize, O)>, n: usize) -> Vec<u32> {
+    let mut twin = vec![NIL; n];
+    // Per class of equal ops, its latest member so far.
+    let mut classes: Vec<(O, usize)> = Vec::new();
+    for (id, op) in ops {
+        if let Some((_, latest)) = classes.iter_mut().find(|(o, _)| *o == op) {
+            twin[id] = *latest as u32;
+            *latest = id;
+        } else if classes.len() < MAX_TWIN_CLASSES {
+            classes.push((op, id));
+        }
+    }
+    twin
 }
 
 impl<'a, M: Model> Search<'a, M> {
@@ -322,6 +349,10 @@ impl<'a, M: Model> Search<'a, M> {
             prev[n as usize] = last;
             last = n;
         }
+        let twin_before = twins(
+            (n_ok..id_to_call.len()).map(|id| (id, &calls[id_to_call[id]].op)),
+            id_to_call.len(),
+        );
         Search {
             model,
             calls,
@@ -329,6 +360,7 @@ impl<'a, M: Model> Search<'a, M> {
             n_ok,
             next,
             prev,
+            twin_before,
             explain: true,
         }
     }
@@ -411,6 +443,12 @@ impl<'a, M: Model> Search<'a, M> {
             }
             if is_call(entry) {
                 let id = node_id(entry);
+                let twin = self.twin_before[id] as usize;
+                if twin != NIL as usize && lin[twin / 64] >> (twin % 64) & 1 == 0 {
+                    // Its twin first (symmetry): this order is explored there.
+                    entry = self.next[entry as usize];
+                    continue;
+                }
                 match self.model.step(&state, self.op(id)) {
                     Some(next_state) => {
                         let (w, b) = (id / 64, 1u64 << (id % 64));
