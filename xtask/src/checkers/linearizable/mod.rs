@@ -12,6 +12,7 @@
 //! `reduce.rs` the cas-register's sound pre-search reduction (the arguments
 //! for it and the search's symmetry are in docs/linearizability.md).
 
+mod blind;
 pub mod explain;
 pub mod independent;
 pub mod jepsen_log;
@@ -44,6 +45,15 @@ pub trait Model {
     type Op: PartialEq;
     fn init(&self) -> Self::State;
     fn step(&self, state: &Self::State, op: &Self::Op) -> Option<Self::State>;
+    /// Whether `op` is a blind write: it takes every state to one state c,
+    /// and every op the model accepts both in some state s and in c either
+    /// ends in the same state from both or leaves both unchanged. The search
+    /// then linearizes such an op, when indeterminate, only just before an
+    /// op the model refuses without it (docs/linearizability.md, "Pending
+    /// blind writes, just in time"). Default: none is.
+    fn is_blind_write(&self, _op: &Self::Op) -> bool {
+        false
+    }
     /// Heap bytes a state holds beyond its own size (for the memory budget).
     fn heap_bytes(&self, _state: &Self::State) -> usize {
         0
