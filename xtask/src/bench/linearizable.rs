@@ -478,7 +478,10 @@ fn hard_command(args: &[String]) -> i32 {
                 .is_ok(),
             "--hard-one" => v.parse().map(|n| one = Some(n)).is_ok(),
             "--seed" => v.parse().map(|s| seed = s).is_ok(),
-            "--values" => v.parse().map(|k| values = Some(k)).is_ok_and(|_| values != Some(0)),
+            "--values" => v
+                .parse()
+                .map(|k| values = Some(k))
+                .is_ok_and(|_| values != Some(0)),
             "--budget" => v.parse().map(|b| budget = b).is_ok(),
             _ => false,
         };

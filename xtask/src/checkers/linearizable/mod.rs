@@ -25,9 +25,9 @@ mod alloc_count;
 #[cfg(test)]
 mod brute_force;
 #[cfg(test)]
-mod property;
-#[cfg(test)]
 mod ported_knossos;
+#[cfg(test)]
+mod property;
 #[cfg(test)]
 mod tests;
 

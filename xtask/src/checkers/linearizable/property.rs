@@ -60,7 +60,9 @@ fn random_history(rng: &mut fastrand::Rng, n: usize) -> Vec<Call<CasOp>> {
         })
         .collect();
     if rng.bool() {
-        let definite: Vec<usize> = (0..calls.len()).filter(|&i| calls[i].ret.is_some()).collect();
+        let definite: Vec<usize> = (0..calls.len())
+            .filter(|&i| calls[i].ret.is_some())
+            .collect();
         if let Some(&i) = definite.get(rng.usize(0..definite.len().max(1))) {
             calls[i].op = match calls[i].op {
                 CasOp::Cas(_, to) => CasOp::Cas(rng.u32(0..3), to),
@@ -96,7 +98,11 @@ fn the_search_and_the_reduction_agree_with_brute_force() {
         let plain = check(&model, &calls, &budget);
         let reduced = check_cas_register(&model, &calls, &budget);
         assert_eq!(valid(&plain), truth, "search, history {round}: {calls:?}");
-        assert_eq!(valid(&reduced), truth, "reduced, history {round}: {calls:?}");
+        assert_eq!(
+            valid(&reduced),
+            truth,
+            "reduced, history {round}: {calls:?}"
+        );
         let elided = unobserved_pending_writes(&calls);
         if !elided.is_empty() {
             n_reduced += 1;
@@ -118,6 +124,9 @@ fn the_search_and_the_reduction_agree_with_brute_force() {
         }
     }
     // The sample has both kinds, and the reduction was exercised.
-    assert!(n_valid > 1000 && n_invalid > 1000, "{n_valid} valid, {n_invalid} invalid");
+    assert!(
+        n_valid > 1000 && n_invalid > 1000,
+        "{n_valid} valid, {n_invalid} invalid"
+    );
     assert!(n_reduced > 300, "only {n_reduced} histories were reduced");
 }

@@ -423,7 +423,11 @@ impl<'a, M: Model> Search<'a, M> {
         while first_ret != NIL && is_call(first_ret) {
             first_ret = self.next[first_ret as usize];
         }
-        let bound = if first_ret == NIL { u32::MAX } else { self.pos[first_ret as usize] };
+        let bound = if first_ret == NIL {
+            u32::MAX
+        } else {
+            self.pos[first_ret as usize]
+        };
         for c in (*resume - 1) as usize..self.blind.classes() {
             let Some(p) = self.blind.candidate(c) else {
                 continue;
@@ -484,8 +488,14 @@ impl<'a, M: Model> Search<'a, M> {
         for id in (0..n).filter(|&id| self.blind.is_blind(id)) {
             blind_mask[id / 64] |= 1u64 << (id % 64);
         }
-        if cache.insert(hash_of(&state), &lin, &blind_mask, &state, NIL, budget.max_bytes)
-            == Inserted::OverBudget
+        if cache.insert(
+            hash_of(&state),
+            &lin,
+            &blind_mask,
+            &state,
+            NIL,
+            budget.max_bytes,
+        ) == Inserted::OverBudget
         {
             return Verdict::Unknown(format!(
                 "memory budget of {} bytes reached before the first configuration \
@@ -609,5 +619,51 @@ impl<'a, M: Model> Search<'a, M> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cache, Inserted};
+
+    /// Dominance (docs/linearizability.md, "Fewer blind writes used
+    /// dominates"): with op 1 a pending blind write (mask bit 1), a
+    /// configuration that also used op 1 is dominated by one that did not;
+    /// the reverse is a new configuration, and so is any other difference.
+    #[test]
+    fn a_configuration_using_more_blind_writes_is_dominated() {
+        let blind = [0b10u64];
+        let limit = 1 << 20;
+        let mut cache: Cache<u32> = Cache::new(1);
+        assert_eq!(
+            cache.insert(7, &[0b01], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        assert_eq!(
+            cache.insert(7, &[0b11], &blind, &5, 0, limit),
+            Inserted::AlreadyThere
+        );
+        assert_eq!(
+            cache.insert(7, &[0b11], &blind, &6, 0, limit),
+            Inserted::Added
+        );
+        assert_eq!(
+            cache.insert(7, &[0b111], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        let mut cache: Cache<u32> = Cache::new(1);
+        assert_eq!(
+            cache.insert(7, &[0b11], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        assert_eq!(
+            cache.insert(7, &[0b01], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        // Outside the mask, a subset is not enough: exact match only.
+        assert_eq!(
+            cache.insert(7, &[0b10], &[0], &5, 0, limit),
+            Inserted::Added
+        );
     }
 }
