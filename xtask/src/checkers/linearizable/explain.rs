@@ -127,7 +127,7 @@ impl<S> Failure<S> {
     }
 }
 
-fn first_clear(set: &[u64]) -> usize {
+pub(super) fn first_clear(set: &[u64]) -> usize {
     for (w, &word) in set.iter().enumerate() {
         if word != u64::MAX {
             return w * 64 + (!word).trailing_zeros() as usize;

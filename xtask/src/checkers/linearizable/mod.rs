@@ -18,6 +18,7 @@ pub mod independent;
 pub mod jepsen_log;
 pub mod models;
 pub mod reduce;
+mod refute;
 mod search;
 
 #[cfg(test)]

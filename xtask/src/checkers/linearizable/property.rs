@@ -5,6 +5,7 @@
 use super::brute_force::linearizable;
 use super::models::{CasOp, CasRegister};
 use super::reduce::{check_cas_register, unobserved_pending_writes};
+use super::refute::impossible_reads;
 use super::{check, Budget, Call, Verdict};
 
 /// A random history of `n` ops by up to 3 processes on a register with
@@ -89,7 +90,7 @@ fn valid<S>(v: &Verdict<S>) -> bool {
 #[test]
 fn the_search_and_the_reduction_agree_with_brute_force() {
     let mut rng = fastrand::Rng::with_seed(2026);
-    let (mut n_valid, mut n_invalid, mut n_reduced) = (0, 0, 0);
+    let (mut n_valid, mut n_invalid, mut n_reduced, mut n_refuted) = (0, 0, 0, 0);
     for round in 0..6000 {
         let calls = random_history(&mut rng, 1 + round % 8);
         let model = CasRegister { initial: 0 };
@@ -103,6 +104,13 @@ fn the_search_and_the_reduction_agree_with_brute_force() {
             truth,
             "reduced, history {round}: {calls:?}"
         );
+        for r in impossible_reads(&calls) {
+            assert!(
+                !truth,
+                "read {r} refuted in a valid history {round}: {calls:?}"
+            );
+            n_refuted += 1;
+        }
         let elided = unobserved_pending_writes(&calls);
         if !elided.is_empty() {
             n_reduced += 1;
@@ -129,4 +137,5 @@ fn the_search_and_the_reduction_agree_with_brute_force() {
         "{n_valid} valid, {n_invalid} invalid"
     );
     assert!(n_reduced > 300, "only {n_reduced} histories were reduced");
+    assert!(n_refuted > 100, "only {n_refuted} reads were refuted");
 }

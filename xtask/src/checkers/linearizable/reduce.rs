@@ -12,7 +12,9 @@
 //! dropped write has taken effect. `Failure::elided` lists them.
 
 use super::models::{CasOp, CasRegister};
-use super::{check, Budget, Call, Verdict};
+use super::refute::impossible_reads;
+use super::search::Search;
+use super::{Budget, Call, Verdict};
 use std::collections::HashSet;
 
 /// Indices of the indeterminate writes whose value no op observes.
@@ -32,20 +34,24 @@ pub fn unobserved_pending_writes(calls: &[Call<CasOp>]) -> Vec<usize> {
         .collect()
 }
 
-/// [`check`] on a cas-register partition, without its unobserved pending writes.
+/// [`super::check`] on a cas-register partition, without its unobserved
+/// pending writes, stopping early past a read no write can explain.
 pub fn check_cas_register(
     model: &CasRegister,
     calls: &[Call<CasOp>],
     budget: &Budget,
 ) -> Verdict<u32> {
     let elided = unobserved_pending_writes(calls);
-    if elided.is_empty() {
-        return check(model, calls, budget);
-    }
     let dropped: HashSet<usize> = elided.iter().copied().collect();
     let kept: Vec<usize> = (0..calls.len()).filter(|i| !dropped.contains(i)).collect();
     let reduced: Vec<Call<CasOp>> = kept.iter().map(|&i| calls[i].clone()).collect();
-    match check(model, &reduced, budget) {
+    let mut search = Search::new(model, &reduced);
+    search.impossible = impossible_reads(&reduced);
+    let verdict = search.run(budget, None);
+    if elided.is_empty() {
+        return verdict;
+    }
+    match verdict {
         Verdict::Invalid(f) => Verdict::Invalid(f.restore(&kept, calls, elided)),
         other => other,
     }

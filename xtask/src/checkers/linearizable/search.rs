@@ -300,6 +300,11 @@ pub(super) struct Search<'a, M: Model> {
     blind: BlindWrites,
     /// Per list node, its position in the initial list.
     pos: Vec<u32>,
+    /// Indices into `calls` of completed ops known to be in no
+    /// linearization (`refute.rs`): once `explain::KEEP` configurations
+    /// have linearized every definite op completed before the first of
+    /// them, the search stops (the failing op can be no later).
+    pub impossible: Vec<usize>,
     /// Whether an invalid verdict gets its configurations and final paths
     /// (Porcupine's `computeInfo`); the failing op is always named.
     pub explain: bool,
@@ -392,6 +397,7 @@ impl<'a, M: Model> Search<'a, M> {
             twin_before,
             blind,
             pos,
+            impossible: Vec::new(),
             explain: true,
         }
     }
@@ -513,6 +519,13 @@ impl<'a, M: Model> Search<'a, M> {
         // after a blind write of class r - 1 or later.
         let mut resume = 0u32;
         let mut steps = 0u64;
+        // The first impossible op by completion, and configurations just before it.
+        let mut call_to_id = vec![0usize; self.calls.len()];
+        for (id, &c) in self.id_to_call.iter().enumerate() {
+            call_to_id[c] = id;
+        }
+        let stop_id = self.impossible.iter().map(|&c| call_to_id[c]).min();
+        let mut at_stop = 0usize;
         // Heap bytes of the cached states, as the model counts them.
         let mut heap = 0usize;
         loop {
@@ -576,6 +589,12 @@ impl<'a, M: Model> Search<'a, M> {
                     ));
                 }
                 if added == Inserted::Added {
+                    if stop_id.is_some_and(|k| explain::first_clear(&lin) == k) {
+                        at_stop += 1;
+                        if at_stop >= explain::KEEP {
+                            return Verdict::Invalid(explain::failure(&self, &cache));
+                        }
+                    }
                     heap += state_heap;
                     stack.push((entry, std::mem::replace(&mut state, next_state), class));
                     lin_hash = h;
