@@ -13,8 +13,9 @@
 //! - Knossos's data/cas-register/good and bad (DIR/data/cas-register).
 //!
 //! Times are medians over the rounds of parse + check, in this process;
-//! Porcupine's are the wall time of its compiled test binary running the
-//! matching tests (`go test -c` first, so compilation is not timed).
+//! Porcupine's are the in-process durations its compiled test binary
+//! reports for the matching tests (`go test -c` first, then `-test.v`), so
+//! neither compilation nor process start is timed.
 
 use crate::checker::Validity;
 use crate::checkers::linearizable::independent::{check_register, check_register_from};
@@ -29,6 +30,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub mod hard;
 
 pub struct Opts {
     pub porcupine: Option<PathBuf>,
@@ -372,24 +375,38 @@ fn go_test_binary(dir: &Path) -> Result<Option<PathBuf>, String> {
     Ok(Some(bin))
 }
 
-/// Median wall time of the compiled test binary running `pattern`; its
-/// tests must pass (they assert the expected verdicts).
+/// Median time of the compiled test binary running `pattern`, in-process:
+/// the sum of the durations Go's test runner reports for each test
+/// (`-test.v`: `--- PASS: TestName (0.52s)`, the test function's own time,
+/// reading its data and checking, as ours is parse + check), so process
+/// start is not counted. Its tests must pass (they assert the verdicts).
 fn go_time(bin: &Path, dir: &Path, pattern: &str, rounds: usize) -> Result<Duration, String> {
     let mut times = Vec::new();
     for _ in 0..rounds.max(1) {
-        let t = Instant::now();
         let out = Command::new(bin)
-            .args(["-test.run", pattern, "-test.count", "1"])
+            .args(["-test.run", pattern, "-test.count", "1", "-test.v"])
             .current_dir(dir)
             .output()
             .map_err(|e| format!("{}: {e}", bin.display()))?;
-        times.push(t.elapsed());
         let stdout = String::from_utf8_lossy(&out.stdout);
         if !out.status.success() || stdout.contains("no tests to run") {
             return Err(format!("Porcupine's {pattern} did not pass:\n{stdout}"));
         }
+        let secs = go_test_seconds(&stdout)
+            .ok_or_else(|| format!("no `--- PASS` durations from {pattern}:\n{stdout}"))?;
+        times.push(Duration::from_secs_f64(secs));
     }
     Ok(median(times))
+}
+
+/// The sum of the top-level `--- PASS: Name (1.23s)` durations, if any.
+fn go_test_seconds(stdout: &str) -> Option<f64> {
+    let durations: Vec<f64> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("--- PASS: "))
+        .filter_map(|l| l.rsplit_once(" (")?.1.strip_suffix("s)")?.parse().ok())
+        .collect();
+    (!durations.is_empty()).then(|| durations.iter().sum())
 }
 
 fn secs(d: Duration) -> String {
@@ -419,6 +436,8 @@ pub fn run(opts: &Opts) -> Result<String, String> {
     );
     for r in &rows {
         let (theirs, ratio) = match r.theirs {
+            // Go's `-test.v` prints hundredths of a second.
+            Some(t) if t < Duration::from_millis(10) => ("< 0.01 s".into(), "-".into()),
             Some(t) => (
                 secs(t),
                 format!("{:.1}x", t.as_secs_f64() / r.ours.as_secs_f64().max(1e-9)),
@@ -435,4 +454,16 @@ pub fn run(opts: &Opts) -> Result<String, String> {
         ));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Go's `-test.v` lines, top-level only (subtests are indented).
+    #[test]
+    fn go_test_durations_are_summed_from_the_pass_lines() {
+        let out = "=== RUN   TestA\n--- PASS: TestA (0.52s)\n    --- PASS: TestA/sub (0.10s)\n--- PASS: TestB (1.00s)\nPASS\n";
+        let secs = super::go_test_seconds(out).unwrap();
+        assert!((secs - 1.52).abs() < 1e-9, "{secs}");
+        assert_eq!(super::go_test_seconds("PASS\n"), None);
+    }
 }

@@ -67,9 +67,67 @@ pub struct Failure<S> {
     pub config_count: usize,
     /// Up to `KEEP` final paths, shortest first.
     pub final_paths: Vec<FinalPath<S>>,
+    /// Indeterminate ops a reduction dropped before the search (indices into
+    /// the partition's calls): the configurations are those in which none
+    /// of them took effect, and no final path applies one.
+    pub elided: Vec<usize>,
 }
 
-fn first_clear(set: &[u64]) -> usize {
+impl<S> Failure<S> {
+    /// The failure found on `calls` without the `elided` ops, with its
+    /// indices mapped back (`kept[i]` is the original index of reduced op
+    /// i) and the elided ops put back among the pending ops of each
+    /// configuration, where the whole history has them (invoked before the
+    /// failing op completed, not linearized).
+    pub fn restore<O>(self, kept: &[usize], calls: &[Call<O>], elided: Vec<usize>) -> Failure<S> {
+        let map = |i: usize| kept[i];
+        let op = map(self.op);
+        let failing_ret = calls[op].ret.unwrap_or(u64::MAX);
+        let also_pending: Vec<usize> = elided
+            .iter()
+            .copied()
+            .filter(|&e| calls[e].call <= failing_ret)
+            .collect();
+        let config = |c: Config<S>| {
+            let mut pending: Vec<usize> = c.pending.into_iter().map(map).collect();
+            pending.extend(&also_pending);
+            Config {
+                state: c.state,
+                last_op: c.last_op.map(map),
+                pending,
+            }
+        };
+        Failure {
+            op,
+            previous_ok: self.previous_ok.map(map),
+            last_op: self.last_op.map(map),
+            configs: self.configs.into_iter().map(config).collect(),
+            config_count: self.config_count,
+            final_paths: self
+                .final_paths
+                .into_iter()
+                .map(|p| FinalPath {
+                    start: Config {
+                        state: p.start.state,
+                        last_op: p.start.last_op.map(map),
+                        pending: p.start.pending.into_iter().map(map).collect(),
+                    },
+                    steps: p
+                        .steps
+                        .into_iter()
+                        .map(|s| PathStep {
+                            op: map(s.op),
+                            state: s.state,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            elided,
+        }
+    }
+}
+
+pub(super) fn first_clear(set: &[u64]) -> usize {
     for (w, &word) in set.iter().enumerate() {
         if word != u64::MAX {
             return w * 64 + (!word).trailing_zeros() as usize;
@@ -144,6 +202,7 @@ where
         configs,
         config_count,
         final_paths,
+        elided: Vec::new(),
     }
 }
 

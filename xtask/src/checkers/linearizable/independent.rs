@@ -19,7 +19,8 @@
 
 use super::explain::Failure;
 use super::models::{CasOp, CasRegister, Interner};
-use super::{check, Budget, Call, Verdict};
+use super::reduce::check_cas_register;
+use super::{Budget, Call, Verdict};
 use crate::checker::{CheckResult, Validity};
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Map, Value};
@@ -184,7 +185,7 @@ pub fn check_history(history: &History, budget: &Budget) -> CheckResult {
     let mut results = Map::new();
     let mut failures = Vec::new();
     for kh in &keys {
-        let verdict = check(&CasRegister::NIL, &kh.calls, budget);
+        let verdict = check_cas_register(&CasRegister::NIL, &kh.calls, budget);
         let lin = render(&verdict, kh, history, &values);
         let v = verdict.validity();
         valid = valid.merge(v);
@@ -226,7 +227,7 @@ pub fn check_register_from(history: &History, initial: &Value, budget: &Budget) 
     let Some(kh) = keys.first() else {
         return CheckResult::new(Validity::True).with("analyzer", "wgl");
     };
-    let verdict = check(&model, &kh.calls, budget);
+    let verdict = check_cas_register(&model, &kh.calls, budget);
     let valid = verdict.validity();
     let mut out = CheckResult::new(valid);
     if let Value::Object(m) = render(&verdict, kh, history, &values) {

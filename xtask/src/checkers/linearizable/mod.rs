@@ -8,18 +8,27 @@
 //! counterexample of an invalid partition, `models.rs` the models (Knossos's
 //! cas-register, Porcupine's etcd and kv models), `independent.rs` Jepsen's
 //! per-key split of a Maelstrom history and the results map Maelstrom
-//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines.
+//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines,
+//! `reduce.rs` the cas-register's sound pre-search reduction (the arguments
+//! for it and the search's symmetry are in docs/linearizability.md).
 
+mod blind;
 pub mod explain;
 pub mod independent;
 pub mod jepsen_log;
 pub mod models;
+pub mod reduce;
+mod refute;
 mod search;
 
 #[cfg(test)]
 mod alloc_count;
 #[cfg(test)]
+mod brute_force;
+#[cfg(test)]
 mod ported_knossos;
+#[cfg(test)]
+mod property;
 #[cfg(test)]
 mod tests;
 
@@ -33,9 +42,19 @@ use std::time::{Duration, Instant};
 /// or `None` when the operation cannot happen in that state.
 pub trait Model {
     type State: Clone + Eq + Hash;
-    type Op;
+    /// Equal ops have the same effect (the search's symmetry reduction).
+    type Op: PartialEq;
     fn init(&self) -> Self::State;
     fn step(&self, state: &Self::State, op: &Self::Op) -> Option<Self::State>;
+    /// Whether `op` is a blind write: it takes every state to one state c,
+    /// and every op the model accepts both in some state s and in c either
+    /// ends in the same state from both or leaves both unchanged. The search
+    /// then linearizes such an op, when indeterminate, only just before an
+    /// op the model refuses without it (docs/linearizability.md, "Pending
+    /// blind writes, just in time"). Default: none is.
+    fn is_blind_write(&self, _op: &Self::Op) -> bool {
+        false
+    }
     /// Heap bytes a state holds beyond its own size (for the memory budget).
     fn heap_bytes(&self, _state: &Self::State) -> usize {
         0

@@ -87,6 +87,12 @@ impl Model for CasRegister {
             CasOp::Read(Some(v)) => (v == *s).then_some(*s),
         }
     }
+    /// A write sets v whatever the state; of the other ops, one accepted in
+    /// both s and v != s is a read of nil (leaves both unchanged) or a write
+    /// (same result): a read of x or a cas from x needs x = s = v.
+    fn is_blind_write(&self, op: &CasOp) -> bool {
+        matches!(op, CasOp::Write(_))
+    }
 }
 
 impl CasRegister {

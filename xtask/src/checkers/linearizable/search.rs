@@ -22,7 +22,12 @@
 //! random word per op, XORed in and out as ops are linearized and undone, so
 //! hashing is O(1) rather than O(n/64) per step) XOR a hash of the state;
 //! sets live in one flat arena of words.
+//!
+//! Symmetry (docs/linearizability.md, "Identical pending ops"): of two
+//! indeterminate ops with equal ops, the later-invoked one is linearized
+//! only once the earlier one is, so the search explores one order of them.
 
+use super::blind::BlindWrites;
 use super::explain;
 use super::{Budget, Call, Model, Verdict};
 use std::collections::HashMap;
@@ -30,6 +35,9 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const NIL: u32 = u32::MAX;
+/// Distinct indeterminate ops compared against when finding twins; past
+/// this many, an op's twin is not looked for (no pruning, still sound).
+const MAX_TWIN_CLASSES: usize = 4096;
 /// Steps between two looks at the clock.
 const CLOCK_EVERY: u64 = 1 << 12;
 
@@ -228,8 +236,20 @@ impl<S: Eq> Cache<S> {
         ok
     }
 
-    /// Inserts unless present or over `limit` bytes.
-    fn insert(&mut self, key: u64, bits: &[u64], state: &S, last: u32, limit: usize) -> Inserted
+    /// Inserts unless present, dominated, or over `limit` bytes. `key`
+    /// hashes the state and the ops outside `blind`; a cached configuration
+    /// with the same state, the same ops outside `blind` and a subset of
+    /// `bits` inside it dominates (docs/linearizability.md, "Fewer blind
+    /// writes used dominates"): it counts as already there.
+    fn insert(
+        &mut self,
+        key: u64,
+        bits: &[u64],
+        blind: &[u64],
+        state: &S,
+        last: u32,
+        limit: usize,
+    ) -> Inserted
     where
         S: Clone,
     {
@@ -237,7 +257,14 @@ impl<S: Eq> Cache<S> {
         let mut i = head;
         while i != NIL {
             let iu = i as usize;
-            if self.states[iu] == *state && self.set(iu) == bits {
+            if self.states[iu] == *state
+                && self
+                    .set(iu)
+                    .iter()
+                    .zip(bits)
+                    .zip(blind)
+                    .all(|((&e, &b), &m)| (e ^ b) & !m == 0 && e & !b & m == 0)
+            {
                 return Inserted::AlreadyThere;
             }
             i = self.chain[iu];
@@ -266,6 +293,18 @@ pub(super) struct Search<'a, M: Model> {
     /// List nodes: 0 is the head; node 1 + 2*id is op id's call, 2 + 2*id its return.
     next: Vec<u32>,
     prev: Vec<u32>,
+    /// For an indeterminate op, the latest earlier-invoked indeterminate op
+    /// with an equal op (its twin), or NIL.
+    twin_before: Vec<u32>,
+    /// The indeterminate blind writes, by class (linearized just in time).
+    blind: BlindWrites,
+    /// Per list node, its position in the initial list.
+    pos: Vec<u32>,
+    /// Indices into `calls` of completed ops known to be in no
+    /// linearization (`refute.rs`): once `explain::KEEP` configurations
+    /// have linearized every definite op completed before the first of
+    /// them, the search stops (the failing op can be no later).
+    pub impossible: Vec<usize>,
     /// Whether an invalid verdict gets its configurations and final paths
     /// (Porcupine's `computeInfo`); the failing op is always named.
     pub explain: bool,
@@ -282,6 +321,23 @@ fn node_id(node: u32) -> usize {
 }
 fn is_call(node: u32) -> bool {
     node % 2 == 1
+}
+
+/// For each op id, its twin: the indeterminate op invoked just before it
+/// (ids n_ok.. are in call order) with an equal op; NIL for definite ops.
+fn twins<O: PartialEq>(ops: impl Iterator<Item = (usize, O)>, n: usize) -> Vec<u32> {
+    let mut twin = vec![NIL; n];
+    // Per class of equal ops, its latest member so far.
+    let mut classes: Vec<(O, usize)> = Vec::new();
+    for (id, op) in ops {
+        if let Some((_, latest)) = classes.iter_mut().find(|(o, _)| *o == op) {
+            twin[id] = *latest as u32;
+            *latest = id;
+        } else if classes.len() < MAX_TWIN_CLASSES {
+            classes.push((op, id));
+        }
+    }
+    twin
 }
 
 impl<'a, M: Model> Search<'a, M> {
@@ -316,12 +372,21 @@ impl<'a, M: Model> Search<'a, M> {
         let nodes = 1 + 2 * id_to_call.len();
         let mut next = vec![NIL; nodes];
         let mut prev = vec![NIL; nodes];
+        let mut pos = vec![0u32; nodes];
+        for (i, &n) in order.iter().enumerate() {
+            pos[n as usize] = i as u32 + 1;
+        }
         let mut last = 0u32;
         for &n in &order {
             next[last as usize] = n;
             prev[n as usize] = last;
             last = n;
         }
+        let twin_before = twins(
+            (n_ok..id_to_call.len()).map(|id| (id, &calls[id_to_call[id]].op)),
+            id_to_call.len(),
+        );
+        let blind = BlindWrites::new(model, calls, &id_to_call, n_ok..id_to_call.len());
         Search {
             model,
             calls,
@@ -329,12 +394,63 @@ impl<'a, M: Model> Search<'a, M> {
             n_ok,
             next,
             prev,
+            twin_before,
+            blind,
+            pos,
+            impossible: Vec::new(),
             explain: true,
         }
     }
 
     fn op(&self, id: usize) -> &M::Op {
         &self.calls[self.id_to_call[id]].op
+    }
+
+    /// The step to take at call `entry`, from `*resume` on: its op alone,
+    /// or, if the model refuses that, its op just after the first pending
+    /// blind write of some class (from `*resume - 1` on) that can be
+    /// linearized here and makes the model accept it. Returns the state
+    /// after and the class (NIL for the op alone); `*resume` then names
+    /// where to go on from.
+    fn next_step(&self, state: &M::State, entry: u32, resume: &mut u32) -> Option<(M::State, u32)> {
+        let op = self.op(node_id(entry));
+        if *resume == 0 {
+            if let Some(s) = self.model.step(state, op) {
+                return Some((s, NIL));
+            }
+            *resume = 1;
+        }
+        if (*resume - 1) as usize >= self.blind.classes() {
+            return None;
+        }
+        // Every entry before this one is a call; a blind write can be
+        // linearized here if its call comes before the first return.
+        let mut first_ret = self.next[entry as usize];
+        while first_ret != NIL && is_call(first_ret) {
+            first_ret = self.next[first_ret as usize];
+        }
+        let bound = if first_ret == NIL {
+            u32::MAX
+        } else {
+            self.pos[first_ret as usize]
+        };
+        for c in (*resume - 1) as usize..self.blind.classes() {
+            let Some(p) = self.blind.candidate(c) else {
+                continue;
+            };
+            if self.pos[call_node(p) as usize] > bound {
+                continue;
+            }
+            if let Some(after) = self
+                .model
+                .step(state, self.op(p))
+                .and_then(|s| self.model.step(&s, op))
+            {
+                *resume = c as u32 + 2;
+                return Some((after, c as u32));
+            }
+        }
+        None
     }
 
     /// Removes a call and its return from the list.
@@ -373,8 +489,19 @@ impl<'a, M: Model> Search<'a, M> {
         let mut lin_hash = 0u64;
         let mut state = self.model.init();
         let mib = |b: usize| b as f64 / (1u64 << 20) as f64;
-        if cache.insert(hash_of(&state), &lin, &state, NIL, budget.max_bytes)
-            == Inserted::OverBudget
+        // The pending blind writes' bits (left out of the memo key).
+        let mut blind_mask = vec![0u64; words];
+        for id in (0..n).filter(|&id| self.blind.is_blind(id)) {
+            blind_mask[id / 64] |= 1u64 << (id % 64);
+        }
+        if cache.insert(
+            hash_of(&state),
+            &lin,
+            &blind_mask,
+            &state,
+            NIL,
+            budget.max_bytes,
+        ) == Inserted::OverBudget
         {
             return Verdict::Unknown(format!(
                 "memory budget of {} bytes reached before the first configuration \
@@ -384,9 +511,21 @@ impl<'a, M: Model> Search<'a, M> {
                 mib(cache.peak),
             ));
         }
-        let mut stack: Vec<(u32, M::State)> = Vec::new();
+        // (call entry linearized, state before, class of the blind write
+        // linearized just before it or NIL).
+        let mut stack: Vec<(u32, M::State, u32)> = Vec::new();
         let mut entry = self.next[0];
+        // At a call entry: 0, its op alone not tried yet; r > 0, try it
+        // after a blind write of class r - 1 or later.
+        let mut resume = 0u32;
         let mut steps = 0u64;
+        // The first impossible op by completion, and configurations just before it.
+        let mut call_to_id = vec![0usize; self.calls.len()];
+        for (id, &c) in self.id_to_call.iter().enumerate() {
+            call_to_id[c] = id;
+        }
+        let stop_id = self.impossible.iter().map(|&c| call_to_id[c]).min();
+        let mut at_stop = 0usize;
         // Heap bytes of the cached states, as the model counts them.
         let mut heap = 0usize;
         loop {
@@ -411,39 +550,68 @@ impl<'a, M: Model> Search<'a, M> {
             }
             if is_call(entry) {
                 let id = node_id(entry);
-                match self.model.step(&state, self.op(id)) {
-                    Some(next_state) => {
-                        let (w, b) = (id / 64, 1u64 << (id % 64));
-                        lin[w] |= b;
-                        let h = lin_hash ^ zobrist[id];
-                        let state_heap = self.model.heap_bytes(&next_state);
-                        let limit = budget.max_bytes.saturating_sub(heap + state_heap);
-                        let key = h ^ hash_of(&next_state);
-                        let added = cache.insert(key, &lin, &next_state, id as u32, limit);
-                        if added == Inserted::OverBudget {
-                            return Verdict::Unknown(format!(
-                                "memory budget of {} MiB reached at {} configurations \
-                                 ({} ops in this partition): they hold {:.1} MiB, peak {:.1} MiB, \
-                                 and the next growth would pass the budget",
-                                budget.max_bytes >> 20,
-                                cache.len(),
-                                n,
-                                mib(cache.bytes() + heap),
-                                mib(cache.peak + heap),
-                            ));
-                        }
-                        if added == Inserted::Added {
-                            heap += state_heap;
-                            stack.push((entry, std::mem::replace(&mut state, next_state)));
-                            lin_hash = h;
-                            self.lift(entry);
-                            entry = self.next[0];
-                        } else {
-                            lin[w] &= !b;
-                            entry = self.next[entry as usize];
+                if self.blind.is_blind(id) {
+                    // Only ever linearized just before an op that needs it.
+                    (entry, resume) = (self.next[entry as usize], 0);
+                    continue;
+                }
+                let twin = self.twin_before[id] as usize;
+                if twin != NIL as usize && lin[twin / 64] >> (twin % 64) & 1 == 0 {
+                    // Its twin first (symmetry): this order is explored there.
+                    (entry, resume) = (self.next[entry as usize], 0);
+                    continue;
+                }
+                let Some((next_state, class)) = self.next_step(&state, entry, &mut resume) else {
+                    (entry, resume) = (self.next[entry as usize], 0);
+                    continue;
+                };
+                let blind = (class != NIL).then(|| self.blind.candidate(class as usize));
+                let h = lin_hash ^ zobrist[id];
+                lin[id / 64] |= 1u64 << (id % 64);
+                if let Some(Some(p)) = blind {
+                    // Not in the hash: see `Cache::insert` on dominance.
+                    lin[p / 64] |= 1u64 << (p % 64);
+                }
+                let state_heap = self.model.heap_bytes(&next_state);
+                let limit = budget.max_bytes.saturating_sub(heap + state_heap);
+                let key = h ^ hash_of(&next_state);
+                let added = cache.insert(key, &lin, &blind_mask, &next_state, id as u32, limit);
+                if added == Inserted::OverBudget {
+                    return Verdict::Unknown(format!(
+                        "memory budget of {} MiB reached at {} configurations \
+                         ({} ops in this partition): they hold {:.1} MiB, peak {:.1} MiB, \
+                         and the next growth would pass the budget",
+                        budget.max_bytes >> 20,
+                        cache.len(),
+                        n,
+                        mib(cache.bytes() + heap),
+                        mib(cache.peak + heap),
+                    ));
+                }
+                if added == Inserted::Added {
+                    if stop_id.is_some_and(|k| explain::first_clear(&lin) == k) {
+                        at_stop += 1;
+                        if at_stop >= explain::KEEP {
+                            return Verdict::Invalid(explain::failure(&self, &cache));
                         }
                     }
-                    None => entry = self.next[entry as usize],
+                    heap += state_heap;
+                    stack.push((entry, std::mem::replace(&mut state, next_state), class));
+                    lin_hash = h;
+                    if let Some(Some(p)) = blind {
+                        self.blind.take(class as usize);
+                        self.lift(call_node(p));
+                    }
+                    self.lift(entry);
+                    (entry, resume) = (self.next[0], 0);
+                } else {
+                    lin[id / 64] &= !(1u64 << (id % 64));
+                    if let Some(Some(p)) = blind {
+                        lin[p / 64] &= !(1u64 << (p % 64));
+                        // Stay on this entry: `resume` names the next class to try.
+                    } else {
+                        (entry, resume) = (self.next[entry as usize], 0);
+                    }
                 }
             } else {
                 let id = node_id(entry);
@@ -451,7 +619,7 @@ impl<'a, M: Model> Search<'a, M> {
                     // Every definite op is linearized; the rest may never happen.
                     return Verdict::Valid(state);
                 }
-                let Some((call, prev_state)) = stack.pop() else {
+                let Some((call, prev_state, class)) = stack.pop() else {
                     return Verdict::Invalid(explain::failure(&self, &cache));
                 };
                 let id = node_id(call);
@@ -459,8 +627,62 @@ impl<'a, M: Model> Search<'a, M> {
                 lin_hash ^= zobrist[id];
                 state = prev_state;
                 self.unlift(call);
-                entry = self.next[call as usize];
+                if class == NIL {
+                    (entry, resume) = (self.next[call as usize], 0);
+                } else {
+                    let p = self.blind.give_back(class as usize);
+                    lin[p / 64] &= !(1u64 << (p % 64));
+                    self.unlift(call_node(p));
+                    // Try the op again after the next class's blind write.
+                    (entry, resume) = (call, class + 2);
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cache, Inserted};
+
+    /// Dominance (docs/linearizability.md, "Fewer blind writes used
+    /// dominates"): with op 1 a pending blind write (mask bit 1), a
+    /// configuration that also used op 1 is dominated by one that did not;
+    /// the reverse is a new configuration, and so is any other difference.
+    #[test]
+    fn a_configuration_using_more_blind_writes_is_dominated() {
+        let blind = [0b10u64];
+        let limit = 1 << 20;
+        let mut cache: Cache<u32> = Cache::new(1);
+        assert_eq!(
+            cache.insert(7, &[0b01], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        assert_eq!(
+            cache.insert(7, &[0b11], &blind, &5, 0, limit),
+            Inserted::AlreadyThere
+        );
+        assert_eq!(
+            cache.insert(7, &[0b11], &blind, &6, 0, limit),
+            Inserted::Added
+        );
+        assert_eq!(
+            cache.insert(7, &[0b111], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        let mut cache: Cache<u32> = Cache::new(1);
+        assert_eq!(
+            cache.insert(7, &[0b11], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        assert_eq!(
+            cache.insert(7, &[0b01], &blind, &5, 0, limit),
+            Inserted::Added
+        );
+        // Outside the mask, a subset is not enough: exact match only.
+        assert_eq!(
+            cache.insert(7, &[0b10], &[0], &5, 0, limit),
+            Inserted::Added
+        );
     }
 }

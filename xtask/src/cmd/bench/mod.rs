@@ -18,7 +18,7 @@ pub fn command(args: &[String]) -> ExitCode {
         Some("engine") => engine::command(&args[1..]),
         _ => {
             eprintln!(
-                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--docs] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench broadcast --bin BIN [NAME=V1,V2,...] [NAME=V ...] [--bin ...] [--seeds N] [--runs N] [--docs] [MAELSTROM FLAGS ...]\n       cargo xtask bench broadcast --scale [--nodes 25,50,...] [--bin broadcast [NAME=V ...]] [--seeds N] [--docs] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]\n       cargo xtask bench engine [--time-limit S] [--scenario flood|echo ...]"
+                "Usage: cargo xtask bench runtime [--requests N] [--rounds N] [--bin ECHO_BINARY ...]\n       cargo xtask bench broadcast [--settings MS,MS,...] [--sim [--seeds N]] [--docs] [--replot] [MAELSTROM FLAGS ...]\n       cargo xtask bench broadcast --bin BIN [NAME=V1,V2,...] [NAME=V ...] [--bin ...] [--seeds N] [--runs N] [--docs] [MAELSTROM FLAGS ...]\n       cargo xtask bench broadcast --scale [--nodes 25,50,...] [--bin broadcast [NAME=V ...]] [--seeds N] [--docs] [MAELSTROM FLAGS ...]\n       cargo xtask bench linearizable [--porcupine DIR] [--knossos DIR] [--rounds N]\n       cargo xtask bench linearizable --hard [--pending N,N,...] [--seed S] [--values K] [--budget SECS]\n       cargo xtask bench engine [--time-limit S] [--scenario flood|echo ...]"
             );
             ExitCode::USAGE
         }
