@@ -24,12 +24,18 @@ fn page_ids(page: &str) -> Result<Vec<(String, usize)>, String> {
                 .ok_or_else(|| format!("line {}: an anchor that does not end", n + 1))?;
             let id = &after[..end];
             if !is_id(id) {
-                return Err(format!("line {}: `{id}` is not a letter and a number", n + 1));
+                return Err(format!(
+                    "line {}: `{id}` is not a letter and a number",
+                    n + 1
+                ));
             }
             rest = &after[end + ANCHOR_CLOSE.len()..];
             let label = format!("**{id}**");
             if !rest.trim_start().starts_with(&label) {
-                return Err(format!("line {}: anchor {id} is not followed by {label}", n + 1));
+                return Err(format!(
+                    "line {}: anchor {id} is not followed by {label}",
+                    n + 1
+                ));
             }
             ids.push((id.to_string(), n + 1));
         }
@@ -60,7 +66,8 @@ fn entries_without_id(page: &str) -> Vec<usize> {
             section = line;
             continue;
         }
-        let is_row = line.starts_with('|') && !line.starts_with("| id |") && !line.starts_with("|-");
+        let is_row =
+            line.starts_with('|') && !line.starts_with("| id |") && !line.starts_with("|-");
         let untagged = (section.starts_with("## 1.") && line.starts_with("- **"))
             || (section.starts_with("## 2.") && is_row && !line.starts_with("| <a id="));
         if untagged {
@@ -132,14 +139,22 @@ fn page_ids_are_unique_and_every_entry_has_one() {
         }
     }
     assert!(ids.len() > 80, "only {} ids found", ids.len());
-    assert_eq!(entries_without_id(&page), Vec::<usize>::new(), "entries without an id");
+    assert_eq!(
+        entries_without_id(&page),
+        Vec::<usize>::new(),
+        "entries without an id"
+    );
 }
 
 #[test]
 fn every_cited_id_is_on_the_page() {
     let root = workspace();
     let page = std::fs::read_to_string(root.join("docs/fidelity.md")).unwrap();
-    let known: Vec<String> = page_ids(&page).unwrap().into_iter().map(|(id, _)| id).collect();
+    let known: Vec<String> = page_ids(&page)
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let mut files = Vec::new();
     for dir in ["src", "macros", "xtask"] {
         rust_files(&root.join(dir), &mut files);
@@ -157,8 +172,14 @@ fn every_cited_id_is_on_the_page() {
             }
         }
     }
-    assert!(unknown.is_empty(), "ids not in docs/fidelity.md: {unknown:#?}");
-    assert!(cited > 50, "only {cited} citations found: is the scan looking in the right place?");
+    assert!(
+        unknown.is_empty(),
+        "ids not in docs/fidelity.md: {unknown:#?}"
+    );
+    assert!(
+        cited > 50,
+        "only {cited} citations found: is the scan looking in the right place?"
+    );
 }
 
 #[test]
