@@ -43,13 +43,15 @@ fn page_ids(page: &str) -> Result<Vec<(String, usize)>, String> {
     Ok(ids)
 }
 
-/// One capital letter, then a number without a leading zero: `D7`, `X12`.
+/// One capital letter, then a number without a leading zero: `D7`, `X12`. Not `L`: GitHub
+/// takes a `#L12` fragment for line 12 of the file, so `fidelity.md#L12` would not land on it.
 fn is_id(s: &str) -> bool {
     let mut chars = s.chars();
     let (Some(letter), digits) = (chars.next(), chars.as_str()) else {
         return false;
     };
     letter.is_ascii_uppercase()
+        && letter != 'L'
         && !digits.is_empty()
         && !digits.starts_with('0')
         && digits.chars().all(|c| c.is_ascii_digit())
@@ -189,6 +191,7 @@ fn a_duplicate_a_bad_id_or_a_mislabelled_anchor_is_found() {
     assert_eq!(ids, vec![("D1".to_string(), 1), ("D2".to_string(), 2)]);
     assert!(page_ids("<a id=\"D07\"></a>**D07**").is_err());
     assert!(page_ids("<a id=\"d7\"></a>**d7**").is_err());
+    assert!(page_ids("<a id=\"L7\"></a>**L7**").is_err());
     assert!(page_ids("<a id=\"D7\"></a>**D8** text").is_err());
     assert!(page_ids("<a id=\"D7\">").is_err());
 }
