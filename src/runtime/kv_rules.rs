@@ -102,6 +102,7 @@ impl ValueText for JsonText {
 /// The map key under which a JSON key is stored: a canonical text in which
 /// object keys are sorted, so structurally equal keys collide and `1`,
 /// `1.0` and `"1"` stay distinct (serde_json prints floats with a point).
+/// fidelity X12: keys `0.0` and `-0.0` stay distinct, where Clojure finds them equal.
 fn key_text(key: &Value) -> String {
     fn write(v: &Value, out: &mut String) {
         match v {
