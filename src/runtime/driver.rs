@@ -22,6 +22,7 @@ struct InitBody {
 /// each sending its own `init`). What peers send in that window is a few
 /// small messages (votes, gossip); 32 MiB still holds two lines of the
 /// largest size a node reads (`MAX_LINE_BYTES`).
+/// fidelity D7: peers can talk before `init`.
 const MAX_EARLY_LINES: usize = 100_000;
 const MAX_EARLY_BYTES: usize = 32 << 20;
 
@@ -271,6 +272,7 @@ impl<N: Node> Driver<N> {
             //   (let [id (str "c" (:next-client-id ...))] (net/add-node! net id) ..)
             // (jepsen-io/maelstrom v0.2.3 src/maelstrom/client.clj, `open!`),
             // which sends only the workload's requests.
+            // fidelity D8: only the nodes in `node_ids` send node-to-node messages.
             self.core.log.push(format!(
                 "ignoring a {} from {}, which is not a cluster member",
                 header.kind, env.src

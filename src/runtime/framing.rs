@@ -11,6 +11,7 @@
 /// (every node lists the 999 others: about 6.9 MB) and a read of 100 000
 /// values (well under 2 MB even at 15 bytes a value); the cap leaves twice
 /// the first.
+/// fidelity D9: the longest line a node is sent is a `total` topology.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Below this the buffer is never shrunk.
@@ -252,6 +253,7 @@ mod tests {
         // jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/broadcast.clj,
         // `total-topology`: every node's neighbours are all the others,
         //   (map (fn [node] [node (remove #{node} nodes)]))
+        // fidelity D9: the longest line a node is sent is a `total` topology.
         let ids: Vec<String> = (0..1000).map(|i| format!("n{i}")).collect();
         let topology: serde_json::Map<String, serde_json::Value> = ids
             .iter()

@@ -7,6 +7,7 @@
 //! The one thing a caller chooses is how a value is printed in the text of
 //! error 22 (`ValueText`): the bench prints it as Clojure does, the
 //! simulator as JSON.
+//! fidelity D19: one set of KV rules.
 
 use super::error::ErrorCode;
 use serde_json::{json, Value};
@@ -75,6 +76,7 @@ pub enum Flavor {
 /// How values are printed in the text of error 22 ("current value X is not
 /// Y"). Maelstrom formats them with Clojure's `pr-str` (readable) and, for
 /// lww-kv's `from`, `str` (plain).
+/// fidelity D18: error 22's text uses Clojure's printers.
 pub trait ValueText {
     fn readable(v: &Value) -> String;
     fn plain(v: &Value) -> String;
@@ -100,6 +102,7 @@ impl ValueText for JsonText {
 /// The map key under which a JSON key is stored: a canonical text in which
 /// object keys are sorted, so structurally equal keys collide and `1`,
 /// `1.0` and `"1"` stay distinct (serde_json prints floats with a point).
+/// fidelity X12: keys `0.0` and `-0.0` stay distinct, where Clojure finds them equal.
 fn key_text(key: &Value) -> String {
     fn write(v: &Value, out: &mut String) {
         match v {

@@ -6,6 +6,7 @@
 //! checker: anything a checker judges (convergence, anomalies, msgs-per-op,
 //! latency) is tested through the bench's engine in virtual time
 //! (xtask/src/scenarios), the one judge.
+//! fidelity D19: one set of KV rules.
 
 use super::driver::Driver;
 use super::kv_rules::{with_in_reply_to, Flavor, JsonText, KvRequest, KvState};

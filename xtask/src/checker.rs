@@ -1,5 +1,6 @@
 //! What every checker returns, and how verdicts merge (jepsen-io/jepsen v0.3.1
 //! jepsen/src/jepsen/checker.clj, `merge-valid`).
+//! fidelity D23: verdicts merge false > unknown > true.
 
 use serde_json::{Map, Value};
 
@@ -41,6 +42,7 @@ impl Validity {
 
     /// Exit status of `maelstrom test` for this verdict (jepsen-io/jepsen v0.3.1
     /// jepsen/src/jepsen/cli.clj, `test-usage`).
+    /// fidelity D35: the final line and exit codes are Jepsen's.
     pub fn exit_code(self) -> i32 {
         match self {
             Validity::True => 0,

@@ -276,6 +276,7 @@ fn split_nodes(v: &str) -> Vec<String> {
 /// a keyword, truthy for any name. So no name is refused here; Elle's
 /// `validate-models` throws on an unknown one at check time, and the verdict
 /// is `unknown` (as `check-safe` makes it).
+/// fidelity D22: `--consistency-models` takes any name.
 pub(crate) fn split_models(v: &str) -> Vec<String> {
     let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r');
     let chars: Vec<char> = v.chars().collect();

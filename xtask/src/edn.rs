@@ -15,6 +15,7 @@
 //! Nesting is capped at [`MAX_DEPTH`] levels, as serde_json caps JSON at 128:
 //! the reader recurses, and a file nested thousands deep (5 KB is enough)
 //! would otherwise overflow the stack of whoever reads it, `serve` included.
+//! fidelity X28: values nested at most 128 deep.
 
 use serde_json::{Map, Number, Value};
 

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Process numbers start at the worker thread number and grow by the
 /// concurrency after each `:info` completion (jepsen-io/jepsen v0.3.1
 /// jepsen/src/jepsen/generator/context.clj, `with-next-process`).
+/// fidelity D13: process numbers grow after `:info`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Process {
     Client(u64),

@@ -10,6 +10,8 @@ mod cmd;
 mod edn;
 mod engine;
 mod explore;
+#[cfg(test)]
+mod fidelity_ids;
 mod history;
 mod journal;
 mod matrix;

@@ -57,6 +57,7 @@ pub struct TestOpts {
     /// Probability that the network loses a message. Maelstrom's net has this
     /// knob (net.clj `send!`: `(if (< (rand) p-loss) net ...)`, 0 by default)
     /// but v0.2.3's command line cannot set it; ours is `--p-loss`.
+    /// fidelity X11: `--p-loss` is ours.
     pub p_loss: f64,
     /// Estimated heap bytes one node's network queue may hold before sends
     /// to it are dropped (all queues together: twice this). Maelstrom's

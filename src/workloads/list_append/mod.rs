@@ -241,6 +241,7 @@ impl ListAppendNode {
             //   {:code 14 :name :abort :definite? true :doc "... when
             //    you specifically know that the requested operation
             //    has not taken place. ..."}
+            // fidelity D10: error 14 is the definite catch-all.
             Err(Unread::NotADatabase) if expired => self.fail(
                 ctx,
                 ErrorCode::Abort,

@@ -23,6 +23,7 @@
 //! every workload alike, naming the op: it is not a history any Jepsen
 //! checker can read. Ops that are not a client's (the nemesis's, or with no
 //! `:process`) are not paired, as `pair-index-fold` keeps them aside.
+//! fidelity X27: an unpaired completion or a double invocation is refused.
 
 use super::op_map::{op_from_jepsen_map, Indices};
 use crate::history::{History, Op, OpType, Process};

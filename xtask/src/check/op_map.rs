@@ -17,6 +17,8 @@ use serde_json::{Map, Value};
 /// `::no-integer-index` on an op without an integer `:index`. Every checker
 /// here indexes ops by position, so a sparse history's ops are renumbered
 /// 0, 1, 2, .. in file order (results name ops by that number).
+/// fidelity X25: a sparse history is renumbered by position.
+/// fidelity C2: indices as jepsen.history numbers them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Indices {
     /// Not known until the first op is read.
@@ -69,6 +71,8 @@ pub fn op_from_map(v: &Value, position: usize) -> Result<Op, String> {
 /// `:time`; an op with no `:f` has the empty name, which no model knows.
 /// `:type` is required: it is what makes an op an invocation or a
 /// completion.
+/// fidelity C3: fields Jepsen fills or ignores.
+/// fidelity X26: no or negative `:time` reads as 0.
 pub fn op_from_jepsen_map(v: &Value, position: usize, indices: &mut Indices) -> Result<Op, String> {
     let m = v
         .as_object()
@@ -120,6 +124,7 @@ pub fn op_from_jepsen_map(v: &Value, position: usize, indices: &mut Indices) -> 
 /// kafka.clj, `final-polls`); our kafka client has no op fields beyond the
 /// value and records `{"keys": [k ..], "seek-to-beginning?": true}`
 /// (workloads/kafka/client.rs, `assign_keys`), so the flag moves there.
+/// fidelity C5: the kafka final assign's `:seek-to-beginning?` moves into the value.
 fn value(m: &Map<String, Value>) -> Value {
     let v = m.get("value").cloned().unwrap_or(Value::Null);
     match m.get("seek-to-beginning?") {
@@ -143,6 +148,7 @@ fn text<'a>(m: &'a Map<String, Value>, key: &str) -> Result<&'a str, String> {
 /// `(Throwable->map e)`, `{:via [{:type java.net.Foo, :message ".."}] ..}`.
 /// The exceptions checker groups by the text before the first colon, so the
 /// map becomes "Class: message".
+/// fidelity X23: Jepsen's `:exception` map becomes "Class: message".
 fn exception_text(e: &Value) -> Option<String> {
     match e {
         Value::Null => None,

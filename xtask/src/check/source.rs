@@ -12,6 +12,7 @@ use std::path::Path;
 /// A Maelstrom op line is small; the largest we write, a final read of
 /// 100 000 broadcast values, is under 1 MiB, and an Elle transaction or a
 /// Kafka poll a few hundred KiB.
+/// fidelity X28: lines and ops of at most 16 MiB.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Opens `path` if it is a regular file. It is looked at before it is

@@ -107,6 +107,7 @@ pub fn check(history: &History) -> CheckResult {
         }
     }
 
+    // fidelity D26: `final-reads` is reported, and `errors` is `(seq errors)`: null when empty.
     CheckResult::new(Validity::from_bool(errors.is_empty()))
         .with(
             "errors",

@@ -3,6 +3,7 @@
 //! them whole; a node whose replies carry 15 MiB then prints 30 MB of
 //! results and holds them twice in memory (issue 22 row 13). The op itself
 //! stays whole in `history.jsonl`.
+//! fidelity X3: long strings are elided where a person reads them.
 
 use serde_json::Value;
 

@@ -3,6 +3,7 @@
 //!
 //! Jepsen groups by the Java exception class; our exceptions are texts, so
 //! the class is the text up to its first colon (e.g. "malformed RPC response").
+//! fidelity X6: the exceptions checker's class is the text up to its first colon.
 
 use crate::checker::{CheckResult, OpFold, Validity};
 #[cfg(test)]

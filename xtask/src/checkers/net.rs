@@ -82,6 +82,7 @@ impl Tally {
 /// the counts are never rounded to 32 bits first (16777231 / 7 is
 /// 2396747.2857..: 2396747.25 as a float, where `16777231f32 / 7f32` gives
 /// 2396747.5).
+/// fidelity D29: msgs-per-op is `(float (/ msgs ops))`.
 fn msgs_per_op(msgs: u64, ops: u64) -> f64 {
     let x = if msgs.is_multiple_of(ops) {
         (msgs / ops) as f64 as f32

@@ -97,6 +97,7 @@ fn unique_ids_test_dups() {
 // case runs twice here: as written (our checker then checks nothing) and
 // with every read marked final (the closest reading: every read must be a
 // reachable total). Each test asserts Jepsen's verdict next to ours.
+// fidelity P1: `counter-test` tests a checker Maelstrom does not run.
 
 /// Our counter checker on `ops`, with every `read` marked `:final?` when `all_final`.
 fn counter_check(ops: &[Op], all_final: bool) -> CheckResult {

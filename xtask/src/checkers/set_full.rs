@@ -135,6 +135,7 @@ fn analyse(history: &History, add_f: &str) -> Result<CheckResult, String> {
             }
         } else {
             // Jepsen's `condp` has no default branch: any other :f throws.
+            // fidelity X17: an unexpected `:f` gives `unknown`.
             return Err(format!("unexpected :f {} in op {}", op.f, op.index));
         }
     }
@@ -237,6 +238,7 @@ fn aggregate(results: &[ElementResult], ops: &[Op]) -> CheckResult {
     // Jepsen's duplicate filter keeps multiplicities < 1, so nothing is ever
     // reported (checker.clj `set-full`: `(and (empty? dups) ..)` over a
     // `dups` map its reducer never fills).
+    // fidelity D25: set-full never reports duplicates.
     r.with("duplicated-count", 0u64)
         .with("duplicated", Value::Object(Map::new()))
 }

@@ -1,6 +1,7 @@
 //! Jepsen's `stats` checker, wrapped as Maelstrom wraps it for every workload
 //! in the kafka `stats-checker`: valid iff every `f` except `crash` and
 //! `debug-topic-partitions` has at least one `:ok`.
+//! fidelity D24: `stats` ignores `crash` and `debug-topic-partitions`.
 
 use crate::checker::{CheckResult, OpFold, Validity};
 #[cfg(test)]

@@ -68,6 +68,7 @@ pub fn check(history: &History) -> CheckResult {
 /// Tesser's `range`: `[min max]` by `compare`, where a nil accumulator is
 /// replaced by the next value without comparing (so a lone object id is
 /// fine, but two of them throw). `[null null]` when nothing was acknowledged.
+/// fidelity X18: ids that cannot be compared make `range` unknown.
 fn id_range(acks: &[&Value]) -> Result<Value, String> {
     let mut low: &Value = &Value::Null;
     let mut high: &Value = &Value::Null;

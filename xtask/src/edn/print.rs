@@ -11,6 +11,7 @@ use serde_json::Value;
 /// Object entry order: Clojure prints maps of up to 8 entries in parse order
 /// and larger ones in hash order; we print serde_json's map order. The texts
 /// are informational only (clients must not parse them).
+/// fidelity X16: error-22 texts print map keys in sorted order.
 pub fn pr_str(v: &Value) -> String {
     let mut out = String::new();
     write_pr(v, &mut out);

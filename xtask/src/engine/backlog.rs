@@ -11,6 +11,7 @@
 //! backlog where Maelstrom keeps it, but caps it: past the cap a send is
 //! journaled and then dropped, as a `--p-loss` loss is. `Backlog` counts
 //! those drops so the run can report them (docs/fidelity.md).
+//! fidelity X2: the backlog is capped.
 
 use super::body::Body;
 use super::network::Message;

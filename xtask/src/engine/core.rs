@@ -259,6 +259,7 @@ impl<'a> Engine<'a> {
         let now = self.now();
         let ids: Vec<String> = self.nodes.iter().map(|n| n.id.clone()).collect();
         for i in 0..ids.len() {
+            // fidelity X5: init clients are `c0..c(N-1)` in node order.
             let c = self.fabric.open_client(Role::Init(i));
             let body = serde_json::json!({"type": "init", "node_id": ids[i], "node_ids": ids});
             if let Err(e) = self.fabric.client_send(&c, &ids[i], body, 10 * SEC) {
@@ -555,6 +556,7 @@ impl<'a> Engine<'a> {
     /// A node that exits before answering `init` fails the run at once, with
     /// its status and last stderr lines, instead of waiting out the 10 s
     /// init timeout (Maelstrom would report only that it did not respond).
+    /// fidelity X9: a node that exits before `init_ok` fails the run at once.
     fn fail_init_exit(&mut self, node: usize, status: String) {
         // Its last stderr lines may still be in the host's queue.
         let until = self.now() + 50 * MS;
@@ -673,6 +675,7 @@ impl<'a> Engine<'a> {
 /// an object keeps its entries. A non-empty string (its chars cannot be
 /// destructured), a number or a boolean (not seqable), or an array element
 /// that is not a `[k ...]` array throws there, and the node is silenced.
+/// fidelity D11: a stdout body is read the way `keywordize-keys-1` reads it.
 fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
     let bad = |b: &Value| Err(format!("Malformed network message: body {b} is not a map"));
     match body {
@@ -684,6 +687,7 @@ fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
             for item in items {
                 // `(keyword k)` of a non-string is nil, a key JSON cannot
                 // carry: we reject those (a known difference, docs/fidelity.md).
+                // fidelity X10: a body array with a non-string key is rejected.
                 match item.as_array().map(Vec::as_slice) {
                     Some([Value::String(k), rest @ ..]) => {
                         map.insert(k.clone(), rest.first().cloned().unwrap_or(Value::Null));

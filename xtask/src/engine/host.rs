@@ -52,12 +52,14 @@ pub trait Host {
     /// (.flush w))`, a blocking write before the next `recv!`. True for a
     /// node whose stdin is gone: there the write throws an IOException the
     /// thread ignores, and it takes the next message.
+    /// fidelity D4: stdin takes one message at a time; the backlog waits in the network.
     fn accepts(&self, node: usize) -> bool;
     /// Wait for the next event until `deadline_ns` on `clock` (None = a short poll).
     fn next_event(&mut self, clock: &dyn Clock, deadline_ns: u64) -> Option<HostEvent>;
     /// Stop reading this node's stdout for the rest of the run: jepsen-io/maelstrom
     /// v0.2.3 src/maelstrom/process.clj, `stdout-thread`, whose loop ends when
     /// `parse-msg` or `net/send!` throws.
+    /// fidelity D6: a bad stdout line does not kill the node.
     fn silence_stdout(&mut self, node: usize);
     /// The node's exit status if it has exited.
     fn exit_status(&mut self, node: usize) -> Option<String>;
@@ -481,6 +483,7 @@ impl Host for ProcessHost {
             // would kill the node with SIGPIPE / EPIPE, which the crash check
             // would then report as a crash (exit 255). The pipe stays open,
             // unread and unpolled, until the host goes away.
+            // fidelity N1: a bad stdout line left the pipe closed; found by the demo nodes.
             p.silenced = true;
             p.stdout.ready = false;
             p.stdout.lines.discard();

@@ -44,6 +44,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// Teardown grace between closing stdin and SIGKILL.
+/// fidelity X4: teardown waits 200 ms before SIGKILL.
 const TEARDOWN_GRACE: Duration = Duration::from_millis(200);
 
 fn crash(msg: &str) -> i32 {
@@ -166,6 +167,7 @@ pub fn execute(
     // node in src/maelstrom/process.clj `start-node!` just before spawning it,
     // the nodes in parallel; a node could only see the difference by sending
     // to a peer whose process has not started (docs/fidelity.md).
+    // fidelity X8: every node id is registered before any node starts.
     for id in &opts.node_ids {
         net.register_node(id);
     }
@@ -280,6 +282,7 @@ fn run_embedded(args: &TestArgs) -> i32 {
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
     let clock = if args.sim { "virtual time, " } else { "" };
     for k in 0..args.test_count {
+        // fidelity X7: `--test-count N` runs use seeds seed, seed+1, ...
         let seed = seed.wrapping_add(k);
         eprintln!("xtask: embedded engine, {clock}seed {seed} (replay with --seed {seed})");
         let code = one_run(args, workload.as_ref(), &nodes, seed);
@@ -316,6 +319,7 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     // Jepsen updates the latest symlinks even when setup or the run throws
     // (core.clj: snarf-logs! in with-log-snarfing's finally), so store/latest
     // names a crashed run too, never the run before it.
+    // fidelity N2: store/latest moves to a crashed run too.
     let mark_latest = || {
         if let Err(e) = store.mark_latest() {
             eprintln!("WARN could not update store/latest: {e}");
@@ -402,6 +406,7 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
 /// crashed with exit status " ...)` at teardown, before any analysis, and
 /// jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/cli.clj logs it with `(fatal t
 /// "Oh jeez, I'm sorry, Jepsen broke. Here's why:")` and exits 255.
+/// fidelity X1: a crashed run prints the analysis but no verdict line.
 fn crashed_line(crashes: &[String]) -> String {
     let what: Vec<&str> = crashes
         .iter()

@@ -28,6 +28,7 @@ impl Message {
     /// order of jepsen-io/maelstrom v0.2.3 src/maelstrom/net/message.clj
     /// `(defrecord Message [id src dest body])` as process.clj `stdin-thread`
     /// writes it.
+    /// fidelity D5: field order on a node's stdin.
     pub fn to_line(&self) -> String {
         let s = |v: &str| Value::String(v.to_string()).to_string();
         format!(
@@ -91,6 +92,7 @@ pub enum Pump {
 /// number of ms: an idle receiver gets an L ms message after L - 1 ms (plus
 /// the sleep's overshoot). The `- 1` keeps that true when our clock has not
 /// moved between send and pump (a virtual clock, or a coarse one).
+/// fidelity D1: a message arrives about 1 ms early.
 fn wake_time(deadline_ns: u64, now: u64) -> Option<u64> {
     const MS: u64 = 1_000_000;
     let sleep_ms = deadline_ns.checked_sub(now)?.checked_sub(1)? / MS;
@@ -229,6 +231,7 @@ impl Network {
             }
             // The bound Maelstrom does not have (backlog.rs): past either
             // cap the message is lost like a `:p-loss` one, and counted.
+            // fidelity X2: the backlog is capped.
             let bytes = if capped { backlog::queued_bytes(&m) } else { 0 };
             if capped
                 && (inbox.backlog.bytes + bytes > self.per_queue_cap
@@ -259,6 +262,7 @@ impl Network {
     }
 
     /// Run the consumer of `dest` one step (net.clj `recv!`).
+    /// fidelity D3: one consumer per node, head-of-line blocking included.
     pub fn pump(&mut self, dest: &str, now: u64) -> Pump {
         loop {
             let Some(inbox) = self.inboxes.get_mut(dest) else {
@@ -277,6 +281,7 @@ impl Network {
             inbox.backlog.taken(bytes);
             self.queued_bytes -= bytes.min(self.queued_bytes);
             // Partition check at dequeue time, before sleeping.
+            // fidelity D2: partitions act at delivery, not at send.
             if self.dropped_by_partition(&m) {
                 continue;
             }
@@ -406,6 +411,7 @@ mod tests {
     #[test]
     fn consumer_sleeps_whole_milliseconds_like_maelstrom() {
         // Taken 0.3 ms after the send: dt = 9.7 ms, Thread/sleep (long 9.7) = 9 ms.
+        // fidelity N3: deliveries came at the exact deadline; found by the demo nodes.
         let mut n = net(10);
         n.send("n1", "n0", json!(1), 0).unwrap();
         assert_eq!(n.pump("n0", 300_000), Pump::Sleep(9_300_000));

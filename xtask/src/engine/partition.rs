@@ -56,6 +56,7 @@ fn majority_size(n: usize) -> usize {
 }
 
 /// `:majorities-ring`: perfect variant for n <= 5, stochastic above.
+/// fidelity X7: the stochastic ring breaks ties with the engine's seed.
 pub fn majorities_ring(nodes: &[String], rng: &mut fastrand::Rng) -> Grudge {
     if nodes.len() <= 5 {
         majorities_ring_perfect(nodes, rng)

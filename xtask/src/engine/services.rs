@@ -23,6 +23,7 @@ pub struct Services {
     /// vector from the pre-merge value, so the merge is lost (service.clj,
     /// `Eventual/handle!`: the second `replicas'` is `(assoc replicas i ..)`). Per-entry timestamps and the Lamport clock are therefore
     /// unobservable and not kept.
+    /// fidelity D17: lww-kv's two replicas never merge.
     lww_kv: [KvState; 2],
     /// The next timestamp lin-tso hands out.
     lin_tso: u64,
@@ -62,6 +63,7 @@ impl Services {
             "seq-kv" => self.seq_kv.handle(src, &KvRequest::parse(body)?, rng),
             "lww-kv" => {
                 let req = KvRequest::parse(body)?;
+                // fidelity X15: one random draw per lww-kv request, where Maelstrom draws three.
                 let replica = rng.usize(0..self.lww_kv.len());
                 self.lww_kv[replica].apply_in_place(&req, Flavor::Lww)
             }

@@ -14,6 +14,7 @@ pub struct Store {
 }
 
 /// Joda basic date-time in UTC, e.g. 20260227T103045.123Z.
+/// fidelity X5: store timestamps are UTC.
 pub fn timestamp(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;

@@ -162,6 +162,7 @@ impl<'a> Workers<'a> {
         // thread's next invocation, not at the :info: until then its id stays
         // registered, so a late reply to it is dropped harmlessly. A thread
         // with no next invocation (a timed-out final read) keeps it to the end.
+        // fidelity D12: a timed-out client is closed at its thread's next invocation.
         let reusable = self.workload.client_reusable();
         let th = &mut self.threads[t];
         if th.conn.is_some() && th.conn_process != th.process && !reusable {

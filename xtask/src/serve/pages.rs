@@ -21,6 +21,7 @@ fn page(title: &str, body: &str) -> String {
 /// file it cannot parse as `:incomplete` (`(catch java.lang.RuntimeException
 /// e ... (assoc t :results {:valid? :incomplete}))`), we say "unreadable", or
 /// "too large" for one we do not read.
+/// fidelity X14: the index says "unreadable" or "too large" where web.clj shows incomplete.
 fn verdict(results: &Results) -> (&'static str, &'static str) {
     match results {
         Results::Unreadable { .. } => ("#DDDDDD", "unreadable"),

@@ -4,6 +4,7 @@
 //! such file: jepsen/src/jepsen/web.clj keeps the same `{:valid? ...}` per
 //! run in memory instead (`fast-tests`, `test-cache`), after reading each
 //! results.edn whole once.
+//! fidelity X13: each run also writes `summary.json`.
 
 use serde_json::{Map, Value};
 

@@ -21,6 +21,7 @@ pub enum ReadValue {
     /// long ...)` (pn_counter.clj `invoke!`). Clojure 1.11 `RT.longCast` of
     /// a `BigInteger` whose `bitLength()` is 64 or more throws "Value out of
     /// range for long", so a read above 2^63-1 (or below -2^63) is `:info`.
+    /// fidelity D21: a counter read must fit a long.
     Long,
 }
 

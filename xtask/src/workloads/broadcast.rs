@@ -260,6 +260,7 @@ mod tests {
     /// accepts nil (Prismatic's vector precondition `(or (nil? x) ...)`),
     /// and `invoke!` does `(->> (read ..) :messages (assoc op :type :ok,
     /// :value))`: `"messages": null` is an :ok read of nil.
+    /// fidelity D20: a `null` read is an `:ok` read of nothing.
     #[test]
     fn read_ok_with_null_messages_is_an_ok_read_of_nil() {
         let mut c = Broadcast.client(&opts(1, "grid"));

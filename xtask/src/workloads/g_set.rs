@@ -32,6 +32,7 @@ impl Workload for GSet {
     /// `:final-generator (gen/each-thread {:f :read})`. Maelstrom does not
     /// tag these reads `:final?`; the engine tags every final-phase op, and
     /// set-full never looks at the tag, so the verdict is the same.
+    /// fidelity X29: g-set's final reads carry `:final? true`.
     fn final_phase(&self) -> Option<FinalPhase> {
         Some(FinalPhase {
             time_limit_ns: None,
@@ -168,6 +169,7 @@ mod tests {
     /// vector precondition `(or (nil? x) (sequential? x) ...)`) and `invoke!`
     /// records `:value (:value (read conn node {}))`: an :ok read of nil,
     /// which set-full reads as `(set nil)` = `#{}`, so both elements are lost.
+    /// fidelity D20: a `null` read is an `:ok` read of nothing.
     #[test]
     fn read_ok_with_null_value_is_an_ok_read_that_loses_everything() {
         let opts = TestOpts::defaults(vec!["n0".into()]);

@@ -35,6 +35,7 @@ pub enum Kind {
     /// `null`. Prismatic schema 1.4.1 src/cljc/schema/core.cljc, the
     /// `APersistentVector` spec's precondition: `(or (nil? x) (sequential?
     /// x) (instance? java.util.List x))`, so `"messages": null` passes.
+    /// fidelity D20: a reply field whose schema is a vector accepts `null`.
     Seq,
     /// A Prismatic map schema: `(spec/simple-precondition this map?)`, so
     /// `null` does not pass.

@@ -33,6 +33,7 @@ struct Spec {
 /// G-nonadjacent-process (priority 8) and G-nonadjacent-realtime (13) have
 /// a priority and a spec of their own there, each with `:filter-ex` keeping
 /// only its own type.
+/// fidelity D33: Elle has a separate G-nonadjacent-process search.
 const SPECS: &[Spec] = &[
     Spec {
         name: "G0",
@@ -112,6 +113,7 @@ const SPECS: &[Spec] = &[
 ];
 
 /// The default `:cycle-search-timeout`, per SCC.
+/// fidelity X30: same budget and fallback, but searches Elle times out on usually finish.
 pub const CYCLE_SEARCH_TIMEOUT: Duration = Duration::from_millis(1000);
 
 /// One finding of the cycle search: an explained cycle, or a timeout record.

@@ -6,6 +6,7 @@
 //! between its ends in the *whole* graph, whatever projection the cycle was
 //! found in. Because every ww edge of this checker coincides with a wr edge
 //! (unique writes), ww-only cycles come out labelled wr, i.e. as G1c.
+//! fidelity D34: ww-only cycles are labelled G1c.
 
 use super::cycle_text;
 use super::graph::{label, Adj, PROC, RT, RW, WR, WW};

@@ -17,20 +17,21 @@
 //! Departures from Elle, all deliberate (see also the notes in each file):
 //! * Search order: vertices and successors in history order, where Elle uses
 //!   Bifurcan's hash order; the cycle reported for an SCC can differ, and in
-//!   rare SCCs holding cycles of several classes, so can the class.
+//!   rare SCCs holding cycles of several classes, so can the class. (fidelity X20)
 //! * Cost: a linear pre-test picks the start vertex, so searches that take
 //!   Elle past its 1000 ms per-SCC timeout finish here; a timeout (kept, with
 //!   Elle's fallback cycle) is practically never hit, and types Elle would
-//!   miss after timing out are found.
+//!   miss after timing out are found. (fidelity X30)
 //! * G-nonadjacent walks saturate the rw count at 2 (same walk length, maybe
-//!   another walk of that length).
+//!   another walk of that length). (fidelity X21)
 //! * Errors are `:unknown` with a message, not a Java stack trace; the
 //!   type-sanity check covers keys only (JSON values have one integer type);
-//!   a cyclic-versions SCC of non-numbers does not throw as Elle's `min` would.
+//!   a cyclic-versions SCC of non-numbers does not throw as Elle's `min` would. (fidelity X22)
 //!
 //! Reproduced as Elle has them: blind-write G0 is invisible (no ww edge
 //! without a read), ww-only cycles are labelled G1c, a short G-single walked
 //! twice is also a G-nonadjacent,.
+//! fidelity D34: Elle's blind spots are kept.
 
 // Nothing in the binary calls the workload registry until the engine branch
 // is merged; remove this then.

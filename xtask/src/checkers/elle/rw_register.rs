@@ -80,6 +80,7 @@ pub fn check(history: &History, opts: &ElleOpts) -> Result<ElleResult, String> {
 /// [`check`], with the text of each reportable cycle: Maelstrom's
 /// txn-rw-register writes them to `elle/<type>.txt` (jepsen 0.3.1
 /// `jepsen.tests.cycle.wr/checker` passes `:directory`).
+/// fidelity E8: rw-register cycle texts, found by porting.
 pub fn check_explained(history: &History, opts: &ElleOpts) -> Result<Checked, String> {
     let p = Parsed::new(history)?;
     let Plan {

@@ -262,6 +262,7 @@ fn reachability(
 /// shell limit). Like Elle, the walk may repeat vertices: a cycle with one
 /// rw edge walked twice qualifies when it is short enough. An edge counts
 /// as rw only if rw is its sole projected relationship.
+/// fidelity D34: a short G-single walked twice is also a G-nonadjacent.
 pub fn find_nonadjacent(sub: &Sub, mask: u8, dl: &mut Deadline) -> Result<Found, TimedOut> {
     let adj = project(sub, mask);
     let in_g = touched(&adj);

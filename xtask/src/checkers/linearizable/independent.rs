@@ -55,6 +55,7 @@ impl KeyHistory {
 /// without a tuple does. A history with no invocation is keyed, as
 /// `(independent/checker ..)` gives `{:valid? true, :results {}, :failures
 /// []}` on it.
+/// fidelity C4: keyed or one register.
 pub fn is_keyed(history: &History) -> bool {
     history
         .client_ops()
@@ -101,6 +102,7 @@ pub fn split(
         if done.is_some_and(|d| d.kind == OpType::Fail) {
             // Knossos drops a failed op, but its key is still one of
             // `history-keys` (independent.clj: every op whose value is a
+            // fidelity D27: a key whose ops all failed is listed, valid.
             // tuple), so a key whose ops all failed is listed, valid.
             if let (true, Some((k, _))) = (keyed, tuple(&inv.value)) {
                 slot(&mut keys, &mut slots, k, keyed);

@@ -11,6 +11,7 @@ use std::sync::Arc;
 /// one id when Clojure's `=` holds between them, which is what Knossos's
 /// cas-register compares with (knossos v0.3.9 model.clj `CASRegister`: `(if
 /// (= cur value) ..)`, `(= value (:value op))`); see [`equality_key`].
+/// fidelity D28: values compare as Clojure's `=`.
 pub struct ClojureEq;
 
 impl crate::checkers::interner::Identity for ClojureEq {
@@ -59,6 +60,7 @@ pub enum CasOp {
     Cas(u32, u32),
 }
 
+/// fidelity P11: the register takes an initial value.
 /// `(cas-register initial)`: Maelstrom's lin-kv uses `(model/cas-register)`,
 /// which starts at `nil` (interned as 0); Knossos's own tests and data
 /// start it at 0 (`(cas-register 0)`). Knossos's `(register x)` is the same
@@ -243,6 +245,7 @@ mod tests {
         assert_ne!(i.intern(&json!("0.0")), zero);
         // The first spelling seen is the one shown.
         assert_eq!(i.value(zero), &json!(0.0));
+        // fidelity X24: serde_json reads `-0` as `-0.0`.
         // A known difference (docs/fidelity.md): serde_json reads the
         // integer `-0` as the float -0.0, where Cheshire reads the long 0.
         let minus_zero: Value = serde_json::from_str("-0").unwrap();

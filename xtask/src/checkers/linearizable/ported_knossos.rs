@@ -186,6 +186,7 @@ fn write_1() -> History {
 /// port uses a longer history, volatile-linearizable-test's (5 000 ops),
 /// with no time at all.
 /// "does not timeout when limit not exceeded" / "without limit": valid.
+/// fidelity P8.
 #[test]
 fn timeout_test() {
     let h = volatile_history(100, 50, 1000, 0);
@@ -225,6 +226,7 @@ fn sequential_test() {
 /// The source's ops carry `:index` 5, 7, 99, 100; our histories are indexed
 /// by position, so positions 0..3 stand for those and the result's indexes
 /// are mapped back before comparing.
+/// fidelity P12.
 #[test]
 fn preserves_indices_test() {
     let h = lit(&[
@@ -257,6 +259,7 @@ fn preserves_indices_test() {
 /// read 1 from register 0", the `(cas-register 0)` message, where the
 /// source's `(register 0)` says `"0≠1"` (model.clj `Register`: `(str
 /// (pr-str value) "≠" (pr-str (:value op)))`).
+/// fidelity P9.
 #[test]
 fn read_wrong_initial_value_test() {
     let h = lit(&[(0, "invoke", "read", json!(1)), (0, "ok", "read", json!(1))]);
@@ -284,6 +287,7 @@ fn read_wrong_initial_value_test() {
 /// with its `:info` completion (`{:type :info ... :index 482}`) where
 /// linear's (and ours) shows its invocation (`:invoke ... :index 463`): a
 /// crashed op is rendered differently by Knossos's two analyzers.
+/// fidelity P10.
 #[test]
 fn bad_analysis_test_2() {
     let a = without_time(analysis(json!(0), &cas_failure()));

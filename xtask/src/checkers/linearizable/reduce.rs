@@ -1,4 +1,5 @@
-//! A sound reduction for Knossos's cas-register, applied before the search:
+//! A sound reduction for Knossos's cas-register, applied before the search
+//! (fidelity X31):
 //! an indeterminate (`:info`) write whose value no op observes (no read
 //! returned it, no cas expected it as `from`) is dropped, as if it never
 //! took effect. The argument is in docs/linearizability.md ("Unobserved

@@ -13,6 +13,7 @@ pub use kv_rules::{with_in_reply_to, Flavor, KvRequest};
 
 /// Values printed as Maelstrom prints them: `pr-str`, and `str` for
 /// lww-kv's `from`.
+/// fidelity D18: error 22's text uses Clojure's printers.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct EdnText;
 

@@ -42,6 +42,7 @@ impl SeqKv {
         // one of {0,1,2}, +3 gives {3,4,5}. With seen = last: (rand-int 1)
         // is 0, so the caller stays at the head. A caller that only reads
         // thus reaches `last` with probability 1/(last-seen+1) per read.
+        // fidelity D14: seq-kv picks its version uniformly from `[seen, last]`.
         let version = seen + rng.u64(0..=self.last.saturating_sub(seen));
         let state = self.state_at(version);
         let applied = state.apply(req, Flavor::Standard);
@@ -52,6 +53,7 @@ impl SeqKv {
         // The request would change an old state: discard that and apply it
         // to the newest state, which always yields a new version (identical
         // to the previous one if the request fails there, e.g. a cas 22).
+        // fidelity D16: a request that would not change the chosen state is answered from it.
         let newest = self.buffer.back().cloned().unwrap_or_default();
         let applied = newest.apply(req, Flavor::Standard);
         let mut next = (*newest).clone();
@@ -76,6 +78,7 @@ impl SeqKv {
     /// earlier one. We reproduce this wrap-around as v0.2.3 does
     /// (`Sequential/handle!`: `(nth buffer (dec (- index last-index)))` on
     /// an amalloy/ring-buffer): fidelity over tidiness.
+    /// fidelity D15: seq-kv keeps a window of 32 states and wraps around.
     fn state_at(&self, version: u64) -> Rc<KvState> {
         let len = self.buffer.len() as i128;
         let offset = version as i128 - self.last as i128 - 1;

@@ -70,6 +70,7 @@ mod tests {
     /// `independent/checker`, whose result on no keys is `{:valid? true,
     /// :results {}, :failures []}` (jepsen 0.3.1 independent.clj `checker`:
     /// `(merge-valid [])` is true), not a single register's Knossos map.
+    /// fidelity D27: lin-kv lists every key, and nothing when there is none.
     #[test]
     fn a_history_without_client_ops_is_checked_per_key() {
         let opts = TestOpts::defaults(vec!["n0".into()]);

@@ -170,6 +170,7 @@ mod tests {
     /// ..)` has no clause for `[:ok :invoke]`: it throws. `@dirty-update` is
     /// always derefed, so the check throws and the verdict is unknown,
     /// whatever the consistency model.
+    /// fidelity D20: a `null` txn is an `:ok` with no micro-ops, and Elle throws.
     #[test]
     fn elle_cannot_check_a_txn_answered_null() {
         use crate::checkers::testing::op_at;

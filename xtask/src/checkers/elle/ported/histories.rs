@@ -32,6 +32,7 @@ fn huge_scc() -> History {
 /// out on this SCC, so we check Elle's expectation with the timeout at
 /// zero (it fires at the same point, G0 first) and pin what the finished
 /// search finds.
+/// fidelity E7: huge-scc-test: Elle's timeout left less than the finished search finds.
 #[test]
 fn huge_scc_test() {
     let h = huge_scc();

@@ -167,6 +167,7 @@ fn graph_test() {
 /// EDN records (`:index 8, :time -1, :f nil`, keyword keys); ours print
 /// our ops, whose keys are strings. The reasoning lines are compared with
 /// `"x"` read as `:x`.
+/// fidelity E2: texts compared with our ops read as Elle's.
 #[test]
 fn graph_test_g2_explanation() {
     let h = of(&["rxay1", "ryax1", "rx1ry1"]);

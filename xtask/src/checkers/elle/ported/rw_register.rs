@@ -55,6 +55,7 @@ fn op_test() {
 /// makes a list, so writers come out newest first (`:y {3 [w2 w1]}`); ours
 /// are in history order. The order shows only in the text of the
 /// several-writers error.
+/// fidelity E4: `ext-index` lists writers in history order.
 #[test]
 fn ext_index_test() {
     let h = empty();
@@ -305,6 +306,7 @@ fn edges3(xs: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
 /// also keeps an edgeless graph for a key some `::none` txn reached
 /// (`{:x {}}` in "don't infer deps on failed or crashed reads"), which has
 /// no effect on the transaction graph and which we do not represent.
+/// fidelity E5: version graphs compared as version edges.
 #[test]
 fn transaction_graph_to_version_graphs_test() {
     use OpType::{Fail, Info, Ok};
@@ -632,6 +634,7 @@ fn checker_test_g1c() {
 /// `h/history`'s defaults (`:time -1`, `:f nil`) and keyword keys; ours
 /// print our ops (time, `:f :txn`, string keys): compared with those read
 /// as Elle's.
+/// fidelity E2: texts compared with our ops read as Elle's.
 #[test]
 fn checker_test_writing_files() {
     let mut h = empty();
@@ -653,6 +656,7 @@ fn checker_test_writing_files() {
 /// read-committed verdict: its last `(c ...)` is not wrapped in `is` (and
 /// `res` could not match: its `:anomalies` key is `:G2`, its
 /// `:anomaly-types` `[:G2-item]`).
+/// fidelity E6: the "G2-item" block asserts only the verdict.
 #[test]
 fn checker_test_g2_item() {
     let mut h = empty();

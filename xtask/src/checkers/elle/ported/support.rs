@@ -131,6 +131,7 @@ pub fn result_map(res: &ElleResult) -> Value {
 /// src/elle/graph.clj), ours from the first in history order: the same
 /// cycle can come out rotated. Used only where the suites' expectation
 /// starts elsewhere.
+/// fidelity E1: cycles compared up to rotation.
 pub fn up_to_rotation(result: &Value) -> Value {
     let mut out = result.clone();
     if let Some(anomalies) = out["anomalies"].as_object_mut() {

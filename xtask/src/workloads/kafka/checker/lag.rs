@@ -61,6 +61,7 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
     //   (merge (zipmap value (repeat -1)) (select-keys offsets value))
     // so every assigned key starts at offset -1, even one no op ever sent to
     // or polled; its `expired-at` is then ##Inf and its lag (max 0 ..) is 0.
+    // fidelity D30: kafka realtime lag seeds every assigned key at offset -1.
     let mut offsets: HashMap<u64, BTreeMap<LagKey, i64>> = HashMap::new();
     let mut worst: Option<(u64, u64, LagKey, u64)> = None;
     for op in m.ops.iter().filter(|o| o.kind == OpType::Ok) {
@@ -77,6 +78,7 @@ pub fn worst_realtime_lag(m: &Model) -> Result<Value, String> {
                 offsets.insert(op.process, new);
             }
             // `:subscribe (recur history' (assoc process-offsets process {}) lags)`
+            // fidelity P7: `:subscribe` ops, found by porting.
             Fun::Subscribe => {
                 offsets.insert(op.process, BTreeMap::new());
             }

@@ -2,6 +2,7 @@
 //! Maelstrom v0.2.3 configures it: `sub-via #{:assign}`, no `ww-deps`).
 //! (jepsen-io/jepsen v0.3.1 jepsen/src/jepsen/tests/kafka.clj, `checker` / `analysis`). Where Jepsen's code would throw, the
 //! result is `:valid? :unknown` with the reason, as `check-safe` does.
+//! fidelity D32: kafka throws where Jepsen throws.
 
 mod cases;
 mod lag;
@@ -67,6 +68,7 @@ pub fn check(history: &History) -> CheckResult {
 /// Jepsen's `analysis` `:errors`, each kind condensed as the checker prints
 /// it, and whether Elle's transaction graph was empty (which `analysis`
 /// records and the checker's `condense-error` then throws on).
+/// fidelity P6: the ported tests compare these errors without the throw.
 struct Errors {
     by_kind: BTreeMap<&'static str, Value>,
     empty_graph: bool,
@@ -121,6 +123,7 @@ fn analyse(history: &History) -> Result<CheckResult, String> {
     if empty_graph {
         // Elle flags :empty-transaction-graph true; condensing that entry
         // (count of a boolean) throws in Jepsen.
+        // fidelity D32: kafka throws where Jepsen throws.
         return Err("Elle found an empty transaction graph (no wr or real-time dependency)".into());
     }
     let worst = lag::worst_realtime_lag(&m)?;

@@ -27,6 +27,7 @@ pub enum Fun {
     /// searches treat it as an assign (`(:assign, :subscribe)` in
     /// `poll-skip+nonmonotonic-cases` and `nonmonotonic-send-cases`), and
     /// `realtime-lag` forgets the process's offsets on it.
+    /// fidelity P7: `:subscribe` ops, found by porting.
     Subscribe,
     Other,
 }

@@ -101,6 +101,7 @@ fn deindex_ops(errs: Value) -> Value {
 /// workload has no `:txn` ops (`:txn? false`), so the poll and the sends are
 /// split into a `:poll` and a `:send` op, whose merged offsets are the
 /// source's `{:x 5 :y 3}`.
+/// fidelity P2: the one `:txn` op split into a `:poll` and a `:send`.
 #[test]
 fn op_max_offsets_test() {
     let poll = o(
@@ -135,6 +136,7 @@ fn op_max_offsets_test() {
 /// nondeterministically", the test's own comment), :c by keyword hash; we
 /// pick the value observed first, b (the poll precedes the send), so our
 /// `:by-index` is [a b b d] where the source's is [a c b d].
+/// fidelity P3: at an offset holding two values, the one seen first.
 #[test]
 fn version_orders_test() {
     // The source passes reads-by-type {:ok {:x #{:a :b}}} by hand; here the
@@ -787,6 +789,7 @@ fn duplicate_test() {
 /// `(update :lag nanos->secs)`). The per-poll `realtime-lag` list the other
 /// `testing` block compares is not part of the checker's result (Jepsen
 /// only plots it), and we compute only its worst entry.
+/// fidelity P5: whole series compared through the worst lag and the last unseen entry.
 #[test]
 fn realtime_lag_test() {
     let ops = [
@@ -858,6 +861,7 @@ fn realtime_lag_test() {
 /// `:ok` op gives the earlier entries as last entries: `{:time 3, :unseen
 /// {:x 2}}` and `{:time 5, :unseen {:x 1}}`, with the messages
 /// `(filter (comp seq val))` keeps.
+/// fidelity P5: whole series compared through the worst lag and the last unseen entry.
 #[test]
 fn unseen_test() {
     let ops = [
@@ -906,6 +910,7 @@ fn unseen_test() {
 /// ops concurrent) has neither a wr nor a real-time edge: Elle's empty
 /// transaction graph, which makes the checker throw (unknown); the `:txn`
 /// histories have no `:send` or `:poll` op for it to read, likewise.
+/// fidelity P4: no `:ww-deps` and no `:txn` in Maelstrom's kafka.
 #[test]
 fn g0_and_g1c_tests_need_options_maelstrom_does_not_set() {
     let wa = o(

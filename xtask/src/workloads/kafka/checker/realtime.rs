@@ -23,6 +23,7 @@
 //! `:G1c-realtime`. Elle reports one cycle per strongly connected
 //! component; we report one case per (reader, writer) pair, so `count` may
 //! be larger than Elle's (validity is identical).
+//! fidelity X19: kafka `G1c-realtime` by a direct test, one case per pair.
 
 use super::cases::Case;
 use super::model::{Fun, Model};

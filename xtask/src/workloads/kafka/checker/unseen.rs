@@ -7,6 +7,7 @@
 //! its polled messages as "unseen" for that one step (the next step's
 //! difference clears them). We reproduce that step exactly, incrementally:
 //! the quirk only survives when it happens in the very last `:ok` op.
+//! fidelity D31: kafka's `unseen` quirk.
 
 use super::model::{Fun, KeyId, Model, MsgId};
 use crate::history::OpType;
