@@ -102,8 +102,8 @@ pub fn split(
         if done.is_some_and(|d| d.kind == OpType::Fail) {
             // Knossos drops a failed op, but its key is still one of
             // `history-keys` (independent.clj: every op whose value is a
-            // fidelity D27: a key whose ops all failed is listed, valid.
-            // tuple), so a key whose ops all failed is listed, valid.
+            // tuple), so a key whose ops all failed is listed, valid
+            // (fidelity D27).
             if let (true, Some((k, _))) = (keyed, tuple(&inv.value)) {
                 slot(&mut keys, &mut slots, k, keyed);
             }
