@@ -5,7 +5,7 @@
 //! single 20 s run samples one schedule; a few hundred seeds sample the
 //! schedules (partitions, latencies, interleavings) where rare bugs live.
 
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::cli::TestArgs;
 use crate::engine::{self, Nodes};
 use crate::matrix::{self, Row};

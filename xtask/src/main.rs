@@ -3,7 +3,6 @@
 
 mod bench;
 mod check;
-mod checker;
 mod checkers;
 mod cli;
 mod cmd;
@@ -18,7 +17,6 @@ mod report;
 #[cfg(test)]
 mod scenarios;
 mod serve;
-mod workload;
 mod workloads;
 
 fn main() {

@@ -24,7 +24,7 @@
 //! checker can read. Ops that are not a client's (the nemesis's, or with no
 //! `:process`) are not paired, as `pair-index-fold` keeps them aside.
 
-use super::op_map::{op_from_jepsen_map, Indices};
+use crate::history::op_map::{op_from_jepsen_map, Indices};
 use crate::history::{History, Op, OpType, Process};
 use serde_json::Value;
 use std::collections::HashMap;

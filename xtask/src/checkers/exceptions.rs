@@ -4,7 +4,7 @@
 //! Jepsen groups by the Java exception class; our exceptions are texts, so
 //! the class is the text up to its first colon (e.g. "malformed RPC response").
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 #[cfg(test)]
 use crate::history::History;
 use crate::history::{Op, OpType};
@@ -56,7 +56,7 @@ impl OpFold for Exceptions {
 
 #[cfg(test)]
 pub fn check(history: &History) -> CheckResult {
-    crate::checker::fold_history(Box::<Exceptions>::default(), history)
+    crate::checkers::fold_history(Box::<Exceptions>::default(), history)
 }
 
 #[cfg(test)]

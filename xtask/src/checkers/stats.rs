@@ -2,7 +2,7 @@
 //! in the kafka `stats-checker`: valid iff every `f` except `crash` and
 //! `debug-topic-partitions` has at least one `:ok`.
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 #[cfg(test)]
 use crate::history::History;
 use crate::history::{Op, OpType};
@@ -75,7 +75,7 @@ impl OpFold for Stats {
 
 #[cfg(test)]
 pub fn check(history: &History) -> CheckResult {
-    crate::checker::fold_history(Box::<Stats>::default(), history)
+    crate::checkers::fold_history(Box::<Stats>::default(), history)
 }
 
 #[cfg(test)]

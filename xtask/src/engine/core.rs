@@ -10,7 +10,7 @@ use super::network::{Message, Network, Pump};
 use super::progress::Progress;
 use super::services::{Services, SERVICE_IDS};
 use super::workers::{After, Workers};
-use crate::workload::{TestOpts, Workload};
+use crate::workloads::{TestOpts, Workload};
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
@@ -65,7 +65,7 @@ pub struct RunSpec {
 pub struct Finished {
     /// Every op, read back from the store when the run streamed it there;
     /// Err: the history could not be written or read back.
-    pub history: Result<super::recorded::Recorded, String>,
+    pub history: Result<crate::history::recorded::Recorded, String>,
     /// The journal's events when kept in memory (none when streamed).
     pub journal: Vec<crate::journal::JournalEvent>,
     pub net: crate::checkers::net::NetCounts,

@@ -6,7 +6,7 @@
 //! A run without a store (tests, exploration) keeps the ops in memory.
 
 use super::progress::Counts;
-use super::recorded::Recorded;
+use crate::history::recorded::Recorded;
 use crate::history::{History, Op, OpType};
 use std::collections::HashMap;
 use std::fs::File;

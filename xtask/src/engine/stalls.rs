@@ -14,7 +14,7 @@
 //! jepsen/src/jepsen/checker.clj, `merge-valid`).
 
 use super::backlog::{PER_QUEUE_CAP, TOTAL_CAP};
-use crate::checker::{CheckResult, Validity};
+use crate::checkers::{CheckResult, Validity};
 use serde_json::{json, Map, Value};
 
 /// One node whose stdin had been blocked for a second or more at the end of

@@ -10,7 +10,7 @@
 use super::fabric::{Fabric, Record, Role, Timer, SEC};
 use crate::history::{OpType, Process};
 use crate::opts::TestOpts;
-use crate::workload::{
+use crate::workloads::{
     Client, Completion, FinalStep, Generator, OpSpec, RpcOutcome, Step, Workload,
 };
 use serde_json::Value;

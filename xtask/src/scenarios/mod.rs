@@ -14,7 +14,7 @@ mod txn;
 
 pub use test::Test;
 
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::engine::sim_host::NodeFactory;
 use crate::engine::{self, RunOutcome};
 use serde_json::Value;

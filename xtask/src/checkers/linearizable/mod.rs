@@ -99,8 +99,8 @@ pub enum Verdict<S> {
 }
 
 impl<S> Verdict<S> {
-    pub fn validity(&self) -> crate::checker::Validity {
-        use crate::checker::Validity;
+    pub fn validity(&self) -> crate::checkers::Validity {
+        use crate::checkers::Validity;
         match self {
             Verdict::Valid(_) => Validity::True,
             Verdict::Invalid(_) => Validity::False,
