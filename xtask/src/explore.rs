@@ -64,7 +64,7 @@ impl Plan {
         if crate::workloads::by_name(&name).is_none() {
             return Err(format!("the embedded engine has no {name:?} workload"));
         }
-        let nodes = Nodes::from_args(&args)?;
+        let nodes = crate::cmd::run::nodes(&args)?;
         Ok(Plan {
             args,
             nodes,

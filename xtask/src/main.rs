@@ -11,6 +11,8 @@ mod engine;
 mod explore;
 mod history;
 mod journal;
+#[cfg(test)]
+mod layering_tests;
 mod matrix;
 mod opts;
 mod report;

@@ -4,9 +4,9 @@
 
 use super::clock::Clock;
 use super::fabric::{Fabric, Role, Timer};
-use super::host::{Host, HostEvent};
+use super::hosts::{Host, HostEvent};
 use super::nemesis::Nemesis;
-use super::network::{Message, Network, Pump};
+use super::net::{Message, Network, Pump};
 use super::progress::Progress;
 use super::services::{Services, SERVICE_IDS};
 use super::workers::{After, Workers};
@@ -715,8 +715,8 @@ fn push_tail(tail: &mut VecDeque<String>, line: String) {
 mod tests {
     use super::*;
     use crate::engine::clock::VirtualClock;
-    use crate::engine::latency::Latency;
-    use crate::engine::partition::Grudge;
+    use crate::engine::net::latency::Latency;
+    use crate::engine::net::partition::Grudge;
     use crate::journal::JournalKind;
     use crate::opts::LatencyDist;
     use serde_json::json;

@@ -6,7 +6,7 @@
 
 use super::clock::Clock;
 use super::history_log::HistoryLog;
-use super::network::Network;
+use super::net::Network;
 use crate::history::{Op, OpType, Process};
 use serde_json::Value;
 use std::cmp::Reverse;

@@ -361,8 +361,8 @@ impl<'a> Workers<'a> {
 mod tests {
     use super::*;
     use crate::engine::clock::VirtualClock;
-    use crate::engine::latency::Latency;
-    use crate::engine::network::{Network, Pump};
+    use crate::engine::net::latency::Latency;
+    use crate::engine::net::{Network, Pump};
     use crate::opts::LatencyDist;
     use serde_json::json;
 

@@ -15,7 +15,7 @@ mod txn;
 pub use test::Test;
 
 use crate::checkers::Validity;
-use crate::engine::sim_host::NodeFactory;
+use crate::engine::hosts::sim::NodeFactory;
 use crate::engine::{self, RunOutcome};
 use serde_json::Value;
 

@@ -13,7 +13,7 @@
 //! those drops so the run can report them (docs/fidelity.md).
 
 use super::body::Body;
-use super::network::Message;
+use super::Message;
 use serde_json::Value;
 use std::mem::size_of;
 
