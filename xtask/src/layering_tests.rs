@@ -1,9 +1,9 @@
 //! The tree's layers, enforced (issue 23): `engine/` is a library that takes
 //! options and nodes and returns a run, so it imports neither the command
 //! line, the commands, the report, the results browser nor the workload
-//! lookup; `history/` holds the op type and its formats, below both the
-//! engine and `check`, so it imports neither (which keeps the engine <->
-//! check cycle from coming back).
+//! lookup; `history/` holds the op type and its formats, below the engine,
+//! `check` and the checkers, so it imports none of them (which keeps the
+//! engine <-> check cycle from coming back).
 
 use std::path::{Path, PathBuf};
 
@@ -93,10 +93,11 @@ fn the_engine_imports_neither_the_command_line_nor_the_report() {
 }
 
 #[test]
-fn the_history_formats_import_neither_the_engine_nor_check() {
+fn the_history_formats_import_neither_the_engine_nor_check_nor_the_checkers() {
     let forbidden = [
         "crate::engine",
         "crate::check::",
+        "crate::checkers",
         "crate::cli",
         "crate::cmd",
     ];

@@ -5,7 +5,7 @@
 //! [`Assembler`], so memory holds the parsed ops and one line.
 
 use super::assemble::Assembler;
-use crate::checkers::linearizable::jepsen_log;
+use crate::history::jepsen_log;
 use crate::history::source::Lines;
 use crate::history::History;
 use std::path::Path;

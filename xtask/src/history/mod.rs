@@ -5,6 +5,7 @@
 //! operation of the main phase, as in Jepsen's `:time`.
 
 pub mod edn;
+pub mod jepsen_log;
 pub mod op_map;
 pub mod recorded;
 pub mod source;

@@ -8,11 +8,12 @@
 //! counterexample of an invalid partition, `models.rs` the models (Knossos's
 //! cas-register, Porcupine's etcd and kv models), `independent.rs` Jepsen's
 //! per-key split of a Maelstrom history and the results map Maelstrom
-//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines.
+//! prints, `etcd_calls.rs` Porcupine's etcd log ops (read by
+//! `history/jepsen_log.rs`) as calls on its etcd model.
 
+pub mod etcd_calls;
 pub mod explain;
 pub mod independent;
-pub mod jepsen_log;
 pub mod models;
 mod search;
 
