@@ -103,7 +103,7 @@ impl<'a> Engine<'a> {
         workload: &'a dyn Workload,
         spec: RunSpec,
         net: Network,
-        history: super::history_log::HistoryLog,
+        history: crate::history::log::HistoryLog,
     ) -> Self {
         let seed = spec.seed;
         let rng = |k: u64| fastrand::Rng::with_seed(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -785,7 +785,7 @@ mod tests {
         for id in &ids {
             net.register(id);
         }
-        let history = super::super::history_log::HistoryLog::in_memory();
+        let history = crate::history::log::HistoryLog::in_memory();
         let mut e = Engine::new(&clock, &mut host, workload.as_ref(), spec, net, history);
         for k in 0..3 {
             e.fabric.net.send("n1", "n0", json!({"k": k}), 0).unwrap();

@@ -6,6 +6,7 @@
 
 pub mod edn;
 pub mod jepsen_log;
+pub mod log;
 pub mod op_map;
 pub mod recorded;
 pub mod source;
