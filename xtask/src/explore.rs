@@ -5,7 +5,7 @@
 //! single 20 s run samples one schedule; a few hundred seeds sample the
 //! schedules (partitions, latencies, interleavings) where rare bugs live.
 
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::cli::TestArgs;
 use crate::engine::{self, Nodes};
 use crate::matrix::{self, Row};
@@ -64,7 +64,7 @@ impl Plan {
         if crate::workloads::by_name(&name).is_none() {
             return Err(format!("the embedded engine has no {name:?} workload"));
         }
-        let nodes = Nodes::from_args(&args)?;
+        let nodes = crate::cmd::run::nodes(&args)?;
         Ok(Plan {
             args,
             nodes,

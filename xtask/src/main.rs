@@ -3,7 +3,6 @@
 
 mod bench;
 mod check;
-mod checker;
 mod checkers;
 mod cli;
 mod cmd;
@@ -14,13 +13,14 @@ mod explore;
 mod fidelity_ids;
 mod history;
 mod journal;
+#[cfg(test)]
+mod layering_tests;
 mod matrix;
 mod opts;
 mod report;
 #[cfg(test)]
 mod scenarios;
 mod serve;
-mod workload;
 mod workloads;
 
 fn main() {

@@ -10,7 +10,7 @@
 
 use crate::cli::{self, TestArgs};
 use crate::cmd::ExitCode;
-use crate::engine::real;
+use crate::engine::hosts::real;
 use crate::workloads;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

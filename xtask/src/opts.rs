@@ -88,7 +88,7 @@ impl TestOpts {
             log_net_send: false,
             log_net_recv: false,
             p_loss: 0.0,
-            backlog_cap_bytes: crate::engine::backlog::PER_QUEUE_CAP,
+            backlog_cap_bytes: crate::engine::net::backlog::PER_QUEUE_CAP,
         }
     }
 

@@ -17,12 +17,13 @@
 //! reports for the matching tests (`go test -c` first, then `-test.v`), so
 //! neither compilation nor process start is timed.
 
-use crate::checker::Validity;
+use crate::checkers::linearizable::etcd_calls::etcd_calls;
 use crate::checkers::linearizable::independent::{check_register, check_register_from};
-use crate::checkers::linearizable::jepsen_log::{etcd_calls, parse_jepsen_log};
 use crate::checkers::linearizable::models::{EtcdRegister, KvKey, KvMap, KvOp};
 use crate::checkers::linearizable::{check, check_partitions, Budget, Call, Verdict};
+use crate::checkers::Validity;
 use crate::edn;
+use crate::history::jepsen_log::parse_jepsen_log;
 use crate::history::{History, Op, OpType, Process};
 use serde_json::Value;
 use std::collections::HashMap;

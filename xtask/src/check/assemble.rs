@@ -25,7 +25,7 @@
 //! `:process`) are not paired, as `pair-index-fold` keeps them aside.
 //! fidelity X27: an unpaired completion or a double invocation is refused.
 
-use super::op_map::{op_from_jepsen_map, Indices};
+use crate::history::op_map::{op_from_jepsen_map, Indices};
 use crate::history::{History, Op, OpType, Process};
 use serde_json::Value;
 use std::collections::HashMap;

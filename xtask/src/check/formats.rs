@@ -5,8 +5,8 @@
 //! [`Assembler`], so memory holds the parsed ops and one line.
 
 use super::assemble::Assembler;
-use super::source::Lines;
-use crate::checkers::linearizable::jepsen_log;
+use crate::history::jepsen_log;
+use crate::history::source::Lines;
 use crate::history::History;
 use std::path::Path;
 
@@ -96,12 +96,12 @@ fn read_jsonl(lines: &mut Lines) -> Result<History, String> {
     Ok(history.finish())
 }
 
-/// An EDN history ([`super::edn_ops`]): Jepsen 0.3.1's `history.edn`
+/// An EDN history ([`crate::history::edn`]): Jepsen 0.3.1's `history.edn`
 /// (jepsen/src/jepsen/store.clj, `write-history!`, one `prn`ed op a line:
 /// `#jepsen.history.Op{:index 0, ..}` or a plain `{:type :invoke, ..}`
 /// map), Elle's `histories/*.edn`, or Knossos's vector of ops.
 fn read_edn(lines: &mut Lines) -> Result<History, String> {
     let mut history = Assembler::default();
-    super::edn_ops::read_ops(lines, |n, v| history.push_map(n, &v))?;
+    crate::history::edn::read_ops(lines, |n, v| history.push_map(n, &v))?;
     Ok(history.finish())
 }

@@ -4,17 +4,14 @@
 //! Maelstrom would analyse it, without running anything.
 
 mod assemble;
-mod edn_ops;
 mod formats;
-pub mod op_map;
 #[cfg(test)]
 mod shipped_tests;
-mod source;
 #[cfg(test)]
 mod tests;
 
-use crate::checker::Validity;
 use crate::checkers::net::NetCounts;
+use crate::checkers::Validity;
 use crate::engine::analysis;
 use crate::history::History;
 use crate::opts::TestOpts;
@@ -24,7 +21,7 @@ use std::path::Path;
 /// Runs workload `w`'s checkers and the common ones on the history in
 /// `file` (and the network journal in `journal`), with the test's options.
 pub fn check_files(
-    w: &dyn crate::workload::Workload,
+    w: &dyn crate::workloads::Workload,
     opts: &TestOpts,
     file: &Path,
     journal: Option<&Path>,
@@ -34,7 +31,7 @@ pub fn check_files(
     analysis::analyze(
         w,
         opts,
-        &crate::engine::recorded::Recorded::Memory(history),
+        &crate::history::recorded::Recorded::Memory(history),
         journal.as_ref(),
         opts.availability,
     )
@@ -43,7 +40,7 @@ pub fn check_files(
 /// Reads a history in whichever format [`formats::reader_for`] recognises.
 pub fn read_history(path: &Path) -> Result<History, String> {
     // Opened first, so a missing file or a device is said plainly.
-    let mut lines = source::Lines::open(path)?;
+    let mut lines = crate::history::source::Lines::open(path)?;
     let (format, read) =
         formats::reader_for(path).map_err(|e| format!("{}: {e}", path.display()))?;
     read(&mut lines).map_err(|e| format!("{} ({format}): {e}", path.display()))
@@ -54,7 +51,7 @@ pub fn read_history(path: &Path) -> Result<History, String> {
 /// error. Read as a history is: a regular file, in lines of bounded length.
 fn read_journal(path: &Path) -> Result<NetCounts, String> {
     let mut counts = NetCounts::default();
-    let mut lines = source::Lines::open(path)?;
+    let mut lines = crate::history::source::Lines::open(path)?;
     while let Some(line) = lines.next_line() {
         let (n, text) = line.map_err(|e| format!("{}: {e}", path.display()))?;
         if text.trim().is_empty() {

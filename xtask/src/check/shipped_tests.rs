@@ -2,7 +2,7 @@
 //! as shipped (xtask/tests/fixtures/histories/, each named after its source
 //! file and the lines it keeps), with the verdict their own tests assert.
 
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::cmd::check::run;
 use serde_json::{json, Value};
 

@@ -5,7 +5,7 @@
 //! errors.
 
 use super::read_history;
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::cmd::check::{command, run};
 use crate::history::{OpType, Process};
 use serde_json::{json, Value};

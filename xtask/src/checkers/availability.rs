@@ -1,6 +1,6 @@
 //! Maelstrom's availability checker: ok-fraction = #ok / #invoke.
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 #[cfg(test)]
 use crate::history::History;
 use crate::history::{Op, OpType};
@@ -50,7 +50,7 @@ impl OpFold for Availability {
 
 #[cfg(test)]
 pub fn check(history: &History, expected: Option<Expected>) -> CheckResult {
-    crate::checker::fold_history(Box::new(Availability::new(expected)), history)
+    crate::checkers::fold_history(Box::new(Availability::new(expected)), history)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! src/maelstrom/workload/pn_counter.clj, `checker`): every `:ok` final read must lie in the set of totals reachable
 //! from the definite adds plus any subset of the indeterminate ones.
 
-use crate::checker::{CheckResult, Validity};
 use crate::checkers::value_order::{integer, integer_json};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::{History, OpType};
 use serde_json::Value;
 

@@ -5,7 +5,7 @@
 //! the class is the text up to its first colon (e.g. "malformed RPC response").
 //! fidelity X6: the exceptions checker's class is the text up to its first colon.
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 #[cfg(test)]
 use crate::history::History;
 use crate::history::{Op, OpType};
@@ -57,7 +57,7 @@ impl OpFold for Exceptions {
 
 #[cfg(test)]
 pub fn check(history: &History) -> CheckResult {
-    crate::checker::fold_history(Box::<Exceptions>::default(), history)
+    crate::checkers::fold_history(Box::<Exceptions>::default(), history)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! `maelstrom-test`, `:checker (checker/compose ..)`).
 
 pub mod availability;
+mod checker;
 pub mod counter;
 pub mod elide;
 pub mod elle;
@@ -16,6 +17,8 @@ pub mod set_full;
 pub mod stats;
 pub mod unique_ids;
 pub mod value_order;
+
+pub use checker::{fold_history, CheckResult, OpFold, Validity};
 
 #[cfg(test)]
 pub mod testing {

@@ -2,7 +2,7 @@
 //! `checker`): send/recv/msg counts over
 //! the journal for all, client and server traffic, and msgs-per-op.
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 #[cfg(test)]
 use crate::history::History;
 use crate::history::{Op, OpType};
@@ -188,7 +188,7 @@ impl OpFold for Net<'_> {
 
 #[cfg(test)]
 pub fn check(counts: &NetCounts, history: &History) -> CheckResult {
-    crate::checker::fold_history(Box::new(Net::new(counts)), history)
+    crate::checkers::fold_history(Box::new(Net::new(counts)), history)
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@
 //! `counter`), the test states both results and docs/fidelity.md
 //! ("Ported test suites: Jepsen and Knossos") quotes why they differ.
 
-use crate::checker::{CheckResult, Validity};
 use crate::checkers::testing::op_at;
 use crate::checkers::{counter, set_full, unique_ids};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Value};
 

@@ -5,8 +5,8 @@
 //! its add invocation; every `:ok` read completion updates every element
 //! tracked so far, using the read's *invocation* for ordering and times.
 
-use crate::checker::{CheckResult, Validity};
 use crate::checkers::value_order::{compare, identity_key, sort_values};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::{History, Op, OpType};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;

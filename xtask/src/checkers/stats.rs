@@ -3,7 +3,7 @@
 //! `debug-topic-partitions` has at least one `:ok`.
 //! fidelity D24: `stats` ignores `crash` and `debug-topic-partitions`.
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 #[cfg(test)]
 use crate::history::History;
 use crate::history::{Op, OpType};
@@ -76,7 +76,7 @@ impl OpFold for Stats {
 
 #[cfg(test)]
 pub fn check(history: &History) -> CheckResult {
-    crate::checker::fold_history(Box::<Stats>::default(), history)
+    crate::checkers::fold_history(Box::<Stats>::default(), history)
 }
 
 #[cfg(test)]

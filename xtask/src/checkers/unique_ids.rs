@@ -2,8 +2,8 @@
 //! `unique-ids`): every
 //! `:ok` `generate` must return a value no other `:ok` `generate` returned.
 
-use crate::checker::{CheckResult, Validity};
 use crate::checkers::value_order::{compare, identity_key, sort_values};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::{History, OpType};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;

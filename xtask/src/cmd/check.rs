@@ -4,7 +4,7 @@
 
 use super::ExitCode;
 use crate::check;
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::engine::analysis;
 use serde_json::Value;
 use std::path::Path;

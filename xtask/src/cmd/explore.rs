@@ -101,7 +101,7 @@ pub fn command(args: &[String]) -> ExitCode {
 #[cfg(test)]
 pub fn explore_with(
     args: &[String],
-    factory: crate::engine::sim_host::NodeFactory,
+    factory: crate::engine::hosts::sim::NodeFactory,
     first_seed: u64,
     seeds: u64,
 ) -> Result<Vec<SeedRun>, String> {
@@ -178,7 +178,7 @@ mod tests {
 #[cfg(test)]
 mod row_env_tests {
     use super::*;
-    use crate::engine::{self, Nodes};
+    use crate::engine;
     use crate::explore::judge_seed;
 
     /// Issue 23: `explore 4-crdt` dropped the row's `G_COUNTER_MODE=crdt`,
@@ -227,11 +227,11 @@ mod row_env_tests {
         assert_eq!(plan.args.workload, child.workload, "row {}", row.id);
         assert_eq!(plan.args.bin, child.bin, "row {}", row.id);
 
-        let nodes = Nodes::from_args(&child).expect("one of our nodes");
+        let nodes = crate::cmd::run::nodes(&child).expect("one of our nodes");
         let workload = crate::workloads::by_name(child.workload.as_deref().unwrap()).unwrap();
         let out = engine::execute(workload.as_ref(), &child.opts, &nodes, SEED, None)
             .expect("the nodes start");
-        // engine::run_test's exit status: 255 when a node crashed or the
+        // cmd::run::run_test's exit status: 255 when a node crashed or the
         // run was aborted, else the verdict's.
         let exit = match &out.analysis {
             Some((_, valid)) if out.crashes.is_empty() => valid.exit_code(),

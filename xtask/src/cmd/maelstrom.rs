@@ -1,5 +1,5 @@
 //! `cargo xtask maelstrom test [OPTIONS]`: one test, with `maelstrom test`'s
-//! flags (the flag table in `cli`), run by `engine::run_test`.
+//! flags (the flag table in `cli`), run by `cmd/run.rs`.
 
 use super::ExitCode;
 use crate::cli::{self, CliError};
@@ -7,7 +7,7 @@ use crate::cli::{self, CliError};
 pub fn command(args: &[String]) -> ExitCode {
     match args.first().map(String::as_str) {
         Some("test") => match cli::parse(&args[1..]) {
-            Ok(t) => ExitCode::from(crate::engine::run_test(&t)),
+            Ok(t) => super::run::run_test(&t),
             Err(CliError::Help) => {
                 println!("{}", cli::usage_text());
                 ExitCode::OK

@@ -9,6 +9,7 @@ pub mod exit;
 pub mod explore;
 pub mod maelstrom;
 pub mod pictures;
+pub mod run;
 pub mod serve;
 pub mod test;
 pub mod test_all;

@@ -3,13 +3,13 @@
 //! `check-safe`): each runs
 //! on its own; a panicking checker becomes `unknown` with an error.
 
-use super::recorded::Recorded;
-use crate::checker::{CheckResult, OpFold, Validity};
 use crate::checkers::net::{self, NetCounts};
 use crate::checkers::{availability, exceptions, stats};
+use crate::checkers::{CheckResult, OpFold, Validity};
+use crate::history::recorded::Recorded;
 use crate::history::Op;
 use crate::opts::Availability;
-use crate::workload::{TestOpts, Workload};
+use crate::workloads::{TestOpts, Workload};
 use serde_json::{Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -131,7 +131,7 @@ mod tests {
     use super::*;
     use crate::checkers::testing::op;
     use crate::history::{History, OpType};
-    use crate::workload::{Client, Generator};
+    use crate::workloads::{Client, Generator};
 
     /// Panics in its whole-history check, or, when `streaming`, in its
     /// fold at the second op.

@@ -4,13 +4,13 @@
 
 use super::clock::Clock;
 use super::fabric::{Fabric, Role, Timer};
-use super::host::{Host, HostEvent};
+use super::hosts::{Host, HostEvent};
 use super::nemesis::Nemesis;
-use super::network::{Message, Network, Pump};
+use super::net::{Message, Network, Pump};
 use super::progress::Progress;
 use super::services::{Services, SERVICE_IDS};
 use super::workers::{After, Workers};
-use crate::workload::{TestOpts, Workload};
+use crate::workloads::{TestOpts, Workload};
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
@@ -65,7 +65,7 @@ pub struct RunSpec {
 pub struct Finished {
     /// Every op, read back from the store when the run streamed it there;
     /// Err: the history could not be written or read back.
-    pub history: Result<super::recorded::Recorded, String>,
+    pub history: Result<crate::history::recorded::Recorded, String>,
     /// The journal's events when kept in memory (none when streamed).
     pub journal: Vec<crate::journal::JournalEvent>,
     pub net: crate::checkers::net::NetCounts,
@@ -103,7 +103,7 @@ impl<'a> Engine<'a> {
         workload: &'a dyn Workload,
         spec: RunSpec,
         net: Network,
-        history: super::history_log::HistoryLog,
+        history: crate::history::log::HistoryLog,
     ) -> Self {
         let seed = spec.seed;
         let rng = |k: u64| fastrand::Rng::with_seed(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -719,8 +719,8 @@ fn push_tail(tail: &mut VecDeque<String>, line: String) {
 mod tests {
     use super::*;
     use crate::engine::clock::VirtualClock;
-    use crate::engine::latency::Latency;
-    use crate::engine::partition::Grudge;
+    use crate::engine::net::latency::Latency;
+    use crate::engine::net::partition::Grudge;
     use crate::journal::JournalKind;
     use crate::opts::LatencyDist;
     use serde_json::json;
@@ -789,7 +789,7 @@ mod tests {
         for id in &ids {
             net.register(id);
         }
-        let history = super::super::history_log::HistoryLog::in_memory();
+        let history = crate::history::log::HistoryLog::in_memory();
         let mut e = Engine::new(&clock, &mut host, workload.as_ref(), spec, net, history);
         for k in 0..3 {
             e.fabric.net.send("n1", "n0", json!({"k": k}), 0).unwrap();

@@ -5,8 +5,8 @@
 //! one thread without locks.
 
 use super::clock::Clock;
-use super::history_log::HistoryLog;
-use super::network::Network;
+use super::net::Network;
+use crate::history::log::HistoryLog;
 use crate::history::{Op, OpType, Process};
 use serde_json::Value;
 use std::cmp::Reverse;
@@ -181,7 +181,7 @@ impl<'a> Fabric<'a> {
     }
 
     /// Client outcomes so far (the progress line).
-    pub fn counts(&self) -> super::progress::Counts {
+    pub fn counts(&self) -> crate::history::log::Counts {
         self.history.counts()
     }
 

@@ -7,7 +7,7 @@
 //! the cycle; the loop applies what it returns through the `Fabric`.
 
 use super::fabric::{Fabric, Record, Timer};
-use super::partition::{self, SHAPES};
+use super::net::partition::{self, SHAPES};
 use crate::history::{OpType, Process};
 use crate::opts::TestOpts;
 use serde_json::{json, Value};
@@ -70,8 +70,8 @@ impl Nemesis {
 mod tests {
     use super::*;
     use crate::engine::clock::{Clock, VirtualClock};
-    use crate::engine::latency::Latency;
-    use crate::engine::network::Network;
+    use crate::engine::net::latency::Latency;
+    use crate::engine::net::Network;
     use crate::opts::LatencyDist;
 
     #[test]

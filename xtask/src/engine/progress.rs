@@ -1,14 +1,8 @@
 //! Progress on stderr: one updating line on a terminal, plain lines every few
 //! seconds otherwise; shows how far the loop fell behind its deadlines.
 
+use crate::history::log::Counts;
 use std::io::{IsTerminal, Write};
-
-#[derive(Clone, Copy, Default)]
-pub struct Counts {
-    pub ok: u64,
-    pub fail: u64,
-    pub info: u64,
-}
 
 pub struct Progress {
     /// Off for in-process runs and exploration: nothing is printed.

@@ -6,14 +6,14 @@
 //! src/maelstrom/net.clj, `recv!` journals `log-recv!` only for a message
 //! its consumer took), and the `:net` stats show the gap. That much the
 //! bench does too, and the verdict stays the checkers'. What Maelstrom
-//! never does is drop them: when the bench's cap (`backlog.rs`) did, the
+//! never does is drop them: when the bench's cap (`net/backlog.rs`) did, the
 //! run is no longer the one Maelstrom would have run (it would have kept
 //! them, growing its memory, and delivered them if the node read again),
 //! so this section is `unknown`, and so is the run unless a checker found
 //! it invalid (merge false > unknown > true, jepsen-io/jepsen v0.3.1
 //! jepsen/src/jepsen/checker.clj, `merge-valid`).
 
-use crate::checker::{CheckResult, Validity};
+use crate::checkers::{CheckResult, Validity};
 use serde_json::{json, Map, Value};
 
 /// One node whose stdin had been blocked for a second or more at the end of

@@ -10,7 +10,7 @@
 use super::fabric::{Fabric, Record, Role, Timer, SEC};
 use crate::history::{OpType, Process};
 use crate::opts::TestOpts;
-use crate::workload::{
+use crate::workloads::{
     Client, Completion, FinalStep, Generator, OpSpec, RpcOutcome, Step, Workload,
 };
 use serde_json::Value;
@@ -362,8 +362,8 @@ impl<'a> Workers<'a> {
 mod tests {
     use super::*;
     use crate::engine::clock::VirtualClock;
-    use crate::engine::latency::Latency;
-    use crate::engine::network::{Network, Pump};
+    use crate::engine::net::latency::Latency;
+    use crate::engine::net::{Network, Pump};
     use crate::opts::LatencyDist;
     use serde_json::json;
 

@@ -14,8 +14,8 @@ mod txn;
 
 pub use test::Test;
 
-use crate::checker::Validity;
-use crate::engine::sim_host::NodeFactory;
+use crate::checkers::Validity;
+use crate::engine::hosts::sim::NodeFactory;
 use crate::engine::{self, RunOutcome};
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! defaults, then what the scenario sets, by name. No flag words: the flag
 //! table is for command lines.
 
-use crate::engine::sim_host::NodeFactory;
+use crate::engine::hosts::sim::NodeFactory;
 use crate::engine::Nodes;
 use crate::opts::{Availability, LatencyDist, TestOpts};
 

@@ -7,8 +7,8 @@
 //! sends `{:element x}`, `read` answers `{:value [s/Any]}`) and
 //! pn_counter.clj (`{:delta x}`, `{:value s/Int}`; g-counter uses it too).
 
-use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
 use crate::workloads::rpc::{strict, unknown_f, InFlight, Interpreted, Kind};
+use crate::workloads::{Client, Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{json, Value};
 
 /// What a `read_ok`'s `value` must be, and how the client records it.

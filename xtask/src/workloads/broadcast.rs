@@ -3,18 +3,18 @@
 //! then a 50/50 mix of `broadcast` (unique integers) and `read`, one final
 //! read per thread, checked by set-full.
 
-use crate::checker::CheckResult;
 use crate::checkers::set_full;
+use crate::checkers::CheckResult;
 use crate::history::History;
-use crate::workload::{
-    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
-    Workload,
-};
 use crate::workloads::final_reads::OneReadPerThread;
 use crate::workloads::rpc::{
     check_closed_schema, unknown_f, with_errors, InFlight, Interpreted, Kind,
 };
 use crate::workloads::topology;
+use crate::workloads::{
+    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
+    Workload,
+};
 use serde_json::{json, Value};
 
 pub struct Broadcast;

@@ -1,9 +1,9 @@
 //! The `echo` workload (jepsen-io/maelstrom v0.2.3 src/maelstrom/workload/echo.clj).
 
-use crate::checker::{CheckResult, OpFold, Validity};
+use crate::checkers::{CheckResult, OpFold, Validity};
 use crate::history::{History, InFlight, Op, OpType};
-use crate::workload::{Client, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload};
 use crate::workloads::rpc::{with_errors, Interpreted, Kind};
+use crate::workloads::{Client, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload};
 use serde_json::{json, Value};
 
 pub struct Echo;
@@ -35,9 +35,9 @@ impl Client for EchoClient {
             "echo_ok",
             &[("echo", Kind::Any)],
         ) {
-            Interpreted::Ok(body) => {
-                Step::Complete(crate::workload::Completion::ok(Value::Object(body.clone())))
-            }
+            Interpreted::Ok(body) => Step::Complete(crate::workloads::Completion::ok(
+                Value::Object(body.clone()),
+            )),
             Interpreted::Done(c) => Step::Complete(c),
         }
     }
@@ -65,7 +65,7 @@ impl Workload for Echo {
 }
 
 pub fn check(history: &History) -> CheckResult {
-    crate::checker::fold_history(Box::<EchoCheck>::default(), history)
+    crate::checkers::fold_history(Box::<EchoCheck>::default(), history)
 }
 
 /// echo.clj's checker: pair each client invocation with the next completion
@@ -175,7 +175,7 @@ mod tests {
         assert_eq!(r.fields["errors"][1][1], json!("Please echo 2"));
         let streamed = Echo
             .streaming_check(&TestOpts::defaults(vec!["n0".into()]))
-            .map(|f| crate::checker::fold_history(f, &h).to_json());
+            .map(|f| crate::checkers::fold_history(f, &h).to_json());
         assert_eq!(streamed, Some(r.to_json()), "the fold is the checker");
     }
 

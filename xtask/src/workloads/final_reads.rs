@@ -1,7 +1,7 @@
 //! `(gen/each-thread {:f :read, :final? true})`: the final phase of the
 //! broadcast, g-set and counter workloads, one read per worker thread.
 
-use crate::workload::{FinalStep, OpSpec};
+use crate::workloads::{FinalStep, OpSpec};
 use serde_json::Value;
 use std::collections::HashSet;
 

@@ -15,10 +15,10 @@ pub const G_COUNTER: Counter = Counter {
 mod tests {
     use super::*;
     use crate::history::OpType;
-    use crate::workload::{
+    use crate::workloads::rpc::complete;
+    use crate::workloads::{
         Client, Completion, FinalPhase, FinalStep, OpSpec, RpcOutcome, Step, TestOpts, Workload,
     };
-    use crate::workloads::rpc::complete;
     use serde_json::{json, Value};
 
     #[test]

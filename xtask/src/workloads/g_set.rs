@@ -6,12 +6,12 @@
 //! the docstring's "`elements` key" is wrong), the client has no
 //! `with-errors`, and the checker is `(checker/set-full)` on `:add` as is.
 
-use crate::checker::CheckResult;
 use crate::checkers::set_full;
+use crate::checkers::CheckResult;
 use crate::history::History;
-use crate::workload::{Client, FinalPhase, Generator, TestOpts, Workload};
 use crate::workloads::add_read_client::{AddReadClient, ReadValue};
 use crate::workloads::broadcast::UniqueValuesOrReads;
+use crate::workloads::{Client, FinalPhase, Generator, TestOpts, Workload};
 
 pub struct GSet;
 
@@ -46,12 +46,12 @@ impl Workload for GSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checker::Validity;
     use crate::checkers::testing::op_at;
+    use crate::checkers::Validity;
     use crate::history::{Op, OpType, Process};
-    use crate::workload::FinalStep;
-    use crate::workload::{Completion, OpSpec, RpcOutcome, Step};
     use crate::workloads::rpc::complete;
+    use crate::workloads::FinalStep;
+    use crate::workloads::{Completion, OpSpec, RpcOutcome, Step};
     use serde_json::{json, Value};
 
     #[test]

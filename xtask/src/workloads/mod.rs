@@ -14,8 +14,12 @@ pub mod topology;
 pub mod txn_list_append;
 pub mod txn_rw_register;
 pub mod unique_ids;
+mod workload;
 
-use crate::workload::Workload;
+pub use workload::{
+    Client, Completion, FinalPhase, FinalStep, Generator, OpSpec, RpcOutcome, Step, TestOpts,
+    Workload,
+};
 
 /// One workload of the bench: its `-w` name, the matrix family its rows
 /// belong to (`cargo xtask test FAMILY`), and how to make it.

@@ -7,12 +7,12 @@
 //! the acceptable-set `checker` (our `checkers::counter`). g_counter.clj is
 //! this workload with `gen/filter` dropping negative adds.
 
-use crate::checker::CheckResult;
 use crate::checkers::counter;
+use crate::checkers::CheckResult;
 use crate::history::History;
-use crate::workload::{Client, FinalPhase, FinalStep, Generator, OpSpec, TestOpts, Workload};
 use crate::workloads::add_read_client::{AddReadClient, ReadValue};
 use crate::workloads::final_reads::OneReadPerThread;
+use crate::workloads::{Client, FinalPhase, FinalStep, Generator, OpSpec, TestOpts, Workload};
 use serde_json::Value;
 
 /// pn-counter, or g-counter (`negative_adds: false`): the same client,
@@ -92,7 +92,7 @@ impl Generator for CounterGenerator {
 mod tests {
     use super::*;
     use crate::history::OpType;
-    use crate::workload::{Completion, RpcOutcome, Step};
+    use crate::workloads::{Completion, RpcOutcome, Step};
     use serde_json::json;
 
     #[test]
@@ -171,7 +171,7 @@ mod tests {
     /// read is then `:info`. 2^63-1 and -2^63 fit. (g-counter shares it.)
     #[test]
     fn a_read_outside_long_is_info() {
-        use crate::workload::Client;
+        use crate::workloads::Client;
         let opts = TestOpts::defaults(vec!["n0".into()]);
         for counter in [PN_COUNTER, crate::workloads::g_counter::G_COUNTER] {
             let mut c = counter.client(&opts);

@@ -2,7 +2,7 @@
 //! outcome mapping, and closed reply schemas (jepsen-io/maelstrom v0.2.3 resources/errors.edn;
 //! src/maelstrom/client.clj, `with-errors`, `defrpc`, `check-body`).
 
-use crate::workload::{Completion, OpSpec, RpcOutcome, Step};
+use crate::workloads::{Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{Map, Value};
 
 /// Name and definiteness of a Maelstrom error code (`resources/errors.edn`).
@@ -219,7 +219,7 @@ pub fn strict<'a>(
 /// completed (panics if the client sends again instead).
 #[cfg(test)]
 pub fn complete(
-    c: &mut dyn crate::workload::Client,
+    c: &mut dyn crate::workloads::Client,
     op: &OpSpec,
     outcome: RpcOutcome<'_>,
 ) -> (crate::history::OpType, Value) {

@@ -2,13 +2,13 @@
 //! src/maelstrom/workload/unique_ids.clj): clients ask for
 //! `generate` forever; every acknowledged id must be distinct.
 
-use crate::checker::CheckResult;
 use crate::checkers::unique_ids;
+use crate::checkers::CheckResult;
 use crate::history::History;
-use crate::workload::{
+use crate::workloads::rpc::{unknown_f, with_errors, InFlight, Interpreted, Kind};
+use crate::workloads::{
     Client, Completion, Generator, OpSpec, RpcOutcome, Step, TestOpts, Workload,
 };
-use crate::workloads::rpc::{unknown_f, with_errors, InFlight, Interpreted, Kind};
 use serde_json::{json, Value};
 
 pub struct UniqueIds;

@@ -16,11 +16,11 @@
 //! peak resident memory (`VmHWM`) is the check's own; the check time is
 //! measured in that process around the checker call only.
 
-use crate::checker::Validity;
 use crate::checkers::linearizable::independent::split;
 use crate::checkers::linearizable::models::{CasRegister, Interner};
 use crate::checkers::linearizable::reduce::check_cas_register;
 use crate::checkers::linearizable::{Budget, Verdict};
+use crate::checkers::Validity;
 use crate::history::{History, Op, OpType, Process};
 use serde_json::Value;
 use std::process::Command;

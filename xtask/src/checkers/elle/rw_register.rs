@@ -9,7 +9,7 @@ use super::explain::{self, render, Explained, RW_REGISTER_PRIORITY};
 use super::models;
 use super::txn::Parsed;
 use super::versions;
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::history::History;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;

@@ -2,8 +2,8 @@
 //! have it and not in a near-identical one without it.
 
 use super::{check, ElleOpts};
-use crate::checker::Validity;
 use crate::checkers::testing::op_at;
+use crate::checkers::Validity;
 use crate::history::{History, Op, OpType, Process};
 use crate::workloads::txn_rw_register;
 use serde_json::{json, Value};
@@ -489,8 +489,8 @@ fn nemesis_ops_are_ignored() {
 
 #[test]
 fn large_history_checks_fast() {
-    use crate::workload::{Generator, TestOpts};
     use crate::workloads::txn_rw_register::WrTxns;
+    use crate::workloads::{Generator, TestOpts};
     use std::collections::HashMap;
     // 20 s at 1000 txn/s, 4 processes on 2 replicas that apply locally and
     // replicate final writes after a delay: read-committed, not serializable.

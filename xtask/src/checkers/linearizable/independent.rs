@@ -21,7 +21,7 @@ use super::explain::Failure;
 use super::models::{CasOp, CasRegister, Interner};
 use super::reduce::check_cas_register;
 use super::{Budget, Call, Verdict};
-use crate::checker::{CheckResult, Validity};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;

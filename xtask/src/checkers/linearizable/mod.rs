@@ -8,14 +8,15 @@
 //! counterexample of an invalid partition, `models.rs` the models (Knossos's
 //! cas-register, Porcupine's etcd and kv models), `independent.rs` Jepsen's
 //! per-key split of a Maelstrom history and the results map Maelstrom
-//! prints, `jepsen_log.rs` a reader for `INFO jepsen.util` log lines,
-//! `reduce.rs` the cas-register's sound pre-search reduction (the arguments
-//! for it and the search's symmetry are in docs/linearizability.md).
+//! prints, `etcd_calls.rs` Porcupine's etcd log ops (read by
+//! `history/jepsen_log.rs`) as calls on its etcd model, `reduce.rs` the
+//! cas-register's sound pre-search reduction (the arguments for it and the
+//! search's symmetry are in docs/linearizability.md).
 
 mod blind;
+pub mod etcd_calls;
 pub mod explain;
 pub mod independent;
-pub mod jepsen_log;
 pub mod models;
 pub mod reduce;
 mod refute;
@@ -118,8 +119,8 @@ pub enum Verdict<S> {
 }
 
 impl<S> Verdict<S> {
-    pub fn validity(&self) -> crate::checker::Validity {
-        use crate::checker::Validity;
+    pub fn validity(&self) -> crate::checkers::Validity {
+        use crate::checkers::Validity;
         match self {
             Verdict::Valid(_) => Validity::True,
             Verdict::Invalid(_) => Validity::False,

@@ -19,7 +19,7 @@
 
 use super::independent::check_register_from;
 use super::Budget;
-use crate::checker::Validity;
+use crate::checkers::Validity;
 use crate::edn;
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Value};

@@ -5,8 +5,8 @@
 use super::independent::{check_history, check_register};
 use super::models::{EtcdOp, EtcdRegister, KvKey, KvMap, KvOp};
 use super::{check, Budget, Call, Verdict};
-use crate::checker::Validity;
 use crate::checkers::testing::op_at;
+use crate::checkers::Validity;
 use crate::history::{History, OpType, Process};
 use serde_json::{json, Value};
 use std::sync::Arc;

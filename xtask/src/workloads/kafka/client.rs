@@ -3,8 +3,8 @@
 //! Outcomes follow `with-errors` with idempotent set `{assign}`.
 
 use crate::history::OpType;
-use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
 use crate::workloads::rpc::{with_errors, Interpreted, Kind};
+use crate::workloads::{Client, Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 

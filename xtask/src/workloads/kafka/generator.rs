@@ -6,7 +6,7 @@
 //! on the way out (`StringKeys`).
 
 use crate::history::{Op, OpType, Process};
-use crate::workload::{FinalStep, Generator, OpSpec, TestOpts};
+use crate::workloads::{FinalStep, Generator, OpSpec, TestOpts};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 

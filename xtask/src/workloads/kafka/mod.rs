@@ -7,9 +7,9 @@ mod client;
 pub(crate) use client::assign_keys;
 mod generator;
 
-use crate::checker::CheckResult;
+use crate::checkers::CheckResult;
 use crate::history::History;
-use crate::workload::{Client, FinalPhase, Generator, TestOpts, Workload};
+use crate::workloads::{Client, FinalPhase, Generator, TestOpts, Workload};
 use serde_json::Value;
 
 /// Final polls are clipped to 10 s by Maelstrom (`gen/time-limit 10`).

@@ -4,8 +4,8 @@
 //! timeout or an indefinite error fails them), writes and cas become
 //! `:info` on a timeout or an indefinite error. Values are `[k v]` tuples.
 
-use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
 use crate::workloads::rpc::{unknown_f, with_errors, InFlight, Interpreted, Kind};
+use crate::workloads::{Client, Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{json, Value};
 
 #[derive(Default)]

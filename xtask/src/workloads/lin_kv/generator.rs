@@ -19,7 +19,7 @@
 //! - `--key-count` is not read: lin_kv.clj passes only `:nodes` to the test.
 
 use crate::history::{Op, OpType, Process};
-use crate::workload::{Generator, OpSpec, TestOpts};
+use crate::workloads::{Generator, OpSpec, TestOpts};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 

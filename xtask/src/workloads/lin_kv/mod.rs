@@ -7,10 +7,10 @@
 mod client;
 mod generator;
 
-use crate::checker::CheckResult;
 use crate::checkers::linearizable::{independent, Budget};
+use crate::checkers::CheckResult;
 use crate::history::History;
-use crate::workload::{Client, Generator, TestOpts, Workload};
+use crate::workloads::{Client, Generator, TestOpts, Workload};
 
 pub use client::LinKvClient;
 pub use generator::LinKvGenerator;
@@ -63,7 +63,7 @@ impl Workload for LinKv {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checker::Validity;
+    use crate::checkers::Validity;
     use serde_json::json;
 
     /// `--rate 0`: no client op at all. The workload's checker is

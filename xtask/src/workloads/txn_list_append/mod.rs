@@ -3,11 +3,11 @@
 //! reusable `txn` client with list-append's reply schema, no final phase,
 //! and Elle 0.1.6's list-append checker, whose verdict Maelstrom keeps as is.
 
-use crate::checker::{CheckResult, Validity};
 use crate::checkers::elle::{list_append, ElleOpts};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::History;
-use crate::workload::{Client, Generator, OpSpec, TestOpts, Workload};
 use crate::workloads::txn_rw_register::{TxnClient, WrTxns};
+use crate::workloads::{Client, Generator, OpSpec, TestOpts, Workload};
 use serde_json::Value;
 
 pub struct TxnListAppend;
@@ -104,7 +104,7 @@ pub fn check(history: &History, opts: &ElleOpts) -> CheckResult {
 mod tests {
     use super::*;
     use crate::history::OpType;
-    use crate::workload::{RpcOutcome, Step};
+    use crate::workloads::{RpcOutcome, Step};
     use serde_json::json;
 
     #[test]

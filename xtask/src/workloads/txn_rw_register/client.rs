@@ -2,8 +2,8 @@
 //! `txn` becomes the completion value. `with-errors` with an empty
 //! idempotent set: definite error codes fail, the rest are `:info`.
 
-use crate::workload::{Client, Completion, OpSpec, RpcOutcome, Step};
 use crate::workloads::rpc::{with_errors, Interpreted, Kind};
+use crate::workloads::{Client, Completion, OpSpec, RpcOutcome, Step};
 use serde_json::{json, Value};
 
 pub struct TxnClient {

@@ -4,7 +4,7 @@
 //! 1, 2, 3, ... per key; a key that would get more than max-writes-per-key
 //! writes is retired and its pool slot gets a fresh key.
 
-use crate::workload::{Generator, OpSpec, TestOpts};
+use crate::workloads::{Generator, OpSpec, TestOpts};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 

@@ -9,10 +9,10 @@
 mod client;
 mod generator;
 
-use crate::checker::{CheckResult, Validity};
 use crate::checkers::elle::{self, ElleOpts};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::History;
-use crate::workload::{Client, Generator, TestOpts, Workload};
+use crate::workloads::{Client, Generator, TestOpts, Workload};
 use serde_json::Value;
 
 pub use client::TxnClient;

@@ -11,9 +11,9 @@ use super::cases;
 use super::deps::{self, Indices};
 use super::history::La;
 use super::shorthand::txn as t;
-use crate::checker::Validity;
 use crate::checkers::elle::ElleOpts;
 use crate::checkers::testing::op_at;
+use crate::checkers::Validity;
 use crate::history::{History, Op, OpType, Process};
 use crate::workloads::txn_list_append;
 use serde_json::{json, Value};
@@ -667,7 +667,7 @@ fn repeatable_read_long_fork() {
 fn a_serial_history_of_20000_txns_is_valid() {
     use crate::workloads::txn_list_append::AppendTxns;
     use crate::workloads::txn_rw_register::WrTxns;
-    let opts = crate::workload::TestOpts::defaults(vec!["n0".into()]);
+    let opts = crate::workloads::TestOpts::defaults(vec!["n0".into()]);
     let h = serial_history(&mut AppendTxns(WrTxns::new(&opts)), 20_000, 10);
     let v = txn_list_append::check(&h, &ElleOpts::maelstrom(vec!["strict-serializable".into()]));
     assert_eq!(v.valid, Validity::True, "{}", v.to_json());

@@ -802,7 +802,7 @@ fn perfect_perf_test() {
     use crate::workloads::txn_list_append::AppendTxns;
     use crate::workloads::txn_rw_register::WrTxns;
     use std::collections::HashMap;
-    let opts = crate::workload::TestOpts::defaults(vec!["n0".into()]);
+    let opts = crate::workloads::TestOpts::defaults(vec!["n0".into()]);
     let mut gen = AppendTxns(WrTxns::new(&opts));
     let mut rng = fastrand::Rng::with_seed(11);
     let mut state: HashMap<String, Vec<Value>> = HashMap::new();

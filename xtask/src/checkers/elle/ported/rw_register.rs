@@ -805,8 +805,8 @@ fn lost_update_test() {
 /// generator is Maelstrom's `wr-txns` (the same Elle function).
 #[test]
 fn perfect_perf_test() {
-    use crate::workload::{Generator, TestOpts};
     use crate::workloads::txn_rw_register::WrTxns;
+    use crate::workloads::{Generator, TestOpts};
     use std::collections::HashMap;
     let n = 100_000;
     let mut gen = WrTxns::new(&TestOpts::defaults(vec!["n0".into()]));

@@ -1,9 +1,9 @@
 //! What the ported suites share: a history builder and Elle's `check`
 //! result map as the suites' `c` helper returns it.
 
-use crate::checker::Validity;
 use crate::checkers::elle::rw_register::{ElleOpts, ElleResult};
 use crate::checkers::testing::op_at;
+use crate::checkers::Validity;
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Map, Value};
 use std::time::Duration;

@@ -16,7 +16,7 @@ mod ported;
 #[cfg(test)]
 mod tests;
 
-use crate::checker::{CheckResult, Validity};
+use crate::checkers::{CheckResult, Validity};
 use crate::history::{History, OpType};
 use cases::Case;
 use model::{Fun, Model};

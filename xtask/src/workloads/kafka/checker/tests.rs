@@ -2,8 +2,8 @@
 //! not on a near-identical good one.
 
 use super::check;
-use crate::checker::Validity;
 use crate::checkers::testing::op_at;
+use crate::checkers::Validity;
 use crate::history::{History, Op, OpType, Process};
 use serde_json::{json, Value};
 

@@ -5,9 +5,9 @@
 //! earlier of the engine's next deadline and the nodes' next timer, so a
 //! 20 s run costs only its computation, and one seed replays it exactly.
 
-use super::clock::{Clock, VirtualClock};
-use super::core::MS;
-use super::host::{Host, HostEvent};
+use super::{Host, HostEvent};
+use crate::engine::clock::{Clock, VirtualClock};
+use crate::engine::core::MS;
 use gossip_glomers::runtime::{HostedNode, Setup};
 
 /// Makes a fresh node of the named kind, or None for a name it does not

@@ -1,3 +1,7 @@
+//! Where nodes run: the `Host` trait and `ProcessHost` here, the in-process
+//! host in `sim.rs`, the real Maelstrom (not a host of ours: it runs the
+//! whole test) in `real.rs`.
+//!
 //! Node participants. The loop talks to nodes only through `Host`, so the
 //! same core can later run in-process node state machines under a virtual
 //! clock. `ProcessHost` runs each node as an OS process in its own process
@@ -12,6 +16,8 @@
 //! (three pipes per node), which `spawn` checks before starting anything.
 
 mod lines;
+pub mod real;
+pub mod sim;
 
 use super::clock::Clock;
 use lines::{LineSplitter, Piece};

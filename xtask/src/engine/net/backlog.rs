@@ -14,7 +14,7 @@
 //! fidelity X2: the backlog is capped.
 
 use super::body::Body;
-use super::network::Message;
+use super::Message;
 use serde_json::Value;
 use std::mem::size_of;
 

@@ -4,6 +4,13 @@
 //! (`index` is the position). Times are nanoseconds since the first client
 //! operation of the main phase, as in Jepsen's `:time`.
 
+pub mod edn;
+pub mod jepsen_log;
+pub mod log;
+pub mod op_map;
+pub mod recorded;
+pub mod source;
+
 use serde::Serialize;
 use serde_json::Value;
 

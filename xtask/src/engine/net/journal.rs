@@ -6,7 +6,7 @@
 //! one (tests and exploration look at it directly).
 
 use super::body::Body;
-use super::network::Message;
+use super::Message;
 use crate::checkers::net::NetCounts;
 use crate::journal::{JournalEvent, JournalKind};
 use serde::Serialize;

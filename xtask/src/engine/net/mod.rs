@@ -3,12 +3,18 @@
 //! partition check at dequeue, and the journal. Pure: the caller supplies
 //! the time and performs the deliveries this module hands back.
 
-use super::backlog::{self, Backlog};
-use super::body::Body;
-use super::latency::Latency;
-use super::net_journal::NetJournal;
-use super::partition::Grudge;
+pub mod backlog;
+pub mod body;
+pub mod journal;
+pub mod latency;
+pub mod partition;
+
 use crate::journal::JournalKind;
+use backlog::Backlog;
+use body::Body;
+use journal::NetJournal;
+use latency::Latency;
+use partition::Grudge;
 use serde_json::Value;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};

@@ -38,7 +38,7 @@ impl Recorded {
             let line = line.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let op = serde_json::from_str(&line)
                 .map_err(|e| e.to_string())
-                .and_then(|v| crate::check::op_map::op_from_map(&v, seen))
+                .and_then(|v| super::op_map::op_from_map(&v, seen))
                 .map_err(|e| format!("{} line {}: {e}", path.display(), seen + 1))?;
             visit(&op);
             seen += 1;

@@ -5,13 +5,20 @@
 //! the progress line. The checkers read the file back once the run is over.
 //! A run without a store (tests, exploration) keeps the ops in memory.
 
-use super::progress::Counts;
 use super::recorded::Recorded;
 use crate::history::{History, Op, OpType};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+/// Client outcomes so far, for the progress line.
+#[derive(Clone, Copy, Default)]
+pub struct Counts {
+    pub ok: u64,
+    pub fail: u64,
+    pub info: u64,
+}
 
 enum Sink {
     Memory(Vec<Op>),

@@ -9,7 +9,7 @@
 //! handed in, randomness only from the `fastrand::Rng` handed in (seeded by
 //! the engine, so a `--seed` replays the same choices).
 
-use crate::checker::{CheckResult, OpFold};
+use crate::checkers::{CheckResult, OpFold};
 use crate::history::{History, Op, OpType};
 use serde_json::Value;
 
