@@ -84,9 +84,8 @@ impl Plan {
         first_seed: u64,
         jobs: usize,
     ) -> Result<Plan, String> {
-        let mut extra = extra.to_vec();
-        extra.push("--sim".into());
-        let args = row.test_args(&extra)?;
+        let mut args = row.test_args(extra)?;
+        args.sim = true;
         Plan::new(args, Some(row), seeds, first_seed, jobs)
     }
 }

@@ -76,11 +76,14 @@ impl Row {
         words
     }
 
-    /// The options of this row's run with `extra` flags after its own, as a
+    /// The options of this row's run with `user_flags` after its own, as a
     /// `test` child parses [`Row::words`]: the row's flags are the challenge
-    /// page's words, so the flag table reads them.
-    pub fn test_args(&self, extra: &[String]) -> Result<TestArgs, String> {
-        match cli::parse(&self.words(self.bin, extra)) {
+    /// page's command line (data, read by the flag table like any command
+    /// line), and `user_flags` are words a person typed after the row id.
+    /// Callers change the result as a value (`args.sim = true`), never by
+    /// adding flag words of their own.
+    pub fn test_args(&self, user_flags: &[String]) -> Result<TestArgs, String> {
+        match cli::parse(&self.words(self.bin, user_flags)) {
             Ok(args) => Ok(args),
             Err(cli::CliError::Help) => Err("--help is no flag of a row".into()),
             Err(cli::CliError::Usage(m)) => Err(m),

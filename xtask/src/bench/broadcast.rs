@@ -152,9 +152,8 @@ pub fn summarise(batch_ms: u64, runs: &[Point]) -> Option<Point> {
 /// The sweep in virtual time: our node in-process, `seeds` seeds per
 /// setting on every core, each point the median over its seeds.
 pub fn sweep_sim(settings: &[u64], seeds: u64, extra: &[String]) -> Result<Vec<Point>, String> {
-    let mut flags = vec!["--sim".to_string()];
-    flags.extend(extra.iter().cloned());
-    let args = row()?.test_args(&flags)?;
+    let mut args = row()?.test_args(extra)?;
+    args.sim = true;
     let first_seed = args.seed.unwrap_or(1);
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut points = Vec::new();

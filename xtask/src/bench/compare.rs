@@ -208,9 +208,8 @@ fn run_ours(
     test_flags: &[String],
     seeds: u64,
 ) -> Result<Point, String> {
-    let mut extra = vec!["--sim".to_string()];
-    extra.extend(test_flags.iter().cloned());
-    let args = row()?.test_args(&extra)?;
+    let mut args = row()?.test_args(test_flags)?;
+    args.sim = true;
     let mut all_env = args.node_env.clone();
     all_env.extend(env.iter().cloned());
     let nodes = crate::engine::Nodes::InProcess {

@@ -155,7 +155,8 @@ fn row_3c() -> Test {
 #[test]
 fn row_3c_is_the_matrix_row() {
     let row = crate::matrix::select("3c").unwrap().remove(0);
-    let args = row.test_args(&["--sim".to_string()]).unwrap();
+    let mut args = row.test_args(&[]).unwrap();
+    args.sim = true;
     assert_eq!(args.opts, row_3c().opts);
     assert!(args.node_env.is_empty());
 }
