@@ -98,14 +98,11 @@ fn parse_op(rest: &str, index: usize) -> Result<Op, String> {
     })
 }
 
+/// Lines in the shape of Porcupine's `test_data/jepsen/etcd_*.log`, with a
+/// line that is not an op and a nemesis op, for the reader's tests and the
+/// etcd model's.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn reads_porcupines_etcd_lines() {
-        let text = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n\
+pub(crate) const PORCUPINE_SAMPLE: &str = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n\
                     some other line\n\
                     INFO  jepsen.util - 2   :invoke :cas    [4 0]\n\
                     INFO  jepsen.util - 0\t:ok\t:read\t3\n\
@@ -113,7 +110,15 @@ mod tests {
                     INFO  jepsen.util - 1\t:invoke\t:write\t2\n\
                     INFO  jepsen.util - 1\t:info\t:write\t:timed-out\n\
                     2017-01-01 INFO [worker 3] jepsen.util - :nemesis :info :start nil\n";
-        let ops = parse_jepsen_log(text).unwrap();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_porcupines_etcd_lines() {
+        let ops = parse_jepsen_log(PORCUPINE_SAMPLE).unwrap();
         assert_eq!(ops.len(), 7);
         let brief: Vec<_> = ops
             .iter()

@@ -74,19 +74,11 @@ pub fn etcd_calls(ops: &[Op]) -> Result<Vec<Call<EtcdOp>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::jepsen_log::parse_jepsen_log;
+    use crate::history::jepsen_log::{parse_jepsen_log, PORCUPINE_SAMPLE};
 
     #[test]
     fn reads_porcupines_etcd_lines_as_calls() {
-        let text = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n\
-                    some other line\n\
-                    INFO  jepsen.util - 2   :invoke :cas    [4 0]\n\
-                    INFO  jepsen.util - 0\t:ok\t:read\t3\n\
-                    INFO  jepsen.util - 2\t:fail\t:cas\t[4 0]\n\
-                    INFO  jepsen.util - 1\t:invoke\t:write\t2\n\
-                    INFO  jepsen.util - 1\t:info\t:write\t:timed-out\n\
-                    2017-01-01 INFO [worker 3] jepsen.util - :nemesis :info :start nil\n";
-        let ops = parse_jepsen_log(text).unwrap();
+        let ops = parse_jepsen_log(PORCUPINE_SAMPLE).unwrap();
 
         let calls = etcd_calls(&ops).unwrap();
         let brief: Vec<_> = calls.iter().map(|c| (c.op, c.call, c.ret)).collect();
