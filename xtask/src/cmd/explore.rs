@@ -371,12 +371,12 @@ mod shard_tests {
         assert_eq!(command(&args("1 --seeds 4 --shard 1/2")), ExitCode::USAGE);
     }
 
-    /// Row 3a on seeds 10..14 (a failing seed included when one fails),
-    /// split in 2 shards whose summaries go through JSON files and
+    /// Row 3b (5 nodes, figures that vary by seed) on seeds 10..14, split
+    /// in 2 shards whose summaries go through JSON files and
     /// `--merge`'s reader: the merged report is the unsharded run's text.
     #[test]
     fn two_shards_merged_report_as_one_run() {
-        let line = "3a --seeds 4 --first-seed 10 --jobs 2";
+        let line = "3b --seeds 4 --first-seed 10 --jobs 2";
         let plan = parse(&args(line)).unwrap();
         let whole = report(&run_all(&plan), &replay_command(&plan.args));
         let dir = tempfile::tempdir().unwrap();
@@ -394,6 +394,41 @@ mod shard_tests {
         assert_eq!(merged.report(), whole);
         assert!(whole.contains("| servers msgs-per-op | 4 |"), "{whole}");
         assert!(whole.ends_with("of 4 seeds passed"), "{whole}");
+        assert!(!whole.contains("| 0 | 0 | 0 | 0 |"), "{whole}");
+    }
+
+    /// Failing seeds in both shards come back with their reasons and
+    /// replay commands, in seed order, as the unsharded report has them.
+    #[test]
+    fn merged_failures_keep_their_replay_commands() {
+        let r = parse_request(&args("3b --seeds 5 --first-seed 7 --shard 1/2")).unwrap();
+        let run = |seed: u64| SeedRun {
+            seed,
+            passed: seed % 2 == 0,
+            why: format!("valid? false (seed {seed})"),
+            figures: [("servers msgs-per-op", 1.0 + seed as f64 / 7.0)]
+                .into_iter()
+                .collect(),
+        };
+        let replay = replay_command(&r.plan.args);
+        let whole = report(&(7..12).map(run).collect::<Vec<_>>(), &replay);
+        let summaries = (1..=2).map(|k| {
+            let shard = Shard { k, n: 2 };
+            let runs: Vec<SeedRun> = shard.seeds(7, 5).map(run).collect();
+            let json = shard::to_json(&plan_key(&r.plan, shard), shard, &runs);
+            let (key, _, runs) = shard::from_json(&json).unwrap();
+            (format!("{k}"), key, runs)
+        });
+        // The second shard's file first: merge orders by seed.
+        let merged = shard::merge(summaries.rev().collect()).unwrap();
+        assert_eq!(merged.report(), whole);
+        assert!(
+            whole.contains(&format!(
+                "FAIL seed 9: valid? false (seed 9)\n  replay: {replay} --seed 9\n"
+            )),
+            "{whole}"
+        );
+        assert!(whole.ends_with("2 of 5 seeds passed"), "{whole}");
     }
 
     #[test]
