@@ -1,7 +1,7 @@
 //! Exploration across machines: `--shard K/N` runs the K-th of N disjoint
 //! blocks of the seeds and writes a summary file; `--merge` joins the files
 //! of every shard into the report one `explore` over all seeds prints.
-//! Maelstrom has no such mode (nor explore itself).
+//! Maelstrom has no such mode (nor explore itself): fidelity X32.
 
 use super::{report, SeedRun, FIGURES};
 use serde_json::{json, Value};
