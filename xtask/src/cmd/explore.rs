@@ -63,6 +63,11 @@ fn parse_request(args: &[String]) -> Result<Request, String> {
         return Err("--shard needs --first-seed S: every shard must split the same seeds".into());
     }
     let first_seed = first_seed.unwrap_or_else(|| fastrand::u64(..) >> 16);
+    if first_seed.checked_add(seeds).is_none() {
+        return Err(format!(
+            "--first-seed {first_seed} + --seeds {seeds} is past 2^64"
+        ));
+    }
     let plan = match rest.first() {
         Some(id) if !id.starts_with('-') => {
             let row = matrix::rows()
@@ -174,7 +179,7 @@ fn merge_command(paths: &[String]) -> ExitCode {
     if !merged.missing.is_empty() {
         eprintln!(
             "xtask explore --merge: warning: {} of the plan's {} seeds have no summary (a shard not run or not copied?): {}",
-            merged.missing.len(),
+            merged.missing_count(),
             merged.key.seeds,
             shard::ranges(&merged.missing)
         );
@@ -355,6 +360,7 @@ mod shard_tests {
             "1 --first-seed 3 --shard x/2",
             "1 --first-seed 3 --shard",
             "1 --first-seed 3 --shard 1/2 --out",
+            "1 --first-seed 18446744073709551615 --seeds 2 --shard 1/2",
         ] {
             assert!(parse(&args(bad)).is_err_and(|m| !m.is_empty()), "{bad:?}");
         }
@@ -461,7 +467,7 @@ mod shard_tests {
         let e = shard::merge(vec![summary(a, 1), summary(a, 1)]).err();
         assert!(e.is_some_and(|e| e.contains("seed 10 is in both")));
         let m = shard::merge(vec![summary(a, 1)]).unwrap();
-        assert_eq!(m.missing, [11]);
+        assert_eq!(m.missing, [11..=11]);
         let m = shard::merge(vec![summary(a, 1), summary(a, 2)]).unwrap();
         assert!(m.missing.is_empty());
     }

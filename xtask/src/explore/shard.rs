@@ -6,7 +6,7 @@
 use super::{report, SeedRun, FIGURES};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 
 /// Shard `k` of `n`, 1-based: `1 <= k <= n`.
@@ -154,12 +154,12 @@ fn run_from_json(v: &Value) -> Result<SeedRun, String> {
 }
 
 /// The summaries of every shard joined: the plan, all runs in seed order,
-/// and a warning for each shard's seed missing. Refuses summaries of
-/// different plans and seeds run twice.
+/// and the plan's seeds no summary has (as inclusive ranges: a plan of
+/// 2^60 seeds must not make a list of them).
 pub struct Merged {
     pub key: PlanKey,
     pub runs: Vec<SeedRun>,
-    pub missing: Vec<u64>,
+    pub missing: Vec<RangeInclusive<u64>>,
 }
 
 impl Merged {
@@ -168,21 +168,40 @@ impl Merged {
     pub fn report(&self) -> String {
         report(&self.runs, &self.key.replay)
     }
+
+    /// How many of the plan's seeds no summary has.
+    pub fn missing_count(&self) -> u128 {
+        self.missing
+            .iter()
+            .map(|r| (*r.end() - *r.start()) as u128 + 1)
+            .sum()
+    }
 }
 
 /// Joins summaries, each named by where it came from (for errors).
+/// Refuses summaries of different plans, a seed in two places and a seed
+/// outside the plan's.
 pub fn merge(summaries: Vec<(String, PlanKey, Vec<SeedRun>)>) -> Result<Merged, String> {
-    let mut it = summaries.into_iter();
-    let (first_name, key, mut runs) = it.next().ok_or("no summary to merge")?;
-    let mut from: BTreeMap<u64, String> =
-        runs.iter().map(|r| (r.seed, first_name.clone())).collect();
-    for (name, k, more) in it {
+    let (first_name, key) = match summaries.first() {
+        Some((name, key, _)) => (name.clone(), key.clone()),
+        None => return Err("no summary to merge".into()),
+    };
+    let all = plan_seeds(&key)?;
+    let mut from: BTreeMap<u64, String> = BTreeMap::new();
+    let mut runs = Vec::new();
+    for (name, k, more) in summaries {
         if k != key {
             return Err(format!(
                 "{name} is a different exploration from {first_name}:\n  {k:?}\n  {key:?}"
             ));
         }
         for r in more {
+            if !all.contains(&r.seed) {
+                return Err(format!(
+                    "seed {} ({name}) is outside the plan's seeds {}..{}",
+                    r.seed, all.start, all.end
+                ));
+            }
             if let Some(other) = from.insert(r.seed, name.clone()) {
                 return Err(format!("seed {} is in both {other} and {name}", r.seed));
             }
@@ -190,15 +209,25 @@ pub fn merge(summaries: Vec<(String, PlanKey, Vec<SeedRun>)>) -> Result<Merged, 
         }
     }
     runs.sort_by_key(|r| r.seed);
-    let all = key.first_seed..key.first_seed + key.seeds;
-    if let Some(r) = runs.iter().find(|r| !all.contains(&r.seed)) {
-        return Err(format!(
-            "seed {} ({}) is outside the plan's seeds {}..{}",
-            r.seed, from[&r.seed], all.start, all.end
-        ));
+    // The gaps between consecutive seeds present, and at both ends.
+    let mut missing = Vec::new();
+    let mut next = all.start;
+    for seed in from.keys().copied().chain([all.end]) {
+        if seed > next {
+            missing.push(next..=seed - 1);
+        }
+        next = seed.saturating_add(1);
     }
-    let missing = all.filter(|s| !from.contains_key(s)).collect();
     Ok(Merged { key, runs, missing })
+}
+
+/// The plan's seeds, `first-seed..first-seed + seeds`, if that fits in u64.
+fn plan_seeds(key: &PlanKey) -> Result<Range<u64>, String> {
+    let end = key.first_seed.checked_add(key.seeds).ok_or(format!(
+        "first seed {} + {} seeds is past 2^64",
+        key.first_seed, key.seeds
+    ))?;
+    Ok(key.first_seed..end)
 }
 
 /// Every `*.json` file under `paths` (files as given, directories' files
@@ -242,23 +271,19 @@ pub fn default_path(shard: Shard) -> PathBuf {
     ))
 }
 
-/// Ranges of consecutive seeds, for a short warning: `3..=5, 9`.
-pub fn ranges(seeds: &[u64]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < seeds.len() {
-        let mut j = i;
-        while j + 1 < seeds.len() && seeds[j + 1] == seeds[j] + 1 {
-            j += 1;
-        }
-        out.push(if i == j {
-            seeds[i].to_string()
-        } else {
-            format!("{}..={}", seeds[i], seeds[j])
-        });
-        i = j + 1;
-    }
-    out.join(", ")
+/// Seed ranges for a short warning: `3..=5, 9`.
+pub fn ranges(seeds: &[RangeInclusive<u64>]) -> String {
+    seeds
+        .iter()
+        .map(|r| {
+            if r.start() == r.end() {
+                r.start().to_string()
+            } else {
+                format!("{}..={}", r.start(), r.end())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -303,7 +328,46 @@ mod tests {
 
     #[test]
     fn ranges_of_missing_seeds() {
-        assert_eq!(ranges(&[3, 4, 5, 9, 11, 12]), "3..=5, 9, 11..=12");
+        assert_eq!(ranges(&[3..=5, 9..=9]), "3..=5, 9");
         assert_eq!(ranges(&[]), "");
+    }
+
+    fn key(first_seed: u64, seeds: u64) -> PlanKey {
+        PlanKey {
+            row: None,
+            replay: "cargo xtask maelstrom test -w echo --sim".into(),
+            first_seed,
+            seeds,
+            shards: 2,
+        }
+    }
+
+    fn run(seed: u64) -> SeedRun {
+        SeedRun {
+            seed,
+            passed: true,
+            why: String::new(),
+            figures: BTreeMap::new(),
+        }
+    }
+
+    /// A hostile or mistaken summary (2^64 - 1 seeds, a seed range past
+    /// 2^64) is an error or a short answer, never a panic or a list of
+    /// every seed.
+    #[test]
+    fn merge_survives_huge_and_overflowing_plans() {
+        let m = merge(vec![("a".into(), key(5, u64::MAX - 5), vec![run(7)])]).unwrap();
+        assert_eq!(m.missing, [5..=6, 8..=u64::MAX - 1]);
+        assert_eq!(m.missing_count(), u64::MAX as u128 - 6);
+        let e = merge(vec![("a".into(), key(u64::MAX, 2), vec![])]).err();
+        assert!(e.is_some_and(|e| e.contains("past 2^64")));
+        let e = merge(vec![("a".into(), key(5, 4), vec![run(9)])]).err();
+        assert!(e.is_some_and(|e| e.contains("outside")));
+    }
+
+    #[test]
+    fn a_seed_twice_in_one_file_is_refused() {
+        let e = merge(vec![("a".into(), key(5, 4), vec![run(6), run(6)])]).err();
+        assert!(e.is_some_and(|e| e.contains("seed 6 is in both a and a")));
     }
 }
