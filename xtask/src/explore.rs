@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
+pub mod shard;
+
 /// What one seed gave.
 pub struct SeedRun {
     pub seed: u64,
@@ -92,8 +94,33 @@ impl Plan {
 
 /// Every seed, `plan.jobs` at a time; results sorted by seed.
 pub fn run_all(plan: &Plan) -> Vec<SeedRun> {
-    let seeds = plan.first_seed..plan.first_seed + plan.seeds;
+    run_seeds(plan, plan.first_seed..plan.first_seed + plan.seeds)
+}
+
+/// The seeds `seeds` of the plan (one shard's), `plan.jobs` at a time.
+pub fn run_seeds(plan: &Plan, seeds: std::ops::Range<u64>) -> Vec<SeedRun> {
     par_seeds(seeds, plan.jobs, |seed| one_seed(plan, seed))
+}
+
+/// The report of an exploration: each failing seed with its replay
+/// command, the summary table, and `N of M seeds passed` (no newline, so
+/// the command can add its wall time). `--merge` prints the same.
+pub fn report(runs: &[SeedRun], replay: &str) -> String {
+    let mut out = String::new();
+    let failed = runs.iter().filter(|r| !r.passed).count();
+    for r in runs.iter().filter(|r| !r.passed) {
+        out.push_str(&format!(
+            "FAIL seed {}: {}\n  replay: {replay} --seed {}\n",
+            r.seed, r.why, r.seed
+        ));
+    }
+    out.push_str(&format!(
+        "\n{}\n{} of {} seeds passed",
+        summary(runs),
+        runs.len() - failed,
+        runs.len()
+    ));
+    out
 }
 
 /// `f` of every seed, `jobs` threads at a time (each seed its own engine),

@@ -3,21 +3,42 @@
 
 use super::ExitCode;
 use crate::cli;
-use crate::explore::{replay_command, run_all, summary, Plan, SeedRun};
+use crate::explore::shard::{self, PlanKey, Shard};
+#[cfg(test)]
+use crate::explore::SeedRun;
+use crate::explore::{replay_command, report, run_all, run_seeds, Plan};
 use crate::matrix;
 
-const USAGE: &str = "Usage: cargo xtask explore ROW|FLAGS [--seeds N] [--first-seed S] [--jobs J] [MORE FLAGS]
+const USAGE: &str = "Usage: cargo xtask explore ROW|FLAGS [--seeds N] [--first-seed S] [--jobs J] [--shard K/N [--out FILE]] [MORE FLAGS]
+       cargo xtask explore --merge FILE|DIR...
 
   ROW      a matrix row id (3d, 4, 5b, ...): its flags and node, in virtual time
   FLAGS    maelstrom test flags naming one of our nodes: -w broadcast --bin broadcast ...
   --seeds N        how many seeds (default 100)
   --first-seed S   seeds S, S+1, ... (default: random, printed)
   --jobs J         engines at once (default: every core)
+  --shard K/N      only the K-th (1..=N) of N contiguous blocks of the seeds; needs --first-seed.
+                   Writes the shard's summary to --out FILE (default store/explore/<time>-shard-K-of-N.json)
+  --merge FILE|DIR...  joins shard summaries (a directory: its *.json) into one report
 Flags after ROW (e.g. --node-env BROADCAST_BATCH_MS=25, --nemesis partition) are added to the row's.";
 
+/// An explore command line: the plan, and the shard and summary file if any.
+struct Request {
+    plan: Plan,
+    shard: Option<Shard>,
+    out: Option<String>,
+}
+
+#[cfg(test)]
 fn parse(args: &[String]) -> Result<Plan, String> {
+    parse_request(args).map(|r| r.plan)
+}
+
+fn parse_request(args: &[String]) -> Result<Request, String> {
     let mut seeds = 100;
     let mut first_seed = None;
+    let mut shard = None;
+    let mut out = None;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut rest = Vec::new();
     let mut it = args.iter();
@@ -31,12 +52,23 @@ fn parse(args: &[String]) -> Result<Plan, String> {
             "--seeds" => seeds = value("--seeds")?.max(1),
             "--first-seed" => first_seed = Some(value("--first-seed")?),
             "--jobs" => jobs = value("--jobs")?.max(1) as usize,
+            "--shard" => shard = Some(Shard::parse(it.next().map_or("", String::as_str))?),
+            "--out" => out = Some(it.next().ok_or("--out takes a file")?.clone()),
             "-h" | "--help" => return Err(String::new()),
             _ => rest.push(a.clone()),
         }
     }
+    if shard.is_some() && first_seed.is_none() {
+        // Else each machine would draw its own random first seed.
+        return Err("--shard needs --first-seed S: every shard must split the same seeds".into());
+    }
     let first_seed = first_seed.unwrap_or_else(|| fastrand::u64(..) >> 16);
-    match rest.first() {
+    if first_seed.checked_add(seeds).is_none() {
+        return Err(format!(
+            "--first-seed {first_seed} + --seeds {seeds} is past 2^64"
+        ));
+    }
+    let plan = match rest.first() {
         Some(id) if !id.starts_with('-') => {
             let row = matrix::rows()
                 .into_iter()
@@ -54,13 +86,28 @@ fn parse(args: &[String]) -> Result<Plan, String> {
             Plan::new(args, None, seeds, first_seed, jobs)
         }
         None => Err("explore needs a row id or test flags".into()),
+    }?;
+    Ok(Request { plan, shard, out })
+}
+
+/// The plan as shard summaries record it, to refuse merging different ones.
+fn plan_key(plan: &Plan, shard: Shard) -> PlanKey {
+    PlanKey {
+        row: plan.row.as_ref().map(|r| r.id.to_string()),
+        replay: replay_command(&plan.args),
+        first_seed: plan.first_seed,
+        seeds: plan.seeds,
+        shards: shard.n,
     }
 }
 
 /// `cargo xtask explore ...`; returns the exit status (0: every seed passed).
 pub fn command(args: &[String]) -> ExitCode {
-    let plan = match parse(args) {
-        Ok(p) => p,
+    if args.first().is_some_and(|a| a == "--merge") {
+        return merge_command(&args[1..]);
+    }
+    let Request { plan, shard, out } = match parse_request(args) {
+        Ok(r) => r,
         Err(msg) => {
             if msg.is_empty() {
                 println!("{USAGE}");
@@ -70,29 +117,74 @@ pub fn command(args: &[String]) -> ExitCode {
             return ExitCode::USAGE;
         }
     };
-    let last = plan.first_seed + plan.seeds - 1;
+    let seeds = match shard {
+        Some(s) => s.seeds(plan.first_seed, plan.seeds),
+        None => plan.first_seed..plan.first_seed + plan.seeds,
+    };
+    let shard_note = shard.map_or(String::new(), |s| format!(", shard {}/{}", s.k, s.n));
     eprintln!(
-        "xtask explore: {} seeds ({}..={last}) on {} engines, virtual time",
-        plan.seeds, plan.first_seed, plan.jobs
+        "xtask explore: {} seeds ({}..{}{shard_note}) on {} engines, virtual time",
+        seeds.end - seeds.start,
+        seeds.start,
+        seeds.end,
+        plan.jobs
     );
     let started = std::time::Instant::now();
-    let runs = run_all(&plan);
-    let failed: Vec<&SeedRun> = runs.iter().filter(|r| !r.passed).collect();
+    let runs = match shard {
+        Some(_) => run_seeds(&plan, seeds),
+        None => run_all(&plan),
+    };
     let replay = replay_command(&plan.args);
-    for r in &failed {
-        println!(
-            "FAIL seed {}: {}\n  replay: {replay} --seed {}",
-            r.seed, r.why, r.seed
-        );
-    }
-    println!("\n{}", summary(&runs));
     println!(
-        "{} of {} seeds passed in {:.1} s wall",
-        runs.len() - failed.len(),
-        runs.len(),
+        "{} in {:.1} s wall",
+        report(&runs, &replay),
         started.elapsed().as_secs_f64()
     );
-    ExitCode::ok_if(failed.is_empty())
+    if shard.is_some() || out.is_some() {
+        let shard = shard.unwrap_or(Shard { k: 1, n: 1 });
+        let path = out.map_or_else(|| shard::default_path(shard), Into::into);
+        let json = shard::to_json(&plan_key(&plan, shard), shard, &runs);
+        let written = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&path, format!("{json:#}\n")));
+        match written {
+            Ok(()) => eprintln!("xtask explore: summary written to {}", path.display()),
+            Err(e) => {
+                eprintln!("xtask explore: cannot write {}: {e}", path.display());
+                return ExitCode::CRASH;
+            }
+        }
+    }
+    ExitCode::ok_if(runs.iter().all(|r| r.passed))
+}
+
+/// `explore --merge FILE|DIR...`: the report of all shards' seeds. Exit 0
+/// when every seed of the plan is there and passed, 1 when one failed or
+/// is missing, 254 when the summaries cannot be read or merged.
+fn merge_command(paths: &[String]) -> ExitCode {
+    if paths.is_empty() {
+        eprintln!("--merge takes summary files or directories\n\n{USAGE}");
+        return ExitCode::USAGE;
+    }
+    let merged = match shard::read_summaries(paths).and_then(shard::merge) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("xtask explore --merge: {e}");
+            return ExitCode::USAGE;
+        }
+    };
+    println!("{}", merged.report());
+    if !merged.missing.is_empty() {
+        eprintln!(
+            "xtask explore --merge: warning: {} of the plan's {} seeds have no summary (a shard not run or not copied?): {}",
+            merged.missing_count(),
+            merged.key.seeds,
+            shard::ranges(&merged.missing)
+        );
+    }
+    ExitCode::ok_if(merged.missing.is_empty() && merged.runs.iter().all(|r| r.passed))
 }
 
 /// Explores seeds `first_seed..first_seed + seeds` of the test that `args`
@@ -117,6 +209,7 @@ pub fn explore_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explore::summary;
 
     fn args(line: &str) -> Vec<String> {
         line.split_whitespace().map(String::from).collect()
@@ -246,5 +339,148 @@ mod row_env_tests {
             row.id, explored.why, test_all.verdict, test_all.figures
         );
         test_all.passed
+    }
+}
+
+#[cfg(test)]
+mod shard_tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn bad_shards_are_usage_errors() {
+        for bad in [
+            "1 --first-seed 3 --shard 0/2",
+            "1 --first-seed 3 --shard 3/2",
+            "1 --first-seed 3 --shard 1/0",
+            "1 --first-seed 3 --shard 1-2",
+            "1 --first-seed 3 --shard x/2",
+            "1 --first-seed 3 --shard",
+            "1 --first-seed 3 --shard 1/2 --out",
+            "1 --first-seed 18446744073709551615 --seeds 2 --shard 1/2",
+        ] {
+            assert!(parse(&args(bad)).is_err_and(|m| !m.is_empty()), "{bad:?}");
+        }
+        let r = parse_request(&args("1 --first-seed 3 --shard 2/2 --out s.json")).unwrap();
+        assert_eq!(r.shard, Some(Shard { k: 2, n: 2 }));
+        assert_eq!(r.out.as_deref(), Some("s.json"));
+    }
+
+    /// Without --first-seed each machine would draw its own random seeds.
+    #[test]
+    fn a_shard_needs_an_explicit_first_seed() {
+        let e = parse(&args("1 --seeds 4 --shard 1/2")).err().unwrap();
+        assert!(e.contains("--first-seed"), "{e}");
+        assert_eq!(command(&args("1 --seeds 4 --shard 1/2")), ExitCode::USAGE);
+    }
+
+    /// Row 3b (5 nodes, figures that vary by seed) on seeds 10..14, split
+    /// in 2 shards whose summaries go through JSON files and
+    /// `--merge`'s reader: the merged report is the unsharded run's text.
+    #[test]
+    fn two_shards_merged_report_as_one_run() {
+        let line = "3b --seeds 4 --first-seed 10 --jobs 2";
+        let plan = parse(&args(line)).unwrap();
+        let whole = report(&run_all(&plan), &replay_command(&plan.args));
+        let dir = tempfile::tempdir().unwrap();
+        for k in 1..=2 {
+            let r = parse_request(&args(&format!("{line} --shard {k}/2"))).unwrap();
+            let shard = r.shard.unwrap();
+            let runs = run_seeds(&r.plan, shard.seeds(r.plan.first_seed, r.plan.seeds));
+            assert_eq!(runs.len(), 2, "shard {k}");
+            let json = shard::to_json(&plan_key(&r.plan, shard), shard, &runs);
+            std::fs::write(dir.path().join(format!("{k}.json")), json.to_string()).unwrap();
+        }
+        let paths = [dir.path().display().to_string()];
+        let merged = shard::merge(shard::read_summaries(&paths).unwrap()).unwrap();
+        assert!(merged.missing.is_empty());
+        assert_eq!(merged.report(), whole);
+        assert!(whole.contains("| servers msgs-per-op | 4 |"), "{whole}");
+        assert!(whole.ends_with("of 4 seeds passed"), "{whole}");
+        assert!(!whole.contains("| 0 | 0 | 0 | 0 |"), "{whole}");
+    }
+
+    /// Failing seeds in both shards come back with their reasons and
+    /// replay commands, in seed order, as the unsharded report has them.
+    #[test]
+    fn merged_failures_keep_their_replay_commands() {
+        let r = parse_request(&args("3b --seeds 5 --first-seed 7 --shard 1/2")).unwrap();
+        let run = |seed: u64| SeedRun {
+            seed,
+            passed: seed.is_multiple_of(2),
+            why: format!("valid? false (seed {seed})"),
+            figures: [("servers msgs-per-op", 1.0 + seed as f64 / 7.0)]
+                .into_iter()
+                .collect(),
+        };
+        let replay = replay_command(&r.plan.args);
+        let whole = report(&(7..12).map(run).collect::<Vec<_>>(), &replay);
+        let summaries = (1..=2).map(|k| {
+            let shard = Shard { k, n: 2 };
+            let runs: Vec<SeedRun> = shard.seeds(7, 5).map(run).collect();
+            let json = shard::to_json(&plan_key(&r.plan, shard), shard, &runs);
+            let (key, _, runs) = shard::from_json(&json).unwrap();
+            (format!("{k}"), key, runs)
+        });
+        // The second shard's file first: merge orders by seed.
+        let merged = shard::merge(summaries.rev().collect()).unwrap();
+        assert_eq!(merged.report(), whole);
+        assert!(
+            whole.contains(&format!(
+                "FAIL seed 9: valid? false (seed 9)\n  replay: {replay} --seed 9\n"
+            )),
+            "{whole}"
+        );
+        assert!(whole.ends_with("2 of 5 seeds passed"), "{whole}");
+    }
+
+    #[test]
+    fn merge_refuses_different_plans_and_seeds_run_twice() {
+        let summary = |line: &str, k: u64| {
+            let r = parse_request(&args(line)).unwrap();
+            let shard = Shard { k, n: 2 };
+            let key = plan_key(&r.plan, shard);
+            let run = SeedRun {
+                seed: shard.seeds(key.first_seed, key.seeds).start,
+                passed: true,
+                why: String::new(),
+                figures: Default::default(),
+            };
+            let json = shard::to_json(&key, shard, &[run]);
+            let (key, _, runs) = shard::from_json(&json).unwrap();
+            (format!("{line} {k}"), key, runs)
+        };
+        let a = "3a --seeds 2 --first-seed 10 --shard 1/2";
+        let other_flags = "3a --seeds 2 --first-seed 10 --shard 2/2 --node-env X=1";
+        let other_row = "3b --seeds 2 --first-seed 10 --shard 2/2";
+        let other_seeds = "3a --seeds 2 --first-seed 11 --shard 2/2";
+        for b in [other_flags, other_row, other_seeds] {
+            let e = shard::merge(vec![summary(a, 1), summary(b, 2)]).err();
+            assert!(
+                e.is_some_and(|e| e.contains("different exploration")),
+                "{b}"
+            );
+        }
+        let e = shard::merge(vec![summary(a, 1), summary(a, 1)]).err();
+        assert!(e.is_some_and(|e| e.contains("seed 10 is in both")));
+        let m = shard::merge(vec![summary(a, 1)]).unwrap();
+        assert_eq!(m.missing, [11..=11]);
+        let m = shard::merge(vec![summary(a, 1), summary(a, 2)]).unwrap();
+        assert!(m.missing.is_empty());
+    }
+
+    #[test]
+    fn merge_of_unreadable_files_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("bad.json");
+        for text in ["{", "[]", r#"{"explore-summary": 1, "shard": [3, 2]}"#] {
+            std::fs::write(&f, text).unwrap();
+            let code = command(&["--merge".into(), f.display().to_string()]);
+            assert_eq!(code, ExitCode::USAGE, "{text}");
+        }
+        assert_eq!(command(&["--merge".into()]), ExitCode::USAGE);
     }
 }
