@@ -18,7 +18,8 @@ pub enum Keywords {
     /// The value itself, when keyword-shaped (`:valid? :unknown`, an
     /// error `:net-timeout`).
     This,
-    /// Results maps: values under `:valid?`, `:type` and `:f`.
+    /// Results maps: values under `:valid?`, `:type`, `:f` (ops quoted in
+    /// results) and `:outcome` (broadcast's `:stable` / `:lost`).
     Results,
     /// A txn value: the first element of each micro-op `[:r 1 nil]`.
     MicroOps,
@@ -92,7 +93,9 @@ pub fn write(v: &Value, kw: Keywords, out: &mut String) {
                 write_key(k, out);
                 out.push(' ');
                 let inner = match kw {
-                    Keywords::Results if matches!(k.as_str(), "valid?" | "type" | "f") => {
+                    Keywords::Results
+                        if matches!(k.as_str(), "valid?" | "type" | "f" | "outcome") =>
+                    {
                         Keywords::This
                     }
                     Keywords::Results => Keywords::Results,

@@ -21,10 +21,14 @@ fn process_edn(p: Process) -> Option<String> {
 }
 
 /// The op's value: a txn's micro-ops carry keyword functions
-/// (`[[:append 9 1] [:r 3 nil]]`), other values keep their strings.
+/// (`[[:append 9 1] [:r 3 nil]]`), a nemesis value's name is a keyword,
+/// other values keep their strings.
 fn value_edn(op: &Op) -> String {
     let kw = if op.f == "txn" {
         Keywords::MicroOps
+    } else if op.process == Process::Nemesis {
+        // A nemesis value names its shape: `:majorities-ring`, `[:isolated ..]`.
+        Keywords::Error
     } else {
         Keywords::None
     };

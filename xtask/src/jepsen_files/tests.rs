@@ -204,6 +204,7 @@ fn rich_results() -> Value {
             "1.50": 2,
         },
         "exceptions": {"valid?": true, "exceptions": [{"count": 1, "example": {"type": "info", "f": "read"}}]},
+        "worst-stale": [{"outcome": "stable", "element": 0}],
     })
 }
 
@@ -225,6 +226,10 @@ fn results_edn_parses_to_the_results_map() {
     assert!(text.contains("\"weird key\" nil"), "{text}");
     assert!(text.contains("{\"1.50\" 2, "), "{text}");
     assert!(text.contains(":example {:f :read, :type :info}"), "{text}");
+    assert!(
+        text.contains(":worst-stale [{:element 0, :outcome :stable}]"),
+        "{text}"
+    );
     assert!(
         text.contains(":anomaly-types [\"G1c\" \"incompatible-order\"]"),
         "{text}"
