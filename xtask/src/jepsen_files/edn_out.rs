@@ -1,6 +1,5 @@
 //! JSON values printed back as the EDN Jepsen wrote before our JSON lost
-//! the keyword/string distinction. Rule (fidelity X-entry "Maelstrom's own
-//! files"): a map key becomes a keyword when it is keyword-shaped, a number
+//! the keyword/string distinction. Rule (fidelity X32): a map key becomes a keyword when it is keyword-shaped, a number
 //! when it is one as Clojure prints it (stable-latencies' `{0 0, 0.5 198}`),
 //! else stays a string; a string *value* becomes a keyword only where the
 //! caller says Jepsen has one (`Keywords`). Our EDN reader maps keywords and

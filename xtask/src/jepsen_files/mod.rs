@@ -3,6 +3,7 @@
 //! line) and `jepsen.log` (the op lines and the final results, as people
 //! read them on Maelstrom's console). The history is read back from
 //! `history.jsonl` one op at a time: nothing is held but the op.
+//! fidelity X32: Maelstrom's files from our JSON, keywords by a rule.
 
 mod edn_out;
 mod ops;
