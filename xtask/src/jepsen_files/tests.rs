@@ -247,3 +247,42 @@ fn the_log_ends_with_the_results_and_the_verdict() {
         "INFO  jepsen.core - {:valid? :unknown}\n\nErrors occurred during analysis, but no anomalies found. ಠ~ಠ\n"
     );
 }
+
+/// Real runs of every workload with our own nodes (in-process, virtual
+/// time): results.edn parses to the results map, and history.edn reads back
+/// (as `xtask check` reads it) to the very ops of the run.
+#[test]
+fn real_runs_of_every_workload_round_trip() {
+    use crate::scenarios::{run, Test};
+    for workload in [
+        "echo",
+        "broadcast",
+        "g-counter",
+        "g-set",
+        "pn-counter",
+        "kafka",
+        "lin-kv",
+        "txn-list-append",
+        "txn-rw-register",
+        "unique-ids",
+    ] {
+        let mut test = Test::new(workload).time_limit(3).rate(50.0).nodes(3);
+        if workload.starts_with("txn") {
+            test = test.total_availability();
+        }
+        let r = run(&test, 7);
+        let text = results_text(&r.results);
+        assert_eq!(
+            crate::edn::parse(&text).unwrap(),
+            r.results,
+            "{workload}: {text}"
+        );
+        let ops = r.out.history.load().unwrap().ops.clone();
+        assert!(ops.len() > 10, "{workload}: {} ops", ops.len());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.edn");
+        std::fs::write(&path, history_edn(&ops)).unwrap();
+        let back = crate::check::read_history(&path).unwrap();
+        assert_eq!(back.ops, ops, "{workload}");
+    }
+}
