@@ -55,6 +55,9 @@ pub fn history_edn_line(op: &Op) -> String {
         s.push_str(&format!(", :process {p}"));
     }
     s.push_str(&format!(", :f {}, :value {}", f_edn(&op.f), value_edn(op)));
+    // jepsen-io/maelstrom v0.2.3 src/maelstrom/client.clj, `with-errors`:
+    // `:error :net-timeout` and `:error [(:name e#) (:text (:body e#))]`,
+    // the error's name a keyword (`[:precondition-failed "..."]`).
     if let Some(e) = &op.error {
         s.push_str(&format!(", :error {}", to_string(e, Keywords::Error)));
     }
