@@ -20,7 +20,7 @@
 use serde_json::{Map, Number, Value};
 
 mod print;
-pub use print::{plain_str, pr_str};
+pub use print::{java_double, plain_str, pr_str};
 
 /// The deepest nesting of collections, tags and metadata `parse` accepts.
 /// Jepsen's own files nest a dozen levels at most (an Elle anomaly's

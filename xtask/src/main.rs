@@ -12,6 +12,7 @@ mod explore;
 #[cfg(test)]
 mod fidelity_ids;
 mod history;
+mod jepsen_files;
 mod journal;
 #[cfg(test)]
 mod layering_tests;

@@ -185,6 +185,7 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
         return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));
     };
     write("results.json", engine::results_json(&results));
+    write_maelstrom_files(&store, &out.history, &results, valid);
     // The verdict and key figures alone, so that `serve`'s index never reads
     // a whole results file (see serve/summary.rs).
     write(
@@ -206,6 +207,42 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     }
     println!("{pretty}\n\n\n{}", engine::analysis::verdict_line(valid));
     valid.exit_code()
+}
+
+/// Maelstrom's own files beside ours (see jepsen_files): results.edn,
+/// history.edn and jepsen.log. A file that cannot be written is a warning,
+/// as for the others.
+fn write_maelstrom_files(
+    store: &Store,
+    history: &crate::history::recorded::Recorded,
+    results: &serde_json::Value,
+    valid: crate::checkers::Validity,
+) {
+    use crate::jepsen_files as jf;
+    let written = [
+        (
+            "results.edn",
+            store.write("results.edn", &jf::results_text(results)),
+        ),
+        (
+            "history.edn",
+            store.write_with("history.edn", |w| {
+                jf::write_ops(w, history, jf::history_edn_line)
+            }),
+        ),
+        (
+            "jepsen.log",
+            store.write_with("jepsen.log", |w| {
+                jf::write_ops(w, history, jf::log_line)?;
+                w.write_all(jf::results_log(results, valid).as_bytes())
+            }),
+        ),
+    ];
+    for (name, result) in written {
+        if let Err(e) = result {
+            eprintln!("WARN could not write {name}: {e}");
+        }
+    }
 }
 
 /// The last stdout line of a run in which nodes crashed: what crashed, from

@@ -78,13 +78,17 @@ fn parse_op(rest: &str, index: usize) -> Result<Op, String> {
     let f = f
         .strip_prefix(':')
         .ok_or_else(|| format!(":f {f:?} is not a keyword"))?;
-    let value_text = rest.trim();
+    let (value_text, error_text) = split_error(rest.trim())?;
     let value = if value_text.is_empty() {
         Value::Null
     } else {
         edn::parse(value_text).map_err(|e| format!("value: {e}"))?
     };
-    let error = (kind == OpType::Info && value.is_string()).then(|| value.clone());
+    let error = match error_text {
+        // `(str err)`: a keyword or vector reads as EDN, a string is its text.
+        Some(e) => Some(edn::parse(e).unwrap_or_else(|_| Value::String(e.to_string()))),
+        None => (kind == OpType::Info && value.is_string()).then(|| value.clone()),
+    };
     Ok(Op {
         index,
         time: index as u64,
@@ -96,6 +100,23 @@ fn parse_op(rest: &str, index: usize) -> Result<Op, String> {
         exception: None,
         is_final: false,
     })
+}
+
+/// The value's text and the error's after it: jepsen-io/jepsen v0.3.1
+/// jepsen/src/jepsen/util.clj `op->str` ends the line with `(when-let [err
+/// (:error op)] (str \tab err))`. Only a tab after a whole value starts
+/// the error; any other text after the value is an error of the line.
+fn split_error(text: &str) -> Result<(&str, Option<&str>), String> {
+    let end = match edn::next_form(text, true) {
+        Ok(edn::Next::Form(_, range)) => range.end,
+        // The value's own parse says what is wrong with it.
+        _ => return Ok((text, None)),
+    };
+    let rest = &text[end..];
+    match rest.strip_prefix('\t') {
+        Some(e) if !e.trim().is_empty() => Ok((&text[..end], Some(e.trim()))),
+        _ => Ok((text, None)),
+    }
 }
 
 /// Lines in the shape of Porcupine's `test_data/jepsen/etcd_*.log`, with a
