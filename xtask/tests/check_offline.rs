@@ -6,41 +6,14 @@
 mod support;
 
 use serde_json::Value;
-use support::{fixture, flags, maelstrom_test, xtask, Run};
-
-/// Runs `xtask check <workload> <run's history> --journal <run's journal>
-/// <check_flags>` and asserts it reproduces the run's results and verdict.
-fn assert_round_trip(run: &Run, workload: &str, check_flags: &[&str]) {
-    let latest = run.dir().join("store/latest");
-    let history = latest.join("history.jsonl");
-    let journal = latest.join("net-journal.jsonl");
-    let mut args = vec![
-        "check",
-        workload,
-        history.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-    ];
-    args.extend_from_slice(check_flags);
-    let again = xtask(&args);
-    let (pretty, verdict) = again
-        .stdout
-        .rsplit_once("\n\n\n")
-        .unwrap_or_else(|| panic!("no verdict line\n{}", again.tail()));
-    let rechecked: Value = serde_json::from_str(pretty)
-        .unwrap_or_else(|e| panic!("results are not JSON ({e})\n{}", again.tail()));
-    assert_eq!(&rechecked, run.results(), "{}", again.tail());
-    let run_verdict = run.stdout.trim_end().lines().last().unwrap_or("");
-    assert_eq!(verdict.trim_end(), run_verdict);
-    assert_eq!(again.code, run.code, "{}", again.tail());
-}
+use support::{assert_rechecks, fixture, flags, maelstrom_test, xtask};
 
 #[test]
 fn echo_run_rechecks_to_the_same_results() {
     let args = flags("-w echo --node-count 2 --time-limit 3 --rate 50 --nemesis partition --nemesis-interval 0.5");
     let run = maelstrom_test(&fixture("echo_ok.py"), &args);
     assert_eq!(run.code, 0, "{}", run.tail());
-    assert_round_trip(&run, "echo", &[]);
+    assert_rechecks(&run, "echo", "history.jsonl", &[]);
 }
 
 #[test]
@@ -54,7 +27,7 @@ fn txn_run_rechecks_to_the_same_results_with_its_models() {
     let run = maelstrom_test(&fixture("txn_rc_node.py"), &args);
     assert_eq!(run.code, 0, "{}", run.tail());
     let check = flags("--availability total --consistency-models read-committed");
-    assert_round_trip(&run, "txn-rw-register", &check);
+    assert_rechecks(&run, "txn-rw-register", "history.jsonl", &check);
     // The models reach the checker: a stale read (T2 starts after T1's write
     // completed and reads the initial nil) is read committed but not strict
     // serializable. A hand-written history, so the verdicts cannot depend on
@@ -111,7 +84,7 @@ fn kafka_run_rechecks_to_the_same_results() {
     assert_eq!(run.code, 0, "{}", run.tail());
     let history = run.history();
     assert!(history.iter().any(|op| op["f"] == "assign"), "no assign");
-    assert_round_trip(&run, "kafka", &[]);
+    assert_rechecks(&run, "kafka", "history.jsonl", &[]);
 }
 
 /// `xtask check g-set` on a Jepsen history holding an :ok read of nil:

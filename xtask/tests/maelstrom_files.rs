@@ -5,34 +5,7 @@
 #[allow(dead_code)] // each test file uses a part of the shared harness
 mod support;
 
-use serde_json::Value;
-use support::{fixture, flags, maelstrom_test, xtask, Run, PARTITIONS};
-
-/// `xtask check <workload> store/latest/history.edn` gives the run's
-/// results map, verdict line and exit status.
-fn assert_history_edn_rechecks(run: &Run, workload: &str) {
-    let latest = run.dir().join("store/latest");
-    let history = latest.join("history.edn");
-    let journal = latest.join("net-journal.jsonl");
-    let args = [
-        "check",
-        workload,
-        history.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-    ];
-    let again = xtask(&args);
-    let (pretty, verdict) = again
-        .stdout
-        .rsplit_once("\n\n\n")
-        .unwrap_or_else(|| panic!("no verdict line\n{}", again.tail()));
-    let rechecked: Value = serde_json::from_str(pretty)
-        .unwrap_or_else(|e| panic!("results are not JSON ({e})\n{}", again.tail()));
-    assert_eq!(&rechecked, run.results(), "{}", again.tail());
-    let run_verdict = run.stdout.trim_end().lines().last().unwrap_or("");
-    assert_eq!(verdict.trim_end(), run_verdict);
-    assert_eq!(again.code, run.code, "{}", again.tail());
-}
+use support::{assert_rechecks, fixture, flags, maelstrom_test, Run, PARTITIONS};
 
 /// jepsen.log: one op line per op, then the results and the verdict.
 fn assert_jepsen_log(run: &Run) {
@@ -73,7 +46,7 @@ fn a_passing_echo_run_writes_maelstroms_files() {
         first.starts_with("{:index 0, :time ") && first.contains(":type :invoke, :process "),
         "{first}"
     );
-    assert_history_edn_rechecks(&run, "echo");
+    assert_rechecks(&run, "echo", "history.edn", &[]);
     assert_jepsen_log(&run);
     assert!(run.store_file("results.json").contains("\"valid?\": true"));
     assert!(!run.store_file("history.jsonl").is_empty());
@@ -88,6 +61,6 @@ fn a_failing_broadcast_run_rechecks_from_its_history_edn() {
     assert_eq!(run.code, 1, "{}", run.tail());
     assert!(run.store_file("results.edn").contains(":valid? false"));
     assert!(run.store_file("history.edn").contains(":process :nemesis"));
-    assert_history_edn_rechecks(&run, "broadcast");
+    assert_rechecks(&run, "broadcast", "history.edn", &[]);
     assert_jepsen_log(&run);
 }

@@ -259,3 +259,31 @@ pub fn assert_null_final_reads_lose_everything(r: &Run) {
         .count();
     assert_eq!(null_reads, 3, "one :ok null final read per client");
 }
+
+/// Runs `xtask check <workload> store/latest/<history_file> --journal
+/// store/latest/net-journal.jsonl <check_flags>` in `run`'s directory and
+/// asserts it reproduces the run's results map, verdict line and exit status.
+pub fn assert_rechecks(run: &Run, workload: &str, history_file: &str, check_flags: &[&str]) {
+    let latest = run.dir().join("store/latest");
+    let history = latest.join(history_file);
+    let journal = latest.join("net-journal.jsonl");
+    let mut args = vec![
+        "check",
+        workload,
+        history.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+    ];
+    args.extend_from_slice(check_flags);
+    let again = xtask(&args);
+    let (pretty, verdict) = again
+        .stdout
+        .rsplit_once("\n\n\n")
+        .unwrap_or_else(|| panic!("no verdict line\n{}", again.tail()));
+    let rechecked: Value = serde_json::from_str(pretty)
+        .unwrap_or_else(|e| panic!("results are not JSON ({e})\n{}", again.tail()));
+    assert_eq!(&rechecked, run.results(), "{}", again.tail());
+    let run_verdict = run.stdout.trim_end().lines().last().unwrap_or("");
+    assert_eq!(verdict.trim_end(), run_verdict);
+    assert_eq!(again.code, run.code, "{}", again.tail());
+}
