@@ -252,12 +252,33 @@ pub fn read_summaries(paths: &[String]) -> Result<Vec<(String, PlanKey, Vec<Seed
         .iter()
         .map(|f| {
             let name = f.display().to_string();
-            let text = std::fs::read_to_string(f).map_err(|e| format!("{name}: {e}"))?;
+            let text = read_summary(f).map_err(|e| format!("{name}: {e}"))?;
             let v: Value = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
             let (key, _, runs) = from_json(&v).map_err(|e| format!("{name}: {e}"))?;
             Ok((name, key, runs))
         })
         .collect()
+}
+
+/// The most a summary file may hold: about 400 000 seeds' outcomes.
+const MAX_SUMMARY_BYTES: u64 = 256 << 20;
+
+/// A summary file's text: a regular file only (a FIFO would block the
+/// merge forever), and at most `MAX_SUMMARY_BYTES`, read without holding
+/// more than that.
+fn read_summary(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = crate::history::source::open_regular(path)?;
+    let mut text = String::new();
+    file.take(MAX_SUMMARY_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    if text.len() as u64 > MAX_SUMMARY_BYTES {
+        return Err(format!(
+            "larger than {MAX_SUMMARY_BYTES} bytes: not a summary"
+        ));
+    }
+    Ok(text)
 }
 
 /// Where a shard's summary goes without `--out`.
@@ -289,6 +310,24 @@ pub fn ranges(seeds: &[RangeInclusive<u64>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO given to `--merge` is refused at once instead of blocking the
+    /// merge in `open()`, and so is a directory entry that is not a file.
+    #[test]
+    fn a_summary_must_be_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("s.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = read_summary(&fifo).unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
+        let ok = dir.path().join("t.json");
+        std::fs::write(&ok, "{}").unwrap();
+        assert_eq!(read_summary(&ok).unwrap(), "{}");
+    }
 
     /// For every seed count and shard count up to 12 and two first seeds,
     /// the N blocks are disjoint, in order, and their union is exactly the
