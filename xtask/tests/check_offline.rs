@@ -161,7 +161,7 @@ fn check_bounded(args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 2097152; exec timeout 60 \"$0\" check echo \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_xtask"))
+        .arg(env!("CARGO_BIN_EXE_glomers"))
         .args(args)
         .output()
         .expect("run sh");

@@ -371,7 +371,7 @@ fn too_many_nodes_for_the_open_file_limit_fail_clearly() {
             "-c",
             r#"ulimit -n 256 && exec "$@""#,
             "sh",
-            env!("CARGO_BIN_EXE_xtask"),
+            env!("CARGO_BIN_EXE_glomers"),
             "maelstrom",
             "test",
             "--engine",

@@ -15,7 +15,7 @@ use support::{flags, maelstrom_test, maelstrom_test_env};
 
 /// target/<profile>/, where cargo put the xtask binary and will put the nodes.
 fn profile_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_xtask"))
+    Path::new(env!("CARGO_BIN_EXE_glomers"))
         .parent()
         .expect("xtask has a directory")
         .to_path_buf()

@@ -100,7 +100,7 @@ fn free_port() -> u16 {
 
 fn start_server(cwd: &Path) -> Server {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let child = Command::new(env!("CARGO_BIN_EXE_glomers"))
         .current_dir(cwd)
         .args(["serve", "--port", &port.to_string()])
         .stdout(Stdio::null())

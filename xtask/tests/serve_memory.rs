@@ -30,7 +30,7 @@ fn start_server(cwd: &Path) -> (Server, u16) {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let child = Command::new(env!("CARGO_BIN_EXE_glomers"))
         .current_dir(cwd)
         .args(["serve", "--port", &port.to_string()])
         .stdout(Stdio::null())

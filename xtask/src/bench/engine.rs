@@ -61,7 +61,7 @@ pub fn scenarios(release: &Path, time_limit: u64) -> Vec<Scenario> {
     vec![
         Scenario {
             name: "flood",
-            bin: release.join("flood-node"),
+            bin: release.join("examples").join("flood-node"),
             flags: flags("-w echo --node-count 2 --rate 1"),
         },
         Scenario {
@@ -202,6 +202,6 @@ mod tests {
         assert!(s
             .iter()
             .all(|s| s.flags.ends_with(&["--time-limit".into(), "7".into()])));
-        assert_eq!(s[0].bin, Path::new("/r/flood-node"));
+        assert_eq!(s[0].bin, Path::new("/r/examples/flood-node"));
     }
 }

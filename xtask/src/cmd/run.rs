@@ -185,6 +185,11 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
         return crash(out.fatal.as_deref().unwrap_or("the run was aborted"));
     };
     write("results.json", engine::results_json(&results));
+    crate::report::why::write_why_pictures(&crate::report::why::RunView {
+        dir: &store.dir,
+        workload: workload.name(),
+        results: &results,
+    });
     write_maelstrom_files(&store, &out.history, &results, valid);
     // The verdict and key figures alone, so that `serve`'s index never reads
     // a whole results file (see serve/summary.rs).

@@ -6,6 +6,7 @@ pub mod broadcast;
 mod messages;
 mod perf;
 pub mod svg;
+pub mod why;
 
 pub use perf::PerfData;
 

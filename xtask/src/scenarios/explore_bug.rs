@@ -7,7 +7,7 @@
 //! exploration finds one, and the seed replays the loss bit for bit.
 //!
 //! Failure rate: see docs/bench/virtual-time.md (measured with
-//! `cargo test -p xtask --bin xtask --release -- --ignored give_up_rate --nocapture`).
+//! `cargo test -p xtask --bin glomers --release -- --ignored give_up_rate --nocapture`).
 
 use super::{run_with, Test};
 use crate::cmd::explore::explore_with;

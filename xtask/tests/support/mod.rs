@@ -106,7 +106,7 @@ fn run_in(dir: Rc<TempDir>, args: &[&str]) -> Run {
 }
 
 fn run_in_env(dir: Rc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let out = Command::new(env!("CARGO_BIN_EXE_glomers"))
         .current_dir(dir.path())
         .args(args)
         .envs(env.iter().copied())

@@ -34,7 +34,7 @@ pub fn command(args: &[String]) -> ExitCode {
             "--quiet",
             "-p",
             "xtask",
-            "--bin",
+            "--example",
             "flood-node",
         ])
         .status();

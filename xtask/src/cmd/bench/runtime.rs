@@ -40,11 +40,16 @@ pub fn command(args: &[String]) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::CRASH;
     }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "xtask"])
+        .args(["--example", "baseline-echo"])
+        .status();
     let dir = crate::matrix::release_dir();
-    let baseline = dir.join("baseline-echo");
-    if !baseline.exists() {
+    let baseline = dir.join("examples").join("baseline-echo");
+    if !built.is_ok_and(|s| s.success()) || !baseline.exists() {
         eprintln!(
-            "{} is missing: build xtask in release mode (cargo xtask does)",
+            "bench runtime: building the baseline-echo example failed ({} is missing)",
             baseline.display()
         );
         return ExitCode::CRASH;
