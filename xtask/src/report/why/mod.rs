@@ -3,13 +3,21 @@
 //! net-journal.jsonl) and its results map, and writes its files there
 //! under Maelstrom's names where Maelstrom has one (`timeline.html`,
 //! `independent/<key>/linear.svg`, `elle/<anomaly>/<n>.svg`). A drawer with
-//! nothing to show for a run writes nothing and returns no names.
+//! nothing to show for a run writes nothing and returns no pictures.
+//!
+//! `write_why_pictures` also writes `why.json`, the list of what was drawn
+//! (file, title, the time window and nodes it concerns), in the order the
+//! results browser shows it: the browser's page for an invalid run opens on
+//! the first anomaly without knowing any drawer.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::Path;
 
+/// The manifest file, in the run directory.
+pub const MANIFEST: &str = "why.json";
+
 /// One finished run, as the drawers see it.
-// Read by the drawers; until the first one lands nothing reads the fields.
+// Read by the drawers; until the first one lands only `dir` is read.
 #[allow(dead_code)]
 pub struct RunView<'a> {
     /// The run's store directory (store/<workload>/<time>/).
@@ -20,22 +28,93 @@ pub struct RunView<'a> {
     pub results: &'a Value,
 }
 
-/// A drawer: the files it wrote, relative to the run directory.
-type Drawer = fn(&RunView) -> Result<Vec<String>, String>;
+/// One drawn file, as `why.json` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Picture {
+    /// Path relative to the run directory, e.g. "independent/3/linear.svg".
+    pub file: String,
+    /// What it shows, in a few words ("key 3: no linearization").
+    pub title: String,
+    /// Whether it shows an anomaly (false: context, such as timeline.html).
+    pub anomaly: bool,
+    /// The history-time window it concerns, ns since the main phase began
+    /// (history.jsonl's `time`), when it has one.
+    pub window_ns: Option<(u64, u64)>,
+    /// The nodes involved ("n1"), when known; empty: all.
+    pub nodes: Vec<String>,
+}
+
+/// A drawer: the pictures it wrote.
+type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 
 /// Every drawer, in the order the results browser shows their pictures.
 /// Each picture module adds one line here.
 const DRAWERS: &[(&str, Drawer)] = &[];
 
-/// Runs every drawer on `run`; a drawer that fails is a warning on stderr
-/// (the run's verdict never depends on a picture). Returns the files written.
-pub fn write_why_pictures(run: &RunView) -> Vec<String> {
-    let mut written = Vec::new();
+/// Runs every drawer on `run` and writes `why.json`; a drawer that fails is
+/// a warning on stderr (the run's verdict never depends on a picture).
+/// Returns the pictures written, anomalies first.
+pub fn write_why_pictures(run: &RunView) -> Vec<Picture> {
+    let mut drawn = Vec::new();
     for (name, draw) in DRAWERS {
         match draw(run) {
-            Ok(files) => written.extend(files),
+            Ok(pictures) => drawn.extend(pictures),
             Err(e) => eprintln!("WARN could not draw the {name} pictures: {e}"),
         }
     }
-    written
+    // Stable: drawers' order kept within anomalies and within context.
+    drawn.sort_by_key(|p| !p.anomaly);
+    let manifest: Vec<Value> = drawn.iter().map(manifest_entry).collect();
+    if let Err(e) = std::fs::write(run.dir.join(MANIFEST), Value::from(manifest).to_string()) {
+        eprintln!("WARN could not write {MANIFEST}: {e}");
+    }
+    drawn
+}
+
+fn manifest_entry(p: &Picture) -> Value {
+    json!({
+        "file": p.file,
+        "title": p.title,
+        "anomaly": p.anomaly,
+        "window-ns": p.window_ns.map(|(a, b)| json!([a, b])),
+        "nodes": p.nodes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_lists_anomalies_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = json!({"valid?": true});
+        let run = RunView {
+            dir: dir.path(),
+            workload: "echo",
+            results: &results,
+        };
+        assert!(write_why_pictures(&run).is_empty());
+        let text = std::fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+        assert_eq!(text, "[]");
+        let ctx = Picture {
+            file: "timeline.html".into(),
+            title: "t".into(),
+            anomaly: false,
+            window_ns: None,
+            nodes: vec![],
+        };
+        let bad = Picture {
+            file: "x.svg".into(),
+            title: "x".into(),
+            anomaly: true,
+            window_ns: Some((1, 2)),
+            nodes: vec!["n1".into()],
+        };
+        let mut v = [ctx.clone(), bad.clone()];
+        v.sort_by_key(|p| !p.anomaly);
+        assert_eq!(v[0], bad);
+        assert_eq!(manifest_entry(&bad)["window-ns"], json!([1, 2]));
+        assert_eq!(manifest_entry(&ctx)["window-ns"], Value::Null);
+    }
 }
