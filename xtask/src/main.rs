@@ -18,6 +18,7 @@ mod journal;
 mod layering_tests;
 mod matrix;
 mod opts;
+mod our_nodes;
 mod report;
 #[cfg(test)]
 mod scenarios;

@@ -80,11 +80,11 @@ pub fn command(args: &[String]) -> ExitCode {
             }
         }
     } else {
-        if let Err(e) = crate::matrix::build_nodes() {
+        if let Err(e) = crate::our_nodes::build() {
             eprintln!("{e}");
             return ExitCode::CRASH;
         }
-        let bin = crate::matrix::release_dir().join("broadcast");
+        let bin = crate::our_nodes::release_dir().join("broadcast");
         match broadcast::sweep(&bin, &settings, &extra) {
             Ok(p) => (
                 p,

@@ -26,28 +26,16 @@ pub fn command(args: &[String]) -> ExitCode {
             }
         }
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let fixture = std::process::Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "xtask",
-            "--example",
-            "flood-node",
-        ])
-        .status();
-    if !fixture.is_ok_and(|s| s.success()) {
-        eprintln!("bench engine: building the flood-node fixture failed");
+    if let Err(e) = crate::our_nodes::cargo_build(&["-p", "xtask", "--example", "flood-node"]) {
+        eprintln!("bench engine: building the flood-node fixture failed: {e}");
         return ExitCode::CRASH;
     }
-    if let Err(e) = crate::matrix::build_nodes() {
+    if let Err(e) = crate::our_nodes::build() {
         eprintln!("{e}");
         return ExitCode::CRASH;
     }
     let mut rows = Vec::new();
-    for s in engine::scenarios(&crate::matrix::release_dir(), time_limit) {
+    for s in engine::scenarios(&crate::our_nodes::release_dir(), time_limit) {
         if !only.is_empty() && !only.iter().any(|o| o == s.name) {
             continue;
         }

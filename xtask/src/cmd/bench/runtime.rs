@@ -36,18 +36,14 @@ pub fn command(args: &[String]) -> ExitCode {
             }
         }
     }
-    if let Err(e) = crate::matrix::build_nodes() {
+    if let Err(e) = crate::our_nodes::build() {
         eprintln!("{e}");
         return ExitCode::CRASH;
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = std::process::Command::new(cargo)
-        .args(["build", "--release", "--quiet", "-p", "xtask"])
-        .args(["--example", "baseline-echo"])
-        .status();
-    let dir = crate::matrix::release_dir();
+    let built = crate::our_nodes::cargo_build(&["-p", "xtask", "--example", "baseline-echo"]);
+    let dir = crate::our_nodes::release_dir();
     let baseline = dir.join("examples").join("baseline-echo");
-    if !built.is_ok_and(|s| s.success()) || !baseline.exists() {
+    if built.is_err() || !baseline.exists() {
         eprintln!(
             "bench runtime: building the baseline-echo example failed ({} is missing)",
             baseline.display()
