@@ -376,28 +376,63 @@ fn go_test_binary(dir: &Path) -> Result<Option<PathBuf>, String> {
     Ok(Some(bin))
 }
 
+/// Below this, the hundredths of a second Go's test runner prints are too
+/// coarse for a ratio: such tests are timed over many runs in one process.
+const GO_FINE_BELOW: Duration = Duration::from_millis(100);
+
 /// Median time of the compiled test binary running `pattern`, in-process:
 /// the sum of the durations Go's test runner reports for each test
 /// (`-test.v`: `--- PASS: TestName (0.52s)`, the test function's own time,
 /// reading its data and checking, as ours is parse + check), so process
 /// start is not counted. Its tests must pass (they assert the verdicts).
+/// Under [`GO_FINE_BELOW`], the time is `(wall(K runs) - wall(no test)) /
+/// K` with `-test.count K` in one process: process start and Go's set-up
+/// cancel out, and K runs last long enough to be measured.
 fn go_time(bin: &Path, dir: &Path, pattern: &str, rounds: usize) -> Result<Duration, String> {
     let mut times = Vec::new();
     for _ in 0..rounds.max(1) {
-        let out = Command::new(bin)
-            .args(["-test.run", pattern, "-test.count", "1", "-test.v"])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("{}: {e}", bin.display()))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() || stdout.contains("no tests to run") {
-            return Err(format!("Porcupine's {pattern} did not pass:\n{stdout}"));
-        }
+        let (stdout, _) = go_run(bin, dir, pattern, 1)?;
         let secs = go_test_seconds(&stdout)
             .ok_or_else(|| format!("no `--- PASS` durations from {pattern}:\n{stdout}"))?;
         times.push(Duration::from_secs_f64(secs));
     }
-    Ok(median(times))
+    let coarse = median(times);
+    if coarse >= GO_FINE_BELOW {
+        return Ok(coarse);
+    }
+    // Enough runs for about half a second (at least 5, at most 500).
+    let per = coarse.max(Duration::from_millis(1));
+    let k = (Duration::from_millis(500).as_nanos() / per.as_nanos()).clamp(5, 500) as u32;
+    let mut fine = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let (_, idle) = go_run(bin, dir, "^$", 1)?;
+        let (_, busy) = go_run(bin, dir, pattern, k)?;
+        fine.push(busy.saturating_sub(idle) / k);
+    }
+    Ok(median(fine))
+}
+
+/// One run of the test binary on `pattern`, `count` times over: its stdout
+/// and wall time. It must pass and run a test (unless `pattern` is `^$`).
+fn go_run(bin: &Path, dir: &Path, pattern: &str, count: u32) -> Result<(String, Duration), String> {
+    let t = Instant::now();
+    let out = Command::new(bin)
+        .args([
+            "-test.run",
+            pattern,
+            "-test.count",
+            &count.to_string(),
+            "-test.v",
+        ])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
+    let wall = t.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() || (pattern != "^$" && stdout.contains("no tests to run")) {
+        return Err(format!("Porcupine's {pattern} did not pass:\n{stdout}"));
+    }
+    Ok((stdout, wall))
 }
 
 /// The sum of the top-level `--- PASS: Name (1.23s)` durations, if any.
@@ -437,8 +472,6 @@ pub fn run(opts: &Opts) -> Result<String, String> {
     );
     for r in &rows {
         let (theirs, ratio) = match r.theirs {
-            // Go's `-test.v` prints hundredths of a second.
-            Some(t) if t < Duration::from_millis(10) => ("< 0.01 s".into(), "-".into()),
             Some(t) => (
                 secs(t),
                 format!("{:.1}x", t.as_secs_f64() / r.ours.as_secs_f64().max(1e-9)),

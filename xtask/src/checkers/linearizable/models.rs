@@ -172,24 +172,82 @@ impl KvOp {
     }
 }
 
+/// One key's string, with a polynomial hash kept up to date as it grows:
+/// appending hashes only the appended value (`h(s + v) = h(s) * P^|v| +
+/// h(v)`), where hashing the whole string at every step of the search cost
+/// time in the length of the string. Equal strings have equal hashes, so
+/// the hash is only a fast first test; equality compares the text.
+#[derive(Clone, Debug)]
+pub struct KvText {
+    hash: u64,
+    text: Arc<str>,
+}
+
+/// An odd multiplier (the 64-bit golden ratio), so `P^n` never vanishes
+/// modulo 2^64.
+const POLY: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// `(h(v), P^|v|)` over `v`'s bytes.
+fn poly(v: &str) -> (u64, u64) {
+    v.bytes().fold((0u64, 1u64), |(h, p), b| {
+        (
+            h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1),
+            p.wrapping_mul(POLY),
+        )
+    })
+}
+
+impl KvText {
+    pub fn new(text: Arc<str>) -> Self {
+        KvText {
+            hash: poly(&text).0,
+            text,
+        }
+    }
+
+    fn append(&self, v: &str) -> Self {
+        let (hv, pv) = poly(v);
+        let mut s = String::with_capacity(self.text.len() + v.len());
+        s.push_str(&self.text);
+        s.push_str(v);
+        KvText {
+            hash: self.hash.wrapping_mul(pv).wrapping_add(hv),
+            text: Arc::from(s),
+        }
+    }
+}
+
+impl PartialEq for KvText {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.text == other.text
+    }
+}
+impl Eq for KvText {}
+
+impl std::hash::Hash for KvText {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 /// `kvModel`: one key's string (the history is partitioned by key first).
 pub struct KvKey;
 
 impl Model for KvKey {
-    type State = Arc<str>;
+    type State = KvText;
     type Op = KvOp;
-    fn init(&self) -> Arc<str> {
-        Arc::from("")
+    fn init(&self) -> KvText {
+        KvText::new(Arc::from(""))
     }
-    fn step(&self, s: &Arc<str>, op: &KvOp) -> Option<Arc<str>> {
+    fn step(&self, s: &KvText, op: &KvOp) -> Option<KvText> {
         match op {
-            KvOp::Get { out, .. } => (out == s).then(|| s.clone()),
-            KvOp::Put { value, .. } => Some(value.clone()),
-            KvOp::Append { value, .. } => Some(Arc::from(format!("{s}{value}"))),
+            KvOp::Get { out, .. } => (**out == *s.text).then(|| s.clone()),
+            KvOp::Put { value, .. } => Some(KvText::new(value.clone())),
+            KvOp::Append { value, .. } => Some(s.append(value)),
         }
     }
-    fn heap_bytes(&self, s: &Arc<str>) -> usize {
-        s.len() + 16
+    fn heap_bytes(&self, s: &KvText) -> usize {
+        s.text.len() + 16
     }
 }
 
@@ -227,6 +285,36 @@ impl Model for KvMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hash kept while appending is the hash of the whole string, so
+    /// equal strings reached by different steps are equal states.
+    #[test]
+    fn a_kv_string_built_by_appends_equals_the_same_string_put() {
+        use super::super::search::hash_of;
+        let m = KvKey;
+        let app = |v: &str| KvOp::Append {
+            key: 0,
+            value: Arc::from(v),
+        };
+        let s = m.step(&m.init(), &app("x 1 0 y")).unwrap();
+        let s = m.step(&s, &app("x 2 0 y")).unwrap();
+        let whole = KvOp::Put {
+            key: 0,
+            value: Arc::from("x 1 0 yx 2 0 y"),
+        };
+        let put = m.step(&m.init(), &whole).unwrap();
+        assert_eq!(s, put);
+        assert_eq!(hash_of(&s), hash_of(&put));
+        assert_eq!(&*s.text, "x 1 0 yx 2 0 y");
+        let other = m.step(&m.init(), &app("x 2 0 yx 1 0 y")).unwrap();
+        assert_ne!(s, other);
+        let get = |out: &str| KvOp::Get {
+            key: 0,
+            out: Arc::from(out),
+        };
+        assert!(m.step(&s, &get("x 1 0 yx 2 0 y")).is_some());
+        assert!(m.step(&s, &get("x 1 0 y")).is_none());
+    }
     use serde_json::json;
 
     /// Clojure 1.11 `=` as `equality_key` sees it, evaluated by hand from
