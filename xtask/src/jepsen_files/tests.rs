@@ -379,6 +379,14 @@ fn history_txt_lines_are_prn_op_lines_for_every_workload() {
             "5\t:ok\t:poll\t[[:poll {\"1\" [[0 12] [1 13]]}]]\n",
         ),
         (line(Client(5), Ok, "assign", json!(["1", "2"])), "5\t:ok\t:assign\t[\"1\" \"2\"]\n"),
+        // The final assign, jepsen tests/kafka.clj `final-polls`: `{:f
+        // :assign, :value (keys offsets), :seek-to-beginning? true}`; the
+        // bench keeps the flag in the value (fidelity C5), prn-op prints the
+        // value alone.
+        (
+            line(Client(5), Invoke, "assign", json!({"keys": ["1", "2"], "seek-to-beginning?": true})),
+            "5\t:invoke\t:assign\t[\"1\" \"2\"]\n",
+        ),
         // lin_kv.clj: `(independent/tuple k v)`, a pair printed as `[k v]`.
         (line(Client(6), Ok, "read", json!([0, 3])), "6\t:ok\t:read\t[0 3]\n"),
         (line(Client(6), Invoke, "cas", json!([0, [1, 2]])), "6\t:invoke\t:cas\t[0 [1 2]]\n"),
