@@ -101,7 +101,7 @@ pub fn history_txt_line(op: &Op) -> String {
         ("assign", Some(keys)) if op.value.is_object() => to_string(keys, Keywords::None),
         _ => value_edn(op),
     };
-    let mut s = format!("{process}\t{}\t{}\t{value}", type_kw(op.kind), f_edn(&op.f),);
+    let mut s = format!("{process}\t{}\t{}\t{value}", type_kw(op.kind), f_edn(&op.f));
     if let Some(e) = &op.error {
         s.push('\t');
         print_error(e, true, &mut s);
