@@ -24,6 +24,8 @@ pub struct TestArgs {
     pub engine: EngineChoice,
     /// `--sim`: run our own node named by `--bin` in-process, in virtual time.
     pub sim: bool,
+    /// `--json`: end the console with the results as JSON, not EDN.
+    pub json: bool,
     /// `--node-env KEY=VALUE`: set in every node's environment.
     pub node_env: Vec<(String, String)>,
     /// Positional arguments: the node's argv.
@@ -93,7 +95,7 @@ const fn ours(f: Flag) -> Flag {
 /// default-nodes)`, replaced by the first `-n`); the table shows it on
 /// `--nodes`, whose value it equals. `-w`'s `:default "lin-kv"` is left
 /// out: v0.2.3 never parses it, and a run without `-w` crashes (engine).
-pub const FLAGS: [Flag; 36] = [
+pub const FLAGS: [Flag; 37] = [
     Flag {
         short: Some("-w"),
         ..flag("--workload", Some("NAME"), "the workload (below)")
@@ -168,6 +170,11 @@ pub const FLAGS: [Flag; 36] = [
         "--sim",
         None,
         "our node named by --bin's file name, in-process, virtual time",
+    )),
+    ours(flag(
+        "--json",
+        None,
+        "print the results as JSON (results.json's), not Maelstrom's EDN",
     )),
     ours(flag(
         "--node-env",
@@ -400,6 +407,7 @@ fn parse_flags(args: &[String]) -> Result<(TestArgs, bool), CliError> {
         seed: None,
         engine: EngineChoice::Auto,
         sim: false,
+        json: false,
         node_env: Vec::new(),
         node_args: positional,
         maelstrom_args,
@@ -508,6 +516,7 @@ fn parse_flags(args: &[String]) -> Result<(TestArgs, bool), CliError> {
             "--max-writes-per-key" => o.max_writes_per_key = positive(f, &v)?,
             "--test-count" => t.test_count = positive(f, &v)?,
             "--sim" => t.sim = true,
+            "--json" => t.json = true,
             "--node-env" => match v.split_once('=') {
                 Some((k, val)) if !k.is_empty() => t.node_env.push((k.into(), val.into())),
                 _ => return Err(usage(f, format!("{v:?} must be KEY=VALUE"))),
@@ -672,9 +681,9 @@ mod tests {
 
     #[test]
     fn maelstrom_args_drop_our_flags() {
-        let t = p("-w echo --bin x --seed 5 --engine embedded --sim --node-env A=1=2 --node-env B= --p-loss 0.1 --node-count 1").unwrap();
+        let t = p("-w echo --bin x --seed 5 --engine embedded --sim --json --node-env A=1=2 --node-env B= --p-loss 0.1 --node-count 1").unwrap();
         assert_eq!(t.seed, Some(5));
-        assert!(t.sim);
+        assert!(t.sim && t.json);
         assert_eq!(
             t.node_env,
             [("A".into(), "1=2".into()), ("B".into(), String::new())]

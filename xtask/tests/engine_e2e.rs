@@ -221,7 +221,10 @@ fn node_exiting_mid_run_is_a_crash() {
         r.stderr.contains("giving up"),
         "last stderr lines are in the report"
     );
-    assert!(r.stdout.contains("\"valid?\""), "analysis is still printed");
+    assert!(
+        r.stdout.contains("\n :valid? "),
+        "analysis is still printed, in EDN"
+    );
     // Issue 22 row 12: Maelstrom prints the crash, never a verdict line.
     let last = r.stdout.trim_end().lines().last().unwrap_or_default();
     assert_eq!(

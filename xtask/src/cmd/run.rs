@@ -152,8 +152,8 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
             .to_string(),
     );
     // history.jsonl and net-journal.jsonl were streamed as the run went;
-    // one more pass over the history writes history.txt and gathers what
-    // the perf pictures draw.
+    // one more pass over the history writes history.txt (Jepsen's lines,
+    // jepsen_files::history_txt_line) and gathers what the perf pictures draw.
     let mut perf = crate::report::PerfData::default();
     let txt = store.write_with("history.txt", |w| {
         let mut written = Ok(());
@@ -161,7 +161,7 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
             .for_each(|op| {
                 perf.observe(op);
                 if written.is_ok() {
-                    written = op.write_txt(w);
+                    written = w.write_all(crate::jepsen_files::history_txt_line(op).as_bytes());
                 }
             })
             .map_err(std::io::Error::other)?;
@@ -200,18 +200,40 @@ fn one_run(args: &TestArgs, workload: &dyn Workload, nodes: &Nodes, seed: u64) -
     // Printed with long strings cut short (checkers/elide.rs); the file
     // above keeps what the checkers returned.
     crate::checkers::elide::elide_long_strings(&mut results);
-    let text = engine::results_json(&results);
-    let pretty = text.trim_end();
     mark_latest();
-    if !out.crashes.is_empty() {
-        // Maelstrom detects this at teardown and prints no verdict, only the
-        // crash (exit 255). We still print the analysis, but never a
-        // verdict line after it: the last line says the run crashed.
-        println!("{pretty}\n\n\n{}", crashed_line(&out.crashes));
+    let crashed = !out.crashes.is_empty();
+    // Maelstrom detects a crash at teardown and prints no verdict, only the
+    // crash (exit 255). We still print the analysis, but never a verdict
+    // line after it: the last line says the run crashed.
+    let last = if crashed {
+        crashed_line(&out.crashes)
+    } else {
+        engine::analysis::verdict_line(valid).to_string()
+    };
+    // A closed stdout loses only the printout: the store has it all.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stdout(),
+        console_end(&results, &last, args.json).as_bytes(),
+    );
+    if crashed {
         return crash(&out.crashes.join("\n\n"));
     }
-    println!("{pretty}\n\n\n{}", engine::analysis::verdict_line(valid));
     valid.exit_code()
+}
+
+/// What a run prints last: the results map and `last` (the verdict line or
+/// the crash line), as Jepsen's `log-results` does (the map in EDN, two
+/// blank lines, the verdict; see jepsen_files::results_and_last_line),
+/// without the log line's `INFO jepsen.core -` prefix so that the map reads
+/// back as EDN; with `--json` (ours), the map as JSON instead, for scripts.
+/// fidelity X34: the console's results are plain EDN; `--json` prints JSON.
+fn console_end(results: &serde_json::Value, last: &str, json: bool) -> String {
+    if json {
+        let text = engine::results_json(results);
+        format!("{}\n\n\n{last}\n", text.trim_end())
+    } else {
+        crate::jepsen_files::results_and_last_line(results, last)
+    }
 }
 
 /// Maelstrom's own files beside ours (see jepsen_files): results.edn,

@@ -88,27 +88,6 @@ impl Op {
     pub fn is_invoke(&self) -> bool {
         self.kind == OpType::Invoke
     }
-
-    /// This op's line of `history.txt` (Maelstrom's
-    /// `process<TAB>type<TAB>f<TAB>value[<TAB>error]`).
-    pub fn write_txt(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let t = match self.kind {
-            OpType::Invoke => ":invoke",
-            OpType::Ok => ":ok",
-            OpType::Fail => ":fail",
-            OpType::Info => ":info",
-        };
-        match self.process {
-            Process::Client(n) => write!(w, "{n}")?,
-            Process::Nemesis => w.write_all(b":nemesis")?,
-            Process::Absent => w.write_all(b"nil")?,
-        }
-        write!(w, "\t{t}\t:{}\t{}", self.f, self.value)?;
-        if let Some(e) = &self.error {
-            write!(w, "\t{e}")?;
-        }
-        w.write_all(b"\n")
-    }
 }
 
 /// A whole history with the pairing between invocations and completions.

@@ -24,6 +24,11 @@ pub enum Keywords {
     MicroOps,
     /// An error: itself, or the first element of `[:code "text"]`.
     Error,
+    /// Data from a node's JSON below the body's top level: no keywords, and
+    /// map keys stay strings (maelstrom v0.2.3 src/maelstrom/process.clj
+    /// keywordizes only the body's own keys, `keywordize-keys-1`), as in
+    /// kafka's poll `{"1" [[0 12]]}`.
+    NodeData,
 }
 
 /// Whether `s` reads back as a keyword `:s`, the same name.
@@ -41,15 +46,17 @@ pub fn keyword_shaped(s: &str) -> bool {
         && !matches!(s, "nil" | "true" | "false")
 }
 
-/// A map key as Jepsen's key would print: keyword, number, else string.
-fn write_key(k: &str, out: &mut String) {
+/// A map key as Jepsen's key would print: keyword, number, else string;
+/// always a string under `Keywords::NodeData`.
+fn write_key(k: &str, kw: Keywords, out: &mut String) {
+    let string_keys = kw == Keywords::NodeData;
     let integer = k.parse::<i64>().is_ok_and(|n| n.to_string() == k);
     let double = k
         .parse::<f64>()
         .is_ok_and(|f| f.is_finite() && crate::edn::java_double(f) == k);
-    if integer || double {
+    if (integer || double) && !string_keys {
         out.push_str(k);
-    } else if keyword_shaped(k) {
+    } else if keyword_shaped(k) && !string_keys {
         out.push(':');
         out.push_str(k);
     } else {
@@ -78,6 +85,7 @@ pub fn write(v: &Value, kw: Keywords, out: &mut String) {
                     Keywords::MicroOps if item.is_array() => write_micro_op(item, out),
                     Keywords::Error if i == 0 => write(item, Keywords::This, out),
                     Keywords::Results => write(item, Keywords::Results, out),
+                    Keywords::NodeData => write(item, Keywords::NodeData, out),
                     _ => write(item, Keywords::None, out),
                 }
             }
@@ -89,7 +97,7 @@ pub fn write(v: &Value, kw: Keywords, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_key(k, out);
+                write_key(k, kw, out);
                 out.push(' ');
                 let inner = match kw {
                     Keywords::Results
@@ -98,6 +106,7 @@ pub fn write(v: &Value, kw: Keywords, out: &mut String) {
                         Keywords::This
                     }
                     Keywords::Results => Keywords::Results,
+                    Keywords::NodeData => Keywords::NodeData,
                     _ => Keywords::None,
                 };
                 write(item, inner, out);
@@ -108,7 +117,8 @@ pub fn write(v: &Value, kw: Keywords, out: &mut String) {
     }
 }
 
-/// `[:append 9 1]`: the micro-op's function is a keyword, the rest values.
+/// `[:append 9 1]`, `[:poll {"1" [[0 12]]}]`: the micro-op's function is a
+/// keyword, the rest the node's data.
 fn write_micro_op(op: &Value, out: &mut String) {
     let items = op.as_array().map(Vec::as_slice).unwrap_or_default();
     out.push('[');
@@ -119,7 +129,7 @@ fn write_micro_op(op: &Value, out: &mut String) {
         let kw = if i == 0 {
             Keywords::This
         } else {
-            Keywords::None
+            Keywords::NodeData
         };
         write(item, kw, out);
     }
@@ -145,7 +155,7 @@ pub fn results_text(results: &Value) -> String {
         if i > 0 {
             out.push_str(",\n ");
         }
-        write_key(k, &mut out);
+        write_key(k, Keywords::Results, &mut out);
         out.push(' ');
         let kw = if k == "valid?" {
             Keywords::This

@@ -32,8 +32,8 @@ fn every_shape() -> Vec<Op> {
         op(2, Client(1), Invoke, "broadcast", json!(7)),
         op(3, Client(1), Ok, "broadcast", json!(7)),
         op(4, Client(2), Invoke, "add", json!(3)),
-        op(5, Client(3), Invoke, "send", json!(["k1", 12])),
-        op(6, Client(3), Ok, "send", json!(["k1", 12, 0])),
+        op(5, Client(3), Invoke, "send", json!([["send", "k1", 12]])),
+        op(6, Client(3), Ok, "send", json!([["send", "k1", [0, 12]]])),
         op(
             7,
             Client(4),
@@ -62,13 +62,13 @@ fn every_shape() -> Vec<Op> {
         op(14, Client(6), Info, "read", Value::Null),
         op(15, Client(7), Invoke, "write", json!([1, 1])),
         op(16, Client(7), Info, "write", json!([1, 1])),
-        op(17, Client(3), Invoke, "poll", Value::Null),
+        op(17, Client(3), Invoke, "poll", json!([["poll"]])),
         op(
             18,
             Client(3),
             Ok,
             "poll",
-            json!({"k1": [[0, 12], [1, 13]], "7": []}),
+            json!([["poll", {"k1": [[0, 12], [1, 13]], "7": []}]]),
         ),
         op(
             19,
@@ -139,6 +139,18 @@ fn history_edn_lines_are_jepsens_op_maps() {
         lines[14]
     );
     assert!(lines[19].ends_with(":final? true}\n"), "{}", lines[19]);
+    // kafka's micro-ops as apply-mop! returns them; the poll's keys stay
+    // strings (only the body's own keys are keywordized).
+    assert!(
+        lines[6].contains(":f :send, :value [[:send \"k1\" [0 12]]]}"),
+        "{}",
+        lines[6]
+    );
+    assert!(
+        lines[18].contains(":value [[:poll {\"7\" [], \"k1\" [[0 12] [1 13]]}]]}"),
+        "{}",
+        lines[18]
+    );
 }
 
 /// Every shape reads back (as `xtask check` reads a history.edn) to the
@@ -236,16 +248,32 @@ fn results_edn_parses_to_the_results_map() {
     );
 }
 
+/// jepsen v0.3.1 core.clj `log-results`: `(str (with-out-str (pprint
+/// (:results test))) .. "\n\n" (case (:valid? ..) ..))`. By hand on
+/// `{:valid? :unknown}`: pprint prints `{:valid? :unknown}` and a newline,
+/// then come "\n\n" and the verdict: two blank lines between them.
 #[test]
-fn the_log_ends_with_the_results_and_the_verdict() {
+fn the_log_ends_with_the_results_two_blank_lines_and_the_verdict() {
     let log = results_log(
         &json!({"valid?": "unknown"}),
         crate::checkers::Validity::Unknown,
     );
     assert_eq!(
         log,
-        "INFO  jepsen.core - {:valid? :unknown}\n\nErrors occurred during analysis, but no anomalies found. ಠ~ಠ\n"
+        "INFO  jepsen.core - {:valid? :unknown}\n\n\nErrors occurred during analysis, but no anomalies found. ಠ~ಠ\n"
     );
+}
+
+/// `(when (:error (:results test)) (str "\n\n" (:error (:results test))))`
+/// comes between the map and the verdict: by hand on `{:error "boom",
+/// :valid? false}`, `{:error "boom", :valid? false}\n` + `\n\nboom` +
+/// `\n\n` + the verdict.
+#[test]
+fn a_top_level_error_is_printed_between_the_map_and_the_verdict() {
+    let text = results_and_last_line(&json!({"valid?": false, "error": "boom"}), "V");
+    assert_eq!(text, "{:error \"boom\",\n :valid? false}\n\n\nboom\n\nV\n");
+    let none = results_and_last_line(&json!({"valid?": true, "error": null}), "V");
+    assert_eq!(none, "{:error nil,\n :valid? true}\n\n\nV\n");
 }
 
 /// Real runs of every workload with our own nodes (in-process, virtual
@@ -254,17 +282,19 @@ fn the_log_ends_with_the_results_and_the_verdict() {
 #[test]
 fn real_runs_of_every_workload_round_trip() {
     use crate::scenarios::{run, Test};
-    for workload in [
-        "echo",
-        "broadcast",
-        "g-counter",
-        "g-set",
-        "pn-counter",
-        "kafka",
-        "lin-kv",
-        "txn-list-append",
-        "txn-rw-register",
-        "unique-ids",
+    // A line of each workload's history.txt holds this (see
+    // history_txt_lines_are_prn_op_lines_for_every_workload).
+    for (workload, shape) in [
+        ("echo", ":ok\t:echo\t{:echo \"Please echo "),
+        ("broadcast", ":ok\t:read\t["),
+        ("g-counter", ":ok\t:read\t0"),
+        ("g-set", ":ok\t:read\t["),
+        ("pn-counter", ":ok\t:add\t"),
+        ("kafka", ":ok\t:send\t[[:send \""),
+        ("lin-kv", ":invoke\t:read\t["),
+        ("txn-list-append", ":ok\t:txn\t[[:"),
+        ("txn-rw-register", ":ok\t:txn\t[[:"),
+        ("unique-ids", ":ok\t:generate\t"),
     ] {
         let mut test = Test::new(workload).time_limit(3).rate(50.0).nodes(3);
         if workload.starts_with("txn") {
@@ -284,5 +314,137 @@ fn real_runs_of_every_workload_round_trip() {
         std::fs::write(&path, history_edn(&ops)).unwrap();
         let back = crate::check::read_history(&path).unwrap();
         assert_eq!(back.ops, ops, "{workload}");
+        let txt: Vec<String> = ops.iter().map(history_txt_line).collect();
+        assert!(
+            txt.iter().any(|l| l.contains(shape)),
+            "{workload}: no line with {shape:?}: {:?}",
+            txt.iter()
+                .filter(|l| l.contains(":ok"))
+                .take(10)
+                .collect::<Vec<_>>()
+        );
+        for l in &txt {
+            assert!(l.split('\t').count() >= 4 && l.ends_with('\n'), "{l}");
+        }
     }
+}
+
+/// history.txt, one workload at a time: jepsen v0.3.1 util.clj `prn-op`,
+/// `(pr (:process op)) (print \tab) (pr (:type op)) (print \tab) (pr (:f
+/// op)) (print \tab) (pr (:value op)) (when-let [err (:error op)] (print
+/// \tab) (print err))`, on the values each maelstrom v0.2.3 client records
+/// (src/maelstrom/workload/*.clj, each client's `invoke!`).
+#[test]
+fn history_txt_lines_are_prn_op_lines_for_every_workload() {
+    use OpType::*;
+    use Process::*;
+    let line =
+        |process, kind, f: &str, value: Value| history_txt_line(&op(0, process, kind, f, value));
+    let cases = [
+        // echo.clj: `(assoc op :type :ok, :value res)`, res the reply body,
+        // its keys keywordized (process.clj `keywordize-keys-1`), its
+        // values not.
+        (
+            line(Client(0), Ok, "echo", json!({"echo": "Please echo 35", "in_reply_to": 1, "msg_id": 1, "type": "echo_ok"})),
+            "0\t:ok\t:echo\t{:echo \"Please echo 35\", :in_reply_to 1, :msg_id 1, :type \"echo_ok\"}\n",
+        ),
+        // broadcast.clj: `{:f :broadcast, :value ..}`; `(->> (read conn
+        // node {:type :read}) :messages (assoc op :type :ok, :value))`, a
+        // JSON array read as a vector.
+        (line(Client(1), Invoke, "broadcast", json!(7)), "1\t:invoke\t:broadcast\t7\n"),
+        (line(Client(1), Invoke, "read", Value::Null), "1\t:invoke\t:read\tnil\n"),
+        (line(Client(1), Ok, "read", json!([0, 7, 3])), "1\t:ok\t:read\t[0 7 3]\n"),
+        // g_set.clj: `:value (:value (read conn node {}))`.
+        (line(Client(2), Ok, "read", json!([1, 2])), "2\t:ok\t:read\t[1 2]\n"),
+        (line(Client(2), Ok, "add", json!(4)), "2\t:ok\t:add\t4\n"),
+        // pn_counter.clj (g-counter's too): `(->> (read conn node {}) :value
+        // long (assoc op :type :ok, :value))`.
+        (line(Client(3), Ok, "add", json!(-2)), "3\t:ok\t:add\t-2\n"),
+        (line(Client(3), Ok, "read", json!(17)), "3\t:ok\t:read\t17\n"),
+        // unique_ids.clj: `(assoc op :type :ok, :value (:id (generate! ..)))`.
+        (line(Client(4), Invoke, "generate", Value::Null), "4\t:invoke\t:generate\tnil\n"),
+        (line(Client(4), Ok, "generate", json!("n0-1")), "4\t:ok\t:generate\t\"n0-1\"\n"),
+        // kafka.clj: `[:send k [offset msg]]` and `[:poll msgs]` in a
+        // one-element txn, keys strings (`gen-string-keys`).
+        (
+            line(Client(5), Invoke, "send", json!([["send", "1", 12]])),
+            "5\t:invoke\t:send\t[[:send \"1\" 12]]\n",
+        ),
+        (
+            line(Client(5), Ok, "send", json!([["send", "1", [0, 12]]])),
+            "5\t:ok\t:send\t[[:send \"1\" [0 12]]]\n",
+        ),
+        (
+            line(Client(5), Ok, "poll", json!([["poll", {"1": [[0, 12], [1, 13]]}]])),
+            "5\t:ok\t:poll\t[[:poll {\"1\" [[0 12] [1 13]]}]]\n",
+        ),
+        (line(Client(5), Ok, "assign", json!(["1", "2"])), "5\t:ok\t:assign\t[\"1\" \"2\"]\n"),
+        // The final assign, jepsen tests/kafka.clj `final-polls`: `{:f
+        // :assign, :value (keys offsets), :seek-to-beginning? true}`; the
+        // bench keeps the flag in the value (fidelity C5), prn-op prints the
+        // value alone.
+        (
+            line(Client(5), Invoke, "assign", json!({"keys": ["1", "2"], "seek-to-beginning?": true})),
+            "5\t:invoke\t:assign\t[\"1\" \"2\"]\n",
+        ),
+        // lin_kv.clj: `(independent/tuple k v)`, a pair printed as `[k v]`.
+        (line(Client(6), Ok, "read", json!([0, 3])), "6\t:ok\t:read\t[0 3]\n"),
+        (line(Client(6), Invoke, "cas", json!([0, [1, 2]])), "6\t:invoke\t:cas\t[0 [1 2]]\n"),
+        // txn_list_append.clj and txn_rw_register.clj: `str->kw` on the
+        // reply's txn.
+        (
+            line(Client(7), Ok, "txn", json!([["r", 9, [1, 2]], ["append", 9, 3]])),
+            "7\t:ok\t:txn\t[[:r 9 [1 2]] [:append 9 3]]\n",
+        ),
+        (
+            line(Client(8), Ok, "txn", json!([["r", 1, null], ["w", 1, 3]])),
+            "8\t:ok\t:txn\t[[:r 1 nil] [:w 1 3]]\n",
+        ),
+        // The nemesis's process is `:nemesis`.
+        (
+            line(Nemesis, Info, "start-partition", json!("majority")),
+            ":nemesis\t:info\t:start-partition\t:majority\n",
+        ),
+    ];
+    for (got, want) in cases {
+        assert_eq!(got, want);
+    }
+}
+
+/// The error column is `print`, not `pr`: client.clj `with-errors` records
+/// `:error :net-timeout` or `:error [(:name e#) (:text (:body e#))]`, and
+/// `(print [:precondition-failed "current value 3 is not 1"])` prints
+/// `[:precondition-failed current value 3 is not 1]` (strings bare when
+/// `*print-readably*` is false); jepsen.log's `op->str` uses `str`, which
+/// keeps the quotes.
+#[test]
+fn history_txt_prints_errors_unreadably() {
+    let ops = every_shape();
+    assert_eq!(
+        history_txt_line(&ops[14]),
+        "6\t:info\t:read\tnil\t:net-timeout\n"
+    );
+    assert_eq!(
+        history_txt_line(&ops[12]),
+        "5\t:fail\t:cas\t[0 [1 2]]\t[:precondition-failed current value 3 is not 1]\n"
+    );
+    assert!(log_line(&ops[12]).ends_with("\t[:precondition-failed \"current value 3 is not 1\"]\n"));
+    assert_eq!(
+        history_txt_line(&ops[16]),
+        "7\t:info\t:write\t[1 1]\ta string error, not a keyword\n"
+    );
+}
+
+/// The tutorial's own filter finds the key-9 micro-ops:
+/// `grep :ok store/latest/history.txt | egrep '(append|r) 9 '`.
+#[test]
+fn the_tutorials_grep_finds_key_9_in_history_txt() {
+    let ops = every_shape();
+    let text: String = ops.iter().map(history_txt_line).collect();
+    let found: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(":ok"))
+        .filter(|l| l.contains("append 9 ") || l.contains("r 9 "))
+        .collect();
+    assert_eq!(found, ["4\t:ok\t:txn\t[[:r 1 [1 2]] [:append 9 1]]"]);
 }
