@@ -96,8 +96,15 @@ fn a_passing_echo_run_writes_maelstroms_files() {
 /// `--json` (ours) ends the console with results.json's map instead.
 #[test]
 fn json_prints_the_results_as_json() {
-    let args = flags("-w echo --node-count 1 --time-limit 2 --rate 20 --json");
-    let run = maelstrom_test(&fixture("echo_ok.py"), &args);
+    // Broadcast has a final phase, whose `INFO Waiting for recovery...`
+    // goes to stderr: stdout is the JSON and the verdict alone.
+    let args = flags("-w broadcast --node-count 1 --time-limit 1 --rate 20 --json");
+    let run = maelstrom_test(&fixture("broadcast_gossip.py"), &args);
+    assert!(
+        run.stderr.contains("INFO Waiting for recovery..."),
+        "{}",
+        run.tail()
+    );
     assert_eq!(run.code, 0, "{}", run.tail());
     let (map, last) = run.stdout.rsplit_once("\n\n\n").expect("a verdict");
     assert_eq!(last, "Everything looks good! ヽ(‘ー`)ノ\n");

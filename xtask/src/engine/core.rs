@@ -450,8 +450,10 @@ impl<'a> Engine<'a> {
                 if let Some(n) = &mut self.nemesis {
                     n.stop(&mut self.fabric);
                 }
+                // On stderr with the engine's other log lines, so that
+                // stdout holds only the results (fidelity X34: `--json`).
                 if !self.spec.quiet {
-                    println!("INFO Waiting for recovery...");
+                    eprintln!("INFO Waiting for recovery...");
                 }
                 self.phase = Phase::Recovery;
                 let at = self.now() + 10 * SEC;
