@@ -6,10 +6,12 @@
 use super::ExitCode;
 use crate::matrix::{self, args::MatrixArgs, bins::Node};
 
-const HELP: &str = "Usage: cargo xtask test <family|row> [--bin PATH] [--bin FAMILY=PATH ...] [--test-count N] [FLAGS]
+pub const HELP: &str =
+    "Usage: cargo xtask test-all [--bin PATH] [--bin FAMILY=PATH ...] [--test-count N] [FLAGS]
+       cargo xtask test <family|row> [--bin PATH] [--bin FAMILY=PATH ...] [--test-count N] [FLAGS]
        cargo xtask test -w WORKLOAD --bin PATH [MAELSTROM FLAGS]
 
-The first form runs rows of the matrix (a family, or a row id such as 3d), one table.
+test-all runs every row, test some (a family, or a row id such as 3d); one table.
   --bin PATH         someone's binary for every Fly.io row (tutorial rows and our
                      node's variant rows are shown as not run)
   --bin FAMILY=PATH  the binary for one family (repeatable; wins over --bin PATH)
@@ -17,7 +19,7 @@ The first form runs rows of the matrix (a family, or a row id such as 3d), one t
   FLAGS              passed to every run, e.g. --time-limit 5, --engine embedded
 Without --bin, our own nodes run (built first; --sim hosts them in virtual time).
 
-The second form (a flag right after `test`) is Maelstrom's own `test`, exactly as
+The last form (a flag right after `test`) is Maelstrom's own `test`, exactly as
 `cargo xtask maelstrom test` (see `cargo xtask maelstrom test --help`).";
 
 pub fn command(args: &[String]) -> ExitCode {
@@ -40,7 +42,8 @@ pub fn command(args: &[String]) -> ExitCode {
     }
 }
 
-/// One line, then the usage exit status.
+/// One line, then the usage exit status (254, Maelstrom's, as for every
+/// other bad command line of this tool).
 fn refuse(msg: &str) -> ExitCode {
     eprintln!("{msg}");
     ExitCode::USAGE
@@ -72,8 +75,9 @@ pub fn run(selector: &str, words: &[String]) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     println!("{}", matrix::table(&outcomes, &cwd));
     if !outcomes.iter().any(|o| o.ran()) {
+        // Nothing to judge: neither valid nor invalid (Maelstrom's 2, unknown).
         eprintln!("nothing ran: no row of {selector:?} has a binary (see the reasons above)");
-        return ExitCode::USAGE;
+        return ExitCode::UNKNOWN;
     }
     ExitCode::ok_if(outcomes.iter().filter(|o| o.ran()).all(|o| o.passed()))
 }

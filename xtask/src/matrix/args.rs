@@ -94,9 +94,19 @@ mod tests {
             ("", 1, None, ""),
             ("--time-limit 5 --sim", 1, None, "--time-limit 5 --sim"),
             ("--test-count 3 --time-limit 5", 3, None, "--time-limit 5"),
-            ("--seed 7 --engine embedded --test-count=2", 2, Some(7), "--engine embedded"),
+            (
+                "--seed 7 --engine embedded --test-count=2",
+                2,
+                Some(7),
+                "--engine embedded",
+            ),
             ("--seed=18446744073709551615", 1, Some(u64::MAX), ""),
-            ("--node-env K=V --log-stderr", 1, None, "--node-env K=V --log-stderr"),
+            (
+                "--node-env K=V --log-stderr",
+                1,
+                None,
+                "--node-env K=V --log-stderr",
+            ),
         ];
         for (line, count, seed, rest) in cases {
             let a = parse(&words(line)).unwrap();

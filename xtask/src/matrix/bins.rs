@@ -37,8 +37,7 @@ pub fn parse(values: &[String]) -> Result<Bins, String> {
     for value in values {
         match value.split_once('=') {
             Some((family, path)) if !family.contains('/') => {
-                let Some(family) = workloads::families().into_iter().find(|f| *f == family)
-                else {
+                let Some(family) = workloads::families().into_iter().find(|f| *f == family) else {
                     return Err(format!(
                         "--bin {value}: no family {family:?}; the families are {}",
                         workloads::families().join(", ")
@@ -90,10 +89,7 @@ impl Bins {
         if let Some(base) = row.variant_of(all) {
             return Node::NotRun(format!(
                 "our node's {} mode of row {}",
-                row.command_line()
-                    .split(" -w")
-                    .next()
-                    .unwrap_or_default(),
+                row.command_line().split(" -w").next().unwrap_or_default(),
                 base.id
             ));
         }
@@ -107,50 +103,70 @@ mod tests {
     use crate::matrix::{rows, select};
     use std::os::unix::fs::PermissionsExt;
 
-    /// An executable file and a non-executable one in a fresh directory.
-    fn files() -> (tempfile::TempDir, String, String) {
+    /// Two executable files and a non-executable one in a fresh directory.
+    fn files() -> (tempfile::TempDir, [String; 3]) {
         let dir = tempfile::tempdir().unwrap();
-        let exe = dir.path().join("node");
-        let text = dir.path().join("notes.txt");
-        std::fs::write(&exe, "#!/bin/sh\n").unwrap();
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::write(&text, "").unwrap();
-        let s = |p: PathBuf| p.to_str().unwrap().to_string();
-        (dir, s(exe), s(text))
+        let paths = ["node", "other", "notes.txt"].map(|n| dir.path().join(n));
+        for (i, path) in paths.iter().enumerate() {
+            std::fs::write(path, "#!/bin/sh\n").unwrap();
+            let mode = if i < 2 { 0o755 } else { 0o644 };
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        (dir, paths.map(|p| p.to_str().unwrap().to_string()))
     }
 
+    /// A table of `--bin` values: `EXE`, `OTHER`, `TEXT` and `DIR` stand
+    /// for the files of [`files`] and their directory.
     #[test]
     fn bin_words_parse_or_fail_with_one_line() {
-        let (dir, exe, text) = files();
+        let (dir, [exe, other, text]) = files();
+        let dir_path = dir.path().display().to_string();
+        let words = |line: &str| -> Vec<String> {
+            line.split_whitespace()
+                .map(|w| {
+                    w.replace("EXE", &exe)
+                        .replace("OTHER", &other)
+                        .replace("TEXT", &text)
+                        .replace("DIR", &dir_path)
+                })
+                .collect()
+        };
         let node = std::fs::canonicalize(&exe).unwrap();
+        let other_node = std::fs::canonicalize(&other).unwrap();
         let map = |f: &'static str| (f, node.clone());
-        let good: &[(&[String], Bins)] = &[
-            (&[exe.clone()], Bins { any: Some(node.clone()), families: vec![] }),
-            (&[format!("echo={exe}")], Bins { any: None, families: vec![map("echo")] }),
+        let good = [
+            ("EXE", Some(&node), vec![]),
+            ("echo=EXE", None, vec![map("echo")]),
             (
-                &[exe.clone(), format!("txn={exe}"), format!("lin-kv={exe}")],
-                Bins { any: Some(node.clone()), families: vec![map("txn"), map("lin-kv")] },
+                "EXE txn=EXE lin-kv=EXE",
+                Some(&node),
+                vec![map("txn"), map("lin-kv")],
             ),
-            // A later mapping of a family replaces the earlier one.
-            (&[format!("echo={text}x"), format!("echo={exe}")][1..], Bins { any: None, families: vec![map("echo")] }),
+            // A later mapping of a family replaces the earlier one; the
+            // last PATH alone wins too.
+            ("echo=OTHER echo=EXE", None, vec![map("echo")]),
+            ("EXE OTHER", Some(&other_node), vec![]),
         ];
-        for (words, want) in good {
-            assert_eq!(parse(words).as_ref(), Ok(want), "{words:?}");
+        for (line, any, families) in good {
+            let want = Bins {
+                any: any.cloned(),
+                families,
+            };
+            assert_eq!(parse(&words(line)), Ok(want), "{line}");
         }
-        let missing = format!("{}/nope", dir.path().display());
-        let bad: &[(&[String], &str)] = &[
-            (&[format!("echoo={exe}")], "no family \"echoo\""),
-            (&[format!("txn-rw-register={exe}")], "no family \"txn-rw-register\""),
-            (&[missing.clone()], "does not exist"),
-            (&[format!("kafka={missing}")], "does not exist"),
-            (&[text.clone()], "is not executable"),
-            (&[dir.path().display().to_string()], "is not executable"),
-            (&["echo=".to_string()], "the path is empty"),
-            (&[exe.clone(), format!("g-set={text}")], "is not executable"),
+        let bad = [
+            ("echoo=EXE", "no family \"echoo\""),
+            ("txn-rw-register=EXE", "no family \"txn-rw-register\""),
+            ("DIR/nope", "does not exist"),
+            ("kafka=DIR/nope", "does not exist"),
+            ("TEXT", "is not executable"),
+            ("DIR", "is not executable"),
+            ("echo=", "the path is empty"),
+            ("EXE g-set=TEXT", "is not executable"),
         ];
-        for (words, want) in bad {
-            let e = parse(words).unwrap_err();
-            assert!(e.contains(want), "{words:?}: {e}");
+        for (line, want) in bad {
+            let e = parse(&words(line)).unwrap_err();
+            assert!(e.contains(want), "{line}: {e}");
             assert!(!e.contains('\n'), "one line: {e}");
         }
     }
@@ -172,23 +188,45 @@ mod tests {
         let all = rows();
         let row = |id: &str| select(id).unwrap().remove(0);
         let (a, b) = (PathBuf::from("/a"), PathBuf::from("/b"));
-        let one = Bins { any: Some(a.clone()), families: vec![] };
+        let one = Bins {
+            any: Some(a.clone()),
+            families: vec![],
+        };
         assert_eq!(one.node_for(&row("3c-25"), &all), Node::Foreign(a.clone()));
         assert_eq!(one.node_for(&row("4"), &all), Node::Foreign(a.clone()));
-        let Node::NotRun(why) = one.node_for(&row("4-crdt"), &all) else { panic!() };
+        let Node::NotRun(why) = one.node_for(&row("4-crdt"), &all) else {
+            panic!()
+        };
         assert_eq!(why, "our node's G_COUNTER_MODE=crdt mode of row 4");
-        let Node::NotRun(why) = one.node_for(&row("la-2"), &all) else { panic!() };
+        let Node::NotRun(why) = one.node_for(&row("la-2"), &all) else {
+            panic!()
+        };
         assert!(why.contains("--bin txn-list-append=PATH"), "{why}");
 
         assert_eq!(Bins::default().node_for(&row("4-crdt"), &all), Node::Ours);
-        let mapped = Bins { any: Some(a.clone()), families: vec![("echo", b.clone()), ("lin-kv", b.clone())] };
-        assert_eq!(mapped.node_for(&row("1"), &all), Node::Foreign(b.clone()), "the mapping wins");
+        let mapped = Bins {
+            any: Some(a.clone()),
+            families: vec![("echo", b.clone()), ("lin-kv", b.clone())],
+        };
+        assert_eq!(
+            mapped.node_for(&row("1"), &all),
+            Node::Foreign(b.clone()),
+            "the mapping wins"
+        );
         assert_eq!(mapped.node_for(&row("2"), &all), Node::Foreign(a.clone()));
-        assert_eq!(mapped.node_for(&row("lin-kv"), &all), Node::Foreign(b.clone()));
+        assert_eq!(
+            mapped.node_for(&row("lin-kv"), &all),
+            Node::Foreign(b.clone())
+        );
 
-        let only_echo = Bins { any: None, families: vec![("echo", b.clone())] };
+        let only_echo = Bins {
+            any: None,
+            families: vec![("echo", b.clone())],
+        };
         assert_eq!(only_echo.node_for(&row("1"), &all), Node::Foreign(b));
-        let Node::NotRun(why) = only_echo.node_for(&row("5a"), &all) else { panic!() };
+        let Node::NotRun(why) = only_echo.node_for(&row("5a"), &all) else {
+            panic!()
+        };
         assert_eq!(why, "no binary for kafka: --bin kafka=PATH");
     }
 }

@@ -15,8 +15,9 @@ pub(super) struct Run {
     pub run_dir: Option<PathBuf>,
     pub error: Option<String>,
     pub seed: Option<u64>,
-    /// The command that runs this row on this seed again.
-    pub rerun: String,
+    /// The flags that run this seed again after `cargo xtask test ROW`
+    /// (rows sharing the run each name themselves).
+    pub rerun_flags: String,
 }
 
 /// One run of a row, judged.
@@ -95,7 +96,7 @@ pub(super) fn judge(row: &Row, run: &Run) -> Judged {
         figures: run.error.clone().unwrap_or_else(|| "no results".into()),
         run_dir: run.run_dir.clone(),
         seed: run.seed,
-        rerun: run.rerun.clone(),
+        rerun: format!("cargo xtask test {} {}", row.id, run.rerun_flags),
     };
     let Some(results) = &run.results else {
         return judged;
@@ -134,7 +135,7 @@ pub fn judge_results(row: &Row, exit: i32, results: Option<Value>) -> Judged {
             run_dir: None,
             error,
             seed: None,
-            rerun: String::new(),
+            rerun_flags: String::new(),
         },
     )
 }
@@ -152,7 +153,7 @@ mod tests {
             run_dir: None,
             error: None,
             seed: None,
-            rerun: String::new(),
+            rerun_flags: String::new(),
         }
     }
 

@@ -25,7 +25,6 @@ pub use table::table;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-
 /// target/release of this workspace (where `cargo build --release` puts the nodes).
 pub fn release_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();

@@ -414,7 +414,9 @@ mod tests {
         assert!(crdt
             .command_line()
             .starts_with("G_COUNTER_MODE=crdt -w g-counter"));
-        assert!(seq_kv.words("x", &[]).contains(&"G_COUNTER_MODE=seq-kv".to_string()));
+        assert!(seq_kv
+            .words("x", &[])
+            .contains(&"G_COUNTER_MODE=seq-kv".to_string()));
         assert_eq!(
             seq_kv.foreign_words("x", &[]).join(" "),
             format!("--bin x {G_COUNTER}"),

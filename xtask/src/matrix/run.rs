@@ -4,7 +4,9 @@
 //! `store/latest`. Rows whose node and command line are identical (3d/3e,
 //! 5b/5c) share their runs and are judged separately against their own
 //! targets. `--test-count N` is N children, seeds s, s+1, ... (fidelity X7),
-//! so every run has its own store directory and verdict.
+//! so every run has its own store directory and verdict, and all N run
+//! where Jepsen's `--test-count` stops at the first invalid one (fidelity
+//! X34): the table counts how many passed.
 
 use super::args::MatrixArgs;
 use super::bins::Node;
@@ -57,9 +59,10 @@ pub fn run_rows(rows_to_run: &[Row], args: &MatrixArgs) -> Vec<Outcome> {
     outcomes
 }
 
-/// The command that runs `row` again on `seed` with the same binary and flags.
-fn rerun_command(row: &Row, bin: Option<&Path>, extra: &[String], seed: u64) -> String {
-    let mut words = vec!["cargo xtask test".to_string(), row.id.to_string()];
+/// The flags that run a row again on `seed` with the same binary and
+/// flags, after `cargo xtask test ROW`.
+fn rerun_flags(bin: Option<&Path>, extra: &[String], seed: u64) -> String {
+    let mut words = Vec::new();
     if let Some(bin) = bin {
         words.extend(["--bin".to_string(), shell_word(&bin.display().to_string())]);
     }
@@ -70,14 +73,14 @@ fn rerun_command(row: &Row, bin: Option<&Path>, extra: &[String], seed: u64) -> 
 
 /// One child run of `row` on `seed`.
 fn run_one(bin: &Path, row: &Row, foreign: bool, args: &MatrixArgs, seed: u64) -> Run {
-    let rerun = rerun_command(row, foreign.then_some(bin), &args.extra, seed);
+    let rerun_flags = rerun_flags(foreign.then_some(bin), &args.extra, seed);
     let failed = |error: String| Run {
         exit: -1,
         results: None,
         run_dir: None,
         error: Some(error),
         seed: Some(seed),
-        rerun: rerun.clone(),
+        rerun_flags: rerun_flags.clone(),
     };
     // `--sim` hosts the node named by the binary's file name in-process.
     if !foreign && !args.sim() && !bin.exists() {
@@ -129,7 +132,7 @@ fn run_one(bin: &Path, row: &Row, foreign: bool, args: &MatrixArgs, seed: u64) -
         error: run_error(run_dir.is_some(), exit),
         run_dir,
         seed: Some(seed),
-        rerun,
+        rerun_flags,
     }
 }
 
@@ -156,14 +159,27 @@ mod tests {
 
     #[test]
     fn the_rerun_command_names_the_row_binary_flags_and_seed() {
-        let row = select("3c").unwrap().remove(0);
         let extra = ["--time-limit", "3", "--node-env", "A=b c"].map(String::from);
+        let run = |bin: Option<&Path>, extra: &[String], seed| Run {
+            exit: 1,
+            results: None,
+            run_dir: None,
+            error: None,
+            seed: Some(seed),
+            rerun_flags: rerun_flags(bin, extra, seed),
+        };
+        let foreign = run(Some(Path::new("/my node/bin")), &extra, 42);
+        // 5b and 5c share their runs; each names itself.
+        for id in ["5b", "5c"] {
+            let row = select(id).unwrap().remove(0);
+            assert_eq!(
+                judge(&row, &foreign).rerun,
+                format!("cargo xtask test {id} --bin '/my node/bin' --time-limit 3 --node-env 'A=b c' --seed 42")
+            );
+        }
+        let row = select("3c").unwrap().remove(0);
         assert_eq!(
-            rerun_command(&row, Some(Path::new("/my node/bin")), &extra, 42),
-            "cargo xtask test 3c --bin '/my node/bin' --time-limit 3 --node-env 'A=b c' --seed 42"
-        );
-        assert_eq!(
-            rerun_command(&row, None, &[], 7),
+            judge(&row, &run(None, &[], 7)).rerun,
             "cargo xtask test 3c --seed 7"
         );
     }

@@ -26,7 +26,11 @@ pub fn table(outcomes: &[Outcome], cwd: &Path) -> String {
         let verdict = match o.runs.len() {
             1 => shown.verdict.clone(),
             n if o.passed() => format!("passed {n}/{n}"),
-            n => format!("FAIL passed {}/{n}; first: {}", o.passed_runs(), shown.verdict),
+            n => format!(
+                "FAIL passed {}/{n}; first: {}",
+                o.passed_runs(),
+                shown.verdict
+            ),
         };
         s.push_str(&format!(
             "| {name} | {verdict} | {} | {} |\n",
@@ -94,7 +98,10 @@ mod tests {
             Outcome::not_run(&select("la-2").unwrap()[0], "a tutorial".into()),
         ];
         let t = table(&rows, Path::new("/w"));
-        assert!(t.contains("| 1 Echo | pass | figures of seed 7 | store/echo/7 |"), "{t}");
+        assert!(
+            t.contains("| 1 Echo | pass | figures of seed 7 | store/echo/7 |"),
+            "{t}"
+        );
         assert!(
             t.contains("| 2 Unique ID Generation | FAIL valid? false | figures of seed 7 |"),
             "{t}"
@@ -117,7 +124,10 @@ mod tests {
             outcome("3c", vec![run(true, 10), run(false, 11), run(false, 12)]),
         ];
         let t = table(&rows, Path::new("/w"));
-        assert!(t.contains("| 1 Echo | passed 3/3 | figures of seed 12 | store/echo/12 |"), "{t}");
+        assert!(
+            t.contains("| 1 Echo | passed 3/3 | figures of seed 12 | store/echo/12 |"),
+            "{t}"
+        );
         assert!(
             t.contains("| 3c Fault Tolerant Broadcast | FAIL passed 1/3; first: FAIL valid? false | figures of seed 11 | store/echo/11 |"),
             "{t}"
