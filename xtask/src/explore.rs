@@ -256,7 +256,7 @@ pub fn replay_command(args: &TestArgs) -> String {
     words.join(" ")
 }
 
-fn shell_word(s: &str) -> String {
+pub(crate) fn shell_word(s: &str) -> String {
     if !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./=:,".contains(c))

@@ -44,7 +44,6 @@ fn the_installed_command_tests_a_node_from_a_directory_outside_the_repository() 
         &exe,
         &work,
         &[
-            "maelstrom",
             "test",
             "-w",
             "echo",
@@ -64,7 +63,8 @@ fn the_installed_command_tests_a_node_from_a_directory_outside_the_repository() 
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("Everything looks good!"), "{stdout}");
-    // The store is where the person stands, with Maelstrom's files in it.
+    // The README's command line (`glomers test -w echo ...`, Maelstrom's
+    // `test` with glomers in place of ./maelstrom). The store is where the person stands, with Maelstrom's files in it.
     for file in ["results.edn", "history.edn", "jepsen.log", "results.json"] {
         assert!(
             work.join("store/latest").join(file).is_file(),

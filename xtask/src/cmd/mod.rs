@@ -24,6 +24,7 @@ pub fn usage_text() -> String {
 Commands:
   test-all [FLAGS]               run every challenge row with its official flags; one table; exit 0 iff all pass
   test <family|row> [FLAGS]      run some rows: {}, or a row id (3d, 6c, la-3p, ...)
+  test -w WORKLOAD --bin PATH ...  one Maelstrom test (a flag first: `maelstrom test`; see `test --help`)
   maelstrom test [OPTIONS]       one Maelstrom test, same flags as `maelstrom test` (see `maelstrom test --help`)
   explore ROW|FLAGS --seeds N     one test on N seeds in virtual time (every core); failing seeds with replay commands
   bench runtime                  the echo node against a plain baseline: requests/s, latency, peak RSS
@@ -34,7 +35,8 @@ Commands:
   pictures RUN_DIR               (re)draw a broadcast or g-set run's propagation, lag, link-load and message-type pictures
 
 FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7, --sim
-for the in-process, virtual-time host).",
+for the in-process, virtual-time host); --bin PATH or --bin FAMILY=PATH runs your binary instead of
+ours, --test-count N each row N times (see `test --help`).",
         crate::workloads::families().join(", ")
     )
 }

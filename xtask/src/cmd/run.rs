@@ -105,7 +105,7 @@ fn run_embedded(args: &TestArgs) -> i32 {
 
 /// `--bin` canonicalised, or one clear line saying why no node can start
 /// from it (Maelstrom would crash spawning the first node, exit 255).
-fn executable(bin: &str) -> Result<PathBuf, String> {
+pub fn executable(bin: &str) -> Result<PathBuf, String> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::fs::canonicalize(bin).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("--bin {bin} does not exist"),

@@ -7,7 +7,7 @@ use super::{run, Test};
 use crate::engine::{history_jsonl, results_json};
 use crate::opts::LatencyDist;
 
-/// Each workload's row (matrix.rs), shortened to 5 s, partitions every second.
+/// Each workload's row (matrix/rows.rs), shortened to 5 s, partitions every second.
 fn rows() -> [Test; 6] {
     [
         Test::new("echo").nodes(1),

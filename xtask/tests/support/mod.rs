@@ -74,6 +74,12 @@ pub fn xtask(args: &[&str]) -> Run {
     run_in(fresh_dir(), args)
 }
 
+/// `xtask <args>` in a fresh temporary directory, with environment
+/// variables for xtask and the nodes it spawns.
+pub fn xtask_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in_env(fresh_dir(), args, env)
+}
+
 fn fresh_dir() -> Rc<TempDir> {
     let dir = tempfile::Builder::new()
         .prefix("xtask-e2e-")
