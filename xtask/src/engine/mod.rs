@@ -14,6 +14,7 @@ pub mod core;
 pub mod fabric;
 pub mod hosts;
 pub mod nemesis;
+pub mod node_log;
 pub mod net;
 pub mod progress;
 pub mod services;
