@@ -6,7 +6,7 @@
 //! The index has one line `<engine ns> <byte offset>` for the first log
 //! line written at least [`INDEX_STEP_NS`] after the previous indexed one:
 //! the lines from one entry's offset to the next's were written in
-//! `[its time, the next entry's time)`. A chatty node adds at most one
+//! `[its time, its time + INDEX_STEP_NS)`. A chatty node adds at most one
 //! entry per step, however many lines it writes.
 
 use std::fs::File;
