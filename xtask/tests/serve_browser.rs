@@ -404,14 +404,8 @@ fn pixels_of(png_bytes: &[u8], rgb: [u8; 3]) -> (usize, Option<u32>) {
     };
     assert_eq!(info.bit_depth, png::BitDepth::Eight);
     let (mut count, mut first_row) = (0, None);
-    for (y, row) in buf[..info.buffer_size()]
-        .chunks(info.line_size)
-        .enumerate()
-    {
-        let hits = row
-            .chunks(channels)
-            .filter(|px| px[..3] == rgb)
-            .count();
+    for (y, row) in buf[..info.buffer_size()].chunks(info.line_size).enumerate() {
+        let hits = row.chunks(channels).filter(|px| px[..3] == rgb).count();
         if hits > 0 {
             first_row.get_or_insert(y as u32);
         }
@@ -469,7 +463,13 @@ fn an_invalid_runs_page_opens_on_its_anomaly_in_headless_chromium() {
     // The escaped title stays text: no <b> element from it.
     assert!(!dom.contains("<b>"), "{dom}");
     for img in sections(&dom, "<img class=\"", ">") {
-        let src = img.split("src=\"").nth(1).unwrap().split('"').next().unwrap();
+        let src = img
+            .split("src=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         assert_served(&server, &src.replace("&amp;", "&"));
     }
     // The first screen shows the anomaly picture whole, near the top.

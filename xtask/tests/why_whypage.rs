@@ -114,7 +114,10 @@ fn an_invalid_runs_page_opens_on_its_anomaly_window_and_logs() {
         "{lanes:?}"
     );
     let (_, all_arrows) = lanes_and_arrows(&run.store_file("messages.svg"));
-    assert!(0 < arrows && arrows < all_arrows, "{arrows} of {all_arrows}");
+    assert!(
+        0 < arrows && arrows < all_arrows,
+        "{arrows} of {all_arrows}"
+    );
 
     // n0's log lines of the window: some of its lines, not all, escaped.
     let excerpt_start = page
@@ -124,7 +127,10 @@ fn an_invalid_runs_page_opens_on_its_anomaly_window_and_logs() {
     let excerpt = &excerpt[..excerpt.find("</pre>").unwrap()];
     let shown = excerpt.matches("add #").count();
     let logged = run.node_log("n0").lines().count();
-    assert!(shown > 0 && shown < logged, "{shown} of {logged}: {excerpt}");
+    assert!(
+        shown > 0 && shown < logged,
+        "{shown} of {logged}: {excerpt}"
+    );
     assert!(excerpt.contains("&lt;/script&gt;&lt;b&gt;"), "{excerpt}");
     assert!(!page.contains("data-node=\"n1\""));
 }

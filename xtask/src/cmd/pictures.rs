@@ -97,7 +97,11 @@ mod tests {
         let err = |d: &Path| redraw(d).unwrap_err();
         assert!(err(&dir.join("none")).contains("not a run directory"));
         assert!(err(dir).contains("run.json"), "{}", err(dir));
-        std::fs::write(dir.join("run.json"), "{\"args\": [\"--time-limit\", \"1\"]}").unwrap();
+        std::fs::write(
+            dir.join("run.json"),
+            "{\"args\": [\"--time-limit\", \"1\"]}",
+        )
+        .unwrap();
         assert!(err(dir).contains("no workload"));
         std::fs::write(dir.join("run.json"), "{\"args\": [\"-w\", \"echo\"]}").unwrap();
         assert!(err(dir).contains("results.json"));

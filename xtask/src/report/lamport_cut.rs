@@ -59,7 +59,14 @@ mod tests {
     use crate::journal::JournalKind;
     use serde_json::json;
 
-    fn ev(id: u64, time: u64, kind: JournalKind, msg_id: u64, src: &str, dest: &str) -> JournalEvent {
+    fn ev(
+        id: u64,
+        time: u64,
+        kind: JournalKind,
+        msg_id: u64,
+        src: &str,
+        dest: &str,
+    ) -> JournalEvent {
         JournalEvent {
             id,
             time,

@@ -192,10 +192,7 @@ pub fn section(dir: &Path, run_rel: &str) -> Option<String> {
             match log_window::excerpt(dir, &node, from, to) {
                 Ok(ex) => {
                     let more = if ex.more {
-                        format!(
-                            "\n… (more; first {} lines shown)",
-                            log_window::MAX_LINES
-                        )
+                        format!("\n… (more; first {} lines shown)", log_window::MAX_LINES)
                     } else {
                         String::new()
                     };
@@ -218,11 +215,7 @@ pub fn section(dir: &Path, run_rel: &str) -> Option<String> {
             }
         }
     }
-    let others: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.anomaly)
-        .skip(1)
-        .collect();
+    let others: Vec<&Entry> = entries.iter().filter(|e| e.anomaly).skip(1).collect();
     if !others.is_empty() {
         s.push_str("<h3>Other anomalies</h3>");
         for e in others {

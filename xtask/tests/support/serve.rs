@@ -76,4 +76,3 @@ pub fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
         .to_string();
     (status, content_type, raw[split + 4..].to_vec())
 }
-

@@ -10,7 +10,15 @@ const MS: u64 = 1_000_000;
 /// Engine time of history time 0 in these runs.
 const OFFSET: u64 = 500 * MS;
 
-fn journal_line(id: u64, t_ms: u64, kind: &str, msg: u64, src: &str, dest: &str, ty: &str) -> String {
+fn journal_line(
+    id: u64,
+    t_ms: u64,
+    kind: &str,
+    msg: u64,
+    src: &str,
+    dest: &str,
+    ty: &str,
+) -> String {
     json!({"id": id, "time": OFFSET + t_ms * MS, "type": kind, "msg_id": msg,
            "src": src, "dest": dest, "body": {"type": ty}})
     .to_string()
@@ -42,7 +50,10 @@ fn run(manifest: &Value) -> (tempfile::TempDir, std::path::PathBuf) {
     for node in ["n1", "n2"] {
         let mut log = NodeLog::create(&dir, node).unwrap();
         log.write_line(OFFSET, &format!("{node} starts"));
-        log.write_line(OFFSET + 1050 * MS, &format!("{node} drops </script><b>x</b>"));
+        log.write_line(
+            OFFSET + 1050 * MS,
+            &format!("{node} drops </script><b>x</b>"),
+        );
         log.write_line(OFFSET + 4000 * MS, &format!("{node} much later"));
     }
     (root, dir)
@@ -65,16 +76,23 @@ fn the_section_leads_with_the_first_anomaly_its_window_and_logs() {
     let s = section(&dir, "g-set/20260101T000000.000Z").unwrap();
     // The first anomaly's picture comes first, then the cut diagram and the
     // logs of its nodes (n1 only: the other two names are refused).
-    let first = s.find("src=\"/files/g-set/20260101T000000.000Z/lost/1.svg\"").unwrap();
+    let first = s
+        .find("src=\"/files/g-set/20260101T000000.000Z/lost/1.svg\"")
+        .unwrap();
     let cut = s
         .find("src=\"/why/g-set/20260101T000000.000Z/0/messages.svg\"")
         .unwrap();
-    let logs = s.find("<pre class=\"log-window\" data-node=\"n1\">").unwrap();
+    let logs = s
+        .find("<pre class=\"log-window\" data-node=\"n1\">")
+        .unwrap();
     let other = s.find("elle/G1c/0.svg").unwrap();
     assert!(first < cut && cut < logs && logs < other, "{s}");
     assert!(!s.contains("data-node=\"n2\""), "{s}");
     // The window's log line only, escaped; the title escaped.
-    assert!(s.contains("n1 drops &lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"), "{s}");
+    assert!(
+        s.contains("n1 drops &lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"),
+        "{s}"
+    );
     assert!(!s.contains("n1 starts") && !s.contains("much later"), "{s}");
     assert!(s.contains("element 1 lost &lt;/script&gt;&lt;b&gt;"), "{s}");
     assert!(!s.contains("<b>") && !s.contains("</script>"), "{s}");
@@ -92,7 +110,10 @@ fn without_an_anomaly_or_a_readable_manifest_there_is_no_section() {
         "not json".to_string(),
         "{\"file\": \"a.svg\"}".to_string(),
         "[".repeat(10_000),
-        format!("[{}]", vec!["{\"file\":\"a.svg\",\"anomaly\":true}"; 20_000].join(",")),
+        format!(
+            "[{}]",
+            vec!["{\"file\":\"a.svg\",\"anomaly\":true}"; 20_000].join(",")
+        ),
     ] {
         std::fs::write(dir.join(MANIFEST), &hostile).unwrap();
         // Too large (over MAX_MANIFEST) or not a list: nothing, no panic.
@@ -140,11 +161,50 @@ fn the_cut_diagram_route_draws_the_window_and_refuses_the_rest() {
 fn an_invalid_run_page_opens_on_why_and_a_valid_one_is_as_before() {
     let (root, dir) = run(&manifest());
     let page = |valid: bool| {
-        std::fs::write(dir.join("results.json"), json!({"valid?": valid}).to_string()).unwrap();
-        body(crate::serve::respond(root.path(), "/run/g-set/20260101T000000.000Z")).1
+        std::fs::write(
+            dir.join("results.json"),
+            json!({"valid?": valid}).to_string(),
+        )
+        .unwrap();
+        body(crate::serve::respond(
+            root.path(),
+            "/run/g-set/20260101T000000.000Z",
+        ))
+        .1
     };
     let invalid = page(false);
     let why = invalid.find("<section id=\"why\">").expect("a why section");
     assert!(why < invalid.find("<h2 id=\"pictures\">").unwrap());
     assert!(!page(true).contains("id=\"why\""));
+}
+
+#[test]
+fn a_fifo_or_garbled_journal_or_run_json_stops_nothing() {
+    let (root, dir) = run(&manifest());
+    let get = |path: &str| body(crate::serve::respond(root.path(), path));
+    let cut = "/why/g-set/20260101T000000.000Z/0/messages.svg";
+    // run.json unreadable: offset 0, so the window (1 s) misses the
+    // journal's events (at 1.5 s engine time): an empty diagram, no error.
+    std::fs::write(dir.join("run.json"), "{").unwrap();
+    let (status, svg) = get(cut);
+    assert_eq!(status, 200);
+    assert!(!svg.contains("data-type"), "{svg}");
+    // A journal line of 20 MiB is skipped unread; the next one is drawn.
+    std::fs::write(
+        dir.join("run.json"),
+        json!({"main_phase_offset_ns": OFFSET}).to_string(),
+    )
+    .unwrap();
+    let long = format!("{{\"pad\": \"{}\"}}", "x".repeat(20 << 20));
+    let journal = [
+        long,
+        journal_line(0, 1000, "send", 1, "c3", "n1", "add"),
+        journal_line(1, 1001, "recv", 1, "c3", "n1", "add"),
+    ];
+    std::fs::write(dir.join("net-journal.jsonl"), journal.join("\n")).unwrap();
+    assert!(get(cut).1.contains("data-type=\"add\""));
+    // A FIFO as the journal: refused at once, not waited on.
+    std::fs::remove_file(dir.join("net-journal.jsonl")).unwrap();
+    crate::serve::tests::mkfifo(&dir.join("net-journal.jsonl"));
+    assert_eq!(get(cut).0, 404);
 }
