@@ -477,5 +477,9 @@ fn an_invalid_runs_page_opens_on_its_anomaly_in_headless_chromium() {
     let (count, first_row) = pixels_of(&png, ANOMALY_RGB);
     assert!(count >= 400 * 200 * 9 / 10, "{count} anomaly pixels");
     assert!(first_row.is_some_and(|y| y < 500), "{first_row:?}");
+    // Without the manifest the page is as before: the check sees no anomaly.
+    std::fs::remove_file(dir.join("why.json")).unwrap();
+    let png = browser.screenshot(&url, "run-without-why.png");
+    assert_eq!(pixels_of(&png, ANOMALY_RGB).0, 0);
     drop(server);
 }
