@@ -155,6 +155,28 @@ mod tests {
     }
 
     #[test]
+    fn a_long_window_is_cut_to_the_diagram_limit() {
+        // 100 000 messages from c1 to n1, all in the window.
+        let journal = (0..200_000u64).map(|i| {
+            let kind = if i % 2 == 0 {
+                JournalKind::Send
+            } else {
+                JournalKind::Recv
+            };
+            ev(i, i, kind, i / 2, "c1", "n1")
+        });
+        let cut = Cut {
+            from_ns: 0,
+            to_ns: u64::MAX,
+            nodes: vec!["n1".into()],
+        };
+        let svg = render(journal, &cut, 0);
+        assert_eq!(types(&svg).len(), messages::JOURNAL_LIMIT / 2);
+        assert!(svg.contains("190000 later network events not shown"));
+        assert!(svg.len() < 4 << 20, "{} bytes", svg.len());
+    }
+
+    #[test]
     fn cluster_nodes_are_n_and_digits() {
         assert!(is_cluster_node("n0") && is_cluster_node("n12"));
         for other in ["c1", "lin-kv", "n", "nx", "seq-kv"] {
