@@ -105,8 +105,20 @@ pub fn index(store: &Path, runs: &[Run]) -> String {
 pub fn run(run: &Run, results: &Result<String, Results>, dir: &Path) -> String {
     let base = format!("/files/{}", percent_encode(&run.rel()));
     let (colour, text) = verdict(&run.results);
+    // An invalid run opens on why (issue 25); a valid one is shown as before.
+    let valid = matches!(&run.results, Results::Read(s) if s.valid == Valid::True);
+    let why = if valid {
+        None
+    } else {
+        super::why::section(dir, &run.rel())
+    };
+    let why_link = if why.is_some() {
+        "<a href=\"#why\">why it failed</a> · "
+    } else {
+        ""
+    };
     let mut body = format!(
-        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a> · <a href=\"#pictures\">pictures</a> · <a href=\"#history\">history</a> · <a href=\"#logs\">node logs</a> · <a href=\"#results\">results</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
+        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a> · {why_link}<a href=\"#pictures\">pictures</a> · <a href=\"#history\">history</a> · <a href=\"#logs\">node logs</a> · <a href=\"#results\">results</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
     );
     if let Some(problem) = run.results.problem() {
         let _ = write!(body, "<p class=\"problem\">{}</p>", esc(&problem));
@@ -119,12 +131,8 @@ pub fn run(run: &Run, results: &Result<String, Results>, dir: &Path) -> String {
         }
         body.push_str("</table>");
     }
-    // An invalid run opens on why (issue 25); a valid one is shown as before.
-    let valid = matches!(&run.results, Results::Read(s) if s.valid == Valid::True);
-    if !valid {
-        if let Some(why) = super::why::section(dir, &run.rel()) {
-            body.push_str(&why);
-        }
+    if let Some(why) = why {
+        body.push_str(&why);
     }
     body.push_str("<h2 id=\"pictures\">Pictures</h2>");
     // Jepsen's and Maelstrom's pictures, then (broadcast and g-set runs)
