@@ -12,11 +12,10 @@
 mod support;
 
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::serve::{get, start_server, Server};
 use support::{fixture, flags, maelstrom_test, Run};
 
 const INSTALL_HINT: &str = "chromium is not on PATH and could not be installed. Install it with \
@@ -80,76 +79,6 @@ fn make_run(cwd: Option<&Run>, node: &str, flag_line: &str) -> Run {
     }
 }
 
-/// The `xtask serve` child; killed when dropped, also on a failed assertion.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
-}
-
-fn start_server(cwd: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_glomers"))
-        .current_dir(cwd)
-        .args(["serve", "--port", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("xtask serve starts");
-    let mut server = Server { child, port };
-    // The probe connections send nothing; the server answers them and moves on.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("xtask serve exited early: {status}");
-        }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "xtask serve never answered");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server
-}
-
-/// A plain HTTP GET: (status, content type, body).
-fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("response head");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let content_type = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Type: "))
-        .unwrap_or("")
-        .to_string();
-    (status, content_type, raw[split + 4..].to_vec())
-}
-
 /// Headless Chromium with a private profile, killed after a minute.
 struct Browser {
     exe: PathBuf,
@@ -159,7 +88,14 @@ struct Browser {
 
 impl Browser {
     fn run(&self, args: &[String]) -> String {
+        self.run_logged(args).0
+    }
+
+    /// Runs Chromium; its stdout, and the page's console messages (Chromium
+    /// logs each as `INFO:CONSOLE` on stderr with `--enable-logging=stderr`).
+    fn run_logged(&self, args: &[String]) -> (String, Vec<String>) {
         let stdout_file = self.out.join("chromium.stdout");
+        let stderr_file = self.out.join("chromium.stderr");
         let mut child = Command::new(&self.exe)
             .args([
                 "--headless",
@@ -168,12 +104,14 @@ impl Browser {
                 "--disable-gpu",
                 "--no-first-run",
                 "--hide-scrollbars",
+                "--enable-logging=stderr",
+                "--v=0",
             ])
             .arg(format!("--user-data-dir={}", self.profile.path().display()))
             .args(args)
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&stdout_file).unwrap())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&stderr_file).unwrap())
             .spawn()
             .expect("chromium starts");
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -189,7 +127,21 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         };
         assert!(status.success(), "chromium {args:?}: {status}");
-        std::fs::read_to_string(&stdout_file).unwrap_or_default()
+        let console = std::fs::read_to_string(&stderr_file)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(":CONSOLE"))
+            .map(String::from)
+            .collect();
+        (
+            std::fs::read_to_string(&stdout_file).unwrap_or_default(),
+            console,
+        )
+    }
+
+    /// The DOM after the page loaded, and what the page wrote to the console.
+    fn dom_and_console(&self, url: &str) -> (String, Vec<String>) {
+        self.run_logged(&["--dump-dom".into(), url.into()])
     }
 
     /// The DOM after the page loaded, serialised by the browser.
@@ -198,8 +150,8 @@ impl Browser {
     }
 
     /// A 1400x1000 screenshot of `url`, checked to be a non-trivial PNG and
-    /// copied to XTASK_SCREENSHOT_DIR when that is set.
-    fn screenshot(&self, url: &str, name: &str) {
+    /// copied to XTASK_SCREENSHOT_DIR when that is set; the PNG's bytes.
+    fn screenshot(&self, url: &str, name: &str) -> Vec<u8> {
         let file = self.out.join(name);
         self.run(&[
             format!("--screenshot={}", file.display()),
@@ -216,6 +168,7 @@ impl Browser {
             let _ = std::fs::create_dir_all(&dir);
             let _ = std::fs::copy(&file, Path::new(&dir).join(name));
         }
+        png
     }
 }
 
@@ -431,5 +384,102 @@ fn index_and_run_pages_render_in_headless_chromium() {
         "{page}"
     );
     browser.screenshot(&format!("{base}/run/{echo_bad}"), "run-failed.png");
+    drop(server);
+}
+
+/// The anomaly picture's colour in `an_invalid_runs_page_opens_on_its_anomaly`:
+/// a magenta no other part of the page uses.
+const ANOMALY_RGB: [u8; 3] = [0xE4, 0x00, 0x7C];
+
+/// How many pixels of `png` are `rgb`, and the first row that has one.
+fn pixels_of(png_bytes: &[u8], rgb: [u8; 3]) -> (usize, Option<u32>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("screenshot colour type {other:?}"),
+    };
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let (mut count, mut first_row) = (0, None);
+    for (y, row) in buf[..info.buffer_size()].chunks(info.line_size).enumerate() {
+        let hits = row.chunks(channels).filter(|px| px[..3] == rgb).count();
+        if hits > 0 {
+            first_row.get_or_insert(y as u32);
+        }
+        count += hits;
+    }
+    (count, first_row)
+}
+
+#[test]
+fn an_invalid_runs_page_opens_on_its_anomaly_in_headless_chromium() {
+    let Some(exe) = chromium() else {
+        if std::env::var("XTASK_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!("serve_browser: skipped (XTASK_SKIP_BROWSER=1 and chromium absent)");
+            return;
+        }
+        panic!("{INSTALL_HINT}");
+    };
+    let run = make_run(
+        None,
+        "g_counter_local_logging.py",
+        "-w g-counter --node-count 2 --time-limit 2 --rate 50",
+    );
+    assert_eq!(expected_verdict(run.results()), (PINK, "false"));
+    let rel = run.latest_run();
+    let dir = run.dir().join("store").join(&rel);
+    // An anomaly picture and why.json as a drawer writes them (issue 25):
+    // a 400x200 magenta block, its window the whole run, on n0.
+    std::fs::create_dir_all(dir.join("counter")).unwrap();
+    let [r, g, b] = ANOMALY_RGB;
+    std::fs::write(
+        dir.join("counter/final-reads.svg"),
+        format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200" fill="rgb({r},{g},{b})"/></svg>"#),
+    )
+    .unwrap();
+    let manifest = serde_json::json!([
+        {"file": "counter/final-reads.svg", "title": "final reads </script><b>", "anomaly": true,
+         "window-ns": [0, 3_000_000_000u64], "nodes": ["n0"]}
+    ]);
+    std::fs::write(dir.join("why.json"), manifest.to_string()).unwrap();
+
+    let server = start_server(run.dir());
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let shots = tempfile::tempdir().unwrap();
+    let browser = Browser {
+        exe,
+        profile: tempfile::tempdir().unwrap(),
+        out: shots.path().to_path_buf(),
+    };
+    let url = format!("{base}/run/{rel}");
+    let (dom, console) = browser.dom_and_console(&url);
+    assert!(console.is_empty(), "console messages: {console:?}");
+    assert!(dom.contains("<section id=\"why\">"), "{dom}");
+    assert!(dom.contains("class=\"cut-diagram\""), "{dom}");
+    assert!(dom.contains("data-node=\"n0\""), "{dom}");
+    // The escaped title stays text: no <b> element from it.
+    assert!(!dom.contains("<b>"), "{dom}");
+    for img in sections(&dom, "<img class=\"", ">") {
+        let src = img
+            .split("src=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert_served(&server, &src.replace("&amp;", "&"));
+    }
+    // The first screen shows the anomaly picture whole, near the top.
+    let png = browser.screenshot(&url, "run-why.png");
+    let (count, first_row) = pixels_of(&png, ANOMALY_RGB);
+    assert!(count >= 400 * 200 * 9 / 10, "{count} anomaly pixels");
+    assert!(first_row.is_some_and(|y| y < 500), "{first_row:?}");
+    // Without the manifest the page is as before: the check sees no anomaly.
+    std::fs::remove_file(dir.join("why.json")).unwrap();
+    let png = browser.screenshot(&url, "run-without-why.png");
+    assert_eq!(pixels_of(&png, ANOMALY_RGB).0, 0);
     drop(server);
 }

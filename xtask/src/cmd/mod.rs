@@ -32,7 +32,7 @@ Commands:
   check <workload> FILE [FLAGS]  re-check a recorded history.jsonl or Jepsen history.edn (see `check --help`)
   bench linearizable             our linearizability checker on Porcupine's and Knossos's data, against Porcupine
   serve [--port 8080]            browse ./store on http://127.0.0.1:PORT/
-  pictures RUN_DIR               (re)draw a broadcast or g-set run's propagation, lag, link-load and message-type pictures
+  pictures RUN_DIR               (re)draw a run's broadcast/g-set pictures and why pictures (why.json)
 
 FLAGS given to test-all / test are appended to every run (e.g. --engine embedded, --seed 7, --sim
 for the in-process, virtual-time host); --bin PATH or --bin FAMILY=PATH runs your binary instead of

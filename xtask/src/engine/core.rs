@@ -13,8 +13,6 @@ use super::workers::{After, Workers};
 use crate::workloads::{TestOpts, Workload};
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
-use std::fs::File;
-use std::io::Write;
 
 pub use super::fabric::{MS, SEC};
 const TICK_NS: u64 = 200 * MS;
@@ -46,7 +44,7 @@ struct NodeState {
     drop_warned: bool,
     stdout_tail: VecDeque<String>,
     stderr_tail: VecDeque<String>,
-    log: Option<File>,
+    log: Option<super::node_log::NodeLog>,
 }
 
 /// Fixed inputs of one run.
@@ -113,7 +111,7 @@ impl<'a> Engine<'a> {
             let log = spec
                 .store_dir
                 .as_ref()
-                .and_then(|d| File::create(d.join("node-logs").join(format!("{id}.log"))).ok());
+                .and_then(|d| super::node_log::NodeLog::create(d, id));
             nodes.push(NodeState {
                 id: id.clone(),
                 silenced: false,
@@ -326,11 +324,12 @@ impl<'a> Engine<'a> {
     fn on_host_event(&mut self, ev: HostEvent) {
         match ev {
             HostEvent::Stderr { node, line } => {
+                let now = self.now();
                 let Some(n) = self.nodes.get_mut(node) else {
                     return;
                 };
-                if let Some(f) = &mut n.log {
-                    let _ = writeln!(f, "{line}");
+                if let Some(log) = &mut n.log {
+                    log.write_line(now, &line);
                 }
                 if self.spec.opts.log_stderr {
                     println!("INFO [{} stderr] {line}", n.id);

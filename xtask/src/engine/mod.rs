@@ -15,6 +15,7 @@ pub mod fabric;
 pub mod hosts;
 pub mod nemesis;
 pub mod net;
+pub mod node_log;
 pub mod progress;
 pub mod services;
 pub mod stalls;

@@ -3,6 +3,7 @@
 //! graphs with gnuplot as PNGs; we draw the same content without gnuplot.
 
 pub mod broadcast;
+pub mod lamport_cut;
 mod messages;
 mod perf;
 pub mod svg;

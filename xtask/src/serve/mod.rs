@@ -14,12 +14,15 @@
 //! a bounded results file, parsed one at a time and once (`results`).
 
 mod http;
+mod lines;
+mod log_window;
 mod pages;
 mod regular;
 mod results;
 mod store;
 pub mod summary;
 mod summary_cache;
+mod why;
 
 use http::{read_request, write_response, Body, Response};
 use std::io::Write;
@@ -193,6 +196,9 @@ fn respond(root: &Path, path: &str) -> Response {
             _ => Response::error(404, "no such run"),
         };
     }
+    if let Some(rest) = path.strip_prefix("/why/") {
+        return cut_diagram(root, rest);
+    }
     if let Some(rel) =
         path.strip_prefix("/files/")
             .or(if path == "/files" { Some("") } else { None })
@@ -213,6 +219,23 @@ fn respond(root: &Path, path: &str) -> Response {
         };
     }
     Response::error(404, "not found")
+}
+
+/// `<workload>/<timestamp>/<n>/messages.svg`: the Lamport diagram cut to
+/// the run's manifest entry `n` (see `why`).
+fn cut_diagram(root: &Path, rest: &str) -> Response {
+    let parsed = rest
+        .strip_suffix("/messages.svg")
+        .and_then(|r| r.rsplit_once('/'))
+        .and_then(|(rel, n)| Some((rel, n.parse::<usize>().ok()?)));
+    let Some((rel, n)) = parsed else {
+        return Response::error(404, "not found");
+    };
+    match store::resolve(root, rel) {
+        Ok(dir) if dir.is_dir() => why::cut_diagram(&dir, n),
+        Err(Refused::Escapes) => Response::error(403, "outside the store"),
+        _ => Response::error(404, "no such run"),
+    }
 }
 
 fn content_type(path: &Path) -> &'static str {

@@ -10,7 +10,9 @@ const STYLE: &str = "body{font-family:sans-serif;margin:1.5em}table{border-colla
 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;overflow:auto}\
 img{max-width:100%;border:1px solid #eee;margin:4px 0}\
 .diagram{max-height:80vh;max-width:100%;overflow:auto;display:inline-block;border:1px solid #ccc}\
-.diagram img{max-width:none;margin:0;border:0}";
+.diagram img{max-width:none;margin:0;border:0}\
+#why{border-left:4px solid #FEB5DA;padding-left:12px}iframe.anomaly-picture{width:100%;height:70vh;border:1px solid #ccc}\
+pre.log-window{max-height:20em}";
 
 fn page(title: &str, body: &str) -> String {
     format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{0}</title><style>{STYLE}</style></head><body><h1>{0}</h1>{body}</body></html>\n", esc(title))
@@ -103,8 +105,20 @@ pub fn index(store: &Path, runs: &[Run]) -> String {
 pub fn run(run: &Run, results: &Result<String, Results>, dir: &Path) -> String {
     let base = format!("/files/{}", percent_encode(&run.rel()));
     let (colour, text) = verdict(&run.results);
+    // An invalid run opens on why (issue 25); a valid one is shown as before.
+    let valid = matches!(&run.results, Results::Read(s) if s.valid == Valid::True);
+    let why = if valid {
+        None
+    } else {
+        super::why::section(dir, &run.rel())
+    };
+    let why_link = if why.is_some() {
+        "<a href=\"#why\">why it failed</a> · "
+    } else {
+        ""
+    };
     let mut body = format!(
-        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a> · <a href=\"#pictures\">pictures</a> · <a href=\"#history\">history</a> · <a href=\"#logs\">node logs</a> · <a href=\"#results\">results</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
+        "<p><a href=\"/\">all runs</a> · <a href=\"{base}/\">files</a> · {why_link}<a href=\"#pictures\">pictures</a> · <a href=\"#history\">history</a> · <a href=\"#logs\">node logs</a> · <a href=\"#results\">results</a></p><p>valid?: <span class=\"verdict\" style=\"background:{colour};padding:2px 8px\">{text}</span></p>"
     );
     if let Some(problem) = run.results.problem() {
         let _ = write!(body, "<p class=\"problem\">{}</p>", esc(&problem));
@@ -116,6 +130,9 @@ pub fn run(run: &Run, results: &Result<String, Results>, dir: &Path) -> String {
             let _ = write!(body, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
         }
         body.push_str("</table>");
+    }
+    if let Some(why) = why {
+        body.push_str(&why);
     }
     body.push_str("<h2 id=\"pictures\">Pictures</h2>");
     // Jepsen's and Maelstrom's pictures, then (broadcast and g-set runs)

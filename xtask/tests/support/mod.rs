@@ -10,6 +10,8 @@ use std::process::Command;
 use std::rc::Rc;
 use tempfile::TempDir;
 
+pub mod serve;
+
 /// How many lines of each stream `Run::tail` shows.
 const TAIL_LINES: usize = 40;
 
