@@ -10,6 +10,7 @@
 //! results browser shows it: the browser's page for an invalid run opens on
 //! the first anomaly without knowing any drawer.
 
+pub mod counter;
 pub mod ops;
 pub mod timeline;
 
@@ -52,6 +53,7 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 /// Each picture module adds one line here.
 const DRAWERS: &[(&str, Drawer)] = &[
     ("timeline", timeline::draw),
+    ("counter", counter::draw),
 ];
 
 /// Runs every drawer on `run` and writes `why.json`; a drawer that fails is
