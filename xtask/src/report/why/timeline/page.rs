@@ -20,6 +20,7 @@
 //! Jepsen caps the page at `op-limit` (10000) pairs and drops the rest;
 //! here the cap is [`MAX_ROWS`] rows and [`MAX_BOX_BYTES`] bytes of boxes,
 //! and what is not drawn is counted in the summary.
+//! fidelity X34: windows and a summary where Jepsen truncates.
 
 use super::summary::Summary;
 use crate::history::{Op, OpType, Process};
