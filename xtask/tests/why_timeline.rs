@@ -72,13 +72,25 @@ fn operations(history: &[Value]) -> u64 {
 fn the_timeline_draws_every_operation_of_a_short_run_and_escapes_the_nodes_text() {
     let r = maelstrom_test(
         &fixture("echo_hostile.py"),
-        &["-w", "echo", "--node-count", "1", "--time-limit", "2", "--rate", "20"],
+        &[
+            "-w",
+            "echo",
+            "--node-count",
+            "1",
+            "--time-limit",
+            "2",
+            "--rate",
+            "20",
+        ],
     );
     let html = r.store_file("timeline.html");
     assert!(!html.is_empty(), "no timeline.html\n{}", r.tail());
     assert_balanced(&html);
     assert!(!html.contains("<b>"), "node markup reached the page");
-    assert!(html.contains("&lt;/script&gt;&lt;b&gt;boom&lt;/b&gt;"), "the refusal's text, escaped");
+    assert!(
+        html.contains("&lt;/script&gt;&lt;b&gt;boom&lt;/b&gt;"),
+        "the refusal's text, escaped"
+    );
     let history = r.jsonl("history.jsonl");
     let fails = history.iter().filter(|op| op["type"] == "fail").count();
     assert!(fails > 0, "the node refuses every other echo");
@@ -123,33 +135,51 @@ fn the_counter_picture_marks_the_failing_final_reads() {
         .map(|x| format!("[{} {}]", x[0], x[1]))
         .collect();
     for e in &errors {
-        let tip = format!(
-            "(op {}, process {})",
-            e["index"], e["process"]
-        );
+        let tip = format!("(op {}, process {})", e["index"], e["process"]);
         let node = failing
             .iter()
-            .find(|n| n.descendants().any(|t| t.text().is_some_and(|t| t.contains(&tip))))
+            .find(|n| {
+                n.descendants()
+                    .any(|t| t.text().is_some_and(|t| t.contains(&tip)))
+            })
             .unwrap_or_else(|| panic!("no failing mark for {e}"));
-        let text = node.descendants().find_map(|t| t.text().filter(|t| t.contains(&tip))).unwrap();
+        let text = node
+            .descendants()
+            .find_map(|t| t.text().filter(|t| t.contains(&tip)))
+            .unwrap();
         assert!(
-            text.contains(&format!(": {}, outside the acceptable values [{}]", e["value"], acceptable.join(" "))),
+            text.contains(&format!(
+                ": {}, outside the acceptable values [{}]",
+                e["value"],
+                acceptable.join(" ")
+            )),
             "{text}"
         );
     }
     let why: Value = serde_json::from_str(&r.store_file("why.json")).unwrap();
     let first = &why[0];
-    assert_eq!((first["file"].as_str(), first["anomaly"].as_bool()), (Some("counter.svg"), Some(true)));
+    assert_eq!(
+        (first["file"].as_str(), first["anomaly"].as_bool()),
+        (Some("counter.svg"), Some(true))
+    );
     let window = first["window-ns"].as_array().expect("a window");
     let times: Vec<u64> = errors.iter().map(|e| e["time"].as_u64().unwrap()).collect();
     assert!(window[0].as_u64() <= times.iter().min().copied());
     assert_eq!(window[1].as_u64(), times.iter().max().copied());
     let nodes = support::strings(&first["nodes"]);
     assert!(!nodes.is_empty(), "{first}");
-    assert!(nodes.iter().all(|n| ["n0", "n1", "n2"].contains(&n.as_str())), "{nodes:?}");
+    assert!(
+        nodes
+            .iter()
+            .all(|n| ["n0", "n1", "n2"].contains(&n.as_str())),
+        "{nodes:?}"
+    );
     let timeline = r.store_file("timeline.html");
     assert_balanced(&timeline);
     for e in &errors {
-        assert!(timeline.contains(&format!("id=\"i{}\"", e["index"])), "the failing read is drawn");
+        assert!(
+            timeline.contains(&format!("id=\"i{}\"", e["index"])),
+            "the failing read is drawn"
+        );
     }
 }

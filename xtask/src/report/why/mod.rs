@@ -51,10 +51,7 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 
 /// Every drawer, in the order the results browser shows their pictures.
 /// Each picture module adds one line here.
-const DRAWERS: &[(&str, Drawer)] = &[
-    ("timeline", timeline::draw),
-    ("counter", counter::draw),
-];
+const DRAWERS: &[(&str, Drawer)] = &[("timeline", timeline::draw), ("counter", counter::draw)];
 
 /// Runs every drawer on `run` and writes `why.json`; a drawer that fails is
 /// a warning on stderr (the run's verdict never depends on a picture).

@@ -245,7 +245,13 @@ mod tests {
         ];
         for (o, want) in steps {
             b.push(&o).unwrap();
-            assert_eq!((b.lower(), b.upper()), want, "after {:?} {:?}", o.kind, o.value);
+            assert_eq!(
+                (b.lower(), b.upper()),
+                want,
+                "after {:?} {:?}",
+                o.kind,
+                o.value
+            );
         }
         let bad = op(7, 3, OpType::Invoke, "add", json!("x"));
         assert!(b.push(&bad).unwrap_err().contains("non-integer"));
@@ -257,17 +263,26 @@ mod tests {
         b.push(&op(0, 0, OpType::Invoke, "add", json!(3))).unwrap();
         b.push(&op(1, 0, OpType::Ok, "add", json!(3))).unwrap();
         for (t, v) in [(20, 1), (25, 3)] {
-            b.push(&op(t - 1, 1, OpType::Invoke, "read", json!(null))).unwrap();
+            b.push(&op(t - 1, 1, OpType::Invoke, "read", json!(null)))
+                .unwrap();
             b.push(&op(t, 1, OpType::Ok, "read", json!(v))).unwrap();
         }
         let mut fin = op(99, 2, OpType::Ok, "read", json!(2));
         fin.is_final = true;
-        b.push(&op(90, 2, OpType::Invoke, "read", json!(null))).unwrap();
+        b.push(&op(90, 2, OpType::Invoke, "read", json!(null)))
+            .unwrap();
         b.push(&fin).unwrap();
         let cols = b.columns();
-        assert_eq!((cols[2].2.read_min, cols[2].2.read_max, cols[2].2.reads), (Some(1), Some(3), 2));
+        assert_eq!(
+            (cols[2].2.read_min, cols[2].2.read_max, cols[2].2.reads),
+            (Some(1), Some(3), 2)
+        );
         assert_eq!((cols[0].2.lower, cols[0].2.upper), (Some(0), Some(3)));
-        assert_eq!((cols[9].2.lower, cols[9].2.upper), (Some(3), Some(3)), "carried over");
+        assert_eq!(
+            (cols[9].2.lower, cols[9].2.upper),
+            (Some(3), Some(3)),
+            "carried over"
+        );
         assert_eq!(cols[9].2.reads, 0, "a final read is not among the others");
         assert_eq!(b.finals()[0].invoked_ns, 90);
         assert_eq!((b.finals()[0].value, b.finals_seen()), (2, 1));

@@ -26,9 +26,8 @@ pub fn nodes_answering(dir: &Path, reads: &[Read]) -> Vec<String> {
     };
     let mut nodes = BTreeSet::new();
     for e in events.filter_map(Result::ok) {
-        let is_reply = e.kind == JournalKind::Recv
-            && e.dest.starts_with('c')
-            && e.body["type"] == "read_ok";
+        let is_reply =
+            e.kind == JournalKind::Recv && e.dest.starts_with('c') && e.body["type"] == "read_ok";
         let (true, Some(t)) = (is_reply, e.time.checked_sub(offset)) else {
             continue;
         };
@@ -50,8 +49,15 @@ mod tests {
     #[test]
     fn the_node_whose_reply_carried_the_value_in_time_is_named() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(nodes_answering(dir.path(), &[(0, 10, 1)]).is_empty(), "no journal");
-        std::fs::write(dir.path().join("run.json"), r#"{"main_phase_offset_ns":100}"#).unwrap();
+        assert!(
+            nodes_answering(dir.path(), &[(0, 10, 1)]).is_empty(),
+            "no journal"
+        );
+        std::fs::write(
+            dir.path().join("run.json"),
+            r#"{"main_phase_offset_ns":100}"#,
+        )
+        .unwrap();
         let ev = |id, time, kind, src: &str, dest: &str, value| {
             format!(
                 r#"{{"id":{id},"time":{time},"type":"{kind}","msg_id":{id},"src":"{src}","dest":"{dest}","body":{{"type":"read_ok","value":{value}}}}}"#
@@ -59,9 +65,9 @@ mod tests {
         };
         let lines = [
             ev(0, 105, "send", "n0", "c1", 1),
-            ev(1, 106, "recv", "n0", "c1", 1),  // t = 6: in [0, 10], value 1
-            ev(2, 107, "recv", "n1", "c2", 2),  // another value
-            ev(3, 150, "recv", "n2", "c3", 1),  // too late
+            ev(1, 106, "recv", "n0", "c1", 1), // t = 6: in [0, 10], value 1
+            ev(2, 107, "recv", "n1", "c2", 2), // another value
+            ev(3, 150, "recv", "n2", "c3", 1), // too late
             "not json".to_string(),
         ];
         std::fs::write(dir.path().join("net-journal.jsonl"), lines.join("\n")).unwrap();

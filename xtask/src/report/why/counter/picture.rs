@@ -63,7 +63,11 @@ impl Judgement {
             .take(MAX_INTERVALS)
             .map(|(a, b)| format!("[{a} {b}]"))
             .collect();
-        let more = if self.acceptable.len() > MAX_INTERVALS { " ..." } else { "" };
+        let more = if self.acceptable.len() > MAX_INTERVALS {
+            " ..."
+        } else {
+            ""
+        };
         format!("[{}{more}]", parts.join(" "))
     }
 }
@@ -93,9 +97,19 @@ pub fn svg(bounds: &Bounds, end_ns: u64, judgement: &Judgement, title: &str) -> 
         .flat_map(|(_, _, c)| [c.lower, c.upper, c.read_min, c.read_max])
         .flatten()
         .chain(finals.iter().map(|f| f.value))
-        .chain(judgement.acceptable.iter().take(MAX_INTERVALS).flat_map(|&(a, b)| [a, b]));
+        .chain(
+            judgement
+                .acceptable
+                .iter()
+                .take(MAX_INTERVALS)
+                .flat_map(|&(a, b)| [a, b]),
+        );
     let (lo, hi) = values.fold((i128::MAX, i128::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (lo, hi) = if lo > hi { (0.0, 1.0) } else { (lo as f64, hi as f64) };
+    let (lo, hi) = if lo > hi {
+        (0.0, 1.0)
+    } else {
+        (lo as f64, hi as f64)
+    };
     let pad = (hi - lo).max(1.0) * 0.08;
     let s = Scale {
         end_ns: end_ns.max(1) as f64,
@@ -180,13 +194,15 @@ fn axes(out: &mut String, s: &Scale) {
         );
     }
     for t in nice_ticks(s.y0, s.y1, 6) {
-        let y = s.y(t.round() as i128);
+        // Whole values only (`-0.4` rounds to 0, never "-0").
+        let t = t.round() as i128;
+        let y = s.y(t);
         let _ = write!(
             out,
             r##"<line x1="{x0}" y1="{y:.1}" x2="{x1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
             x0 - 6.0,
             y + 4.0,
-            t.round()
+            t
         );
     }
     let _ = write!(

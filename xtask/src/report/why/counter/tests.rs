@@ -7,7 +7,8 @@ fn history(dir: &std::path::Path, rows: &[(u64, &str, &str, Value, bool)]) {
         .iter()
         .enumerate()
         .map(|(i, (p, t, f, v, fin))| {
-            let mut op = json!({"type": t, "f": f, "value": v, "process": p, "time": i as u64 * 1_000_000});
+            let mut op =
+                json!({"type": t, "f": f, "value": v, "process": p, "time": i as u64 * 1_000_000});
             if *fin {
                 op["final?"] = json!(true);
             }
@@ -47,26 +48,72 @@ fn a_failing_final_read_is_red_with_its_value_and_the_acceptable_set() {
     let results = json!({"valid?": false, "workload": {"valid?": false,
         "errors": [{"index": 9, "time": 9_000_000, "type": "ok", "f": "read", "value": 2, "final?": true, "process": 3}],
         "final-reads": [5, 2], "acceptable": [[5, 5]]}});
-    let run = RunView { dir: dir.path(), workload: "g-counter", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "g-counter",
+        results: &results,
+    };
     let pictures = draw(&run).unwrap();
     assert_eq!(pictures.len(), 1);
     let p = &pictures[0];
     assert!(p.anomaly);
-    assert_eq!(p.window_ns, Some((8_000_000, 9_000_000)), "the failing read's invocation to completion");
-    assert_eq!(p.title, "g-counter: 1 final read(s) outside the acceptable values [[5 5]]");
+    assert_eq!(
+        p.window_ns,
+        Some((8_000_000, 9_000_000)),
+        "the failing read's invocation to completion"
+    );
+    assert_eq!(
+        p.title,
+        "g-counter: 1 final read(s) outside the acceptable values [[5 5]]"
+    );
     let text = svg_of(dir.path());
     let doc = roxmltree::Document::parse(&text).unwrap();
     let class = |n: &roxmltree::Node| n.attribute("class").unwrap_or("").to_string();
-    let failing: Vec<_> = doc.descendants().filter(|n| class(n) == "final-read failing").collect();
+    let failing: Vec<_> = doc
+        .descendants()
+        .filter(|n| class(n) == "final-read failing")
+        .collect();
     assert_eq!(failing.len(), 1);
-    let tip = failing[0].children().find(|c| c.has_tag_name("title")).unwrap().text().unwrap();
-    assert!(tip.contains("op 9, process 3") && tip.contains(": 2, outside the acceptable values [[5 5]]"), "{tip}");
-    assert_eq!(doc.descendants().filter(|n| class(n) == "final-read").count(), 1, "the read of 5 is not red");
-    let label = doc.descendants().find(|n| class(n) == "failing-value").unwrap();
+    let tip = failing[0]
+        .children()
+        .find(|c| c.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        tip.contains("op 9, process 3")
+            && tip.contains(": 2, outside the acceptable values [[5 5]]"),
+        "{tip}"
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| class(n) == "final-read")
+            .count(),
+        1,
+        "the read of 5 is not red"
+    );
+    let label = doc
+        .descendants()
+        .find(|n| class(n) == "failing-value")
+        .unwrap();
     assert_eq!(label.text(), Some("2"));
-    assert_eq!(doc.descendants().filter(|n| class(n) == "final-acceptable").count(), 1);
-    assert_eq!(doc.descendants().filter(|n| class(n) == "read").count(), 1, "the one non-final read");
-    assert_eq!(doc.descendants().filter(|n| class(n) == "acceptable-range").count(), 1);
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| class(n) == "final-acceptable")
+            .count(),
+        1
+    );
+    assert_eq!(
+        doc.descendants().filter(|n| class(n) == "read").count(),
+        1,
+        "the one non-final read"
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| class(n) == "acceptable-range")
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -82,22 +129,40 @@ fn a_valid_run_is_context_and_other_workloads_draw_nothing() {
         ],
     );
     let results = json!({"valid?": true, "workload": {"valid?": true, "errors": null, "acceptable": [[1, 1]]}});
-    let run = RunView { dir: dir.path(), workload: "pn-counter", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "pn-counter",
+        results: &results,
+    };
     let p = draw(&run).unwrap();
-    assert_eq!((p[0].anomaly, p[0].window_ns, p[0].nodes.len()), (false, None, 0));
+    assert_eq!(
+        (p[0].anomaly, p[0].window_ns, p[0].nodes.len()),
+        (false, None, 0)
+    );
     let text = svg_of(dir.path());
     assert!(!text.contains("class=\"final-read failing\""));
     assert!(text.contains("class=\"final-read\""));
-    let run = RunView { dir: dir.path(), workload: "lin-kv", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "lin-kv",
+        results: &results,
+    };
     assert_eq!(draw(&run), Ok(vec![]));
 }
 
 #[test]
 fn a_non_integer_add_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    history(dir.path(), &[(0, "invoke", "add", json!("</script><b>"), false)]);
+    history(
+        dir.path(),
+        &[(0, "invoke", "add", json!("</script><b>"), false)],
+    );
     let results = json!({"workload": {}});
-    let run = RunView { dir: dir.path(), workload: "g-counter", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "g-counter",
+        results: &results,
+    };
     assert!(draw(&run).unwrap_err().contains("non-integer"));
 }
 
@@ -109,7 +174,11 @@ fn a_100_000_op_history_gives_a_bounded_picture() {
     let mut text = String::new();
     for k in 0..50_000u64 {
         let (p, t) = (k % 8, k * 2_000_000);
-        let (f, v, done) = if k % 2 == 0 { ("add", "1", "1") } else { ("read", "null", "7") };
+        let (f, v, done) = if k % 2 == 0 {
+            ("add", "1", "1")
+        } else {
+            ("read", "null", "7")
+        };
         let fin = if k >= 49_992 { ",\"final?\":true" } else { "" };
         text.push_str(&format!(
             "{{\"type\":\"invoke\",\"f\":\"{f}\",\"value\":{v},\"process\":{p},\"time\":{t}{fin}}}\n\
@@ -120,13 +189,25 @@ fn a_100_000_op_history_gives_a_bounded_picture() {
     std::fs::write(dir.path().join("history.jsonl"), text).unwrap();
     let results = json!({"workload": {"valid?": false, "acceptable": [[25000, 25000]],
         "errors": [{"index": 99_999, "type": "ok", "time": 0}]}});
-    let run = RunView { dir: dir.path(), workload: "g-counter", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "g-counter",
+        results: &results,
+    };
     draw(&run).unwrap();
     let svg = svg_of(dir.path());
     assert!(svg.len() < 256 << 10, "{} bytes", svg.len());
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let count = |c: &str| doc.descendants().filter(|n| n.attribute("class") == Some(c)).count();
+    let count = |c: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(c))
+            .count()
+    };
     assert!(count("read") <= bounds::COLUMNS);
-    assert_eq!(count("final-read") + count("final-read failing"), 4, "the final reads (half are adds)");
+    assert_eq!(
+        count("final-read") + count("final-read failing"),
+        4,
+        "the final reads (half are adds)"
+    );
     assert_eq!(count("final-read failing"), 1);
 }

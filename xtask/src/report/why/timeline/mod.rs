@@ -57,8 +57,7 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
     let mut page = Page::new(&windows, end);
     for_each_op(run.dir, |op| page.push(op))?;
     let html = page.finish(&format!("{} timeline", run.workload));
-    std::fs::write(run.dir.join(FILE), html)
-        .map_err(|e| format!("cannot write {FILE}: {e}"))?;
+    std::fs::write(run.dir.join(FILE), html).map_err(|e| format!("cannot write {FILE}: {e}"))?;
     Ok(vec![Picture {
         file: FILE.into(),
         title: "Timeline: every operation by process".into(),

@@ -17,6 +17,7 @@
 //!   and its `:title` (`render-duration`, `render-error`, `render-op`);
 //! - each box is a link to itself (`[:a {:href (str "#i" (:index op))}`)
 //!   and `.op:target` lifts it, so a click marks it: no script.
+//!
 //! Jepsen caps the page at `op-limit` (10000) pairs and drops the rest;
 //! here the cap is [`MAX_ROWS`] rows and [`MAX_BOX_BYTES`] bytes of boxes,
 //! and what is not drawn is counted in the summary.
@@ -150,7 +151,12 @@ impl Page {
         }
         self.ops += 1;
         let start = self.open.remove(&op.process);
-        let segments = segments(start.as_ref().and_then(|s| s.at), at, start.is_some(), op.kind);
+        let segments = segments(
+            start.as_ref().and_then(|s| s.at),
+            at,
+            start.is_some(),
+            op.kind,
+        );
         if !self.draw(&segments, start.as_ref(), op) {
             self.summary.count(op.time, op.kind);
         }
@@ -171,7 +177,10 @@ impl Page {
             exception: None,
             is_final: false,
         };
-        let segments = left.at.map(|(s, r)| vec![(s, Some(r), None)]).unwrap_or_default();
+        let segments = left
+            .at
+            .map(|(s, r)| vec![(s, Some(r), None)])
+            .unwrap_or_default();
         if !self.draw(&segments, Some(&left), &as_op) {
             self.summary.count(left.time, OpType::Info);
         }
@@ -256,7 +265,10 @@ impl Page {
         let rows: Vec<_> = self.summary.rows().collect();
         let mut next_row = 0;
         for (k, s) in self.sections.iter().enumerate() {
-            let upto = rows[next_row..].iter().take_while(|r| r.0 < s.window.0).count();
+            let upto = rows[next_row..]
+                .iter()
+                .take_while(|r| r.0 < s.window.0)
+                .count();
             summary_table(&mut out, &rows[next_row..next_row + upto]);
             next_row += upto;
             let _ = writeln!(
@@ -271,7 +283,12 @@ impl Page {
             }
             out.push_str("<div class=\"procs\">");
             for p in &self.processes {
-                let _ = write!(out, "<span class=\"proc {}\">{}</span>", class(*p), label(*p));
+                let _ = write!(
+                    out,
+                    "<span class=\"proc {}\">{}</span>",
+                    class(*p),
+                    label(*p)
+                );
             }
             out.push_str("</div>\n");
             let _ = writeln!(
@@ -346,12 +363,19 @@ fn op_box(seg: &Segment, first: bool, op: &Op, title: &str, body: &str) -> Strin
 fn title(start: Option<&Open>, op: &Op) -> String {
     let mut t = String::new();
     if op.process == Process::Nemesis {
-        let _ = writeln!(t, "Msg: {}", value_text(start.map_or(&op.value, |s| &s.value), TITLE_CHARS));
+        let _ = writeln!(
+            t,
+            "Msg: {}",
+            value_text(start.map_or(&op.value, |s| &s.value), TITLE_CHARS)
+        );
     }
     if let Some(s) = start.filter(|_| !op.is_invoke()) {
         let _ = writeln!(t, "Dur: {} ms", op.time.saturating_sub(s.time) / 1_000_000);
     }
-    let err = op.error.as_ref().map_or("nil".into(), |e| value_text(e, TITLE_CHARS));
+    let err = op
+        .error
+        .as_ref()
+        .map_or("nil".into(), |e| value_text(e, TITLE_CHARS));
     let _ = writeln!(t, "Err: {err}");
     let from = start.map_or(String::new(), |s| format!("{} to ", secs(s.time)));
     let _ = writeln!(t, "Time: {from}{} since the main phase\n", secs(op.time));
@@ -359,7 +383,10 @@ fn title(start: Option<&Open>, op: &Op) -> String {
         t,
         "Op:\n{{:process {}\n :type {}\n :f {}\n :index {}",
         label(op.process),
-        serde_json::to_value(op.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        serde_json::to_value(op.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
         cut(&op.f, TITLE_CHARS),
         op.index
     );

@@ -88,8 +88,26 @@ mod tests {
         s.count(u64::MAX, OpType::Ok);
         let rows: Vec<_> = s.rows().collect();
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0], (0, 10, Counts { ok: 1, fail: 1, info: 0 }));
-        assert_eq!(rows[1].2, Counts { ok: 0, fail: 0, info: 1 });
+        assert_eq!(
+            rows[0],
+            (
+                0,
+                10,
+                Counts {
+                    ok: 1,
+                    fail: 1,
+                    info: 0
+                }
+            )
+        );
+        assert_eq!(
+            rows[1].2,
+            Counts {
+                ok: 0,
+                fail: 0,
+                info: 1
+            }
+        );
         assert_eq!(rows[2].0, (BUCKETS as u64 - 1) * 10);
         assert_eq!(s.total(), 4);
         assert_eq!(s.to_json()[0]["fail"], 1);

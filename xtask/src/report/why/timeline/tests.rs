@@ -95,7 +95,14 @@ fn each_operation_is_a_box_from_invocation_to_completion_coloured_by_outcome() {
     // Columns: process 0 at 0, process 1 one gutter (106 px) right.
     assert!(html.contains(".p0 { left: 0px;") && html.contains(".p1 { left: 106px;"));
     let d = data(&html);
-    assert_eq!((d["ops"].as_u64(), d["drawn"].as_u64(), d["summarised"].as_u64()), (Some(3), Some(3), Some(0)));
+    assert_eq!(
+        (
+            d["ops"].as_u64(),
+            d["drawn"].as_u64(),
+            d["summarised"].as_u64()
+        ),
+        (Some(3), Some(3), Some(0))
+    );
 }
 
 #[test]
@@ -110,11 +117,21 @@ fn outside_the_windows_operations_are_counted_not_drawn() {
     let html = page_of(&ops, &[(6000 * MS, 7000 * MS)]);
     assert_balanced(&html);
     // The read that began before the window: from its top, dashed.
-    assert!(html.contains("class=\"op ok cont p0\" id=\"i3\" style=\"top:0px;height:16px\""), "{html}");
+    assert!(
+        html.contains("class=\"op ok cont p0\" id=\"i3\" style=\"top:0px;height:16px\""),
+        "{html}"
+    );
     assert!(!html.contains("id=\"i1\""));
     // The add never completed, outside any window: counted as info.
     let d = data(&html);
-    assert_eq!((d["ops"].as_u64(), d["drawn"].as_u64(), d["summarised"].as_u64()), (Some(3), Some(1), Some(2)));
+    assert_eq!(
+        (
+            d["ops"].as_u64(),
+            d["drawn"].as_u64(),
+            d["summarised"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
     assert_eq!(d["summary"][0]["ok"], 1);
     assert_eq!(d["summary"][1]["info"], 1);
     assert!(html.contains("<table class=\"summary\">"));
@@ -125,7 +142,10 @@ fn text_from_a_node_is_escaped() {
     let evil = "</script><b>x</b>";
     let mut fail = op(1, 1, 0, OpType::Fail, evil, json!(evil));
     fail.error = Some(json!([evil]));
-    let html = page_of(&[op(0, 0, 0, OpType::Invoke, evil, json!(evil)), fail], &[(0, MS)]);
+    let html = page_of(
+        &[op(0, 0, 0, OpType::Invoke, evil, json!(evil)), fail],
+        &[(0, MS)],
+    );
     assert!(!html.contains("<b>"), "{html}");
     assert!(html.contains("&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"));
     assert_balanced(&html);
@@ -135,18 +155,29 @@ fn text_from_a_node_is_escaped() {
 fn a_run_without_a_history_draws_nothing_and_a_valid_one_draws_everything() {
     let dir = tempfile::tempdir().unwrap();
     let results = json!({"valid?": true});
-    let run = RunView { dir: dir.path(), workload: "echo", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "echo",
+        results: &results,
+    };
     assert_eq!(draw(&run), Ok(vec![]));
     let lines: Vec<String> = (0..20)
         .map(|i| {
             let kind = if i % 2 == 0 { "invoke" } else { "ok" };
-            format!(r#"{{"type":"{kind}","f":"echo","value":"v{}","process":0,"time":{}}}"#, i / 2, i * 1000)
+            format!(
+                r#"{{"type":"{kind}","f":"echo","value":"v{}","process":0,"time":{}}}"#,
+                i / 2,
+                i * 1000
+            )
         })
         .collect();
     std::fs::write(dir.path().join("history.jsonl"), lines.join("\n")).unwrap();
     let pictures = draw(&run).unwrap();
     assert_eq!(pictures.len(), 1);
-    assert_eq!((pictures[0].file.as_str(), pictures[0].anomaly), (FILE, false));
+    assert_eq!(
+        (pictures[0].file.as_str(), pictures[0].anomaly),
+        (FILE, false)
+    );
     let html = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
     assert_eq!(data(&html)["drawn"], 10);
     assert_eq!(data(&html)["summarised"], 0);
@@ -173,21 +204,38 @@ fn a_100_000_op_history_gives_a_bounded_page() {
     }
     std::fs::write(dir.path().join("history.jsonl"), text).unwrap();
     let results = json!({"valid?": false, "workload": {"errors": [{"index": 90_001, "time": 90_000_000_000u64, "type": "ok"}]}});
-    let run = RunView { dir: dir.path(), workload: "lin-kv", results: &results };
+    let run = RunView {
+        dir: dir.path(),
+        workload: "lin-kv",
+        results: &results,
+    };
     draw(&run).unwrap();
     let html = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
-    assert!(html.len() < MAX_BOX_BYTES + (64 << 10), "{} bytes", html.len());
+    assert!(
+        html.len() < MAX_BOX_BYTES + (64 << 10),
+        "{} bytes",
+        html.len()
+    );
     let d = data(&html);
     assert_eq!(d["ops"], pairs);
-    assert_eq!(d["drawn"].as_u64().unwrap() + d["summarised"].as_u64().unwrap(), pairs);
+    assert_eq!(
+        d["drawn"].as_u64().unwrap() + d["summarised"].as_u64().unwrap(),
+        pairs
+    );
     assert!(d["drawn"].as_u64().unwrap() <= MAX_ROWS as u64);
     assert_eq!(
         d["windows-ns"],
-        json!([[49_000_000_000u64, 51_001_000_000u64], [89_000_000_000u64, 91_000_000_000u64]])
+        json!([
+            [49_000_000_000u64, 51_001_000_000u64],
+            [89_000_000_000u64, 91_000_000_000u64]
+        ])
     );
     assert!(html.contains("id=\"i50001\""), "the failed op is drawn");
     assert!(html.contains("class=\"op fail p0\" id=\"i50001\""));
-    assert!(html.contains("id=\"i90001\""), "the op the results quote is drawn");
+    assert!(
+        html.contains("id=\"i90001\""),
+        "the op the results quote is drawn"
+    );
     assert!(!html.contains("id=\"i1\""), "an op far from both is not");
     assert_balanced(&html);
 }
@@ -199,7 +247,14 @@ fn the_byte_budget_stops_drawing_and_counts_the_rest() {
             let t = k * 2;
             [
                 op(2 * k as usize, t, 0, OpType::Invoke, "read", Value::Null),
-                op(2 * k as usize + 1, t + 1, 0, OpType::Ok, "read", json!("y".repeat(50))),
+                op(
+                    2 * k as usize + 1,
+                    t + 1,
+                    0,
+                    OpType::Ok,
+                    "read",
+                    json!("y".repeat(50)),
+                ),
             ]
         })
         .collect();

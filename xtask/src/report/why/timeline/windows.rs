@@ -112,7 +112,9 @@ mod tests {
         let mut f = Focus::default();
         f.add_quoted_ops(&results);
         assert_eq!(f.times, [7], "only maps with an index, a type and a time");
-        let many = json!((0..100).map(|i| json!({"index": i, "type": "ok", "time": i})).collect::<Vec<_>>());
+        let many = json!((0..100)
+            .map(|i| json!({"index": i, "type": "ok", "time": i}))
+            .collect::<Vec<_>>());
         let mut f = Focus::default();
         f.add_quoted_ops(&many);
         assert_eq!(f.times.len(), MAX_FOCUS);
