@@ -114,6 +114,9 @@ fn a_failing_final_read_is_red_with_its_value_and_the_acceptable_set() {
             .count(),
         1
     );
+    // The axis runs from just below 0 (-0.4): its first tick is 0, not "-0".
+    assert!(doc.descendants().any(|n| n.text() == Some("0")));
+    assert!(!doc.descendants().any(|n| n.text() == Some("-0")));
 }
 
 #[test]
