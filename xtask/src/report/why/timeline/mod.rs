@@ -16,7 +16,7 @@ use super::{Picture, RunView};
 use crate::history::{InFlight, OpType};
 use page::{Page, MAX_ROWS};
 use serde_json::Value;
-use windows::Focus;
+use windows::{Focus, LostElements};
 
 /// Maelstrom's name and place (jepsen.checker.timeline/html: `(store/path!
 /// test (:subdirectory opts) "timeline.html")`).
@@ -25,8 +25,10 @@ pub const FILE: &str = "timeline.html";
 /// Draws `timeline.html`; nothing when the run has no history.
 pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
     let mut focus = Focus::default();
+    let mut lost = LostElements::default();
     if run.results.get("valid?") != Some(&Value::Bool(true)) {
         focus.add_quoted_ops(run.results);
+        lost = LostElements::from_results(run.results);
     }
     let (mut end, mut events) = (0u64, 0usize);
     let mut open = InFlight::default();
@@ -37,6 +39,7 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         if !op.process.is_client() {
             return;
         }
+        lost.visit(op, &mut focus);
         let invoked = open.pair(op, |o| o.time);
         if matches!(op.kind, OpType::Fail | OpType::Info) {
             invoked.into_iter().for_each(|t| focus.add(t));

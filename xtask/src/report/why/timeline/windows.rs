@@ -5,7 +5,11 @@
 //! - when the run is invalid, every op the results map quotes (any JSON
 //!   object in it with integer `index` and `time` and a `type`: the
 //!   counter's and kafka's error ops, lin-kv's failing ops, set-full's
-//!   ops that lost an element, ...).
+//!   ops that lost an element, ...);
+//! - when the run is invalid and the results list `lost` elements
+//!   (set-full: broadcast, g-set), the invocation that added each, and the
+//!   first final read (the reads that missed them come together at the
+//!   end).
 //!
 //! Each such moment opens a window of [`MARGIN_NS`] on each side; windows
 //! that overlap or touch merge. At most [`MAX_FOCUS`] moments are kept: the
@@ -80,6 +84,44 @@ impl Focus {
     }
 }
 
+/// Watches the history for the ops that added the elements a set-full
+/// checker reports `lost`, and for the first final read.
+#[derive(Debug, Default)]
+pub struct LostElements {
+    values: Vec<Value>,
+    final_seen: bool,
+}
+
+impl LostElements {
+    /// The first [`MAX_FOCUS`] of `results.workload.lost`.
+    pub fn from_results(results: &Value) -> LostElements {
+        let values = results["workload"]["lost"]
+            .as_array()
+            .map(|a| a.iter().take(MAX_FOCUS).cloned().collect())
+            .unwrap_or_default();
+        LostElements {
+            values,
+            final_seen: false,
+        }
+    }
+
+    /// Adds `op`'s time to `focus` when it added a lost element
+    /// (broadcast's `broadcast`, g-set's `add`) or is the first final read.
+    pub fn visit(&mut self, op: &crate::history::Op, focus: &mut Focus) {
+        if self.values.is_empty() {
+            return;
+        }
+        let adds = matches!(op.f.as_str(), "add" | "broadcast");
+        if op.is_invoke() && adds && self.values.contains(&op.value) {
+            focus.add(op.time);
+        }
+        if op.is_final && !self.final_seen {
+            self.final_seen = true;
+            focus.add(op.time);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +160,34 @@ mod tests {
         let mut f = Focus::default();
         f.add_quoted_ops(&many);
         assert_eq!(f.times.len(), MAX_FOCUS);
+    }
+
+    #[test]
+    fn lost_elements_focus_on_their_adds_and_the_final_reads() {
+        use crate::checkers::testing::op_at;
+        use crate::history::{OpType, Process};
+        let results = json!({"valid?": false, "workload": {"lost": [7]}});
+        let mut lost = LostElements::from_results(&results);
+        let mut f = Focus::default();
+        let p = Process::Client(0);
+        let mut fin = op_at(4, 40, p, OpType::Invoke, "read", Value::Null);
+        fin.is_final = true;
+        let mut fin2 = fin.clone();
+        fin2.time = 41;
+        for op in [
+            op_at(0, 10, p, OpType::Invoke, "broadcast", json!(6)),
+            op_at(1, 20, p, OpType::Invoke, "broadcast", json!(7)),
+            op_at(2, 21, p, OpType::Ok, "broadcast", json!(7)),
+            op_at(3, 30, p, OpType::Invoke, "read", Value::Null),
+            fin,
+            fin2,
+        ] {
+            lost.visit(&op, &mut f);
+        }
+        assert_eq!(f.times, [20, 40], "the add of 7 and the first final read");
+        let mut none = LostElements::from_results(&json!({"workload": {"lost": []}}));
+        let mut f = Focus::default();
+        none.visit(&op_at(0, 10, p, OpType::Invoke, "add", json!(7)), &mut f);
+        assert!(f.is_empty());
     }
 }
