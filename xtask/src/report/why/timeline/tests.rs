@@ -2,6 +2,7 @@ use super::page::{Page, MAX_BOX_BYTES, MAX_ROWS};
 use super::*;
 use crate::history::{Op, Process};
 use serde_json::{json, Value};
+use std::io::Write;
 
 const MS: u64 = 1_000_000;
 
@@ -191,18 +192,24 @@ fn a_run_without_a_history_draws_nothing_and_a_valid_one_draws_everything() {
 fn a_100_000_op_history_gives_a_bounded_page() {
     let dir = tempfile::tempdir().unwrap();
     let big = "x".repeat(1000);
-    let mut text = String::new();
+    // Written a line at a time (100 MB in all), so that the test's peak
+    // memory is the drawer's.
+    let file = std::fs::File::create(dir.path().join("history.jsonl")).unwrap();
+    let mut text = std::io::BufWriter::new(file);
     let pairs = 50_000u64;
     for k in 0..pairs {
         let (p, t) = (k % 8, k * 2_000_000);
         let done = if k == 25_000 { "fail" } else { "ok" };
-        text.push_str(&format!(
+        writeln!(
+            text,
             "{{\"type\":\"invoke\",\"f\":\"write\",\"value\":\"{big}\",\"process\":{p},\"time\":{t}}}\n\
-             {{\"type\":\"{done}\",\"f\":\"write\",\"value\":\"{big}\",\"process\":{p},\"time\":{}}}\n",
+             {{\"type\":\"{done}\",\"f\":\"write\",\"value\":\"{big}\",\"process\":{p},\"time\":{}}}",
             t + 1_000_000
-        ));
+        )
+        .unwrap();
     }
-    std::fs::write(dir.path().join("history.jsonl"), text).unwrap();
+    text.flush().unwrap();
+    drop(text);
     let results = json!({"valid?": false, "workload": {"errors": [{"index": 90_001, "time": 90_000_000_000u64, "type": "ok"}]}});
     let run = RunView {
         dir: dir.path(),
