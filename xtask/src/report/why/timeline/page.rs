@@ -249,6 +249,18 @@ impl Page {
             self.drawn,
             self.sections.len(),
         );
+        if self.sections.len() > 1 {
+            out.push_str("<p class=\"windows\">Windows:");
+            for (k, s) in self.sections.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    " <a href=\"#w{k}\">{} to {}</a>",
+                    secs(s.window.0),
+                    secs(s.window.1)
+                );
+            }
+            out.push_str("</p>\n");
+        }
         let data = json!({
             "ops": self.ops,
             "drawn": self.drawn,

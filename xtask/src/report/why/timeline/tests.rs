@@ -237,6 +237,8 @@ fn a_100_000_op_history_gives_a_bounded_page() {
             [89_000_000_000u64, 91_000_000_000u64]
         ])
     );
+    assert!(html.contains("<a href=\"#w1\">89.000 s to 91.000 s</a>"));
+    assert!(html.contains("<h2 id=\"w1\">89.000 s to 91.000 s:"));
     assert!(html.contains("id=\"i50001\""), "the failed op is drawn");
     assert!(html.contains("class=\"op fail p0\" id=\"i50001\""));
     assert!(
