@@ -387,7 +387,8 @@ fn title(start: Option<&Open>, op: &Op) -> String {
     let err = op
         .error
         .as_ref()
-        .map_or("nil".into(), |e| value_text(e, TITLE_CHARS));
+        // `render-error`: `(pr-str (:error op))`, strings quoted.
+        .map_or("nil".into(), |e| cut(&e.to_string(), TITLE_CHARS));
     let _ = writeln!(t, "Err: {err}");
     let from = start.map_or(String::new(), |s| format!("{} to ", secs(s.time)));
     let _ = writeln!(t, "Time: {from}{} since the main phase\n", secs(op.time));
@@ -429,9 +430,12 @@ fn body(start: Option<&Open>, op: &Op) -> String {
     out
 }
 
+/// A value as `(str v)` prints it in timeline.clj's body and `render-op`:
+/// nil for null, a string without quotes.
 fn value_text(v: &Value, max: usize) -> String {
     match v {
         Value::Null => "nil".into(),
+        Value::String(s) => cut(s, max),
         v => cut(&v.to_string(), max),
     }
 }

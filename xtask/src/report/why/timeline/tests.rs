@@ -91,6 +91,12 @@ fn each_operation_is_a_box_from_invocation_to_completion_coloured_by_outcome() {
     assert!(html.contains("<div class=\"op fail p1\" id=\"i3\" style=\"top:16px;height:32px\""));
     assert!(html.contains("Err: [&quot;temporarily-unavailable&quot;,&quot;leader?&quot;]"));
     assert!(html.contains(">1 write 2</div>"));
+    // A string value prints bare, as Clojure's `str` does.
+    let echo = [
+        op(0, 0, 0, OpType::Invoke, "echo", json!("hi")),
+        op(1, 1, 0, OpType::Ok, "echo", json!("hi")),
+    ];
+    assert!(page_of(&echo, &[(0, MS)]).contains(">0 echo hi</div>"));
     // The info runs to the window's end, as Jepsen's runs to the history's.
     assert!(html.contains("<div class=\"op info p0\" id=\"i5\" style=\"top:64px;bottom:0\""));
     // Columns: process 0 at 0, process 1 one gutter (106 px) right.
