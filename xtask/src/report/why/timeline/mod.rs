@@ -7,6 +7,7 @@
 //! flight and the drawn boxes (at most [`page::MAX_ROWS`] rows,
 //! [`page::MAX_BOX_BYTES`] bytes); the page is at most that plus a few KiB.
 
+pub mod op_box;
 pub mod page;
 pub mod summary;
 pub mod windows;
