@@ -18,7 +18,7 @@
 //! At most [`MAX_PER_TYPE`] pictures per anomaly type, each bounded
 //! (`diagram.rs`). Elle plots every cycle, skipping any whose Graphviz
 //! input exceeds 65536 bytes (`save-dot!`, `:max-plot-bytes`).
-//! fidelity P1: at most 8 cycle pictures per anomaly type.
+//! fidelity X34: at most 8 pictures per type, no Graphviz, no `sccs/`.
 
 mod context;
 mod diagram;
