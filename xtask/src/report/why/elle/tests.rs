@@ -346,3 +346,60 @@ fn invoke_times_pair_each_completion_with_its_process_invocation() {
     assert_eq!(found.get(&3), Some(&1_000_000));
     assert!(invoke_times(&dir.path().join("none"), &wanted).is_empty());
 }
+
+#[test]
+fn a_history_of_thousands_of_g1c_pairs_checked_by_elle_gives_few_small_pictures() {
+    // 5 000 pairs of transactions, each pair reading the other's writes:
+    // the real checker reports thousands of G1c cycles. (The 100 000-op
+    // bound is above, on hand-made entries: Elle takes 30 s on as many ops
+    // in a debug build.)
+    use OpType::*;
+    let mut list = Vec::new();
+    for pair in 0..5_000u64 {
+        let (p, q) = (2 * (pair % 5), 2 * (pair % 5) + 1);
+        let (x, y) = (pair % 100, pair % 100 + 100);
+        let (a, b) = (
+            json!([["w", x, pair], ["r", y, null]]),
+            json!([["w", y, pair], ["r", x, null]]),
+        );
+        list.push((p, Invoke, a));
+        list.push((q, Invoke, b));
+        list.push((p, Ok, json!([["w", x, pair], ["r", y, pair]])));
+        list.push((q, Ok, json!([["w", y, pair], ["r", x, pair]])));
+    }
+    let history = ops(&list);
+    assert_eq!(history.len(), 20_000);
+    let dir = run_dir(&history);
+    let results = rw_register(&history, "read-committed");
+    let found = results["anomalies"]["G1c"].as_array().map_or(0, Vec::len);
+    assert!(found > 1000, "{found} G1c cycles");
+    let pictures = draw_in(dir.path(), "txn-rw-register", results);
+    assert_eq!(pictures.len(), MAX_PER_TYPE);
+    let mut total = 0;
+    for p in &pictures {
+        let size = std::fs::metadata(dir.path().join(&p.file)).unwrap().len();
+        assert!(size < 16 * 1024, "{}: {size} bytes", p.file);
+        total += size;
+    }
+    assert!(total < 128 * 1024, "{total} bytes in all");
+}
+
+#[test]
+fn realtime_and_process_steps_are_labelled_with_their_gap_and_process() {
+    let op = |i: u64, p: u64| json!({"index": i, "time": i * 1_000_000, "process": p, "type": "ok", "f": "txn", "value": [["r", 1, 1]]});
+    let entry = json!({
+        "cycle": [op(1, 0), op(5, 1), op(1, 0)],
+        "steps": [
+            {"type": "realtime", "a'": op(1, 0), "b": {"index": 4, "time": 4_000_000}},
+            {"type": "process", "process": 1},
+        ],
+        "type": "G-single-realtime",
+    });
+    let dir = run_dir(&[]);
+    let results = json!({"anomalies": {"G-single-realtime": [entry]}});
+    draw_in(dir.path(), "txn-list-append", results);
+    let svg = read(dir.path(), "elle/G-single-realtime/0.svg");
+    assert_eq!(texts(&svg, "label"), ["rt +0.003 s", "p 1"]);
+    // Neither step names a micro-op: nothing is highlighted.
+    assert!(texts(&svg, "marked").is_empty());
+}
