@@ -154,3 +154,54 @@ fn list_append_read_skew_is_drawn_as_cycles() {
     assert_verdict(r.results(), "workload", false);
     assert!(assert_cycles_drawn(&r, "G-single") >= 1);
 }
+
+#[test]
+fn diverging_list_orders_get_elles_page_of_the_keys_reads() {
+    let r = run_fixture(
+        "txn-list-append",
+        "la_diverging_node.py",
+        "--node-count 2 --concurrency 2n --time-limit 2 --rate 200",
+    );
+    assert_verdict(r.results(), "workload", false);
+    let cases = r.workload()["anomalies"]["incompatible-order"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no incompatible-order\n{:#}", r.workload()))
+        .clone();
+    let case = &cases[0];
+    let file = format!("elle/incompatible-order/{}.html", case["key"]);
+    manifest_entry(&r, &file);
+    let html = r.store_file(&file);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&html, options).expect("well-formed page");
+    // The rows outlined are the reads equal to one of the two the checker names.
+    let outlined: Vec<Vec<String>> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tr") && n.attribute("class") == Some("disagrees"))
+        .map(|tr| {
+            tr.children()
+                .filter(|n| n.has_tag_name("td"))
+                .skip(4)
+                .map(|td| td.text().unwrap_or("").to_string())
+                .collect()
+        })
+        .collect();
+    let as_cells = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    };
+    let pair = [as_cells(&case["values"][0]), as_cells(&case["values"][1])];
+    assert!(!outlined.is_empty(), "{html}");
+    assert!(
+        outlined.iter().all(|row| pair.contains(row)),
+        "{outlined:?} vs {pair:?}"
+    );
+    for read in &pair {
+        assert!(outlined.contains(read), "{read:?} not outlined");
+    }
+}

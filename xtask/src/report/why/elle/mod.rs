@@ -2,7 +2,8 @@
 //! runs: each reported cycle (G0, G1c, G-single, G2-item, ... and their
 //! -process / -realtime forms) as `elle/<anomaly>/<n>.svg`, and the direct
 //! cases that involve a few ops (G1a, G1b, internal, dirty-update) as small
-//! pictures of those ops under the same layout.
+//! pictures of those ops under the same layout; list-append's
+//! incompatible orders as Elle's page of the key's reads (`orders.rs`).
 //!
 //! The file layout is Elle's: jepsen 0.3.1 jepsen/src/jepsen/tests/cycle/
 //! wr.clj and append.clj, `checker`, pass `(store/path! test (:subdirectory
@@ -23,6 +24,7 @@
 mod context;
 mod diagram;
 mod figure;
+mod orders;
 #[cfg(test)]
 mod tests;
 
@@ -45,20 +47,17 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         return Ok(Vec::new());
     };
     let figures = figures(anomalies);
-    if figures.is_empty() {
-        return Ok(Vec::new());
-    }
+    let cluster = Cluster::read(run.dir);
+    let mut pictures = Vec::new();
     let wanted: HashSet<u64> = figures
         .iter()
         .flat_map(|(_, _, f)| f.ops().filter_map(|op| op["index"].as_u64()))
         .collect();
     let invoked = context::invoke_times(&run.dir.join("history.jsonl"), &wanted);
-    let cluster = Cluster::read(run.dir);
     let node_of = |op: &Value| {
         let c = cluster.as_ref()?;
         c.node_of(op["process"].as_u64()?).map(String::from)
     };
-    let mut pictures = Vec::new();
     for (kind, n, fig) in &figures {
         let subtitle = |op: &Value| {
             let node = node_of(op).map(|n| format!(" on {n}")).unwrap_or_default();
@@ -88,6 +87,18 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
             nodes: nodes.into_iter().collect(),
         });
     }
+    // After the cycles, which explain more.
+    if let Some(cases) = anomalies
+        .get("incompatible-order")
+        .and_then(Value::as_array)
+    {
+        pictures.extend(orders::draw(
+            run.dir,
+            cases,
+            MAX_PER_TYPE,
+            cluster.as_ref(),
+        )?);
+    }
     Ok(pictures)
 }
 
@@ -114,6 +125,8 @@ fn figures(anomalies: &serde_json::Map<String, Value>) -> Vec<(&str, usize, Figu
                 "G1a" | "G1b" => figure::read_case(kind, n, entry),
                 "internal" => figure::internal(n, entry),
                 "dirty-update" => figure::dirty_update(n, entry),
+                // A page of its own (orders.rs).
+                "incompatible-order" => None,
                 _ => figure::cycle(kind, n, entry),
             };
             fig.map(|f| (kind.as_str(), n, f))

@@ -403,3 +403,129 @@ fn realtime_and_process_steps_are_labelled_with_their_gap_and_process() {
     // Neither step names a micro-op: nothing is highlighted.
     assert!(texts(&svg, "marked").is_empty());
 }
+
+/// The `<tr>`s of the page's table body: (class, the texts of its cells,
+/// the classes of its cells). The page must parse as XML.
+fn table_rows(html: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(html, options)
+        .unwrap_or_else(|e| panic!("{e}\n{}", cut(html, 2000)));
+    let body = doc.descendants().find(|n| n.has_tag_name("tbody")).unwrap();
+    body.children()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| {
+            let tds: Vec<_> = tr.children().filter(|n| n.has_tag_name("td")).collect();
+            (
+                tr.attribute("class").unwrap_or("").to_string(),
+                tds.iter()
+                    .map(|n| n.text().unwrap_or("").to_string())
+                    .collect(),
+                tds.iter()
+                    .map(|n| n.attribute("class").unwrap_or("").to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn incompatible_orders_list_the_keys_reads_marking_the_two_that_disagree() {
+    use OpType::*;
+    let ops = ops(&[
+        (0, Invoke, json!([["append", 7, 1]])),
+        (0, Ok, json!([["append", 7, 1]])),
+        (1, Invoke, json!([["append", 7, 2]])),
+        (1, Ok, json!([["append", 7, 2]])),
+        (2, Invoke, json!([["r", 7, null]])),
+        (2, Ok, json!([["r", 7, [1, 2]]])),
+        (3, Invoke, json!([["r", 7, null]])),
+        (3, Ok, json!([["r", 7, [2, 1]]])),
+        (0, Invoke, json!([["r", 7, null]])),
+        (0, Ok, json!([["r", 7, [1]]])),
+    ]);
+    let dir = run_dir(&ops);
+    let opts = ElleOpts::maelstrom(vec!["strict-serializable".into()]);
+    let results = txn_list_append::check(&History::new(ops.clone()), &opts).to_json();
+    let cases = &results["anomalies"]["incompatible-order"];
+    assert_eq!(
+        cases,
+        &json!([{"key": 7, "values": [[1, 2], [2, 1]]}]),
+        "{results:#}"
+    );
+    // The two orders also make realtime cycles; the page comes after them.
+    let pictures = draw_in(dir.path(), "txn-list-append", results);
+    let files: Vec<&str> = pictures.iter().map(|p| p.file.as_str()).collect();
+    assert_eq!(
+        files.last(),
+        Some(&"elle/incompatible-order/7.html"),
+        "{files:?}"
+    );
+    let page = pictures.last().unwrap();
+    // The two reads that disagree: ops 5 (5 ms, process 2 on n0) and 7
+    // (7 ms, process 3 on n1).
+    assert_eq!(page.window_ns, Some((5_000_000, 7_000_000)));
+    assert_eq!(page.nodes, ["n0", "n1"]);
+    let rows = table_rows(&read(dir.path(), &page.file));
+    // Longest read [1 2]: [2 1] differs from it at both positions.
+    let expected = [
+        (
+            "disagrees",
+            vec!["5", "0.01", "2", "n0", "1", "2"],
+            vec!["", "", "", "", "", ""],
+        ),
+        (
+            "disagrees",
+            vec!["7", "0.01", "3", "n1", "2", "1"],
+            vec!["", "", "", "", "differs", "differs"],
+        ),
+        (
+            "",
+            vec!["9", "0.01", "0", "n0", "1"],
+            vec!["", "", "", "", ""],
+        ),
+    ];
+    assert_eq!(rows.len(), expected.len());
+    for (row, (class, cells, classes)) in rows.iter().zip(expected) {
+        assert_eq!(row.0, class);
+        assert_eq!(row.1, cells);
+        assert_eq!(row.2, classes);
+    }
+}
+
+#[test]
+fn incompatible_order_pages_are_bounded_escaped_and_named_safely() {
+    // 100 000 reads of key 1, each of 100 elements, the last element a
+    // hostile string; and a key that cannot name a file.
+    let evil = "</script><b>";
+    let n = 100_000;
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            let mut list = vec![json!(evil)];
+            list.extend((0..99).map(|e| json!(e)));
+            json!({"index": i, "time": i, "process": 0, "type": "ok", "f": "txn", "value": [["r", 1, list]]}).to_string()
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("history.jsonl"), lines.join("\n")).unwrap();
+    let results = json!({"anomalies": {"incompatible-order": [
+        {"key": 1, "values": [[0], [1]]},
+        {"key": "../x", "values": [[0], [1]]},
+    ]}});
+    let pictures = draw_in(dir.path(), "txn-list-append", results);
+    assert_eq!(pictures.len(), 1);
+    // No read equals either of the two: no window.
+    assert_eq!(pictures[0].window_ns, None);
+    let html = read(dir.path(), &pictures[0].file);
+    assert!(html.len() < 512 * 1024, "{} bytes", html.len());
+    assert!(!html.contains("<b>") && !html.contains("</script>"));
+    let rows = table_rows(&html);
+    assert_eq!(rows.len(), super::orders::MAX_ROWS);
+    // Index, time, process, node, MAX_CELLS elements, then "… 36 more".
+    assert_eq!(rows[0].1.len(), 4 + super::orders::MAX_CELLS + 1);
+    assert_eq!(rows[0].1.last().unwrap(), "… 36 more");
+    assert_eq!(rows[0].1[4], format!("\"{evil}\""));
+    assert!(html.contains(&format!("… and {} more reads", n - super::orders::MAX_ROWS)));
+}
