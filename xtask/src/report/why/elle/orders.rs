@@ -57,16 +57,19 @@ struct KeyReads<'a> {
 impl KeyReads<'_> {
     fn observe(&mut self, op: &Value, list: &Value) {
         let elems = list.as_array().map(Vec::as_slice).unwrap_or(&[]);
-        let disagrees = self.pair.iter().any(|v| *v == list);
+        let disagrees = self.pair.contains(&list);
         if elems.len() > self.longest_len {
             self.longest_len = elems.len();
             self.longest = elems.iter().take(MAX_CELLS).cloned().collect();
         }
-        let room = self.rows.len() < MAX_ROWS
-            || (disagrees && self.marked_beyond < MAX_MARKED && {
-                self.marked_beyond += 1;
-                true
-            });
+        let room = if self.rows.len() < MAX_ROWS {
+            true
+        } else if disagrees && self.marked_beyond < MAX_MARKED {
+            self.marked_beyond += 1;
+            true
+        } else {
+            false
+        };
         if !room {
             self.hidden += 1;
             return;
