@@ -22,6 +22,8 @@ use std::fmt::Write;
 pub const MAX_ROWS: usize = 10;
 /// Characters per text line (longer ones end in "…").
 pub const MAX_CHARS: usize = 48;
+/// Characters of a box's hover text (the whole op, when it fits).
+const TOOLTIP_CHARS: usize = 600;
 /// Characters per line of the notes under the drawing.
 const NOTE_CHARS: usize = 110;
 
@@ -66,6 +68,8 @@ enum Row {
 struct Laid {
     name: String,
     sub: String,
+    /// The whole op, cut to `TOOLTIP_CHARS`: the box's hover text.
+    tooltip: String,
     colour: &'static str,
     rows: Vec<Row>,
     cx: f64,
@@ -225,10 +229,11 @@ pub fn render(fig: &Figure, subtitle: &dyn Fn(&Value) -> String) -> String {
 }
 
 fn lay_box(fig: &Figure, b: usize, op: &BoxOp, subtitle: &dyn Fn(&Value) -> String) -> Laid {
-    let (name, sub, colour, rows) = match op {
+    let (name, sub, tooltip, colour, rows) = match op {
         BoxOp::Hidden(k) => (
             format!("… {k} more"),
             "transactions not drawn".to_string(),
+            "The rest of the cycle is in results.json.".to_string(),
             type_colour(""),
             Vec::new(),
         ),
@@ -251,9 +256,18 @@ fn lay_box(fig: &Figure, b: usize, op: &BoxOp, subtitle: &dyn Fn(&Value) -> Stri
                 Some(i) => format!("T{i}"),
                 None => format!("T?{b}"),
             };
+            let whole: Vec<String> = mops
+                .iter()
+                .take(TOOLTIP_CHARS / 4)
+                .map(|m| cut(&mop_text(m), TOOLTIP_CHARS / 4))
+                .collect();
             (
                 name,
                 cut(&subtitle(v), MAX_CHARS),
+                cut(
+                    &format!("{}: {}", subtitle(v), whole.join(", ")),
+                    TOOLTIP_CHARS,
+                ),
                 type_colour(v["type"].as_str().unwrap_or("")),
                 rows(mops, &marked),
             )
@@ -273,6 +287,7 @@ fn lay_box(fig: &Figure, b: usize, op: &BoxOp, subtitle: &dyn Fn(&Value) -> Stri
         h: HEAD_H + rows.len() as f64 * ROW_H + PAD / 2.0,
         name,
         sub,
+        tooltip,
         colour,
         rows,
         cx: 0.0,
@@ -290,6 +305,7 @@ fn draw_box(s: &mut String, l: &Laid) {
         h = l.h,
         c = l.colour
     );
+    let _ = write!(s, "<title>{}</title>", esc(&l.tooltip));
     let _ = write!(
         s,
         r#"<text class="txn-name" x="{:.1}" y="{:.1}" fill="{}" font-weight="bold" font-size="13">{}</text>"#,

@@ -130,6 +130,20 @@ fn a_g1c_cycle_shows_its_transactions_and_labelled_edges() {
     // Each edge's write and read are highlighted, in both boxes.
     let marked = texts(&svg, "marked");
     assert_eq!(marked, ["w 1 1", "r 2 2", "w 2 2", "r 1 1"]);
+    // Hovering a box shows the whole transaction.
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let tips: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        tips,
+        [
+            "process 0 on n0, :ok: w 1 1, r 2 2",
+            "process 1 on n1, :ok: w 2 2, r 1 1"
+        ]
+    );
 }
 
 #[test]
