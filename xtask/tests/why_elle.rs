@@ -205,3 +205,31 @@ fn diverging_list_orders_get_elles_page_of_the_keys_reads() {
         assert!(outlined.contains(read), "{read:?} not outlined");
     }
 }
+
+#[test]
+fn intermediate_reads_are_drawn_with_the_overwriting_write_marked() {
+    let r = run_fixture(
+        "txn-rw-register",
+        "txn_g1b_node.py",
+        "--node-count 2 --concurrency 2n --time-limit 2 --rate 200 \
+         --consistency-models read-committed",
+    );
+    let case = r.workload()["anomalies"]["G1b"][0].clone();
+    assert!(case.is_object(), "{:#}", r.workload());
+    manifest_entry(&r, "elle/G1b/0.svg");
+    let svg = r.store_file("elle/G1b/0.svg");
+    let want = [
+        format!("T{}", case["writer"]["index"]),
+        format!("T{}", case["op"]["index"]),
+    ];
+    assert_eq!(texts(&svg, "txn-name"), want);
+    let (key, value) = (&case["mop"][1], &case["mop"][2]);
+    assert_eq!(texts(&svg, "label"), [format!("wr {key}: {value}")]);
+    // The intermediate write, the later write of the key (marked "overwrote it"),
+    // and the read.
+    let marked = texts(&svg, "marked");
+    assert_eq!(marked.len(), 3, "{marked:?}");
+    assert_eq!(marked[0], format!("w {key} {value}"));
+    assert!(marked[1].starts_with(&format!("w {key} ")) && marked[1].ends_with("◂ overwrote it"));
+    assert_eq!(marked[2], format!("r {key} {value}"));
+}

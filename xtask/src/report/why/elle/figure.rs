@@ -252,7 +252,7 @@ pub fn read_case<'a>(kind: &str, n: usize, case: &'a Value) -> Option<Figure<'a>
                     at: 0,
                     row: l,
                     colour: rel_colour("ww"),
-                    note: "final".into(),
+                    note: "overwrote it".into(),
                 });
             }
         }

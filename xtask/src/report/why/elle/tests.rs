@@ -216,7 +216,10 @@ fn g1a_and_g1b_show_the_writer_and_the_reader() {
     let g1b = read(dir.path(), "elle/G1b/0.svg");
     assert_eq!(texts(&g1b, "label"), ["wr 2: 6"]);
     // The intermediate write, its overwrite (noted), and the read.
-    assert_eq!(texts(&g1b, "marked"), ["w 2 6", "w 2 7  ◂ final", "r 2 6"]);
+    assert_eq!(
+        texts(&g1b, "marked"),
+        ["w 2 6", "w 2 7  ◂ overwrote it", "r 2 6"]
+    );
 }
 
 /// A cycle entry of `len` transactions with `mops` micro-ops each.
