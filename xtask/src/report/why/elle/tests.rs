@@ -549,3 +549,36 @@ fn incompatible_order_pages_are_bounded_escaped_and_named_safely() {
     assert_eq!(rows[0].1[4], format!("\"{evil}\""));
     assert!(html.contains(&format!("… and {} more reads", n - super::orders::MAX_ROWS)));
 }
+
+#[test]
+fn internal_and_dirty_update_cases_mark_their_micro_ops() {
+    let op = |i: u64, kind: &str, value: Value| json!({"index": i, "time": i * 1_000_000, "process": 0, "type": kind, "f": "txn", "value": value});
+    let results = json!({"anomalies": {
+        "internal": [{
+            "op": op(3, "ok", json!([["append", 5, 1], ["r", 5, [2]]])),
+            "mop": ["r", 5, [2]],
+            "expected": ["...", 1],
+        }],
+        "dirty-update": [{
+            "key": 5,
+            "values": [1, 2],
+            "txns": [op(1, "fail", json!([["append", 5, 1]])), "...", op(3, "ok", json!([["append", 5, 2]]))],
+        }],
+    }});
+    let dir = run_dir(&[]);
+    let pictures = draw_in(dir.path(), "txn-list-append", results);
+    let files: Vec<&str> = pictures.iter().map(|p| p.file.as_str()).collect();
+    assert_eq!(files, ["elle/dirty-update/0.svg", "elle/internal/0.svg"]);
+
+    let internal = read(dir.path(), "elle/internal/0.svg");
+    assert_eq!(
+        texts(&internal, "marked"),
+        ["r 5 [2]  ◂ expected [\"...\" 1]"]
+    );
+    assert!(texts(&internal, "label").is_empty());
+
+    let dirty = read(dir.path(), "elle/dirty-update/0.svg");
+    assert_eq!(texts(&dirty, "txn-name"), ["T1", "T3"]);
+    assert_eq!(texts(&dirty, "label"), ["ww 5: [1 2]"]);
+    assert_eq!(texts(&dirty, "marked"), ["a 5 1", "a 5 2"]);
+}
