@@ -21,6 +21,8 @@
 //! input exceeds 65536 bytes (`save-dot!`, `:max-plot-bytes`).
 //! fidelity X34: at most 8 pictures per type, no Graphviz, no `sccs/`.
 
+mod arrows;
+mod boxes;
 mod context;
 mod diagram;
 mod figure;
