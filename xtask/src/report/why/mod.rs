@@ -13,6 +13,7 @@
 pub mod counter;
 pub mod ops;
 pub mod timeline;
+mod elle;
 
 use serde_json::{json, Value};
 use std::path::Path;
@@ -51,7 +52,11 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 
 /// Every drawer, in the order the results browser shows their pictures.
 /// Each picture module adds one line here.
-const DRAWERS: &[(&str, Drawer)] = &[("timeline", timeline::draw), ("counter", counter::draw)];
+const DRAWERS: &[(&str, Drawer)] = &[
+    ("elle", elle::draw),
+    ("counter", counter::draw),
+    ("timeline", timeline::draw),
+];
 
 /// Runs every drawer on `run` and writes `why.json`; a drawer that fails is
 /// a warning on stderr (the run's verdict never depends on a picture).
