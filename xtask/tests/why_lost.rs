@@ -1,0 +1,106 @@
+//! The "why" pictures of issue 25 for lost elements (broadcast, g-set) and
+//! kafka anomalies, drawn by real runs of faulty fixture nodes the bench
+//! rejects, listed in why.json and holding what they must show.
+
+#[allow(dead_code)] // each test file uses a part of the shared harness
+mod support;
+
+use serde_json::Value;
+use support::{run_fixture, Run, PARTITIONS};
+
+/// why.json's entries.
+fn manifest(r: &Run) -> Vec<Value> {
+    let text = r.store_file("why.json");
+    serde_json::from_str::<Value>(&text)
+        .unwrap_or_else(|e| panic!("why.json is not JSON ({e}): {text}\n{}", r.tail()))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The manifest entry for `file`, which must be an anomaly with a window
+/// and nodes.
+fn anomaly_entry(r: &Run, file: &str) -> Value {
+    let entry = manifest(r)
+        .into_iter()
+        .find(|e| e["file"] == file)
+        .unwrap_or_else(|| panic!("{file} not in why.json\n{}", r.tail()));
+    assert_eq!(entry["anomaly"], Value::Bool(true), "{entry}");
+    let window = entry["window-ns"].as_array().expect("a window");
+    assert!(window[0].as_u64() <= window[1].as_u64(), "{entry}");
+    assert!(!entry["nodes"].as_array().unwrap().is_empty(), "{entry}");
+    entry
+}
+
+/// Checks the lost-elements picture of a run that lost elements: the first
+/// lost element is drawn with the node its add went through and at least
+/// one read that missed it, on a node.
+fn assert_shows_a_lost_element(r: &Run) {
+    assert_eq!(r.code, 1, "{}", r.tail());
+    let lost = r.workload()["lost"].as_array().cloned().unwrap_or_default();
+    assert!(!lost.is_empty(), "{}", r.tail());
+    anomaly_entry(r, "lost-elements.svg");
+    let svg = r.store_file("lost-elements.svg");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let first = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("element"))
+        .expect("an element block");
+    assert_eq!(
+        first.attribute("data-element"),
+        Some(lost[0].to_string().as_str())
+    );
+    assert_eq!(first.attribute("data-outcome"), Some("lost"));
+    let add = first
+        .descendants()
+        .find(|n| n.attribute("class") == Some("add"))
+        .expect("the add");
+    assert!(
+        add.attribute("data-node")
+            .is_some_and(|n| n.starts_with('n')),
+        "{svg}"
+    );
+    let missed = first
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("missed"))
+        .count();
+    assert!(missed > 0, "no read missed the lost element\n{svg}");
+    assert!(svg.contains(r#"href="propagation.svg""#));
+    assert!(
+        !r.store_file("propagation.svg").is_empty(),
+        "the link's target"
+    );
+}
+
+#[test]
+fn broadcast_that_never_forwards_shows_its_lost_messages() {
+    let r = run_fixture(
+        "broadcast",
+        "broadcast_noforward.py",
+        "--node-count 3 --time-limit 2 --rate 30",
+    );
+    assert_shows_a_lost_element(&r);
+}
+
+#[test]
+fn g_set_that_sends_once_shows_the_elements_partitions_lost() {
+    let args = format!("--node-count 3 --time-limit 3 --rate 40 {PARTITIONS}");
+    let r = run_fixture("g-set", "g_set_once.py", &args);
+    assert_shows_a_lost_element(&r);
+    let svg = r.store_file("lost-elements.svg");
+    assert!(svg.contains(r#"class="partition""#), "partitions shaded");
+}
+
+#[test]
+fn a_valid_broadcast_run_draws_no_lost_elements() {
+    let r = run_fixture(
+        "broadcast",
+        "broadcast_once.py",
+        "--node-count 3 --time-limit 2 --rate 30",
+    );
+    assert_eq!(r.code, 0, "{}", r.tail());
+    assert!(r.store_file("lost-elements.svg").is_empty());
+    assert!(manifest(&r)
+        .iter()
+        .all(|e| e["file"] != "lost-elements.svg"));
+}
