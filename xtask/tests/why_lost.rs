@@ -104,3 +104,78 @@ fn a_valid_broadcast_run_draws_no_lost_elements() {
         .iter()
         .all(|e| e["file"] != "lost-elements.svg"));
 }
+
+/// `-w kafka` with `--node-count n --concurrency 2n`, as workloads_kafka.rs runs it.
+fn run_kafka(node: &str, nodes: u32, extra: &str) -> Run {
+    let line = format!("--node-count {nodes} --concurrency 2n --rate 200 {extra}");
+    run_fixture("kafka", node, &line)
+}
+
+/// The run's kafka pictures, each listed in why.json as an anomaly: the
+/// parsed SVG text of each `orders/<key>.svg`.
+fn order_pictures(r: &Run) -> Vec<String> {
+    let files: Vec<String> = manifest(r)
+        .iter()
+        .filter_map(|e| e["file"].as_str().map(String::from))
+        .filter(|f| f.starts_with("orders/"))
+        .collect();
+    assert!(!files.is_empty(), "no orders/ picture\n{}", r.tail());
+    files
+        .iter()
+        .map(|f| {
+            anomaly_entry(r, f);
+            let svg = r.store_file(f);
+            roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{f}: {e}"));
+            svg
+        })
+        .collect()
+}
+
+#[test]
+fn kafka_that_skips_messages_shows_the_skipped_offset() {
+    let r = run_kafka("kafka_skipping.py", 1, "--time-limit 2");
+    assert_eq!(r.code, 1, "{}", r.tail());
+    let skip = &r.workload()["poll-skip"]["errs"][0];
+    let key = skip["key"].as_str().expect("a key").to_string();
+    let file = format!("orders/{:03}.svg", key.parse::<u64>().unwrap());
+    order_pictures(&r);
+    let svg = r.store_file(&file);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    // The skipped message is drawn in the row of the poll that skipped it.
+    let skipping_poll = skip["ops"][1]["index"].to_string();
+    let drawn = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("skipped"))
+        .any(|n| n.parent().and_then(|row| row.attribute("data-index")) == Some(&skipping_poll));
+    assert!(drawn, "no skipped message in row {skipping_poll}\n{svg}");
+    assert!(svg.contains("poll-skip: a process"), "the explanation");
+}
+
+#[test]
+fn kafka_with_uncoordinated_offsets_shows_the_inconsistent_offsets() {
+    let r = run_kafka("kafka_uncoordinated.py", 2, "--time-limit 3 --latency 20");
+    assert_eq!(r.code, 1, "{}", r.tail());
+    order_pictures(&r);
+    // Each case's offset is red in its key's picture (when among the
+    // columns drawn: at least one is).
+    let cases = r.workload()["inconsistent-offsets"]["errs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let red_at = |case: &Value| {
+        let key = case["key"].as_str().expect("a key");
+        let offset = case["offset"].to_string();
+        let svg = r.store_file(&format!("orders/{:03}.svg", key.parse::<u64>().unwrap()));
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let red = doc.descendants().any(|n| {
+            n.attribute("class") == Some("cell anomaly")
+                && n.attribute("data-offset") == Some(offset.as_str())
+        });
+        red.then_some(svg)
+    };
+    let svg = cases
+        .iter()
+        .find_map(red_at)
+        .unwrap_or_else(|| panic!("no inconsistent offset drawn red: {cases:?}"));
+    assert!(svg.contains("inconsistent-offsets: one offset holds different messages"));
+}

@@ -12,6 +12,7 @@
 
 mod client_nodes;
 mod history_ops;
+mod kafka;
 mod lost;
 
 use serde_json::{json, Value};
@@ -51,7 +52,7 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 
 /// Every drawer, in the order the results browser shows their pictures.
 /// Each picture module adds one line here.
-const DRAWERS: &[(&str, Drawer)] = &[("lost elements", lost::draw)];
+const DRAWERS: &[(&str, Drawer)] = &[("lost elements", lost::draw), ("kafka orders", kafka::draw)];
 
 /// Runs every drawer on `run` and writes `why.json`; a drawer that fails is
 /// a warning on stderr (the run's verdict never depends on a picture).
