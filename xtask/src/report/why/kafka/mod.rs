@@ -8,7 +8,7 @@
 //! (integer? k) (format "%03d.svg" k) (str k ".svg")))` from `key-order-viz`:
 //! `offset->x (fn [offset] (* offset 24))`, a row per op, over `(filter
 //! (comp #{:ok} :type) history)`); we use its file names and layout, and
-//! mark every error kind, where Jepsen picks keys only for
+//! mark every error kind (fidelity X34), where Jepsen picks keys only for
 //! `[:inconsistent-offsets :duplicate :lost-write]` and `:unseen` and marks
 //! none of them but by colour.
 //!
