@@ -21,7 +21,7 @@ const RED: &str = "#d62728";
 /// The SVG of `key`, its marks and rows; `more_keys` affected keys were not drawn.
 pub fn render(key: &str, marks: &[Mark], log: &KeyLog, more_keys: usize) -> String {
     let (lo, hi) = columns(marks, log);
-    let ncols = (hi - lo + 1) as f64;
+    let ncols = (hi as i128 - lo as i128 + 1) as f64;
     let width = (LEFT + ncols * COL_W + 120.0).max(760.0);
     let rows_h = log.rows.len() as f64 * ROW_H;
     let height = TOP + rows_h + 30.0 + marks.len() as f64 * 16.0 + 20.0;
@@ -189,15 +189,18 @@ fn columns(marks: &[Mark], log: &KeyLog) -> (i64, i64) {
         _ if min_all <= max_all => (min_all, max_all),
         _ => (0, 0),
     };
-    let cols = MAX_COLS as i64;
+    // In i128: a node chooses its offsets, i64::MIN and i64::MAX included.
+    let (lo, hi, min_all, max_all) = (lo as i128, hi as i128, min_all as i128, max_all as i128);
+    let cols = MAX_COLS as i128;
+    let clamp = |v: i128| v.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if hi - lo + 1 >= cols {
-        return (lo, lo + cols - 1);
+        return (clamp(lo), clamp(lo + cols - 1));
     }
     // Widen to the offsets seen, evenly, up to MAX_COLS.
     let spare = cols - (hi - lo + 1);
     let lo2 = (lo - spare / 2).max(min_all.min(lo));
     let hi2 = (lo2 + cols - 1).min(max_all.max(hi));
-    (lo2.min(lo), hi2.max(hi))
+    (clamp(lo2.min(lo)), clamp(hi2.max(hi)))
 }
 
 fn cell(s: &mut String, x: f64, y: f64, row: &Row, (o, v): (i64, &Value), red: bool) {

@@ -225,3 +225,69 @@ fn a_100_000_op_history_gives_a_bounded_picture() {
     )));
     assert_eq!(class_nodes(&doc, "skipped").len(), 1);
 }
+
+/// A lost write: process 1's acknowledged send of 2 at offset 1 is never
+/// polled, though a poll read offset 2. Its cell is red in the send's row.
+#[test]
+fn a_lost_write_is_red_in_the_row_of_its_send() {
+    let dir = run_dir(&[
+        (1, 1, "ok", "send", send("3", 0, json!(1))),
+        (2, 1, "ok", "send", send("3", 1, json!(2))),
+        (3, 1, "ok", "send", send("3", 2, json!(3))),
+        (4, 0, "ok", "poll", poll("3", json!([[0, 1], [2, 3]]))),
+    ]);
+    let writer = json!({"index": 1, "time": 2 * MS, "process": 1, "type": "ok", "f": "send",
+                        "value": send("3", 1, json!(2))});
+    let results = json!({"workload": {"error-types": ["lost-write"],
+        "lost-write": {"count": 1, "errs": [{"key": "3", "value": 2, "index": 1, "max-read-index": 2,
+                                             "writer": writer, "max-read": Value::Null}]}}});
+    let pictures = draw_in(dir.path(), "kafka", &results);
+    assert_eq!(pictures[0].window_ns, Some((2 * MS, 2 * MS)));
+    assert_eq!(pictures[0].nodes, ["n1"]);
+    let svg = std::fs::read_to_string(dir.path().join("orders/003.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let red: Vec<(&str, &str)> = class_nodes(&doc, "cell anomaly")
+        .iter()
+        .map(|n| {
+            let row = n.parent().unwrap().attribute("data-index").unwrap();
+            (row, n.attribute("data-offset").unwrap())
+        })
+        .collect();
+    assert_eq!(red, [("1", "1")]);
+    assert!(svg.contains("[1] lost-write: an acknowledged send"));
+}
+
+#[test]
+fn at_most_max_keys_are_drawn_and_the_rest_counted() {
+    let keys: Vec<String> = (0..MAX_KEYS + 2).map(|k| k.to_string()).collect();
+    let ops: Vec<_> = keys
+        .iter()
+        .map(|k| (1, 0, "ok", "send", send(k, 0, json!(1))))
+        .collect();
+    let dir = run_dir(&ops);
+    let errs: Vec<Value> = keys
+        .iter()
+        .map(|k| json!({"key": k, "value": 1, "count": 2}))
+        .collect();
+    let results = json!({"workload": {"error-types": ["duplicate"], "duplicate": {"count": errs.len(), "errs": errs}}});
+    let pictures = draw_in(dir.path(), "kafka", &results);
+    assert_eq!(pictures.len(), MAX_KEYS);
+    let svg = std::fs::read_to_string(dir.path().join("orders/000.svg")).unwrap();
+    assert!(svg.contains("2 more affected keys not drawn"), "{svg}");
+}
+
+/// A node chooses its offsets: the extremes of i64 draw without overflow.
+#[test]
+fn extreme_offsets_from_a_node_do_not_overflow() {
+    let dir = run_dir(&[
+        (1, 1, "ok", "send", send("5", i64::MIN, json!(1))),
+        (2, 1, "ok", "send", send("5", i64::MAX, json!(1))),
+    ]);
+    let results = json!({"workload": {"error-types": ["duplicate", "inconsistent-offsets"],
+        "duplicate": {"count": 1, "errs": [{"key": "5", "value": 1, "count": 2}]},
+        "inconsistent-offsets": {"count": 1, "errs": [{"key": "5", "offset": i64::MAX, "values": [1, 2]}]}}});
+    let pictures = draw_in(dir.path(), "kafka", &results);
+    let svg = std::fs::read_to_string(dir.path().join(&pictures[0].file)).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    assert!(svg.contains("1 above"), "the far offset is counted: {svg}");
+}
