@@ -138,9 +138,9 @@ fn mark(kind: &str, case: &Value) -> Mark {
     m
 }
 
-/// The affected keys and their marks, in the order the results list them
-/// (bad error types first), at most `max_keys`; and how many more keys
-/// were affected.
+/// The keys with an anomaly of a bad error type (`bad-error-types`) and
+/// all their marks, in the order the results list them (bad error types
+/// first), at most `max_keys`; and how many more keys were affected.
 pub fn by_key(section: &Value, max_keys: usize) -> (Vec<(String, Vec<Mark>)>, usize) {
     let kinds: Vec<&str> = ["bad-error-types", "error-types"]
         .iter()
@@ -200,6 +200,14 @@ pub fn by_key(section: &Value, max_keys: usize) -> (Vec<(String, Vec<Mark>)>, us
             }
         }
     }
+    // Only keys with a kind that invalidates the run: the allowed ones
+    // (`int-send-skip`, `G0`...) are drawn only beside a bad one.
+    let bad: Vec<&str> = section
+        .get("bad-error-types")
+        .and_then(Value::as_array)
+        .map(|b| b.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    keys.retain(|(_, marks)| marks.iter().any(|m| bad.contains(&m.kind.as_str())));
     let more = keys.len().saturating_sub(max_keys);
     keys.truncate(max_keys);
     (keys, more)

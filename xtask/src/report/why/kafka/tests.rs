@@ -130,7 +130,7 @@ fn an_inconsistent_offset_is_red_in_every_row_and_a_duplicate_wherever_it_shows(
         (2, 2, "ok", "send", send("k", 0, json!(20))),
         (3, 0, "ok", "poll", poll("k", json!([[0, 10], [1, 20]]))),
     ]);
-    let results = json!({"workload": {"error-types": ["duplicate", "inconsistent-offsets"],
+    let results = json!({"workload": {"error-types": ["duplicate", "inconsistent-offsets"], "bad-error-types": ["duplicate", "inconsistent-offsets"],
         "duplicate": {"count": 1, "errs": [{"key": "k", "value": 20, "count": 2}]},
         "inconsistent-offsets": {"count": 1, "errs": [{"key": "k", "offset": 0, "index": 0, "values": [10, 20]}]}}});
     let pictures = draw_in(dir.path(), "kafka", &results);
@@ -164,6 +164,11 @@ fn a_valid_run_or_another_workload_draws_nothing() {
     let valid = json!({"workload": {"valid?": true, "error-types": [], "bad-error-types": []}});
     assert!(draw_in(dir.path(), "kafka", &valid).is_empty());
     assert!(draw_in(dir.path(), "broadcast", &skip_results()).is_empty());
+    // An allowed kind alone (kafka.clj `allowed-error-types`) is no failure.
+    let allowed = json!({"workload": {"valid?": true, "error-types": ["int-send-skip"], "bad-error-types": [],
+        "int-send-skip": {"count": 1, "errs": [{"key": "9", "values": [1, 4], "delta": 3, "skipped": [2, 3],
+                                                "op": op_json(4, 5, 0, poll("9", json!([[0, 1]])))}]}}});
+    assert!(draw_in(dir.path(), "kafka", &allowed).is_empty());
     assert!(!dir.path().join("orders").exists());
 }
 
@@ -171,7 +176,7 @@ fn a_valid_run_or_another_workload_draws_nothing() {
 fn keys_and_messages_from_the_history_are_escaped() {
     let evil = "</script><b>x";
     let dir = run_dir(&[(1, 0, "ok", "send", send(evil, 0, json!(evil)))]);
-    let results = json!({"workload": {"error-types": ["duplicate"],
+    let results = json!({"workload": {"error-types": ["duplicate"], "bad-error-types": ["duplicate"],
         "duplicate": {"count": 1, "errs": [{"key": evil, "value": evil, "count": 2}]}}});
     let pictures = draw_in(dir.path(), "kafka", &results);
     assert_eq!(pictures[0].file, "orders/__script__b_x.svg");
@@ -210,7 +215,7 @@ fn a_100_000_op_history_gives_a_bounded_picture() {
         }
     }
     std::fs::write(dir.path().join("history.jsonl"), lines).unwrap();
-    let results = json!({"workload": {"error-types": ["poll-skip"],
+    let results = json!({"workload": {"error-types": ["poll-skip"], "bad-error-types": ["poll-skip"],
         "poll-skip": {"count": 1, "errs": [{"key": "1", "delta": 2, "skipped": [25_001], "ops": skip_ops}]}}});
     let pictures = draw_in(dir.path(), "kafka", &results);
     let svg = std::fs::read_to_string(dir.path().join(&pictures[0].file)).unwrap();
@@ -238,7 +243,7 @@ fn a_lost_write_is_red_in_the_row_of_its_send() {
     ]);
     let writer = json!({"index": 1, "time": 2 * MS, "process": 1, "type": "ok", "f": "send",
                         "value": send("3", 1, json!(2))});
-    let results = json!({"workload": {"error-types": ["lost-write"],
+    let results = json!({"workload": {"error-types": ["lost-write"], "bad-error-types": ["lost-write"],
         "lost-write": {"count": 1, "errs": [{"key": "3", "value": 2, "index": 1, "max-read-index": 2,
                                              "writer": writer, "max-read": Value::Null}]}}});
     let pictures = draw_in(dir.path(), "kafka", &results);
@@ -269,7 +274,7 @@ fn at_most_max_keys_are_drawn_and_the_rest_counted() {
         .iter()
         .map(|k| json!({"key": k, "value": 1, "count": 2}))
         .collect();
-    let results = json!({"workload": {"error-types": ["duplicate"], "duplicate": {"count": errs.len(), "errs": errs}}});
+    let results = json!({"workload": {"error-types": ["duplicate"], "bad-error-types": ["duplicate"], "duplicate": {"count": errs.len(), "errs": errs}}});
     let pictures = draw_in(dir.path(), "kafka", &results);
     assert_eq!(pictures.len(), MAX_KEYS);
     let svg = std::fs::read_to_string(dir.path().join("orders/000.svg")).unwrap();
@@ -283,7 +288,7 @@ fn extreme_offsets_from_a_node_do_not_overflow() {
         (1, 1, "ok", "send", send("5", i64::MIN, json!(1))),
         (2, 1, "ok", "send", send("5", i64::MAX, json!(1))),
     ]);
-    let results = json!({"workload": {"error-types": ["duplicate", "inconsistent-offsets"],
+    let results = json!({"workload": {"error-types": ["duplicate", "inconsistent-offsets"], "bad-error-types": ["duplicate", "inconsistent-offsets"],
         "duplicate": {"count": 1, "errs": [{"key": "5", "value": 1, "count": 2}]},
         "inconsistent-offsets": {"count": 1, "errs": [{"key": "5", "offset": i64::MAX, "values": [1, 2]}]}}});
     let pictures = draw_in(dir.path(), "kafka", &results);
