@@ -188,7 +188,13 @@ fn head(shown: &str, outcome: &str, t: &Track) -> String {
 
 /// A node's lane: runs of columns with a read, missed over seen.
 fn lane_row(s: &mut String, lane: &Lane, y: f64) {
+    s.push_str(r#"<g class="lane">"#);
     let node = esc(&lane.node);
+    let _ = write!(
+        s,
+        "<title>{node}: {} reads missed it, {} held it</title>",
+        lane.missed, lane.seen
+    );
     text(s, 8.0, y + 10.0, "", &lane.node);
     let _ = write!(
         s,
@@ -217,6 +223,7 @@ fn lane_row(s: &mut String, lane: &Lane, y: f64) {
         "lane-count",
         &format!("{} missed, {} held", lane.missed, lane.seen),
     );
+    s.push_str("</g>");
 }
 
 /// Maximal runs [a, b) of set columns.

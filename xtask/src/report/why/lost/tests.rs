@@ -256,3 +256,30 @@ fn a_100_000_op_history_gives_a_bounded_picture() {
     assert_eq!(drawn, DETAILED);
     assert!(svg.contains("The first 8 are drawn; 592 more not drawn."));
 }
+
+/// An add that timed out (:info) and that no read ever returned is never
+/// read: its lane runs from the invocation, and every read after it misses.
+#[test]
+fn a_never_read_element_is_drawn_from_its_invocation() {
+    let ops = vec![
+        (0, json!(0), "invoke", "broadcast", json!(7)),
+        (1, json!(1), "invoke", "read", Value::Null),
+        (2, json!(1), "ok", "read", json!([])),
+        (5, json!(0), "info", "broadcast", json!(7)),
+    ];
+    let dir = run_dir(2, &ops, &[(json!(7), "n0")]);
+    let results = json!({"workload": {"lost": [], "never-read": [7], "never-read-count": 1,
+                                      "attempt-count": 1}});
+    let pictures = draw_in(dir.path(), "broadcast", &results);
+    assert_eq!(pictures[0].title, "0 lost, 1 never read of 1 added");
+    assert_eq!(pictures[0].window_ns, Some((0, 2 * MS)));
+    let svg = svg_of(dir.path());
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let element = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("element"))
+        .unwrap();
+    assert_eq!(element.attribute("data-outcome"), Some("never-read"));
+    assert_eq!(rect_nodes(&doc, "missed"), ["n1"]);
+    assert!(svg.contains("never-read 7: added via n0 (process 0) at 0.000 s, info at 0.005 s"));
+}
