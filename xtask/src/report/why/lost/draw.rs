@@ -226,8 +226,28 @@ fn lane_row(s: &mut String, lane: &Lane, y: f64) {
     s.push_str("</g>");
 }
 
-/// Maximal runs [a, b) of set columns.
-fn runs(cols: &[bool]) -> Vec<(usize, usize)> {
+/// Maximal runs [a, b) of set columns, at most `MAX_RUNS`: when there are
+/// more, columns are merged in blocks of 2, 4, 8... until there are not, so
+/// a lane is at most `MAX_RUNS` rectangles however its reads fall.
+pub fn runs(cols: &[bool]) -> Vec<(usize, usize)> {
+    let mut block = 1;
+    loop {
+        let coarse: Vec<bool> = cols.chunks(block).map(|c| c.iter().any(|&b| b)).collect();
+        let found = exact_runs(&coarse);
+        if found.len() <= MAX_RUNS || block >= cols.len() {
+            return found
+                .into_iter()
+                .map(|(a, b)| (a * block, (b * block).min(cols.len())))
+                .collect();
+        }
+        block *= 2;
+    }
+}
+
+/// Rectangles per lane and kind (missed, held).
+pub const MAX_RUNS: usize = 60;
+
+fn exact_runs(cols: &[bool]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, &c) in cols.iter().chain(std::iter::once(&false)).enumerate() {

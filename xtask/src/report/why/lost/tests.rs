@@ -283,3 +283,23 @@ fn a_never_read_element_is_drawn_from_its_invocation() {
     assert_eq!(rect_nodes(&doc, "missed"), ["n1"]);
     assert!(svg.contains("never-read 7: added via n0 (process 0) at 0.000 s, info at 0.005 s"));
 }
+
+#[test]
+fn a_lane_is_a_bounded_number_of_rectangles_however_reads_fall() {
+    use super::draw::{runs, MAX_RUNS};
+    use super::scan::COLUMNS;
+    let mut cols = vec![false; COLUMNS];
+    cols[3] = true;
+    cols[4] = true;
+    cols[9] = true;
+    assert_eq!(runs(&cols), [(3, 5), (9, 10)], "few reads: exact columns");
+    // Every other column: 400 runs become blocks of 8 columns.
+    let alternating: Vec<bool> = (0..COLUMNS).map(|i| i % 2 == 0).collect();
+    let r = runs(&alternating);
+    assert!(r.len() <= MAX_RUNS, "{} runs", r.len());
+    assert_eq!(r, [(0, COLUMNS)], "adjacent blocks merge into one run");
+    let sparse: Vec<bool> = (0..COLUMNS).map(|i| i % 16 == 0).collect();
+    let r = runs(&sparse);
+    assert!(r.len() <= MAX_RUNS && !r.is_empty(), "{} runs", r.len());
+    assert!(r.iter().all(|&(a, b)| a < b && b <= COLUMNS));
+}
