@@ -44,7 +44,7 @@ pub fn render(workload: &str, wanted: &Wanted, found: &Found) -> String {
     let _ = write!(s, r#"<g class="summary">"#);
     text(&mut s, LEFT, 38.0, "", &summary(wanted));
     text(&mut s, LEFT, 54.0, "", &format!(
-        "Each block: the add (blue, invocation to completion) through its node, then per node the :ok reads that began after the add was acknowledged: red missed it, green held it. Grey: partitions.{}",
+        "Each block: the add (blue, invocation to completion) through its node, then per node the :ok reads that began after the add was acknowledged: red missed it, green held it. Grey: partitions (hover: which).{}",
         if found.journal_errors > 0 { format!(" {} malformed journal lines skipped.", found.journal_errors) } else { String::new() }
     ));
     let _ = write!(
@@ -53,13 +53,15 @@ pub fn render(workload: &str, wanted: &Wanted, found: &Found) -> String {
     );
     let _ = write!(s, "</g>");
     axis(&mut s, found, 100.0, height - 20.0);
-    for &(a, b) in &found.partitions {
+    for (i, &(a, b)) in found.partitions.iter().enumerate() {
         let (x0, x1) = (x_of(found, (a * 1e9) as u64), x_of(found, (b * 1e9) as u64));
+        let label = found.partition_labels.get(i).map_or("", String::as_str);
         let _ = write!(
             s,
-            r#"<rect class="partition" x="{x0:.1}" y="{top}" width="{:.1}" height="{:.1}" fill="{PARTITION_FILL}" fill-opacity="0.8"/>"#,
+            r#"<rect class="partition" x="{x0:.1}" y="{top}" width="{:.1}" height="{:.1}" fill="{PARTITION_FILL}" fill-opacity="0.8"><title>partition {a:.3}-{b:.3} s: {}</title></rect>"#,
             (x1 - x0).max(1.0),
-            blocks
+            blocks,
+            esc(label)
         );
     }
     let mut y = top;

@@ -77,6 +77,9 @@ pub struct Found {
     pub tracks: Vec<Track>,
     /// Partition periods, seconds of history time.
     pub partitions: Vec<(f64, f64)>,
+    /// Per partition, what the nemesis said it was (its shape and who was
+    /// cut from whom, from the `start-partition` ops' values).
+    pub partition_labels: Vec<String>,
     /// The last op's time: the axis runs from 0 to here.
     pub end_ns: u64,
     /// Journal lines that were not events (skipped, stated in the picture).
@@ -131,10 +134,14 @@ pub fn scan(
     };
     let slot = |v: &Value| wanted.elements.iter().position(|(e, _)| e == v);
     let mut nemesis: Vec<(u64, String)> = Vec::new();
+    let mut starts: Vec<(u64, String)> = Vec::new();
     for_each_op(dir, |op| {
         found.end_ns = found.end_ns.max(op.time);
         if op.process == Process::Nemesis {
             nemesis.push((op.time, op.f.clone()));
+            if op.f == "start-partition" && !op.value.is_null() {
+                starts.push((op.time, partition_label(&op.value)));
+            }
             return;
         }
         let (Process::Client(p), true) = (op.process, op.f == add_f) else {
@@ -156,6 +163,20 @@ pub fn scan(
         nemesis.iter().map(|(t, f)| (*t, f.as_str())),
         end_s,
     );
+    // The last start op of each period names it best: its completion
+    // carries the grudge the invocation only named.
+    found.partition_labels = found
+        .partitions
+        .iter()
+        .map(|&(a, b)| {
+            let within = |t: u64| (a..=b).contains(&(t as f64 / 1e9));
+            starts
+                .iter()
+                .rev()
+                .find(|(t, _)| within(*t))
+                .map_or(String::new(), |(_, l)| l.clone())
+        })
+        .collect();
     via_nodes(dir, add_f, add_field, &slot, &mut found);
     read_lanes(dir, &slot, nodes, &mut found)?;
     Ok(found)
@@ -242,4 +263,37 @@ fn read_lanes(
 fn column(t: u64, end_ns: u64) -> usize {
     let span = end_ns as u128 + 1;
     ((t as u128 * COLUMNS as u128 / span) as usize).min(COLUMNS - 1)
+}
+
+/// A partition's value as text: `majority`, or from the completion's
+/// `["isolated", {"n0": ["n1"], ...}]` "isolated: n0 cut from n1; ...".
+/// At most 200 characters (a grudge over many nodes is long).
+pub fn partition_label(v: &Value) -> String {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Array(a) if a.len() == 2 && a[1].is_object() => {
+            let shape = a[0].as_str().map_or(a[0].to_string(), String::from);
+            let cuts: Vec<String> = a[1]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(node, from)| {
+                    let from: Vec<String> = from
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|n| n.as_str().map_or(n.to_string(), String::from))
+                        .collect();
+                    format!("{node} cut from {}", from.join(" "))
+                })
+                .collect();
+            format!("{shape}: {}", cuts.join("; "))
+        }
+        other => other.to_string(),
+    };
+    if text.chars().count() > 200 {
+        format!("{}…", text.chars().take(200).collect::<String>())
+    } else {
+        text
+    }
 }

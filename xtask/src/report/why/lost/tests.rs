@@ -100,6 +100,13 @@ fn lost_one() -> Vec<(u64, Value, &'static str, &'static str, Value)> {
         ),
         (5, json!(0), "invoke", "read", Value::Null),
         (6, json!(0), "ok", "read", json!([1])),
+        (
+            4,
+            json!("nemesis"),
+            "info",
+            "start-partition",
+            json!(["isolated", {"n0": ["n1"], "n1": ["n0"]}]),
+        ),
         (8, json!("nemesis"), "info", "stop-partition", Value::Null),
         (9, json!(1), "invoke", "read", Value::Null),
         (10, json!(1), "ok", "read", json!([])),
@@ -133,7 +140,15 @@ fn a_lost_element_shows_its_add_the_reads_that_missed_it_and_the_partition() {
     // Two misses on n1 (the read before the ack is not one), in two columns.
     assert_eq!(rect_nodes(&doc, "missed"), ["n1", "n1"]);
     assert_eq!(rect_nodes(&doc, "seen"), ["n0"]);
-    assert_eq!(rect_nodes(&doc, "partition").len(), 1);
+    let partition = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("partition"))
+        .unwrap();
+    let said = partition.first_child().and_then(|t| t.text());
+    assert_eq!(
+        said,
+        Some("partition 0.004-0.008 s: isolated: n0 cut from n1; n1 cut from n0")
+    );
     let head = doc
         .descendants()
         .find(|n| n.attribute("class") == Some("element-head"))
@@ -191,7 +206,7 @@ fn a_malformed_history_line_is_an_error_naming_it() {
         results: &results,
     };
     let err = draw(&run).unwrap_err();
-    assert!(err.contains("history.jsonl line 13"), "{err}");
+    assert!(err.contains("history.jsonl line 14"), "{err}");
 }
 
 /// 100 000 ops: 10 000 adds and 40 000 reads over 5 nodes, 600 elements
