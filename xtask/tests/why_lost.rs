@@ -80,6 +80,35 @@ fn broadcast_that_never_forwards_shows_its_lost_messages() {
         "--node-count 3 --time-limit 2 --rate 30",
     );
     assert_shows_a_lost_element(&r);
+    // This node keeps what a client gives it and tells no one: reads on the
+    // node an add went through (from the journal) hold the element, and the
+    // misses are all on other nodes (reads placed by Jepsen's process ->
+    // thread -> node rule): the two sources agree.
+    let svg = r.store_file("lost-elements.svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    fn class(n: &roxmltree::Node, c: &str) -> bool {
+        n.attribute("class") == Some(c)
+    }
+    for element in doc.descendants().filter(|n| class(n, "element")) {
+        let via = element
+            .descendants()
+            .find(|n| class(n, "add"))
+            .and_then(|n| n.attribute("data-node"))
+            .expect("the add's node");
+        let missed: Vec<&str> = element
+            .descendants()
+            .filter(|n| class(n, "missed"))
+            .filter_map(|n| n.attribute("data-node"))
+            .collect();
+        assert!(
+            !missed.is_empty() && !missed.contains(&via),
+            "added via {via}, missed on {missed:?}"
+        );
+        let held_on_via = element
+            .descendants()
+            .any(|n| class(&n, "seen") && n.attribute("data-node") == Some(via));
+        assert!(held_on_via, "no read on {via} held what was added there");
+    }
 }
 
 #[test]
