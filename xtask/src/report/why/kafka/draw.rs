@@ -94,10 +94,7 @@ pub fn render(key: &str, marks: &[Mark], log: &KeyLog, more_keys: usize) -> Stri
             } else if o > hi {
                 right += 1;
             } else {
-                let red = marks.iter().any(|m| {
-                    (m.ops.is_empty() || m.ops.contains(&row.index))
-                        && (m.values.contains(v) || m.offsets.contains(&o))
-                });
+                let red = marks.iter().any(|m| m.paints(row.index, o, v));
                 cell(&mut s, x_of(o), y, row, (o, v), red);
             }
         }
@@ -171,8 +168,7 @@ fn columns(marks: &[Mark], log: &KeyLog) -> (i64, i64) {
         for (o, v) in &row.pairs {
             let Some(o) = *o else { continue };
             let in_mark = marks.iter().any(|m| {
-                (m.ops.contains(&row.index) && (m.values.is_empty() || m.values.contains(v)))
-                    || (m.ops.is_empty() && m.values.contains(v))
+                m.paints(row.index, o, v) || (m.ops.contains(&row.index) && m.values.is_empty())
             });
             if in_mark {
                 interesting.push(o);

@@ -49,6 +49,26 @@ pub struct Mark {
     pub text: String,
 }
 
+impl Mark {
+    /// Whether the cell of message `v` at offset `o` in the row of history
+    /// op `row` is this anomaly's. Two ops with two values (a non-monotonic
+    /// poll or send: `:values [v v2]`, the last of the first op and the
+    /// first of the second) pair up: each value is red only in its op's row.
+    pub fn paints(&self, row: usize, o: i64, v: &Value) -> bool {
+        if self.offsets.contains(&o) && (self.ops.is_empty() || self.ops.contains(&row)) {
+            return true;
+        }
+        if self.ops.len() > 1 && self.ops.len() == self.values.len() {
+            return self
+                .ops
+                .iter()
+                .zip(&self.values)
+                .any(|(r, mv)| *r == row && mv == v);
+        }
+        (self.ops.is_empty() || self.ops.contains(&row)) && self.values.contains(v)
+    }
+}
+
 /// The ops an error case names: `op`, `ops`, `writer`, `reader`, `max-read`.
 fn case_ops(case: &Value) -> Vec<&Value> {
     let mut out: Vec<&Value> = Vec::new();

@@ -296,3 +296,32 @@ fn extreme_offsets_from_a_node_do_not_overflow() {
     roxmltree::Document::parse(&svg).unwrap();
     assert!(svg.contains("1 above"), "the far offset is counted: {svg}");
 }
+
+/// Process 0 polls offsets 0-1, then offset 0 again: the poll went back.
+/// `:values [2 1]`: 2 (the last of the first poll) is red in the first
+/// row, 1 (the first of the second) in the second, and nothing else.
+#[test]
+fn a_nonmonotonic_poll_paints_each_value_in_its_own_row() {
+    let dir = run_dir(&[
+        (1, 0, "ok", "poll", poll("4", json!([[0, 1], [1, 2]]))),
+        (2, 0, "ok", "poll", poll("4", json!([[0, 1]]))),
+    ]);
+    let ops = [
+        op_json(0, 1, 0, poll("4", json!([[0, 1], [1, 2]]))),
+        op_json(1, 2, 0, poll("4", json!([[0, 1]]))),
+    ];
+    let results = json!({"workload": {"error-types": ["nonmonotonic-poll"], "bad-error-types": ["nonmonotonic-poll"],
+        "nonmonotonic-poll": {"count": 1, "errs": [{"key": "4", "values": [2, 1], "delta": -1, "ops": ops}]}}});
+    draw_in(dir.path(), "kafka", &results);
+    let svg = std::fs::read_to_string(dir.path().join("orders/004.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let red: Vec<(&str, &str)> = class_nodes(&doc, "cell anomaly")
+        .iter()
+        .map(|n| {
+            let row = n.parent().unwrap().attribute("data-index").unwrap();
+            (row, n.attribute("data-offset").unwrap())
+        })
+        .collect();
+    assert_eq!(red, [("0", "1"), ("1", "0")]);
+    assert!(svg.contains("[1] nonmonotonic-poll: a process&apos;s next poll of this key went back"));
+}
