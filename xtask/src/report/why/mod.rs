@@ -14,6 +14,10 @@ pub mod counter;
 pub mod ops;
 pub mod timeline;
 mod elle;
+mod client_nodes;
+mod history_ops;
+mod kafka;
+mod lost;
 
 use serde_json::{json, Value};
 use std::path::Path;
@@ -54,6 +58,8 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 /// Each picture module adds one line here.
 const DRAWERS: &[(&str, Drawer)] = &[
     ("elle", elle::draw),
+    ("lost elements", lost::draw),
+    ("kafka orders", kafka::draw),
     ("counter", counter::draw),
     ("timeline", timeline::draw),
 ];
