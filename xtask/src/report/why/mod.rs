@@ -10,6 +10,8 @@
 //! results browser shows it: the browser's page for an invalid run opens on
 //! the first anomaly without knowing any drawer.
 
+pub mod linear;
+
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -17,8 +19,6 @@ use std::path::Path;
 pub const MANIFEST: &str = "why.json";
 
 /// One finished run, as the drawers see it.
-// Read by the drawers; until the first one lands only `dir` is read.
-#[allow(dead_code)]
 pub struct RunView<'a> {
     /// The run's store directory (store/<workload>/<time>/).
     pub dir: &'a Path,
@@ -49,7 +49,7 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 
 /// Every drawer, in the order the results browser shows their pictures.
 /// Each picture module adds one line here.
-const DRAWERS: &[(&str, Drawer)] = &[];
+const DRAWERS: &[(&str, Drawer)] = &[("linearizability counterexample", linear::draw)];
 
 /// Runs every drawer on `run` and writes `why.json`; a drawer that fails is
 /// a warning on stderr (the run's verdict never depends on a picture).
