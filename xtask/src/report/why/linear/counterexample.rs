@@ -52,7 +52,7 @@ pub struct Point {
 
 #[derive(Clone, Debug)]
 pub struct Counterexample {
-    /// The key as Jepsen prints it (`null` for a single register).
+    /// The key as Jepsen prints it; "the register" for a history of one.
     pub key: String,
     /// Drawn ops, by invocation.
     pub ops: Vec<DrawnOp>,
@@ -206,8 +206,9 @@ pub fn build(
     let last_time = ops[failing].time.1.unwrap_or(ops[failing].time.0).max(first_time);
     Counterexample {
         key: match &kh.key {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+            _ if !kh.keyed => "the register".to_string(),
+            Value::String(s) => format!("key {s}"),
+            other => format!("key {other}"),
         },
         ops,
         processes,

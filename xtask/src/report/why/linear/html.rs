@@ -149,7 +149,7 @@ show(data.failing);
 /// The page; `svg` is `linear.svg`'s text, `analysis` the key's Knossos map.
 pub fn render(cx: &Counterexample, svg: &str, analysis: &Value) -> String {
     let mut s = String::new();
-    let title = format!("key {}: not linearizable", cx.key);
+    let title = format!("{}: not linearizable", cx.key);
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title>",

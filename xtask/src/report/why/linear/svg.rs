@@ -121,7 +121,7 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
     let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
     let _ = write!(
         s,
-        r#"<text class="title" x="10" y="18" font-size="14">key {}: process {}'s {} cannot be linearized</text>"#,
+        r#"<text class="title" x="10" y="18" font-size="14">{}: process {}'s {} cannot be linearized</text>"#,
         esc(&cx.key),
         failing.process,
         esc(&op_label(failing))
@@ -133,7 +133,7 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
     );
     let _ = write!(
         s,
-        r#"<text class="muted" x="10" y="52">longest linearizable prefix: {} of the key's {} ops ({} before this window, {} shown); {} ops drawn, times condensed to their order</text>"#,
+        r#"<text class="muted" x="10" y="52">longest linearizable prefix: {} of {} ops ({} before this window, {} shown); {} ops drawn, times condensed to their order</text>"#,
         cx.prefix_len,
         cx.key_ops,
         cx.prefix_before,
@@ -165,12 +165,12 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
         };
         let _ = write!(
             s,
-            r#"<g data-op="{i}"><rect class="{class}" x="{x0:.1}" y="{y:.1}" width="{width:.1}" height="{BOX_H}" rx="3"><title>process {}: {} (history index {}, invoked at {} ns, {done})</title></rect><text x="{:.1}" y="{:.1}" font-size="10">{}</text></g>"#,
+            r#"<g data-op="{i}"><rect class="{class}" x="{x0:.1}" y="{y:.1}" width="{width:.1}" height="{BOX_H}" rx="3"><title>process {}: {} (history index {}, invoked at {} ns, {done})</title></rect><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle">{}</text></g>"#,
             op.process,
             esc(&op_label(op)),
             op.index,
             op.time.0,
-            x0 + 3.0,
+            x0 + width / 2.0,
             y + BOX_H / 2.0 + 4.0,
             esc(&op_label(op))
         );
