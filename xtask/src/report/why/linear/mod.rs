@@ -8,7 +8,9 @@
 //! history a (.getCanonicalPath (store/path! test (:subdirectory opts)
 //! "linear.svg")))`), and `independent/checker` gives each key the
 //! subdirectory `independent/<key>` (jepsen v0.3.1 independent.clj
-//! `checker`: `(let [subdir (concat (:subdirectory opts) ["independent" k])]`).
+//! `checker`: `subdir (concat (:subdirectory opts) [dir k])`, with `(def dir
+//! "independent")`). Ours also escapes a key that is not a plain name
+//! (`dir_name`), and adds `linear.html` (fidelity X34).
 //! A history of one register (`check lin-kv` on Knossos's own data) has no
 //! subdirectory: `linear.svg` at the top.
 //!
