@@ -52,7 +52,10 @@ fn a_stale_read_node_gets_its_counterexample_drawn() {
     assert_eq!(lin["valid?"], json!(false), "{}", r.tail());
 
     let manifest: Value = serde_json::from_str(&r.store_file("why.json")).expect("why.json");
-    assert_eq!(manifest[0]["file"], "independent/0/linear.svg", "{manifest:#}");
+    assert_eq!(
+        manifest[0]["file"], "independent/0/linear.svg",
+        "{manifest:#}"
+    );
     assert_eq!(manifest[0]["anomaly"], true);
     assert!(manifest[0]["window-ns"][1].as_u64() >= manifest[0]["window-ns"][0].as_u64());
     assert!(manifest
@@ -70,7 +73,10 @@ fn a_stale_read_node_gets_its_counterexample_drawn() {
     let want = format!("{} {}", op["f"].as_str().unwrap(), shown(&op["value"]));
     assert_eq!(label_of(bad[0]), want);
     let title = bad[0].first_child().and_then(|t| t.text()).unwrap_or("");
-    assert!(title.starts_with(&format!("process {}: {want}", op["process"])), "{title}");
+    assert!(
+        title.starts_with(&format!("process {}: {want}", op["process"])),
+        "{title}"
+    );
     // The prefix: a stale read needs the write it missed linearized first.
     let points = with_class(&doc, "lin-point");
     assert!(!points.is_empty(), "{svg}");

@@ -224,7 +224,11 @@ where
 /// along the cache's parent links: each step linearized its `last` op,
 /// and, with blind writes, possibly one blind write just before it (the
 /// bit its set has beyond its parent's and `last`).
-fn longest_prefix<M: Model>(search: &Search<'_, M>, cache: &Cache<M::State>, k: usize) -> Vec<usize> {
+fn longest_prefix<M: Model>(
+    search: &Search<'_, M>,
+    cache: &Cache<M::State>,
+    k: usize,
+) -> Vec<usize> {
     let ids = &search.id_to_call;
     let count = |i: usize| cache.set(i).iter().map(|w| w.count_ones()).sum::<u32>();
     let Some(best) = (0..cache.len())

@@ -591,8 +591,14 @@ impl<'a, M: Model> Search<'a, M> {
                 let state_heap = self.model.heap_bytes(&next_state);
                 let limit = budget.max_bytes.saturating_sub(heap + state_heap);
                 let key = h ^ hash_of(&next_state);
-                let added =
-                    cache.insert(key, &lin, &blind_mask, &next_state, (id as u32, here), limit);
+                let added = cache.insert(
+                    key,
+                    &lin,
+                    &blind_mask,
+                    &next_state,
+                    (id as u32, here),
+                    limit,
+                );
                 if added == Inserted::OverBudget {
                     return Verdict::Unknown(format!(
                         "memory budget of {} MiB reached at {} configurations \

@@ -161,7 +161,11 @@ pub fn build(
         .map(|&i| {
             let (inv, done) = kh.ops[i];
             let ok = calls[i].ret.is_some();
-            let f_name = history.ops.get(inv).map(|o| o.f.clone()).unwrap_or_default();
+            let f_name = history
+                .ops
+                .get(inv)
+                .map(|o| o.f.clone())
+                .unwrap_or_default();
             DrawnOp {
                 process: calls[i].process,
                 f: f_name,
@@ -183,7 +187,8 @@ pub fn build(
     let mut points = Vec::new();
     let mut prefix_before = 0;
     for &i in &f.linearized {
-        if let Some(next) = crate::checkers::linearizable::Model::step(model, &state, &calls[i].op) {
+        if let Some(next) = crate::checkers::linearizable::Model::step(model, &state, &calls[i].op)
+        {
             state = next;
         }
         match position(i) {
@@ -194,8 +199,7 @@ pub fn build(
             None => prefix_before += 1,
         }
     }
-    let refusal = match crate::checkers::linearizable::Model::step(model, &state, &calls[f.op].op)
-    {
+    let refusal = match crate::checkers::linearizable::Model::step(model, &state, &calls[f.op].op) {
         Some(_) => "no order of the pending ops lets it take effect here".to_string(),
         None => CasRegister::refusal(&calls[f.op].op, state, values),
     };
@@ -203,7 +207,11 @@ pub fn build(
     processes.sort_unstable();
     processes.dedup();
     let first_time = ops.iter().map(|o| o.time.0).min().unwrap_or(0);
-    let last_time = ops[failing].time.1.unwrap_or(ops[failing].time.0).max(first_time);
+    let last_time = ops[failing]
+        .time
+        .1
+        .unwrap_or(ops[failing].time.0)
+        .max(first_time);
     Counterexample {
         key: match &kh.key {
             _ if !kh.keyed => "the register".to_string(),

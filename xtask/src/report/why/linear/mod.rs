@@ -52,11 +52,18 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
 
 /// Draws every key `section` (the lin-kv checker's results map, as
 /// results.json's `workload`) says is not linearizable, into `dir`.
-pub fn draw_history(history: &History, section: &Value, dir: &Path) -> Result<Vec<Picture>, String> {
+pub fn draw_history(
+    history: &History,
+    section: &Value,
+    dir: &Path,
+) -> Result<Vec<Picture>, String> {
     let keyed = independent::is_keyed(history);
     let mut values = Interner::new();
     let keys = independent::split(history, keyed, &mut values)?;
-    let budget = Budget::new(SEARCH_TIME, crate::checkers::linearizable::DEFAULT_MAX_BYTES);
+    let budget = Budget::new(
+        SEARCH_TIME,
+        crate::checkers::linearizable::DEFAULT_MAX_BYTES,
+    );
     let mut out = Vec::new();
     let mut drawn = 0;
     for kh in &keys {

@@ -73,7 +73,10 @@ pub fn path_line(path: &Value) -> String {
     };
     let op = |o: &Value| {
         let f = o.get("f").and_then(Value::as_str).unwrap_or("?");
-        let v = o.get("value").map(super::counterexample::short).unwrap_or_default();
+        let v = o
+            .get("value")
+            .map(super::counterexample::short)
+            .unwrap_or_default();
         let p = o.get("process").map(|p| p.to_string()).unwrap_or_default();
         format!("p{p} {f} {v}")
     };
@@ -83,7 +86,11 @@ pub fn path_line(path: &Value) -> String {
         if i == 0 {
             let _ = write!(out, "from {m}");
         } else {
-            let _ = write!(out, "  ·  {} → {m}", op(s.get("op").unwrap_or(&Value::Null)));
+            let _ = write!(
+                out,
+                "  ·  {} → {m}",
+                op(s.get("op").unwrap_or(&Value::Null))
+            );
         }
     }
     if steps.len() > STEPS {
@@ -187,7 +194,11 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
             .zip(&ys)
             .map(|(x, y)| format!("{x:.1},{:.1}", y + BOX_H / 2.0))
             .collect();
-        let _ = write!(s, r#"<polyline class="lin-line" points="{}"/>"#, pts.join(" "));
+        let _ = write!(
+            s,
+            r#"<polyline class="lin-line" points="{}"/>"#,
+            pts.join(" ")
+        );
     }
     for (n, ((p, &px), &py)) in cx.points.iter().zip(&xs).zip(&ys).enumerate() {
         let nth = cx.prefix_before + n + 1;

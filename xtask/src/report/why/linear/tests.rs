@@ -15,7 +15,9 @@ fn hist(lines: &[(u64, OpType, &str, Value)]) -> History {
         lines
             .iter()
             .enumerate()
-            .map(|(i, (p, t, f, v))| op_at(i, i as u64 * 1000, Process::Client(*p), *t, f, v.clone()))
+            .map(|(i, (p, t, f, v))| {
+                op_at(i, i as u64 * 1000, Process::Client(*p), *t, f, v.clone())
+            })
             .collect(),
     )
 }
@@ -73,7 +75,10 @@ fn a_stale_read_is_drawn_unplaceable_after_the_prefix() {
     let dir = tempfile::tempdir().unwrap();
     let pictures = draw_history(&h, &s, dir.path()).unwrap();
     let files: Vec<&str> = pictures.iter().map(|p| p.file.as_str()).collect();
-    assert_eq!(files, ["independent/0/linear.svg", "independent/0/linear.html"]);
+    assert_eq!(
+        files,
+        ["independent/0/linear.svg", "independent/0/linear.html"]
+    );
     assert!(pictures[0].anomaly);
     // Window: the first write's invocation (0 ns) to the read's completion.
     assert_eq!(pictures[0].window_ns, Some((0, 5000)));
@@ -104,7 +109,9 @@ fn a_stale_read_is_drawn_unplaceable_after_the_prefix() {
         .collect();
     assert!(!paths.is_empty());
     assert!(
-        paths.iter().all(|p| p.ends_with("p1 read 1 → can't read 1 from register 2")),
+        paths
+            .iter()
+            .all(|p| p.ends_with("p1 read 1 → can't read 1 from register 2")),
         "{paths:?}"
     );
 }
@@ -116,16 +123,21 @@ fn the_page_embeds_the_picture_the_configurations_and_the_map() {
     let dir = tempfile::tempdir().unwrap();
     draw_history(&h, &s, dir.path()).unwrap();
     let page = read(dir.path(), "independent/0/linear.html");
-    for tag in ["html", "head", "body", "svg", "details", "table", "script", "ol"] {
-        let open = page.matches(&format!("<{tag}>")).count()
-            + page.matches(&format!("<{tag} ")).count();
+    for tag in [
+        "html", "head", "body", "svg", "details", "table", "script", "ol",
+    ] {
+        let open =
+            page.matches(&format!("<{tag}>")).count() + page.matches(&format!("<{tag} ")).count();
         let close = page.matches(&format!("</{tag}>")).count();
         assert_eq!(open, close, "<{tag}> balanced");
     }
     let analysis = embedded(&page, "analysis");
     assert_eq!(analysis, s["results"]["0"]["linearizable"]);
     let ops = embedded(&page, "ops");
-    assert_eq!(ops["ops"][ops["failing"].as_u64().unwrap() as usize]["op"], "read 1");
+    assert_eq!(
+        ops["ops"][ops["failing"].as_u64().unwrap() as usize]["op"],
+        "read 1"
+    );
     assert_eq!(ops["ops"][1]["state"], "2");
     // The configuration just before the read: the register holds 2.
     assert!(page.contains("<tr class=\"config\"><td>2</td>"), "{page}");
@@ -159,8 +171,14 @@ fn a_value_from_the_history_cannot_end_the_script_or_open_a_tag() {
     assert_eq!(page.matches("</script>").count(), 3);
     let svg = read(dir.path(), "independent/0/linear.svg");
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-    assert_eq!(label_of(with_class(&doc, "unplaceable")[0]), "read \"</script><b>x\"");
-    assert_eq!(embedded(&page, "ops")["ops"][0]["op"], "write \"</script><b>x\"");
+    assert_eq!(
+        label_of(with_class(&doc, "unplaceable")[0]),
+        "read \"</script><b>x\""
+    );
+    assert_eq!(
+        embedded(&page, "ops")["ops"][0]["op"],
+        "write \"</script><b>x\""
+    );
 }
 
 #[test]
@@ -229,7 +247,11 @@ fn a_key_with_100_000_ops_gives_pictures_of_bounded_size() {
     push(&mut ops, 1, Done, "read", json!([0, 1]));
     let mut n = 0u64;
     while ops.len() < 100_000 {
-        let (f, v) = if n % 2 == 0 { ("write", json!([0, 3])) } else { ("read", json!([0, 3])) };
+        let (f, v) = if n % 2 == 0 {
+            ("write", json!([0, 3]))
+        } else {
+            ("read", json!([0, 3]))
+        };
         push(&mut ops, 2, Invoke, f, v.clone());
         push(&mut ops, 2, Done, f, v);
         n += 1;
