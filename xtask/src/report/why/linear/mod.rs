@@ -166,7 +166,7 @@ pub fn dir_name(key: &str) -> String {
         }
     }
     if out.is_empty() {
-        out.push_str("%");
+        out.push('%');
     }
     out
 }

@@ -247,7 +247,7 @@ fn a_key_with_100_000_ops_gives_pictures_of_bounded_size() {
     push(&mut ops, 1, Done, "read", json!([0, 1]));
     let mut n = 0u64;
     while ops.len() < 100_000 {
-        let (f, v) = if n % 2 == 0 {
+        let (f, v) = if n.is_multiple_of(2) {
             ("write", json!([0, 3]))
         } else {
             ("read", json!([0, 3]))
