@@ -61,7 +61,8 @@ pub fn point_xs(cx: &Counterexample) -> (Vec<f64>, f64) {
     (xs, fail_x)
 }
 
-/// One final path as a line of text: "{value 1} · write 2 → 2 · read 1 → can't ...".
+/// One final path as a line of text: "p0 write 1 → 1  ·  p1 read 2 → can't
+/// read 2 from register 1".
 pub fn path_line(path: &Value) -> String {
     let Some(steps) = path.as_array() else {
         return String::new();
@@ -72,6 +73,9 @@ pub fn path_line(path: &Value) -> String {
         _ => "?".into(),
     };
     let op = |o: &Value| {
+        if o.is_null() {
+            return "initially".to_string();
+        }
         let f = o.get("f").and_then(Value::as_str).unwrap_or("?");
         let v = o
             .get("value")
@@ -81,17 +85,13 @@ pub fn path_line(path: &Value) -> String {
         format!("p{p} {f} {v}")
     };
     let mut out = String::new();
+    // The first step is the configuration's own: the op it linearized last
+    // (none: the initial state) and the register's value then.
     for (i, s) in steps.iter().enumerate().take(STEPS) {
         let m = model(s.get("model").unwrap_or(&Value::Null));
-        if i == 0 {
-            let _ = write!(out, "from {m}");
-        } else {
-            let _ = write!(
-                out,
-                "  ·  {} → {m}",
-                op(s.get("op").unwrap_or(&Value::Null))
-            );
-        }
+        let sep = if i == 0 { "" } else { "  ·  " };
+        let op = op(s.get("op").unwrap_or(&Value::Null));
+        let _ = write!(out, "{sep}{op} → {m}");
     }
     if steps.len() > STEPS {
         let _ = write!(out, "  · … {} more", steps.len() - STEPS);
@@ -233,7 +233,7 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
     );
     let _ = write!(
         s,
-        r#"<text x="10" y="{:.1}" font-size="12">Final paths (Knossos): from a configuration just before it, the pending ops applied, then the refusal</text>"#,
+        r#"<text x="10" y="{:.1}" font-size="12">Final paths (Knossos): from a configuration just before it (the op it linearized last, the register then), the pending ops applied, then the refusal</text>"#,
         paths_top
     );
     if paths.is_empty() {
