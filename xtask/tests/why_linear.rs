@@ -58,6 +58,14 @@ fn a_stale_read_node_gets_its_counterexample_drawn() {
     );
     assert_eq!(manifest[0]["anomaly"], true);
     assert!(manifest[0]["window-ns"][1].as_u64() >= manifest[0]["window-ns"][0].as_u64());
+    // Concurrency 4 on n0, n1: process p's client talks to n((p mod 4) mod 2).
+    let p = lin["op"]["process"].as_u64().unwrap();
+    let nodes = manifest[0]["nodes"].as_array().unwrap();
+    assert!(
+        nodes.contains(&json!(format!("n{}", p % 4 % 2))),
+        "{manifest:#}"
+    );
+    assert!(nodes.iter().all(|n| n == "n0" || n == "n1"));
     assert!(manifest
         .as_array()
         .unwrap()

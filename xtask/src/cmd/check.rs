@@ -89,8 +89,8 @@ fn draw_pictures(file: &Path, results: &Value, dir: &Path) -> Result<(), String>
     let history = check::read_history(file)?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let drawn = crate::report::why::linear::draw_history(&history, &results["workload"], dir)?;
-    for p in drawn {
-        eprintln!("drew {}", dir.join(&p.file).display());
+    for d in drawn {
+        eprintln!("drew {}", dir.join(&d.picture.file).display());
     }
     Ok(())
 }

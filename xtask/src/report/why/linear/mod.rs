@@ -21,6 +21,7 @@
 
 mod counterexample;
 mod html;
+mod nodes;
 mod svg;
 #[cfg(test)]
 mod tests;
@@ -47,16 +48,29 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         return Ok(Vec::new());
     }
     let history = crate::check::read_history(&run.dir.join("history.jsonl"))?;
-    draw_history(&history, section, run.dir)
+    let cluster = nodes::cluster(run.dir);
+    let drawn = draw_history(&history, section, run.dir)?;
+    Ok(drawn
+        .into_iter()
+        .map(|d| Picture {
+            nodes: cluster
+                .as_ref()
+                .map(|c| nodes::nodes_of(&d.processes, c))
+                .unwrap_or_default(),
+            ..d.picture
+        })
+        .collect())
+}
+
+/// A picture and the client processes of its window.
+pub struct Drawn {
+    pub picture: Picture,
+    pub processes: Vec<u64>,
 }
 
 /// Draws every key `section` (the lin-kv checker's results map, as
 /// results.json's `workload`) says is not linearizable, into `dir`.
-pub fn draw_history(
-    history: &History,
-    section: &Value,
-    dir: &Path,
-) -> Result<Vec<Picture>, String> {
+pub fn draw_history(history: &History, section: &Value, dir: &Path) -> Result<Vec<Drawn>, String> {
     let keyed = independent::is_keyed(history);
     let mut values = Interner::new();
     let keys = independent::split(history, keyed, &mut values)?;
@@ -83,15 +97,21 @@ pub fn draw_history(
         }
         drawn += 1;
         match draw_key(history, kh, &values, analysis, &budget, &dir.join(&sub)) {
-            Ok(window) => out.extend(pictures(&name, &sub, window)),
+            Ok((window, processes)) => {
+                out.extend(pictures(&name, &sub, window).map(|picture| Drawn {
+                    picture,
+                    processes: processes.clone(),
+                }))
+            }
             Err(e) => eprintln!("WARN no counterexample picture for key {name}: {e}"),
         }
     }
     Ok(out)
 }
 
-/// Searches key `kh` again (within what is left of `budget`) and writes its two files into `dir`; returns
-/// the window drawn (history ns).
+/// Searches key `kh` again (within what is left of `budget`) and writes
+/// its two files into `dir`; returns the window drawn (history ns) and its
+/// client processes.
 fn draw_key(
     history: &History,
     kh: &KeyHistory,
@@ -99,7 +119,7 @@ fn draw_key(
     analysis: &Value,
     budget: &Budget,
     dir: &Path,
-) -> Result<(u64, u64), String> {
+) -> Result<((u64, u64), Vec<u64>), String> {
     let model = CasRegister::NIL;
     let f = match check_cas_register(&model, &kh.calls, budget) {
         Verdict::Invalid(f) => f,
@@ -114,7 +134,7 @@ fn draw_key(
         let path = dir.join(file);
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(cx.window_ns)
+    Ok((cx.window_ns, cx.processes))
 }
 
 fn pictures(name: &str, sub: &str, window: (u64, u64)) -> [Picture; 2] {

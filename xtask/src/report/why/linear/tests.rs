@@ -73,7 +73,8 @@ fn a_stale_read_is_drawn_unplaceable_after_the_prefix() {
     let s = section(&h);
     assert_eq!(s["valid?"], json!(false), "{s:#}");
     let dir = tempfile::tempdir().unwrap();
-    let pictures = draw_history(&h, &s, dir.path()).unwrap();
+    let drawn = draw_history(&h, &s, dir.path()).unwrap();
+    let pictures: Vec<_> = drawn.iter().map(|d| &d.picture).collect();
     let files: Vec<&str> = pictures.iter().map(|p| p.file.as_str()).collect();
     assert_eq!(
         files,
@@ -82,6 +83,7 @@ fn a_stale_read_is_drawn_unplaceable_after_the_prefix() {
     assert!(pictures[0].anomaly);
     // Window: the first write's invocation (0 ns) to the read's completion.
     assert_eq!(pictures[0].window_ns, Some((0, 5000)));
+    assert_eq!(drawn[0].processes, [0, 1]);
 
     let svg = read(dir.path(), "independent/0/linear.svg");
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
@@ -203,7 +205,7 @@ fn one_register_is_drawn_at_the_top() {
     let files: Vec<String> = draw_history(&h, &r, dir.path())
         .unwrap()
         .into_iter()
-        .map(|p| p.file)
+        .map(|d| d.picture.file)
         .collect();
     assert_eq!(files, ["linear.svg", "linear.html"]);
     roxmltree::Document::parse(&read(dir.path(), "linear.svg")).expect("SVG");
