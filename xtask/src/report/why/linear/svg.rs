@@ -25,7 +25,11 @@ use std::fmt::Write;
 
 const LEFT: f64 = 90.0;
 const TOP: f64 = 64.0;
+/// A rank's width: at least `RANK_W`, more when there are few ranks, so a
+/// short window still spans about `AXIS_W`.
 const RANK_W: f64 = 26.0;
+const AXIS_W: f64 = 720.0;
+const RANK_W_MAX: f64 = 90.0;
 const ROW_H: f64 = 34.0;
 const BOX_H: f64 = 20.0;
 /// Porcupine's `EPSILON` between successive points (index.js: 20).
@@ -35,8 +39,9 @@ const LINE_H: f64 = 15.0;
 const PATHS: usize = 10;
 const STEPS: usize = 12;
 
-fn x(rank: usize) -> f64 {
-    LEFT + rank as f64 * RANK_W
+fn x(cx: &Counterexample, rank: usize) -> f64 {
+    let w = (AXIS_W / cx.ranks.max(1) as f64).clamp(RANK_W, RANK_W_MAX);
+    LEFT + rank as f64 * w
 }
 
 fn row_y(cx: &Counterexample, process: u64) -> f64 {
@@ -49,7 +54,7 @@ pub fn point_xs(cx: &Counterexample) -> (Vec<f64>, f64) {
     let mut xs = Vec::with_capacity(cx.points.len());
     let mut previous: Option<f64> = None;
     let mut place = |start: usize| {
-        let here = x(start) + 4.0;
+        let here = x(cx, start) + 4.0;
         let at = previous.map_or(here, |p| here.max(p + EPSILON));
         previous = Some(at);
         at
@@ -108,8 +113,13 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
         .unwrap_or_default();
     let rows_h = cx.processes.len() as f64 * ROW_H;
     let (xs, fail_x) = point_xs(cx);
-    let right = xs.iter().copied().fold(fail_x, f64::max).max(x(cx.ranks)) + 160.0;
-    let w = right.max(640.0).ceil();
+    let right = xs
+        .iter()
+        .copied()
+        .fold(fail_x, f64::max)
+        .max(x(cx, cx.ranks))
+        + 160.0;
+    let w = right.max(LEFT + AXIS_W + 160.0).ceil();
     let paths_top = TOP + rows_h + 30.0;
     let h = (paths_top + 20.0 + (paths.len().max(1) as f64) * LINE_H + 20.0).ceil();
     let failing = &cx.ops[cx.failing];
@@ -157,8 +167,8 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
     }
     for (i, op) in cx.ops.iter().enumerate() {
         let y = row_y(cx, op.process);
-        let x0 = x(op.start);
-        let width = (x(op.end) - x0).max(6.0);
+        let x0 = x(cx, op.start);
+        let width = (x(cx, op.end) - x0).max(6.0);
         let class = if i == cx.failing {
             "op unplaceable"
         } else if op.ok {
@@ -233,7 +243,7 @@ pub fn render(cx: &Counterexample, analysis: &Value) -> String {
     );
     let _ = write!(
         s,
-        r#"<text x="10" y="{:.1}" font-size="12">Final paths (Knossos): from a configuration just before it (the op it linearized last, the register then), the pending ops applied, then the refusal</text>"#,
+        r#"<text x="10" y="{:.1}" font-size="12">Final paths (Knossos): a configuration just before it (its last op, the register), pending ops applied, the refusal</text>"#,
         paths_top
     );
     if paths.is_empty() {
