@@ -143,4 +143,20 @@ fn check_draws_a_knossos_bad_history_when_asked() {
     let r = xtask(&["check", "g-set", file.to_str().unwrap(), "--pictures", "x"]);
     assert_eq!(r.code, 254, "{}", r.tail());
     assert!(!r.dir().join("x").exists());
+    // A DIR that cannot be made (a regular file is in the way): one line, before the check.
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, "").unwrap();
+    let r = xtask(&[
+        "check",
+        "lin-kv",
+        file.to_str().unwrap(),
+        "--pictures",
+        blocked.join("sub").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 254, "{}", r.tail());
+    assert!(
+        r.tail().contains("--pictures: cannot create"),
+        "{}",
+        r.tail()
+    );
 }

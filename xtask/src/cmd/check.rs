@@ -71,6 +71,11 @@ pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
     if let Some(extra) = parsed.node_args.first() {
         return Err(format!("unexpected argument {extra:?}"));
     }
+    // An unusable DIR is said before the check, not after it.
+    if let Some(dir) = pictures {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("--pictures: cannot create {dir}: {e}"))?;
+    }
     let (results, valid) = check::check_files(
         w.as_ref(),
         &parsed.opts,
@@ -78,7 +83,10 @@ pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
         journal.map(Path::new),
     )?;
     if let Some(dir) = pictures {
-        draw_pictures(Path::new(file), &results, Path::new(dir))?;
+        // The verdict stands whatever happens to a picture.
+        if let Err(e) = draw_pictures(Path::new(file), &results, Path::new(dir)) {
+            eprintln!("WARN could not draw the pictures: {e}");
+        }
     }
     Ok((results, valid))
 }
@@ -87,7 +95,6 @@ pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
 /// the history read again (the checkers hold none of it once done).
 fn draw_pictures(file: &Path, results: &Value, dir: &Path) -> Result<(), String> {
     let history = check::read_history(file)?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let drawn = crate::report::why::linear::draw_history(&history, &results["workload"], dir)?;
     for d in drawn {
         eprintln!("drew {}", dir.join(&d.picture.file).display());
