@@ -142,6 +142,7 @@ function show(i) {
 document.querySelectorAll('g[data-op]').forEach(g => {
   g.style.cursor = 'pointer';
   g.addEventListener('click', () => show(Number(g.dataset.op)));
+  g.addEventListener('mouseenter', () => show(Number(g.dataset.op)));
 });
 show(data.failing);
 "#;
@@ -164,7 +165,7 @@ pub fn render(cx: &Counterexample, svg: &str, analysis: &Value) -> String {
     ));
     let _ = write!(s, "<h1>{}</h1>", esc(&title));
     s.push_str(
-        "<p>Click an op for its details. The blue line is the longest linearizable prefix the \
+        "<p>Point at or click an op for its details. The blue line is the longest linearizable prefix the \
          search found (its linearization points, the register's state after each); the red op \
          is the one no order lets take effect.</p>",
     );
