@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::path::Path;
 
 pub const USAGE: &str =
-    "Usage: cargo xtask check <workload> FILE [--journal net-journal.jsonl] [TEST FLAGS]
+    "Usage: cargo xtask check <workload> FILE [--journal net-journal.jsonl] [--pictures DIR] [TEST FLAGS]
 
 Runs the workload's checker and the common ones (stats, availability,
 exceptions; net with --journal) on a recorded history and prints the results
@@ -19,7 +19,10 @@ map and Maelstrom's verdict line. FILE (a regular file; lines of at most
 Elle or Knossos EDN history (one vector of ops, `;` comments), or a Jepsen
 log (`INFO jepsen.util - 3 :invoke :read nil` lines). TEST FLAGS are
 `maelstrom test` flags the checkers read, e.g. --consistency-models,
---availability.
+--availability. --pictures DIR (lin-kv only) draws each failing key's
+counterexample into DIR, as a run does: independent/<key>/linear.svg and
+linear.html (linear.svg and linear.html for a history of one register);
+without it, check writes nothing.
 Exit: 0 valid, 1 invalid, 2 unknown, 254 usage or unreadable input.";
 
 /// The command; returns the exit status.
@@ -43,10 +46,21 @@ pub fn command(args: &[String]) -> ExitCode {
 
 /// Parses the arguments, reads the files, runs the checkers.
 pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
-    let (workload, file, journal, flags) = split_args(args)?;
+    let Args {
+        workload,
+        file,
+        journal,
+        pictures,
+        flags,
+    } = split_args(args)?;
     let Some(w) = crate::workloads::by_name(workload) else {
         return Err(format!("no {workload:?} workload in the bench"));
     };
+    if pictures.is_some() && workload != "lin-kv" {
+        return Err(format!(
+            "--pictures draws lin-kv's counterexamples only, not {workload}'s"
+        ));
+    }
     // The test flags mean what they mean for `maelstrom test`; --bin,
     // required there, is irrelevant here (`parse_options` lets it be).
     let parsed = match crate::cli::parse_options(&flags) {
@@ -57,24 +71,55 @@ pub fn run(args: &[String]) -> Result<(Value, Validity), String> {
     if let Some(extra) = parsed.node_args.first() {
         return Err(format!("unexpected argument {extra:?}"));
     }
-    check::check_files(
+    // An unusable DIR is said before the check, not after it.
+    if let Some(dir) = pictures {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("--pictures: cannot create {dir}: {e}"))?;
+    }
+    let (results, valid) = check::check_files(
         w.as_ref(),
         &parsed.opts,
         Path::new(file),
         journal.map(Path::new),
-    )
+    )?;
+    if let Some(dir) = pictures {
+        // The verdict stands whatever happens to a picture.
+        if let Err(e) = draw_pictures(Path::new(file), &results, Path::new(dir)) {
+            eprintln!("WARN could not draw the pictures: {e}");
+        }
+    }
+    Ok((results, valid))
 }
 
-type Split<'a> = (&'a str, &'a str, Option<&'a str>, Vec<String>);
+/// `--pictures DIR`: the counterexample of every failing key, drawn from
+/// the history read again (the checkers hold none of it once done).
+fn draw_pictures(file: &Path, results: &Value, dir: &Path) -> Result<(), String> {
+    let history = check::read_history(file)?;
+    let drawn = crate::report::why::linear::draw_history(&history, &results["workload"], dir)?;
+    for d in drawn {
+        eprintln!("drew {}", dir.join(&d.picture.file).display());
+    }
+    Ok(())
+}
 
-/// `<workload> FILE` first, then flags: `--journal FILE` is ours, the rest
-/// go to the `maelstrom test` parser.
-fn split_args(args: &[String]) -> Result<Split<'_>, String> {
+/// The command line, split: ours, and the `maelstrom test` flags.
+struct Args<'a> {
+    workload: &'a str,
+    file: &'a str,
+    journal: Option<&'a str>,
+    pictures: Option<&'a str>,
+    flags: Vec<String>,
+}
+
+/// `<workload> FILE` first, then flags: `--journal FILE` and `--pictures
+/// DIR` are ours, the rest go to the `maelstrom test` parser.
+fn split_args(args: &[String]) -> Result<Args<'_>, String> {
     let (workload, file) = match args {
         [w, f, ..] if !w.starts_with('-') && !f.starts_with('-') => (w.as_str(), f.as_str()),
         _ => return Err("expected a workload name and a history file first".into()),
     };
     let mut journal = None;
+    let mut pictures = None;
     let mut flags = Vec::new();
     let mut it = args[2..].iter();
     while let Some(a) = it.next() {
@@ -82,9 +127,19 @@ fn split_args(args: &[String]) -> Result<Split<'_>, String> {
             journal = Some(it.next().ok_or("--journal needs a file")?.as_str());
         } else if let Some(j) = a.strip_prefix("--journal=") {
             journal = Some(j);
+        } else if a == "--pictures" {
+            pictures = Some(it.next().ok_or("--pictures needs a directory")?.as_str());
+        } else if let Some(d) = a.strip_prefix("--pictures=") {
+            pictures = Some(d);
         } else {
             flags.push(a.clone());
         }
     }
-    Ok((workload, file, journal, flags))
+    Ok(Args {
+        workload,
+        file,
+        journal,
+        pictures,
+        flags,
+    })
 }

@@ -67,6 +67,12 @@ pub struct Failure<S> {
     pub config_count: usize,
     /// Up to `KEEP` final paths, shortest first.
     pub final_paths: Vec<FinalPath<S>>,
+    /// The longest linearizable prefix the search found (ours, for the
+    /// pictures; Knossos reports no such thing): indices into the
+    /// partition's calls in linearization order, ending in the op linearized
+    /// last by a configuration that got furthest (most ops linearized just
+    /// before `op`). Empty when the search was not asked to explain.
+    pub linearized: Vec<usize>,
     /// Indeterminate ops a reduction dropped before the search (indices into
     /// the partition's calls): the configurations are those in which none
     /// of them took effect, and no final path applies one.
@@ -122,6 +128,7 @@ impl<S> Failure<S> {
                         .collect(),
                 })
                 .collect(),
+            linearized: self.linearized.into_iter().map(map).collect(),
             elided,
         }
     }
@@ -189,6 +196,11 @@ where
     }
     // Knossos prefers the configurations that got furthest: most ops linearized.
     configs.sort_by_key(|c| c.pending.len());
+    let linearized = if search.explain {
+        longest_prefix(search, cache, k)
+    } else {
+        Vec::new()
+    };
     let last_op = configs
         .iter()
         .filter_map(|c| c.last_op)
@@ -202,8 +214,59 @@ where
         configs,
         config_count,
         final_paths,
+        linearized,
         elided: Vec::new(),
     }
+}
+
+/// The linearization that reached the configuration with first clear bit
+/// `k` and the most ops linearized (earliest cached at a tie), read back
+/// along the cache's parent links: each step linearized its `last` op,
+/// and, with blind writes, possibly one blind write just before it (the
+/// bit its set has beyond its parent's and `last`).
+fn longest_prefix<M: Model>(
+    search: &Search<'_, M>,
+    cache: &Cache<M::State>,
+    k: usize,
+) -> Vec<usize> {
+    let ids = &search.id_to_call;
+    let count = |i: usize| cache.set(i).iter().map(|w| w.count_ones()).sum::<u32>();
+    let Some(best) = (0..cache.len())
+        .filter(|&i| first_clear(cache.set(i)) == k)
+        .max_by_key(|&i| (count(i), std::cmp::Reverse(i)))
+    else {
+        return Vec::new();
+    };
+    let blind = search.has_blind_writes();
+    let mut order = Vec::new();
+    let mut i = best;
+    while cache.parent[i] != u32::MAX {
+        let parent = cache.parent[i] as usize;
+        let last = cache.last[i] as usize;
+        order.push(ids[last]);
+        if blind {
+            let extra = cache
+                .set(i)
+                .iter()
+                .zip(cache.set(parent))
+                .enumerate()
+                .flat_map(|(w, (&a, &b))| {
+                    let mut bits = a & !b;
+                    std::iter::from_fn(move || {
+                        (bits != 0).then(|| {
+                            let t = bits.trailing_zeros() as usize;
+                            bits &= bits - 1;
+                            w * 64 + t
+                        })
+                    })
+                })
+                .filter(|&id| id != last);
+            order.extend(extra.map(|id| ids[id]));
+        }
+        i = parent;
+    }
+    order.reverse();
+    order
 }
 
 /// Breadth-first over path lengths, so the shortest explanations come first.
@@ -282,4 +345,82 @@ where
         layer = next_layer;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::models::{CasOp, CasRegister};
+    use super::super::reduce::check_cas_register;
+    use super::super::{Budget, Call, Verdict};
+    use CasOp::*;
+
+    fn call(op: CasOp, process: u64, call: u64, ret: Option<u64>) -> Call<CasOp> {
+        Call {
+            op,
+            call,
+            ret,
+            process,
+        }
+    }
+
+    fn failure(calls: &[Call<CasOp>]) -> super::Failure<u32> {
+        match check_cas_register(&CasRegister::NIL, calls, &Budget::default_budget()) {
+            Verdict::Invalid(f) => f,
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    /// write 1, write 2 (process 0, one after the other), then process 1
+    /// reads 1: the furthest configuration linearized both writes, in their
+    /// order, and the read cannot follow.
+    #[test]
+    fn the_longest_prefix_of_a_stale_read_is_both_writes() {
+        let calls = [
+            call(Write(1), 0, 0, Some(1)),
+            call(Write(2), 0, 2, Some(3)),
+            call(Read(Some(1)), 1, 4, Some(5)),
+        ];
+        let f = failure(&calls);
+        assert_eq!(f.op, 2);
+        assert_eq!(f.linearized, [0, 1]);
+    }
+
+    /// An indeterminate write of 3 (process 2) is a blind write, linearized
+    /// just before the read of 3 that needs it, in the same step: the
+    /// prefix holds it, before that read. Then process 0 reads 1: no
+    /// configuration gets past it. Prefix: write 1, write 3, read 3.
+    #[test]
+    fn a_blind_write_taken_with_an_op_is_in_the_prefix_before_it() {
+        let calls = [
+            call(Write(1), 0, 0, Some(1)),
+            call(Write(3), 2, 2, None),
+            call(Read(Some(3)), 1, 3, Some(4)),
+            call(Read(Some(1)), 0, 5, Some(6)),
+        ];
+        let f = failure(&calls);
+        assert_eq!(f.op, 3);
+        assert_eq!(f.linearized, [0, 1, 2]);
+        // Every prefix is a run of the model.
+        let model = CasRegister::NIL;
+        let mut state = super::super::Model::init(&model);
+        for &i in &f.linearized {
+            state = super::super::Model::step(&model, &state, &calls[i].op).expect("accepted");
+        }
+    }
+
+    /// An unobserved indeterminate write is dropped before the search
+    /// (reduce.rs); the prefix's indices are the whole history's.
+    #[test]
+    fn the_prefix_is_mapped_back_past_a_dropped_write() {
+        let calls = [
+            call(Write(9), 2, 0, None),
+            call(Write(1), 0, 1, Some(2)),
+            call(Write(2), 0, 3, Some(4)),
+            call(Read(Some(1)), 1, 5, Some(6)),
+        ];
+        let f = failure(&calls);
+        assert_eq!(f.elided, [0]);
+        assert_eq!(f.op, 3);
+        assert_eq!(f.linearized, [1, 2]);
+    }
 }

@@ -99,7 +99,8 @@ impl Hasher for IdHasher {
 }
 
 /// Every configuration the search has reached: (linearized set, state),
-/// plus the op linearized last to reach it (for the counterexample).
+/// plus the op linearized last to reach it and the configuration it was
+/// reached from (for the counterexample and its linearized prefix).
 ///
 /// Its memory is accounted exactly: every buffer by its capacity (the map's
 /// table with its control bytes), and the structures grow only here, in
@@ -111,6 +112,8 @@ pub(super) struct Cache<S> {
     pub bits: Vec<u64>,
     pub states: Vec<S>,
     pub last: Vec<u32>,
+    /// The configuration each was first reached from (NIL for the initial one).
+    pub parent: Vec<u32>,
     chain: Vec<u32>,
     map: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
     pub peak: usize,
@@ -181,6 +184,7 @@ impl<S: Eq> Cache<S> {
             bits: Vec::new(),
             states: Vec::new(),
             last: Vec::new(),
+            parent: Vec::new(),
             chain: Vec::new(),
             map: HashMap::default(),
             peak: 0,
@@ -200,6 +204,7 @@ impl<S: Eq> Cache<S> {
         vec_bytes(&self.bits)
             + vec_bytes(&self.states)
             + vec_bytes(&self.last)
+            + vec_bytes(&self.parent)
             + vec_bytes(&self.chain)
             + table_bytes(buckets_for(self.map.capacity()))
     }
@@ -213,6 +218,7 @@ impl<S: Eq> Cache<S> {
         let ok = grow(&mut self.bits, words, &mut held, &mut peak, limit)
             && grow(&mut self.states, 1, &mut held, &mut peak, limit)
             && grow(&mut self.last, 1, &mut held, &mut peak, limit)
+            && grow(&mut self.parent, 1, &mut held, &mut peak, limit)
             && grow(&mut self.chain, 1, &mut held, &mut peak, limit)
             && {
                 if self.map.len() < self.map.capacity() {
@@ -236,7 +242,8 @@ impl<S: Eq> Cache<S> {
         ok
     }
 
-    /// Inserts unless present, dominated, or over `limit` bytes. `key`
+    /// Inserts unless present, dominated, or over `limit` bytes (reached
+    /// from configuration `parent` by linearizing `last`). `key`
     /// hashes the state and the ops outside `blind`; a cached configuration
     /// with the same state, the same ops outside `blind` and a subset of
     /// `bits` inside it dominates (docs/linearizability.md, "Fewer blind
@@ -247,7 +254,7 @@ impl<S: Eq> Cache<S> {
         bits: &[u64],
         blind: &[u64],
         state: &S,
-        last: u32,
+        (last, parent): (u32, u32),
         limit: usize,
     ) -> Inserted
     where
@@ -276,6 +283,7 @@ impl<S: Eq> Cache<S> {
         self.bits.extend_from_slice(bits);
         self.states.push(state.clone());
         self.last.push(last);
+        self.parent.push(parent);
         self.chain.push(head);
         self.map.insert(key, idx);
         Inserted::Added
@@ -402,6 +410,12 @@ impl<'a, M: Model> Search<'a, M> {
         }
     }
 
+    /// Whether some indeterminate op is a blind write (linearized just in
+    /// time, so a step may linearize two ops).
+    pub fn has_blind_writes(&self) -> bool {
+        self.blind.classes() > 0
+    }
+
     fn op(&self, id: usize) -> &M::Op {
         &self.calls[self.id_to_call[id]].op
     }
@@ -499,7 +513,7 @@ impl<'a, M: Model> Search<'a, M> {
             &lin,
             &blind_mask,
             &state,
-            NIL,
+            (NIL, NIL),
             budget.max_bytes,
         ) == Inserted::OverBudget
         {
@@ -512,8 +526,10 @@ impl<'a, M: Model> Search<'a, M> {
             ));
         }
         // (call entry linearized, state before, class of the blind write
-        // linearized just before it or NIL).
-        let mut stack: Vec<(u32, M::State, u32)> = Vec::new();
+        // linearized just before it or NIL, cached configuration before).
+        let mut stack: Vec<(u32, M::State, u32, u32)> = Vec::new();
+        // The cached configuration the search is in.
+        let mut here = 0u32;
         let mut entry = self.next[0];
         // At a call entry: 0, its op alone not tried yet; r > 0, try it
         // after a blind write of class r - 1 or later.
@@ -575,7 +591,14 @@ impl<'a, M: Model> Search<'a, M> {
                 let state_heap = self.model.heap_bytes(&next_state);
                 let limit = budget.max_bytes.saturating_sub(heap + state_heap);
                 let key = h ^ hash_of(&next_state);
-                let added = cache.insert(key, &lin, &blind_mask, &next_state, id as u32, limit);
+                let added = cache.insert(
+                    key,
+                    &lin,
+                    &blind_mask,
+                    &next_state,
+                    (id as u32, here),
+                    limit,
+                );
                 if added == Inserted::OverBudget {
                     return Verdict::Unknown(format!(
                         "memory budget of {} MiB reached at {} configurations \
@@ -596,7 +619,13 @@ impl<'a, M: Model> Search<'a, M> {
                         }
                     }
                     heap += state_heap;
-                    stack.push((entry, std::mem::replace(&mut state, next_state), class));
+                    let before = std::mem::replace(&mut here, cache.len() as u32 - 1);
+                    stack.push((
+                        entry,
+                        std::mem::replace(&mut state, next_state),
+                        class,
+                        before,
+                    ));
                     lin_hash = h;
                     if let Some(Some(p)) = blind {
                         self.blind.take(class as usize);
@@ -619,13 +648,14 @@ impl<'a, M: Model> Search<'a, M> {
                     // Every definite op is linearized; the rest may never happen.
                     return Verdict::Valid(state);
                 }
-                let Some((call, prev_state, class)) = stack.pop() else {
+                let Some((call, prev_state, class, before)) = stack.pop() else {
                     return Verdict::Invalid(explain::failure(&self, &cache));
                 };
                 let id = node_id(call);
                 lin[id / 64] &= !(1u64 << (id % 64));
                 lin_hash ^= zobrist[id];
                 state = prev_state;
+                here = before;
                 self.unlift(call);
                 if class == NIL {
                     (entry, resume) = (self.next[call as usize], 0);
@@ -643,7 +673,7 @@ impl<'a, M: Model> Search<'a, M> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Cache, Inserted};
+    use super::{Cache, Inserted, NIL};
 
     /// Dominance (docs/linearizability.md, "Fewer blind writes used
     /// dominates"): with op 1 a pending blind write (mask bit 1), a
@@ -655,33 +685,33 @@ mod tests {
         let limit = 1 << 20;
         let mut cache: Cache<u32> = Cache::new(1);
         assert_eq!(
-            cache.insert(7, &[0b01], &blind, &5, 0, limit),
+            cache.insert(7, &[0b01], &blind, &5, (0, NIL), limit),
             Inserted::Added
         );
         assert_eq!(
-            cache.insert(7, &[0b11], &blind, &5, 0, limit),
+            cache.insert(7, &[0b11], &blind, &5, (0, NIL), limit),
             Inserted::AlreadyThere
         );
         assert_eq!(
-            cache.insert(7, &[0b11], &blind, &6, 0, limit),
+            cache.insert(7, &[0b11], &blind, &6, (0, NIL), limit),
             Inserted::Added
         );
         assert_eq!(
-            cache.insert(7, &[0b111], &blind, &5, 0, limit),
+            cache.insert(7, &[0b111], &blind, &5, (0, NIL), limit),
             Inserted::Added
         );
         let mut cache: Cache<u32> = Cache::new(1);
         assert_eq!(
-            cache.insert(7, &[0b11], &blind, &5, 0, limit),
+            cache.insert(7, &[0b11], &blind, &5, (0, NIL), limit),
             Inserted::Added
         );
         assert_eq!(
-            cache.insert(7, &[0b01], &blind, &5, 0, limit),
+            cache.insert(7, &[0b01], &blind, &5, (0, NIL), limit),
             Inserted::Added
         );
         // Outside the mask, a subset is not enough: exact match only.
         assert_eq!(
-            cache.insert(7, &[0b10], &[0], &5, 0, limit),
+            cache.insert(7, &[0b10], &[0], &5, (0, NIL), limit),
             Inserted::Added
         );
     }

@@ -10,14 +10,15 @@
 //! results browser shows it: the browser's page for an invalid run opens on
 //! the first anomaly without knowing any drawer.
 
-pub mod counter;
-pub mod ops;
-pub mod timeline;
-mod elle;
 mod client_nodes;
+pub mod counter;
+mod elle;
 mod history_ops;
 mod kafka;
+pub mod linear;
 mod lost;
+pub mod ops;
+pub mod timeline;
 
 use serde_json::{json, Value};
 use std::path::Path;
@@ -57,6 +58,7 @@ type Drawer = fn(&RunView) -> Result<Vec<Picture>, String>;
 /// Every drawer, in the order the results browser shows their pictures.
 /// Each picture module adds one line here.
 const DRAWERS: &[(&str, Drawer)] = &[
+    ("linearizability counterexample", linear::draw),
     ("elle", elle::draw),
     ("lost elements", lost::draw),
     ("kafka orders", kafka::draw),
