@@ -74,6 +74,9 @@ pub struct Finished {
     pub crashes: Vec<String>,
     /// Nodes that stopped reading their stdin (see `stalls.rs`).
     pub stalls: Vec<super::stalls::StalledNode>,
+    /// Events the loop handled: timers fired, host events (node output
+    /// lines, log lines) and messages delivered (`bench sim` divides by it).
+    pub events: u64,
 }
 
 /// The event loop: node output and timers in, the parts' reactions out.
@@ -94,6 +97,8 @@ pub struct Engine<'a> {
     pending_setup: usize,
     fatal: Option<String>,
     progress: Progress,
+    /// See `Finished::events`.
+    events: u64,
 }
 
 impl<'a> Engine<'a> {
@@ -143,6 +148,7 @@ impl<'a> Engine<'a> {
             fatal: None,
             progress: Progress::new(spec.opts.time_limit_s, spec.progress),
             spec,
+            events: 0,
         }
     }
 
@@ -185,6 +191,7 @@ impl<'a> Engine<'a> {
     }
 
     fn deliver(&mut self, m: Message) {
+        self.events += 1;
         if let Some(&i) = self.node_index.get(&m.dest) {
             self.host.deliver(i, m.to_line());
         } else if SERVICE_IDS.contains(&m.dest.as_str()) {
@@ -585,6 +592,7 @@ impl<'a> Engine<'a> {
                 if !matches!(t, Timer::Tick) {
                     self.progress.lateness(now.saturating_sub(at));
                 }
+                self.events += 1;
                 self.on_timer(t);
                 self.flush();
                 if self.phase == Phase::Done {
@@ -596,6 +604,7 @@ impl<'a> Engine<'a> {
             }
             let next = self.fabric.next_timer_at().unwrap_or(self.now() + TICK_NS);
             if let Some(ev) = self.host.next_event(self.fabric.clock(), next) {
+                self.events += 1;
                 self.on_host_event(ev);
                 self.flush();
             }
@@ -636,6 +645,7 @@ impl<'a> Engine<'a> {
             t0: self.fabric.t0(),
             fatal,
             crashes: self.crash_reports(),
+            events: self.events,
         }
     }
 

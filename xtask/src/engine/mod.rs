@@ -79,6 +79,18 @@ pub struct RunOutcome {
     pub crashes: Vec<String>,
     /// The results map and its verdict (None when `fatal`).
     pub analysis: Option<(Value, Validity)>,
+    /// What the run cost, for `bench sim`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub cost: RunCost,
+}
+
+/// What one run cost: its events, and the CPU time of this thread spent in
+/// the event loop and in the analysis (the checkers).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunCost {
+    pub events: u64,
+    pub loop_cpu_ns: u64,
+    pub analysis_cpu_ns: u64,
 }
 
 /// Runs one test to the end and analyses it. With a `store_dir`, the node
@@ -152,6 +164,7 @@ fn drive(
     history: HistoryLog,
 ) -> RunOutcome {
     let opts = spec.opts.clone();
+    let cpu_start = clock::thread_cpu_ns();
     let mut engine = core::Engine::new(clock, host, workload, spec, net, history);
     engine.run();
     let core::Finished {
@@ -162,7 +175,9 @@ fn drive(
         mut fatal,
         crashes,
         stalls,
+        events,
     } = engine.finish();
+    let cpu_loop_end = clock::thread_cpu_ns();
     let history = history.unwrap_or_else(|e| {
         fatal.get_or_insert(e);
         Recorded::Memory(History::default())
@@ -181,6 +196,11 @@ fn drive(
         fatal,
         crashes,
         analysis,
+        cost: RunCost {
+            events,
+            loop_cpu_ns: cpu_loop_end.saturating_sub(cpu_start),
+            analysis_cpu_ns: clock::thread_cpu_ns().saturating_sub(cpu_loop_end),
+        },
     }
 }
 
