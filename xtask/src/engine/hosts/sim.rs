@@ -27,6 +27,10 @@ struct Slot {
     /// Where this node's milliseconds begin on the virtual clock, within the
     /// first one (see `local_ms`).
     offset_ns: u64,
+    /// The node's next timer in virtual ns, as of the last time it ran: a
+    /// node's timers change only while it runs, so the host asks it once
+    /// per run (`with_node`) rather than every node for every event.
+    deadline_ns: Option<u64>,
 }
 
 impl Slot {
@@ -40,10 +44,16 @@ impl Slot {
         ns.saturating_sub(self.offset_ns) / MS
     }
 
-    /// The virtual time of the node's next timer.
-    fn next_deadline_ns(&mut self) -> Option<u64> {
-        let d = self.node.next_deadline()?;
-        Some(d.saturating_mul(MS).saturating_add(self.offset_ns))
+    /// Asks the node for its next timer and keeps it in `deadline_ns`
+    /// (none for a crashed node, whose timers never fire).
+    fn refresh_deadline(&mut self) {
+        self.deadline_ns = match self.crashed {
+            Some(_) => None,
+            None => self
+                .node
+                .next_deadline()
+                .map(|d| d.saturating_mul(MS).saturating_add(self.offset_ns)),
+        };
     }
 }
 
@@ -88,12 +98,15 @@ impl SimHost {
                 env: env.clone(),
             };
             let node = factory(name, setup).ok_or_else(|| unknown_node(name))?;
-            slots.push(Slot {
+            let mut slot = Slot {
                 node,
                 silenced: false,
                 crashed: None,
                 offset_ns: mix(seed, i as u64 ^ 0x0ff5e7) % MS,
-            });
+                deadline_ns: None,
+            };
+            slot.refresh_deadline();
+            slots.push(slot);
         }
         Ok(SimHost {
             clock,
@@ -128,6 +141,7 @@ impl SimHost {
                 .unwrap_or_default();
             slot.crashed = Some(format!("a panic: {msg}"));
         }
+        slot.refresh_deadline();
         self.collect(i);
     }
 
@@ -149,12 +163,8 @@ impl SimHost {
     }
 
     /// The earliest timer deadline of any live node, in virtual ns.
-    fn next_node_deadline(&mut self) -> Option<u64> {
-        self.slots
-            .iter_mut()
-            .filter(|s| s.crashed.is_none())
-            .filter_map(Slot::next_deadline_ns)
-            .min()
+    fn next_node_deadline(&self) -> Option<u64> {
+        self.slots.iter().filter_map(|s| s.deadline_ns).min()
     }
 }
 
@@ -203,9 +213,7 @@ impl Host for SimHost {
                     }
                     let now_ns = self.clock.now_ns();
                     for i in 0..self.slots.len() {
-                        if self.slots[i]
-                            .next_deadline_ns()
-                            .is_some_and(|d| d <= now_ns)
+                        if self.slots[i].deadline_ns.is_some_and(|d| d <= now_ns)
                         {
                             let local = self.local_ms(i);
                             self.with_node(i, |n| n.tick(local));
