@@ -17,7 +17,8 @@ pub fn identity_key(v: &Value) -> String {
     out
 }
 
-fn write_key(v: &Value, out: &mut String) {
+/// Appends `identity_key(v)` to `out` (a caller may reuse one buffer).
+pub fn write_key(v: &Value, out: &mut String) {
     match v {
         Value::Object(m) => {
             // Sort explicitly: serde_json's map may preserve insertion order
