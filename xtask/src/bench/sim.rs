@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn medians_and_rates_come_from_the_runs() {
-        let cost = |events, l, a| RunCost {
+        let cost = |events: u64, l: u64, a: u64| RunCost {
             events,
             loop_cpu_ns: l * 1_000_000,
             analysis_cpu_ns: a * 1_000_000,
@@ -142,7 +142,10 @@ mod tests {
         assert_eq!((m.loop_ms, m.analysis_ms, m.total_ms), (20.0, 2.0, 22.0));
         assert_eq!(m.events_per_s(), 10_000.0);
         let t = table(&[m]);
-        assert!(t.contains("| 3d | 3 | 200 | 22.0 (20.0 + 2.0) | 45.5 | 10000 | 1 |"), "{t}");
+        assert!(
+            t.contains("| 3d | 3 | 200 | 22.0 (20.0 + 2.0) | 45.5 | 10000 | 1 |"),
+            "{t}"
+        );
         assert_eq!(median(vec![]), 0);
         assert_eq!(median(vec![4, 1, 3, 2]), 2);
     }
@@ -164,6 +167,10 @@ mod tests {
         let out = engine::execute(w.as_ref(), &args.opts, &nodes, 1, None).unwrap();
         assert!(out.cost.events > 100, "{:?}", out.cost);
         assert!(out.cost.loop_cpu_ns > 0, "{:?}", out.cost);
+        // Without a store the journal is counted for the net checker, not kept.
+        assert!(out.journal.is_empty());
+        let results = out.analysis.unwrap().0;
+        assert!(results["net"]["all"]["send-count"].as_u64().unwrap() > 100);
     }
 
     /// The page `--docs` writes to holds the block.
