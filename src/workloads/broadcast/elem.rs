@@ -25,7 +25,11 @@ impl Elem {
         // A `Value` always serialises to valid JSON (object keys come out
         // sorted, since serde_json's map is a BTreeMap here).
         let text = value.to_string();
-        Elem(RawValue::from_string(text).unwrap_or_else(|_| null()).into())
+        Elem(
+            RawValue::from_string(text)
+                .unwrap_or_else(|_| null())
+                .into(),
+        )
     }
 
     /// The canonical form of raw JSON text.

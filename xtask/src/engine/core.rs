@@ -847,12 +847,7 @@ mod tests {
         assert_eq!(body_as_map(Some(json!(""))), Ok(empty.clone()));
         assert_eq!(body_as_map(Some(json!([]))), Ok(empty));
         assert_eq!(
-            body_as_map(Some(json!([
-                ["type", "a"],
-                ["n", 1],
-                ["type", "b"],
-                ["x"]
-            ]))),
+            body_as_map(Some(json!([["type", "a"], ["n", 1], ["type", "b"], ["x"]]))),
             Ok(json!({"type": "b", "n": 1, "x": null}))
         );
         assert_eq!(
