@@ -96,32 +96,37 @@ impl<T> TimerWheel<T> {
 
     /// The earliest pending deadline, if any.
     pub fn next_deadline(&mut self) -> Option<u64> {
-        for step in 0..WORDS + 1 {
-            // Scan the bitmap from the wheel position, word by word.
-            let base = self.now + step as u64 * 64;
-            let mut found = None;
-            for offset in 0..64u64 {
-                let t = base + offset;
-                if t >= self.now + SLOTS {
-                    break;
-                }
-                if self.is_occupied(t) {
-                    if self.slot_has_live(t) {
-                        found = Some(t);
-                        break;
-                    }
-                    self.clear_slot_if_stale(t);
-                }
+        let mut from = self.now;
+        while let Some(t) = self.first_occupied_from(from) {
+            if self.slot_has_live(t) {
+                return Some(t);
             }
-            if found.is_some() {
-                return found;
-            }
+            self.clear_slot_if_stale(t);
+            from = t + 1;
         }
         while let Some(Reverse((d, key, generation))) = self.overflow.peek().copied() {
             if self.is_live(key, generation) {
                 return Some(d);
             }
             self.overflow.pop();
+        }
+        None
+    }
+
+    /// The first time in `from..now + SLOTS` whose slot's bit is set: whole
+    /// bitmap words at a time, not one slot at a time (a host asks for the
+    /// next deadline after every event).
+    fn first_occupied_from(&self, from: u64) -> Option<u64> {
+        let end = self.now + SLOTS;
+        let mut t = from;
+        while t < end {
+            let s = t % SLOTS;
+            let bits = self.occupied[(s / 64) as usize] >> (s % 64);
+            if bits != 0 {
+                let hit = t + u64::from(bits.trailing_zeros());
+                return (hit < end).then_some(hit);
+            }
+            t += 64 - s % 64;
         }
         None
     }
@@ -209,11 +214,6 @@ impl<T> TimerWheel<T> {
         }
     }
 
-    fn is_occupied(&self, t: u64) -> bool {
-        let s = (t % SLOTS) as usize;
-        self.occupied[s / 64] & (1 << (s % 64)) != 0
-    }
-
     fn set_bit(&mut self, t: u64) {
         let s = (t % SLOTS) as usize;
         self.occupied[s / 64] |= 1 << (s % 64);
@@ -270,6 +270,37 @@ mod tests {
         w.set(5, "past");
         w.set(1_000, "now");
         assert_eq!(w.expire(1_000), vec!["past", "now"]);
+    }
+
+    /// The word-at-a-time scan against the slot-at-a-time one it replaced,
+    /// over random sets, cancels and expiries, the wheel's window wrapping
+    /// around its 256 slots many times.
+    #[test]
+    fn next_deadline_is_the_earliest_live_timer_as_time_wraps_the_wheel() {
+        let mut rng = fastrand::Rng::with_seed(26);
+        let mut w = TimerWheel::new(rng.u64(0..1_000));
+        let mut live: Vec<(TimerId, u64)> = Vec::new();
+        for _ in 0..20_000 {
+            match rng.u8(0..10) {
+                0..=4 => {
+                    let d = w.now + rng.u64(0..600);
+                    live.push((w.set(d, ()), d));
+                }
+                5..=6 if !live.is_empty() => {
+                    let (id, _) = live.swap_remove(rng.usize(0..live.len()));
+                    assert!(w.cancel(id).is_some());
+                }
+                _ => {
+                    let to = w.now + rng.u64(0..80);
+                    let fired = w.expire(to).len();
+                    let before = live.len();
+                    live.retain(|&(_, d)| d > to);
+                    assert_eq!(fired, before - live.len());
+                }
+            }
+            let want = live.iter().map(|&(_, d)| d.max(w.now)).min();
+            assert_eq!(w.next_deadline(), want);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod engine;
 pub mod linearizable;
 pub mod runtime;
+pub mod sim;
 
 /// The directory and `results.json` of the run `store/latest` names (the
 /// run a bench just started as a child `xtask maelstrom test`).

@@ -17,7 +17,8 @@ pub fn identity_key(v: &Value) -> String {
     out
 }
 
-fn write_key(v: &Value, out: &mut String) {
+/// Appends `identity_key(v)` to `out` (a caller may reuse one buffer).
+pub fn write_key(v: &Value, out: &mut String) {
     match v {
         Value::Object(m) => {
             // Sort explicitly: serde_json's map may preserve insertion order
@@ -46,8 +47,12 @@ fn write_key(v: &Value, out: &mut String) {
             out.push(']');
         }
         // Numbers print as parsed: i64/u64 as digits, floats always with a
-        // fraction or exponent, so `1` and `1.0` stay apart.
-        other => out.push_str(&other.to_string()),
+        // fraction or exponent, so `1` and `1.0` stay apart. Written into
+        // `out` directly: `to_string` allocated once per value of every read.
+        other => {
+            use std::fmt::Write;
+            let _ = write!(out, "{other}");
+        }
     }
 }
 

@@ -55,6 +55,21 @@ impl Clock for VirtualClock {
     }
 }
 
+/// CPU time this thread has used, in ns (`CLOCK_THREAD_CPUTIME_ID`): what
+/// a run costs, whatever else the machine is doing; 0 if unavailable.
+pub fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +81,21 @@ mod tests {
         c.advance_to(5);
         c.advance_to(3);
         assert_eq!(c.now_ns(), 5);
+    }
+
+    #[test]
+    fn thread_cpu_time_counts_work_and_not_sleep() {
+        let a = thread_cpu_ns();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let b = thread_cpu_ns();
+        let mut x = 0u64;
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_millis(30) {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        let c = thread_cpu_ns();
+        assert!(a > 0, "no thread CPU clock");
+        assert!(b - a < 15_000_000, "a sleep counted as CPU: {}", b - a);
+        assert!(c - b >= 10_000_000, "a busy loop did not count: {}", c - b);
     }
 }

@@ -72,6 +72,9 @@ pub struct Finished {
     pub crashes: Vec<String>,
     /// Nodes that stopped reading their stdin (see `stalls.rs`).
     pub stalls: Vec<super::stalls::StalledNode>,
+    /// Events the loop handled: timers fired, host events (node output
+    /// lines, log lines) and messages delivered (`bench sim` divides by it).
+    pub events: u64,
 }
 
 /// The event loop: node output and timers in, the parts' reactions out.
@@ -92,6 +95,8 @@ pub struct Engine<'a> {
     pending_setup: usize,
     fatal: Option<String>,
     progress: Progress,
+    /// See `Finished::events`.
+    events: u64,
 }
 
 impl<'a> Engine<'a> {
@@ -141,6 +146,7 @@ impl<'a> Engine<'a> {
             fatal: None,
             progress: Progress::new(spec.opts.time_limit_s, spec.progress),
             spec,
+            events: 0,
         }
     }
 
@@ -183,6 +189,7 @@ impl<'a> Engine<'a> {
     }
 
     fn deliver(&mut self, m: Message) {
+        self.events += 1;
         if let Some(&i) = self.node_index.get(&m.dest) {
             self.host.deliver(i, m.to_line());
         } else if SERVICE_IDS.contains(&m.dest.as_str()) {
@@ -369,30 +376,31 @@ impl<'a> Engine<'a> {
 
     /// Validate one stdout line against the closed envelope and send it.
     fn accept_line(&mut self, line: &str) -> Result<(), String> {
-        let v: Value = serde_json::from_str(line)
+        let mut v: Value = serde_json::from_str(line)
             .map_err(|e| format!("printed a line to STDOUT which was not well-formed JSON: {e}"))?;
         let obj = v
-            .as_object()
+            .as_object_mut()
             .ok_or("Malformed network message: not a JSON object")?;
         for k in obj.keys() {
             if !matches!(k.as_str(), "src" | "dest" | "body" | "id") {
                 return Err(format!("Malformed network message: disallowed key {k:?}"));
             }
         }
-        let src = obj
-            .get("src")
-            .and_then(Value::as_str)
-            .ok_or("Malformed network message: src must be a string")?;
-        let dest = obj
-            .get("dest")
-            .and_then(Value::as_str)
-            .ok_or("Malformed network message: dest must be a string")?;
+        // Moved out, not copied: a body may be a large read reply. Read
+        // after src, dest and id, whose errors come first.
+        let body = obj.remove("body");
+        let Some(Value::String(src)) = obj.get("src") else {
+            return Err("Malformed network message: src must be a string".into());
+        };
+        let Some(Value::String(dest)) = obj.get("dest") else {
+            return Err("Malformed network message: dest must be a string".into());
+        };
         if let Some(id) = obj.get("id") {
             if !(id.is_i64() || id.is_u64()) {
                 return Err("Malformed network message: id must be an integer".into());
             }
         }
-        let body = body_as_map(obj.get("body"))?;
+        let body = body_as_map(body)?;
         let now = self.now();
         self.fabric.net.send(src, dest, body, now)?;
         self.fabric.dirty.push(dest.to_string());
@@ -586,6 +594,7 @@ impl<'a> Engine<'a> {
                 if !matches!(t, Timer::Tick) {
                     self.progress.lateness(now.saturating_sub(at));
                 }
+                self.events += 1;
                 self.on_timer(t);
                 self.flush();
                 if self.phase == Phase::Done {
@@ -597,6 +606,7 @@ impl<'a> Engine<'a> {
             }
             let next = self.fabric.next_timer_at().unwrap_or(self.now() + TICK_NS);
             if let Some(ev) = self.host.next_event(self.fabric.clock(), next) {
+                self.events += 1;
                 self.on_host_event(ev);
                 self.flush();
             }
@@ -637,6 +647,7 @@ impl<'a> Engine<'a> {
             t0: self.fabric.t0(),
             fatal,
             crashes: self.crash_reports(),
+            events: self.events,
         }
     }
 
@@ -677,15 +688,15 @@ impl<'a> Engine<'a> {
 /// destructured), a number or a boolean (not seqable), or an array element
 /// that is not a `[k ...]` array throws there, and the node is silenced.
 /// fidelity D11: a stdout body is read the way `keywordize-keys-1` reads it.
-fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
+fn body_as_map(body: Option<Value>) -> Result<Value, String> {
     let bad = |b: &Value| Err(format!("Malformed network message: body {b} is not a map"));
     match body {
         None | Some(Value::Null) => Ok(Value::Object(Default::default())),
-        Some(b @ Value::Object(_)) => Ok(b.clone()),
+        Some(b @ Value::Object(_)) => Ok(b),
         Some(Value::String(s)) if s.is_empty() => Ok(Value::Object(Default::default())),
-        Some(b @ Value::Array(items)) => {
+        Some(Value::Array(items)) => {
             let mut map = serde_json::Map::new();
-            for item in items {
+            for item in &items {
                 // `(keyword k)` of a non-string is nil, a key JSON cannot
                 // carry: we reject those (a known difference, docs/fidelity.md).
                 // fidelity X10: a body array with a non-string key is rejected.
@@ -693,12 +704,12 @@ fn body_as_map(body: Option<&Value>) -> Result<Value, String> {
                     Some([Value::String(k), rest @ ..]) => {
                         map.insert(k.clone(), rest.first().cloned().unwrap_or(Value::Null));
                     }
-                    _ => return bad(b),
+                    _ => return bad(&Value::Array(items.clone())),
                 }
             }
             Ok(Value::Object(map))
         }
-        Some(b) => bad(b),
+        Some(b) => bad(&b),
     }
 }
 
@@ -833,20 +844,15 @@ mod tests {
     fn bodies_read_as_keywordize_keys_1_reads_them() {
         let empty = json!({});
         assert_eq!(body_as_map(None), Ok(empty.clone()));
-        assert_eq!(body_as_map(Some(&json!(null))), Ok(empty.clone()));
-        assert_eq!(body_as_map(Some(&json!(""))), Ok(empty.clone()));
-        assert_eq!(body_as_map(Some(&json!([]))), Ok(empty));
+        assert_eq!(body_as_map(Some(json!(null))), Ok(empty.clone()));
+        assert_eq!(body_as_map(Some(json!(""))), Ok(empty.clone()));
+        assert_eq!(body_as_map(Some(json!([]))), Ok(empty));
         assert_eq!(
-            body_as_map(Some(&json!([
-                ["type", "a"],
-                ["n", 1],
-                ["type", "b"],
-                ["x"]
-            ]))),
+            body_as_map(Some(json!([["type", "a"], ["n", 1], ["type", "b"], ["x"]]))),
             Ok(json!({"type": "b", "n": 1, "x": null}))
         );
         assert_eq!(
-            body_as_map(Some(&json!({"type": "echo"}))),
+            body_as_map(Some(json!({"type": "echo"}))),
             Ok(json!({"type": "echo"}))
         );
         for bad in [
@@ -857,7 +863,7 @@ mod tests {
             json!([{"a": 1}]),
             json!([[1, 2]]),
         ] {
-            assert!(body_as_map(Some(&bad)).is_err(), "{bad}");
+            assert!(body_as_map(Some(bad.clone())).is_err(), "{bad}");
         }
     }
 }

@@ -67,9 +67,10 @@ pub enum Nodes {
 pub struct RunOutcome {
     /// In memory for a run without a store, else `history.jsonl`.
     pub history: Recorded,
-    /// The network journal's events, for a run without a store (a run with
-    /// one streamed them to `net-journal.jsonl` and kept none). Read by the
-    /// scenario tests.
+    /// The network journal's events, for a run of
+    /// [`execute_keeping_journal`] (a run with a store streamed them to
+    /// `net-journal.jsonl`; `execute` without one only counts them). Read by
+    /// the scenario tests.
     #[cfg_attr(not(test), allow(dead_code))]
     pub journal: Vec<JournalEvent>,
     /// Nanoseconds from the engine's start to the first operation.
@@ -80,19 +81,60 @@ pub struct RunOutcome {
     pub crashes: Vec<String>,
     /// The results map and its verdict (None when `fatal`).
     pub analysis: Option<(Value, Validity)>,
+    /// What the run cost, for `bench sim`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub cost: RunCost,
+}
+
+/// What one run cost: its events, and the CPU time of this thread spent in
+/// the event loop and in the analysis (the checkers).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunCost {
+    pub events: u64,
+    pub loop_cpu_ns: u64,
+    pub analysis_cpu_ns: u64,
 }
 
 /// Runs one test to the end and analyses it. With a `store_dir`, the node
 /// logs, `history.jsonl` and `net-journal.jsonl` are streamed there as the
 /// run goes (memory stays bounded however long it runs) and the history is
-/// read back for the checkers; without one, both stay in memory. Err: the
-/// nodes could not start, or the store could not be written.
+/// read back for the checkers; without one, the history stays in memory and
+/// the network journal is only counted (for the net checker): nothing reads
+/// its events, and keeping them was a third of a list-append run's CPU.
+/// Err: the nodes could not start, or the store could not be written.
 pub fn execute(
     workload: &dyn Workload,
     opts: &TestOpts,
     nodes: &Nodes,
     seed: u64,
     store_dir: Option<&Path>,
+) -> Result<RunOutcome, String> {
+    let journal = match store_dir {
+        Some(dir) => NetJournal::to_file(&dir.join("net-journal.jsonl"))?,
+        None => NetJournal::counting(),
+    };
+    execute_with(workload, opts, nodes, seed, store_dir, journal)
+}
+
+/// `execute` without a store, keeping the network journal's events in
+/// `RunOutcome::journal` for a test to read.
+#[cfg(test)]
+pub fn execute_keeping_journal(
+    workload: &dyn Workload,
+    opts: &TestOpts,
+    nodes: &Nodes,
+    seed: u64,
+) -> Result<RunOutcome, String> {
+    execute_with(workload, opts, nodes, seed, None, NetJournal::in_memory())
+}
+
+fn execute_with(
+    workload: &dyn Workload,
+    opts: &TestOpts,
+    nodes: &Nodes,
+    seed: u64,
+    store_dir: Option<&Path>,
+    journal: NetJournal,
 ) -> Result<RunOutcome, String> {
     let latency = Latency::new(opts.latency_ms, opts.latency_dist)?;
     let mut net = Network::new(latency, fastrand::Rng::with_seed(seed ^ 0x5eed));
@@ -101,11 +143,9 @@ pub fn execute(
     net.p_loss = opts.p_loss;
     net.per_queue_cap = opts.backlog_cap_bytes;
     net.total_cap = opts.backlog_cap_bytes.saturating_mul(2);
+    net.journal = journal;
     let history = match store_dir {
-        Some(dir) => {
-            net.journal = NetJournal::to_file(&dir.join("net-journal.jsonl"))?;
-            HistoryLog::to_file(&dir.join("history.jsonl"))?
-        }
+        Some(dir) => HistoryLog::to_file(&dir.join("history.jsonl"))?,
         None => HistoryLog::in_memory(),
     };
     // Register every id before any node starts. Maelstrom v0.2.3 adds each
@@ -153,6 +193,7 @@ fn drive(
     history: HistoryLog,
 ) -> RunOutcome {
     let opts = spec.opts.clone();
+    let cpu_start = clock::thread_cpu_ns();
     let mut engine = core::Engine::new(clock, host, workload, spec, net, history);
     engine.run();
     let core::Finished {
@@ -163,7 +204,9 @@ fn drive(
         mut fatal,
         crashes,
         stalls,
+        events,
     } = engine.finish();
+    let cpu_loop_end = clock::thread_cpu_ns();
     let history = history.unwrap_or_else(|e| {
         fatal.get_or_insert(e);
         Recorded::Memory(History::default())
@@ -182,6 +225,11 @@ fn drive(
         fatal,
         crashes,
         analysis,
+        cost: RunCost {
+            events,
+            loop_cpu_ns: cpu_loop_end.saturating_sub(cpu_start),
+            analysis_cpu_ns: clock::thread_cpu_ns().saturating_sub(cpu_loop_end),
+        },
     }
 }
 

@@ -119,7 +119,7 @@ pub fn run_lossy(test: &Test, seeds: std::ops::Range<u64>) -> Ran {
 fn try_run(test: &Test, factory: NodeFactory, seed: u64) -> Result<Ran, String> {
     let nodes = test.nodes_with(factory);
     let workload = crate::workloads::by_name(test.workload).expect("a workload of the bench");
-    let mut out = engine::execute(workload.as_ref(), &test.opts, &nodes, seed, None)
+    let mut out = engine::execute_keeping_journal(workload.as_ref(), &test.opts, &nodes, seed)
         .expect("the nodes start");
     assert!(out.crashes.is_empty(), "crashed: {:?}", out.crashes);
     let Some((results, valid)) = out.analysis.take() else {

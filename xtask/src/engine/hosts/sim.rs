@@ -27,6 +27,10 @@ struct Slot {
     /// Where this node's milliseconds begin on the virtual clock, within the
     /// first one (see `local_ms`).
     offset_ns: u64,
+    /// The node's next timer in virtual ns, as of the last time it ran: a
+    /// node's timers change only while it runs, so the host asks it once
+    /// per run (`with_node`) rather than every node for every event.
+    deadline_ns: Option<u64>,
 }
 
 impl Slot {
@@ -40,10 +44,16 @@ impl Slot {
         ns.saturating_sub(self.offset_ns) / MS
     }
 
-    /// The virtual time of the node's next timer.
-    fn next_deadline_ns(&mut self) -> Option<u64> {
-        let d = self.node.next_deadline()?;
-        Some(d.saturating_mul(MS).saturating_add(self.offset_ns))
+    /// Asks the node for its next timer and keeps it in `deadline_ns`
+    /// (none for a crashed node, whose timers never fire).
+    fn refresh_deadline(&mut self) {
+        self.deadline_ns = match self.crashed {
+            Some(_) => None,
+            None => self
+                .node
+                .next_deadline()
+                .map(|d| d.saturating_mul(MS).saturating_add(self.offset_ns)),
+        };
     }
 }
 
@@ -88,12 +98,15 @@ impl SimHost {
                 env: env.clone(),
             };
             let node = factory(name, setup).ok_or_else(|| unknown_node(name))?;
-            slots.push(Slot {
+            let mut slot = Slot {
                 node,
                 silenced: false,
                 crashed: None,
                 offset_ns: mix(seed, i as u64 ^ 0x0ff5e7) % MS,
-            });
+                deadline_ns: None,
+            };
+            slot.refresh_deadline();
+            slots.push(slot);
         }
         Ok(SimHost {
             clock,
@@ -128,6 +141,7 @@ impl SimHost {
                 .unwrap_or_default();
             slot.crashed = Some(format!("a panic: {msg}"));
         }
+        slot.refresh_deadline();
         self.collect(i);
     }
 
@@ -149,12 +163,8 @@ impl SimHost {
     }
 
     /// The earliest timer deadline of any live node, in virtual ns.
-    fn next_node_deadline(&mut self) -> Option<u64> {
-        self.slots
-            .iter_mut()
-            .filter(|s| s.crashed.is_none())
-            .filter_map(Slot::next_deadline_ns)
-            .min()
+    fn next_node_deadline(&self) -> Option<u64> {
+        self.slots.iter().filter_map(|s| s.deadline_ns).min()
     }
 }
 
@@ -203,10 +213,7 @@ impl Host for SimHost {
                     }
                     let now_ns = self.clock.now_ns();
                     for i in 0..self.slots.len() {
-                        if self.slots[i]
-                            .next_deadline_ns()
-                            .is_some_and(|d| d <= now_ns)
-                        {
+                        if self.slots[i].deadline_ns.is_some_and(|d| d <= now_ns) {
                             let local = self.local_ms(i);
                             self.with_node(i, |n| n.tick(local));
                         }
@@ -231,4 +238,73 @@ impl Host for SimHost {
     }
 
     fn shutdown(&mut self, _grace: Duration) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// (node runs: lines and ticks, `next_deadline` calls) on this thread.
+        static CALLS: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+
+    /// One of our nodes, counting what the host asks of it.
+    struct Counted(Box<dyn HostedNode>);
+
+    impl HostedNode for Counted {
+        fn handle_line(&mut self, line: &[u8], now_ms: u64) {
+            CALLS.with(|c| c.set((c.get().0 + 1, c.get().1)));
+            self.0.handle_line(line, now_ms)
+        }
+        fn tick(&mut self, now_ms: u64) {
+            CALLS.with(|c| c.set((c.get().0 + 1, c.get().1)));
+            self.0.tick(now_ms)
+        }
+        fn next_deadline(&mut self) -> Option<u64> {
+            CALLS.with(|c| c.set((c.get().0, c.get().1 + 1)));
+            self.0.next_deadline()
+        }
+        fn take_output(&mut self) -> Vec<u8> {
+            self.0.take_output()
+        }
+        fn take_log(&mut self) -> Vec<String> {
+            self.0.take_log()
+        }
+    }
+
+    fn counted(name: &str, setup: Setup) -> Option<Box<dyn HostedNode>> {
+        let node = gossip_glomers::nodes::hosted(name, setup)?;
+        Some(Box::new(Counted(node)))
+    }
+
+    /// A node's timers change only while it runs, so the host asks each
+    /// node for its next deadline once per run of it (and once at the
+    /// start), not every node after every event: that was 16 % of a 3d
+    /// run's CPU (25 nodes asked ~18 000 times each).
+    #[test]
+    fn a_node_is_asked_for_its_next_timer_once_per_run() {
+        let words: Vec<String> =
+            "--bin broadcast -w broadcast --node-count 5 --time-limit 3 --rate 20"
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+        let args = crate::cli::parse(&words).unwrap();
+        let nodes = crate::engine::Nodes::InProcess {
+            name: "broadcast".into(),
+            env: BTreeMap::new(),
+            factory: counted,
+        };
+        let w = crate::workloads::by_name("broadcast").unwrap();
+        CALLS.with(|c| c.set((0, 0)));
+        let out = crate::engine::execute(w.as_ref(), &args.opts, &nodes, 3, None).unwrap();
+        assert_eq!(out.analysis.unwrap().1, crate::checkers::Validity::True);
+        let (runs, asked) = CALLS.with(Cell::get);
+        assert!(runs > 500, "only {runs} node runs");
+        assert!(
+            asked <= runs + 5,
+            "{asked} deadline queries for {runs} runs"
+        );
+    }
 }

@@ -30,6 +30,9 @@ struct EventRef<'a> {
 
 enum Sink {
     Memory(Vec<JournalEvent>),
+    /// Counted for the net checker, kept nowhere (a run without a store
+    /// whose events nobody reads: exploration, benches).
+    Counted,
     File(BufWriter<File>),
     /// Writing failed; later events are only counted.
     Broken,
@@ -57,6 +60,14 @@ impl NetJournal {
             counts: NetCounts::default(),
             sink: Sink::Memory(Vec::new()),
             error: None,
+        }
+    }
+
+    /// Counts every event and keeps none.
+    pub fn counting() -> Self {
+        NetJournal {
+            sink: Sink::Counted,
+            ..NetJournal::in_memory()
         }
     }
 
@@ -102,7 +113,7 @@ impl NetJournal {
                     self.sink = Sink::Broken;
                 }
             }
-            Sink::Broken => {}
+            Sink::Counted | Sink::Broken => {}
         }
     }
 
@@ -127,7 +138,7 @@ impl NetJournal {
                 }
                 Vec::new()
             }
-            Sink::Broken => Vec::new(),
+            Sink::Counted | Sink::Broken => Vec::new(),
         };
         (events, self.counts, error)
     }
@@ -154,6 +165,7 @@ mod tests {
         let path = dir.path().join("net-journal.jsonl");
         let mut file = NetJournal::to_file(&path).unwrap();
         let mut mem = NetJournal::in_memory();
+        let mut counted = NetJournal::counting();
         let ms = [
             (
                 JournalKind::Send,
@@ -171,12 +183,18 @@ mod tests {
         for (t, (k, m)) in ms.iter().enumerate() {
             file.record(*k, m, t as u64 * 10);
             mem.record(*k, m, t as u64 * 10);
+            counted.record(*k, m, t as u64 * 10);
         }
         assert!(file.events().is_empty());
         let (none, counts, err) = file.finish();
         assert!(none.is_empty() && err.is_none());
         assert_eq!(counts.sends(), 2);
-        let (kept, _, _) = mem.finish();
+        let (kept, mem_counts, _) = mem.finish();
+        let (none, counted_counts, err) = counted.finish();
+        assert!(none.is_empty() && err.is_none());
+        // The counts the net checker reads, whichever sink.
+        assert_eq!(format!("{counted_counts:?}"), format!("{mem_counts:?}"));
+        assert_eq!(format!("{counted_counts:?}"), format!("{counts:?}"));
         let read: Vec<JournalEvent> = std::fs::read_to_string(&path)
             .unwrap()
             .lines()
