@@ -11,11 +11,11 @@
 //! [`MAX_CELLS`] elements, and the page opens with the two reads that
 //! disagree. The history is read once, line by line.
 
-use super::context::Cluster;
 use super::diagram::cut;
 use crate::edn::pr_str;
 use crate::history::source::Lines;
 use crate::report::svg::{colour, esc};
+use crate::report::why::client_nodes::ClientNodes;
 use crate::report::why::Picture;
 use serde_json::Value;
 use std::fmt::Write;
@@ -90,7 +90,7 @@ pub fn draw(
     dir: &Path,
     cases: &[Value],
     max: usize,
-    cluster: Option<&Cluster>,
+    cluster: Option<&ClientNodes>,
 ) -> Result<Vec<Picture>, String> {
     let mut keys: Vec<(String, KeyReads)> = Vec::new();
     for case in cases {
@@ -132,9 +132,8 @@ pub fn draw(
     }
     read_history(&dir.join("history.jsonl"), &mut keys);
     let node_of = |p: &Value| {
-        cluster
-            .and_then(|c| c.node_of(p.as_u64()?))
-            .map(String::from)
+        let (c, p) = cluster.zip(p.as_u64())?;
+        Some(c.node_of(p).to_string())
     };
     let mut pictures = Vec::new();
     for (name, reads) in &keys {

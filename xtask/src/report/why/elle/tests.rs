@@ -2,7 +2,7 @@
 //! (so the pictures read what the checkers really write), and from
 //! hand-made anomaly entries for the bounds and hostile texts.
 
-use super::context::{invoke_times, Cluster};
+use super::context::invoke_times;
 use super::diagram::{cut, MAX_CHARS, MAX_ROWS};
 use super::figure::{mop_text, MAX_RING};
 use super::{draw, MAX_PER_TYPE};
@@ -334,23 +334,6 @@ fn mop_text_is_elles() {
     assert_eq!(mop_text(&json!("not a mop")), "nil  nil");
     assert_eq!(cut("ééééé", 3), "éé…");
     assert_eq!(cut("abc", 3), "abc");
-}
-
-#[test]
-fn processes_map_to_the_node_their_thread_talks_to() {
-    let c = Cluster::new(vec!["n0".into(), "n1".into()], 4);
-    let nodes: Vec<_> = (0..9).map(|p| c.node_of(p).unwrap()).collect();
-    assert_eq!(
-        nodes,
-        ["n0", "n1", "n0", "n1", "n0", "n1", "n0", "n1", "n0"]
-    );
-    let c = Cluster::new(vec!["n0".into(), "n1".into(), "n2".into()], 4);
-    // Thread 3 talks to n0; process 7 is thread 3 after an :info.
-    assert_eq!(c.node_of(7), Some("n0"));
-    let dir = run_dir(&[]);
-    let read = Cluster::read(dir.path()).unwrap();
-    assert_eq!(read.node_of(3), Some("n1"));
-    assert!(Cluster::read(&dir.path().join("missing")).is_none());
 }
 
 #[test]
