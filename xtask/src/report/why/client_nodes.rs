@@ -105,11 +105,7 @@ mod tests {
             "--concurrency",
             "2n",
         ];
-        std::fs::write(
-            dir.path().join("run.json"),
-            serde_json::json!({ "args": args }).to_string(),
-        )
-        .unwrap();
+        crate::report::why::test_run::write_run_json(dir.path(), &args);
         let c = ClientNodes::of_run(dir.path()).unwrap();
         assert_eq!(
             c,

@@ -3,9 +3,8 @@
 //! most [`MAX_OPS`] each): process, node, and a bar from invocation to
 //! completion on one time axis.
 
-use super::client_nodes::ClientNodes;
 use super::op_rows::{self, Group, MarkedOp};
-use super::ops::{for_each_op, must_exist};
+use super::ops::{cut, for_each_op, must_exist};
 use super::{Picture, RunView};
 use crate::checkers::value_order::identity_key;
 use crate::history::{InFlight, OpType, Process};
@@ -59,12 +58,9 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         });
     })?;
     must_exist(found, run.dir)?;
-    let nodes = ClientNodes::of_run(run.dir);
-    let title = format!("unique-ids: {} duplicated ids", listed.len());
-    let more = listed.len().saturating_sub(MAX_IDS);
-    let svg = op_rows::render(&title, &groups, more, nodes.as_ref());
-    std::fs::write(run.dir.join(FILE), svg).map_err(|e| format!("cannot write {FILE}: {e}"))?;
+    let heading = format!("unique-ids: {} duplicated ids", listed.len());
     let first = listed.keys().next().map_or("", String::as_str);
-    let title = format!("id {} returned more than once", super::ops::cut(first, 40));
-    Ok(vec![op_rows::picture(FILE, title, &groups, nodes.as_ref())])
+    let title = format!("id {} returned more than once", cut(first, 40));
+    let more = listed.len().saturating_sub(MAX_IDS);
+    op_rows::write(run.dir, FILE, (heading, title), &groups, more)
 }

@@ -2,9 +2,8 @@
 //! (at most [`MAX_ERRORS`]): what was asked, what came back, and the op's
 //! process, node and time on one axis.
 
-use super::client_nodes::ClientNodes;
 use super::op_rows::{self, Group, MarkedOp};
-use super::ops::{for_each_op, must_exist};
+use super::ops::{cut, for_each_op, must_exist};
 use super::{Picture, RunView};
 use crate::history::{InFlight, OpType, Process};
 use serde_json::Value;
@@ -59,16 +58,13 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         }
     })?;
     must_exist(found, run.dir)?;
-    let nodes = ClientNodes::of_run(run.dir);
-    let title = format!("echo: {} replies that do not echo", errors.len());
-    let more = errors.len().saturating_sub(MAX_ERRORS);
-    let svg = op_rows::render(&title, &groups, more, nodes.as_ref());
-    std::fs::write(run.dir.join(FILE), svg).map_err(|e| format!("cannot write {FILE}: {e}"))?;
+    let heading = format!("echo: {} replies that do not echo", errors.len());
     let title = format!(
         "a reply that does not echo {}",
-        super::ops::cut(&wanted[0].0.to_string(), 40)
+        cut(&wanted[0].0.to_string(), 40)
     );
-    Ok(vec![op_rows::picture(FILE, title, &groups, nodes.as_ref())])
+    let more = errors.len().saturating_sub(MAX_ERRORS);
+    op_rows::write(run.dir, FILE, (heading, title), &groups, more)
 }
 
 /// What came back: the reply's `echo` when it has one (the thing that is

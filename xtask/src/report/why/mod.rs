@@ -20,6 +20,8 @@ pub mod linear;
 mod lost;
 mod op_rows;
 pub mod ops;
+#[cfg(test)]
+mod test_run;
 pub mod timeline;
 
 use serde_json::{json, Value};

@@ -9,6 +9,7 @@ use super::ops::cut;
 use super::Picture;
 use crate::report::svg::{canvas, esc, nice_ticks};
 use std::fmt::Write;
+use std::path::Path;
 
 /// The longest text shown for a label or an op.
 pub const MAX_TEXT_CHARS: usize = 60;
@@ -118,13 +119,24 @@ pub fn render(
     s
 }
 
-/// The window a drawn picture concerns and the nodes of its processes.
-pub fn picture(
+/// Renders `groups` (`more_groups` left out) under `heading`, writes it
+/// to `dir/file`, and returns its why.json entry titled `title`; the nodes
+/// are named from the run's run.json.
+pub fn write(
+    dir: &Path,
     file: &str,
-    title: String,
+    (heading, title): (String, String),
     groups: &[Group],
-    nodes: Option<&ClientNodes>,
-) -> Picture {
+    more_groups: usize,
+) -> Result<Vec<Picture>, String> {
+    let nodes = ClientNodes::of_run(dir);
+    let svg = render(&heading, groups, more_groups, nodes.as_ref());
+    std::fs::write(dir.join(file), svg).map_err(|e| format!("cannot write {file}: {e}"))?;
+    Ok(vec![picture(file, title, groups, nodes.as_ref())])
+}
+
+/// The window a drawn picture concerns and the nodes of its processes.
+fn picture(file: &str, title: String, groups: &[Group], nodes: Option<&ClientNodes>) -> Picture {
     let processes: Vec<u64> = groups
         .iter()
         .flat_map(|g| g.ops.iter().map(|o| o.process))
