@@ -64,3 +64,62 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
     let more = listed.len().saturating_sub(MAX_IDS);
     op_rows::write(run.dir, FILE, (heading, title), &groups, more)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::why::test_run::{write_history, write_run_json};
+    use serde_json::{json, Value};
+
+    fn run(dir: &std::path::Path, results: &Value) -> Result<Vec<Picture>, String> {
+        draw(&RunView {
+            dir,
+            workload: "unique-ids",
+            results,
+        })
+    }
+
+    /// 100 000 ops: 50 000 generates, every id returned twice (by processes
+    /// 0 and 1, nodes n0 and n1): the picture draws MAX_IDS ids of MAX_OPS
+    /// ops at most and stays small.
+    #[test]
+    fn a_100_000_op_history_gives_a_bounded_picture() {
+        let dir = tempfile::tempdir().unwrap();
+        write_run_json(
+            dir.path(),
+            &["-w", "unique-ids", "--bin", "x", "--node-count", "2"],
+        );
+        let mut ops = Vec::new();
+        for i in 0..50_000u64 {
+            let (p, id) = (i % 2, json!(i / 2));
+            ops.push((i, p, "invoke", "generate", Value::Null));
+            ops.push((i, p, "ok", "generate", id));
+        }
+        write_history(dir.path(), &ops);
+        let listed: serde_json::Map<String, Value> =
+            (0..48).map(|i: u64| (i.to_string(), json!(2))).collect();
+        let results = json!({"valid?": false, "workload": {"duplicated": listed}});
+        let drawn = run(dir.path(), &results).unwrap();
+        assert_eq!(drawn[0].nodes, ["n0", "n1"]);
+        assert_eq!(drawn[0].title, "id 0 returned more than once");
+        let svg = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        roxmltree::Document::parse(&svg).expect("well-formed");
+        assert!(svg.len() < 20_000, "{} bytes", svg.len());
+        assert!(
+            svg.contains("process 1 on n1: generate_ok 0 (op 3)"),
+            "{svg}"
+        );
+        assert!(svg.contains("… and 36 more not drawn"));
+    }
+
+    #[test]
+    fn nothing_is_drawn_without_duplicates_and_a_missing_history_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let valid = json!({"valid?": true, "workload": {"duplicated": {}}});
+        assert_eq!(run(dir.path(), &valid), Ok(vec![]));
+        let invalid = json!({"valid?": false, "workload": {"duplicated": {"1": 2}}});
+        let err = run(dir.path(), &invalid).unwrap_err();
+        assert!(err.ends_with("has no history.jsonl"), "{err}");
+        assert!(!dir.path().join(FILE).exists());
+    }
+}

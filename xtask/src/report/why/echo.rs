@@ -75,3 +75,52 @@ fn received(value: &Value) -> String {
         None => format!("received {value}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::why::test_run::write_history;
+    use serde_json::json;
+
+    /// Two requests ask for the same text; only the second got a wrong
+    /// reply, so only it is drawn. A reply without `echo` is shown whole.
+    #[test]
+    fn each_error_claims_the_op_that_asked_and_got_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = json!("Please echo 1");
+        let ops = [
+            (1, 0u64, "invoke", "echo", asked.clone()),
+            (2, 0, "ok", "echo", json!({"echo": "Please echo 1"})),
+            (3, 1, "invoke", "echo", asked.clone()),
+            (4, 1, "ok", "echo", json!({"echo": "<b>"})),
+            (5, 0, "invoke", "echo", json!("Please echo 2")),
+            (6, 0, "fail", "echo", json!({"code": 11})),
+        ];
+        write_history(dir.path(), &ops);
+        let errors = json!([
+            ["Expected a message with :echo", asked, "But received", {"echo": "<b>"}],
+            ["Expected a message with :echo", "Please echo 2", "But received", {"code": 11}]
+        ]);
+        let results = json!({"valid?": false, "workload": {"errors": errors}});
+        let run = RunView {
+            dir: dir.path(),
+            workload: "echo",
+            results: &results,
+        };
+        let drawn = draw(&run).unwrap();
+        // No run.json: no nodes named, but a window from 3 ms to 6 ms.
+        assert_eq!(drawn[0].window_ns, Some((3_000_000, 6_000_000)));
+        assert!(drawn[0].nodes.is_empty());
+        let svg = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        roxmltree::Document::parse(&svg).expect("well-formed");
+        assert!(
+            svg.contains("process 1: received echo &quot;&lt;b&gt;&quot; (op 3)"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("process 0: received {&quot;code&quot;:11} (op 5)"),
+            "{svg}"
+        );
+        assert!(!svg.contains("(op 1)"), "{svg}");
+    }
+}
