@@ -2,51 +2,28 @@
 //! invoked (from history.jsonl, read one line at a time). Which node a
 //! client process talked to is `why::client_nodes`.
 
-use crate::history::source::Lines;
-use serde::Deserialize;
-use serde_json::Value;
+use crate::history::InFlight;
+use crate::report::why::ops::for_each_op;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// The fields of a history line this needs.
-#[derive(Deserialize)]
-struct Line {
-    index: u64,
-    time: u64,
-    #[serde(default)]
-    process: Value,
-    #[serde(rename = "type")]
-    kind: String,
-}
-
 /// The invocation time of each completion in `wanted` (history indexes):
 /// the latest invoke of the same process before it. One pass over
-/// history.jsonl holding one time per process; lines that do not parse are
-/// skipped (the picture then spans the completion only).
-pub fn invoke_times(history: &Path, wanted: &HashSet<u64>) -> HashMap<u64, u64> {
+/// history.jsonl holding one time per process; a missing history, or the
+/// lines from a bad one on, give no time (the picture then spans the
+/// completion only).
+pub fn invoke_times(dir: &Path, wanted: &HashSet<u64>) -> HashMap<u64, u64> {
     let mut found = HashMap::new();
     if wanted.is_empty() {
         return found;
     }
-    let Ok(mut lines) = Lines::open(history) else {
-        return found;
-    };
-    let mut last_invoke: HashMap<String, u64> = HashMap::new();
-    while let Some(Ok((_, text))) = lines.next_line() {
-        let Ok(op) = serde_json::from_str::<Line>(text) else {
-            continue;
-        };
-        let process = op.process.to_string();
-        if op.kind == "invoke" {
-            last_invoke.insert(process, op.time);
-        } else if let Some(t) = last_invoke.remove(&process) {
-            if wanted.contains(&op.index) {
-                found.insert(op.index, t);
-            }
-            if found.len() == wanted.len() {
-                break;
+    let mut open = InFlight::default();
+    let _ = for_each_op(dir, |op| {
+        if let Some(t) = open.pair(op, |o| o.time) {
+            if wanted.contains(&(op.index as u64)) {
+                found.insert(op.index as u64, t);
             }
         }
-    }
+    });
     found
 }

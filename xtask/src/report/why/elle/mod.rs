@@ -55,7 +55,7 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         .iter()
         .flat_map(|(_, _, f)| f.ops().filter_map(|op| op["index"].as_u64()))
         .collect();
-    let invoked = context::invoke_times(&run.dir.join("history.jsonl"), &wanted);
+    let invoked = context::invoke_times(run.dir, &wanted);
     let node_of = |op: &Value| {
         let c = cluster.as_ref()?;
         Some(c.node_of(op["process"].as_u64()?).to_string())

@@ -339,9 +339,8 @@ fn mop_text_is_elles() {
 #[test]
 fn invoke_times_pair_each_completion_with_its_process_invocation() {
     let dir = run_dir(&g1c_ops());
-    let history = dir.path().join("history.jsonl");
     let wanted: HashSet<u64> = [2, 3].into();
-    let found = invoke_times(&history, &wanted);
+    let found = invoke_times(dir.path(), &wanted);
     assert_eq!(found.get(&2), Some(&0));
     assert_eq!(found.get(&3), Some(&1_000_000));
     assert!(invoke_times(&dir.path().join("none"), &wanted).is_empty());
