@@ -12,12 +12,16 @@
 
 mod client_nodes;
 pub mod counter;
+mod duplicates;
+mod echo;
 mod elle;
-mod history_ops;
 mod kafka;
 pub mod linear;
 mod lost;
+mod op_rows;
 pub mod ops;
+#[cfg(test)]
+mod test_run;
 pub mod timeline;
 
 use serde_json::{json, Value};
@@ -63,6 +67,8 @@ const DRAWERS: &[(&str, Drawer)] = &[
     ("lost elements", lost::draw),
     ("kafka orders", kafka::draw),
     ("counter", counter::draw),
+    ("unique-ids duplicates", duplicates::draw),
+    ("echo errors", echo::draw),
     ("timeline", timeline::draw),
 ];
 
@@ -77,6 +83,9 @@ pub fn write_why_pictures(run: &RunView) -> Vec<Picture> {
             Err(e) => eprintln!("WARN could not draw the {name} pictures: {e}"),
         }
     }
+    if run.results.get("valid?") == Some(&Value::Bool(false)) {
+        promote_a_window(&mut drawn);
+    }
     // Stable: drawers' order kept within anomalies and within context.
     drawn.sort_by_key(|p| !p.anomaly);
     let manifest: Vec<Value> = drawn.iter().map(manifest_entry).collect();
@@ -84,6 +93,23 @@ pub fn write_why_pictures(run: &RunView) -> Vec<Picture> {
         eprintln!("WARN could not write {MANIFEST}: {e}");
     }
     drawn
+}
+
+/// An invalid run whose failure no drawer shows (availability, stats, a
+/// checker added later) still opens on a picture: the first context
+/// picture with a window (timeline.html, windowed on the failing ops)
+/// becomes its anomaly.
+fn promote_a_window(drawn: &mut [Picture]) {
+    if drawn.iter().any(|p| p.anomaly) {
+        return;
+    }
+    if let Some(p) = drawn.iter_mut().find(|p| p.window_ns.is_some()) {
+        p.anomaly = true;
+        p.title = format!(
+            "No picture of this failure: {} around the failing ops",
+            p.title
+        );
+    }
 }
 
 fn manifest_entry(p: &Picture) -> Value {
@@ -131,5 +157,59 @@ mod tests {
         assert_eq!(v[0], bad);
         assert_eq!(manifest_entry(&bad)["window-ns"], json!([1, 2]));
         assert_eq!(manifest_entry(&ctx)["window-ns"], Value::Null);
+    }
+
+    fn context(file: &str, window_ns: Option<(u64, u64)>) -> Picture {
+        Picture {
+            file: file.into(),
+            title: "Timeline".into(),
+            anomaly: false,
+            window_ns,
+            nodes: vec![],
+        }
+    }
+
+    #[test]
+    fn a_failure_no_picture_shows_promotes_the_first_windowed_context() {
+        let mut drawn = [
+            context("a.svg", None),
+            context("timeline.html", Some((5, 9))),
+        ];
+        promote_a_window(&mut drawn);
+        assert!(!drawn[0].anomaly);
+        assert!(drawn[1].anomaly);
+        assert!(drawn[1]
+            .title
+            .starts_with("No picture of this failure: Timeline"));
+        // An anomaly already drawn: nothing is promoted.
+        let mut drawn = [
+            context("timeline.html", Some((5, 9))),
+            context("x.svg", None),
+        ];
+        drawn[1].anomaly = true;
+        promote_a_window(&mut drawn);
+        assert!(!drawn[0].anomaly);
+    }
+
+    #[test]
+    fn only_an_invalid_run_promotes_its_timeline() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = |t: &str, time| {
+            format!(r#"{{"type":"{t}","f":"echo","value":null,"process":0,"time":{time}}}"#)
+        };
+        let history = [line("invoke", 10), line("info", 20)].join("\n");
+        std::fs::write(dir.path().join(ops::HISTORY), history).unwrap();
+        for (valid, promoted) in [(true, false), (false, true)] {
+            let results = json!({"valid?": valid, "availability": {"valid?": valid}});
+            let run = RunView {
+                dir: dir.path(),
+                workload: "echo",
+                results: &results,
+            };
+            let drawn = write_why_pictures(&run);
+            assert_eq!(drawn[0].file, "timeline.html");
+            assert_eq!(drawn[0].anomaly, promoted, "valid? {valid}");
+            assert_eq!(drawn[0].window_ns.is_some(), promoted);
+        }
     }
 }

@@ -35,6 +35,15 @@ pub fn for_each_op(dir: &Path, mut visit: impl FnMut(&Op)) -> Result<bool, Strin
     Ok(true)
 }
 
+/// For a drawer that was told (by the results map) there is something to
+/// draw: Ok(false) from [`for_each_op`], no history, is an error.
+pub fn must_exist(found: bool, dir: &Path) -> Result<(), String> {
+    match found {
+        true => Ok(()),
+        false => Err(format!("{} has no {HISTORY}", dir.display())),
+    }
+}
+
 /// `text` cut to at most `max` characters, with an ellipsis when cut, so
 /// a value from a node cannot make a picture unbounded.
 pub fn cut(text: &str, max: usize) -> String {
@@ -60,6 +69,10 @@ mod tests {
         std::fs::write(dir.path().join(HISTORY), format!("{ok}\n{{\"type\"\n")).unwrap();
         let err = for_each_op(dir.path(), |_| {}).unwrap_err();
         assert!(err.starts_with("history.jsonl line 2:"), "{err}");
+        assert_eq!(must_exist(true, dir.path()), Ok(()));
+        let missing = dir.path().join("none");
+        let err = must_exist(for_each_op(&missing, |_| {}).unwrap(), &missing).unwrap_err();
+        assert!(err.ends_with("none has no history.jsonl"), "{err}");
     }
 
     #[test]

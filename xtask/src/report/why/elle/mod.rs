@@ -30,8 +30,8 @@ mod orders;
 #[cfg(test)]
 mod tests;
 
+use super::client_nodes::ClientNodes;
 use super::{Picture, RunView};
-use context::Cluster;
 use figure::Figure;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
@@ -49,16 +49,16 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         return Ok(Vec::new());
     };
     let figures = figures(anomalies);
-    let cluster = Cluster::read(run.dir);
+    let cluster = ClientNodes::of_run(run.dir);
     let mut pictures = Vec::new();
     let wanted: HashSet<u64> = figures
         .iter()
         .flat_map(|(_, _, f)| f.ops().filter_map(|op| op["index"].as_u64()))
         .collect();
-    let invoked = context::invoke_times(&run.dir.join("history.jsonl"), &wanted);
+    let invoked = context::invoke_times(run.dir, &wanted);
     let node_of = |op: &Value| {
         let c = cluster.as_ref()?;
-        c.node_of(op["process"].as_u64()?).map(String::from)
+        Some(c.node_of(op["process"].as_u64()?).to_string())
     };
     for (kind, n, fig) in &figures {
         let subtitle = |op: &Value| {

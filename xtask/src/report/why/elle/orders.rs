@@ -11,11 +11,12 @@
 //! [`MAX_CELLS`] elements, and the page opens with the two reads that
 //! disagree. The history is read once, line by line.
 
-use super::context::Cluster;
 use super::diagram::cut;
 use crate::edn::pr_str;
-use crate::history::source::Lines;
+use crate::history::{Op, OpType};
 use crate::report::svg::{colour, esc};
+use crate::report::why::client_nodes::ClientNodes;
+use crate::report::why::ops::for_each_op;
 use crate::report::why::Picture;
 use serde_json::Value;
 use std::fmt::Write;
@@ -55,7 +56,7 @@ struct KeyReads<'a> {
 }
 
 impl KeyReads<'_> {
-    fn observe(&mut self, op: &Value, list: &Value) {
+    fn observe(&mut self, op: &Op, list: &Value) {
         let elems = list.as_array().map(Vec::as_slice).unwrap_or(&[]);
         let disagrees = self.pair.contains(&list);
         if elems.len() > self.longest_len {
@@ -75,9 +76,9 @@ impl KeyReads<'_> {
             return;
         }
         self.rows.push(ReadRow {
-            index: op["index"].as_u64().unwrap_or(0),
-            time: op["time"].as_u64().unwrap_or(0),
-            process: op["process"].clone(),
+            index: op.index as u64,
+            time: op.time,
+            process: serde_json::to_value(op.process).unwrap_or(Value::Null),
             elems: elems.iter().take(MAX_CELLS).cloned().collect(),
             len: elems.len(),
             disagrees,
@@ -90,7 +91,7 @@ pub fn draw(
     dir: &Path,
     cases: &[Value],
     max: usize,
-    cluster: Option<&Cluster>,
+    cluster: Option<&ClientNodes>,
 ) -> Result<Vec<Picture>, String> {
     let mut keys: Vec<(String, KeyReads)> = Vec::new();
     for case in cases {
@@ -130,11 +131,10 @@ pub fn draw(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    read_history(&dir.join("history.jsonl"), &mut keys);
+    read_history(dir, &mut keys);
     let node_of = |p: &Value| {
-        cluster
-            .and_then(|c| c.node_of(p.as_u64()?))
-            .map(String::from)
+        let (c, p) = cluster.zip(p.as_u64())?;
+        Some(c.node_of(p).to_string())
     };
     let mut pictures = Vec::new();
     for (name, reads) in &keys {
@@ -164,26 +164,22 @@ pub fn draw(
 
 /// One pass over history.jsonl: each `:ok` op's reads of the keys.
 /// Lines that do not parse are skipped.
-fn read_history(history: &Path, keys: &mut [(String, KeyReads)]) {
-    let Ok(mut lines) = Lines::open(history) else {
-        return;
-    };
-    while let Some(Ok((_, text))) = lines.next_line() {
-        let Ok(op) = serde_json::from_str::<Value>(text) else {
-            continue;
-        };
-        if op["type"] != "ok" {
-            continue;
+fn read_history(dir: &Path, keys: &mut [(String, KeyReads)]) {
+    // A history that ends early or has a bad line gives the reads before
+    // it: the page is context for the checker's verdict, not a verdict.
+    let _ = for_each_op(dir, |op| {
+        if op.kind != OpType::Ok {
+            return;
         }
-        for mop in op["value"].as_array().into_iter().flatten() {
+        for mop in op.value.as_array().into_iter().flatten() {
             if mop[0] != "r" {
                 continue;
             }
             if let Some((_, reads)) = keys.iter_mut().find(|(_, r)| *r.key == mop[1]) {
-                reads.observe(&op, &mop[2]);
+                reads.observe(op, &mop[2]);
             }
         }
-    }
+    });
 }
 
 /// A colour per element, as Elle's `rand-bg-color` gives one per element.

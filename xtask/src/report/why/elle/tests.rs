@@ -2,7 +2,7 @@
 //! (so the pictures read what the checkers really write), and from
 //! hand-made anomaly entries for the bounds and hostile texts.
 
-use super::context::{invoke_times, Cluster};
+use super::context::invoke_times;
 use super::diagram::{cut, MAX_CHARS, MAX_ROWS};
 use super::figure::{mop_text, MAX_RING};
 use super::{draw, MAX_PER_TYPE};
@@ -337,28 +337,10 @@ fn mop_text_is_elles() {
 }
 
 #[test]
-fn processes_map_to_the_node_their_thread_talks_to() {
-    let c = Cluster::new(vec!["n0".into(), "n1".into()], 4);
-    let nodes: Vec<_> = (0..9).map(|p| c.node_of(p).unwrap()).collect();
-    assert_eq!(
-        nodes,
-        ["n0", "n1", "n0", "n1", "n0", "n1", "n0", "n1", "n0"]
-    );
-    let c = Cluster::new(vec!["n0".into(), "n1".into(), "n2".into()], 4);
-    // Thread 3 talks to n0; process 7 is thread 3 after an :info.
-    assert_eq!(c.node_of(7), Some("n0"));
-    let dir = run_dir(&[]);
-    let read = Cluster::read(dir.path()).unwrap();
-    assert_eq!(read.node_of(3), Some("n1"));
-    assert!(Cluster::read(&dir.path().join("missing")).is_none());
-}
-
-#[test]
 fn invoke_times_pair_each_completion_with_its_process_invocation() {
     let dir = run_dir(&g1c_ops());
-    let history = dir.path().join("history.jsonl");
     let wanted: HashSet<u64> = [2, 3].into();
-    let found = invoke_times(&history, &wanted);
+    let found = invoke_times(dir.path(), &wanted);
     assert_eq!(found.get(&2), Some(&0));
     assert_eq!(found.get(&3), Some(&1_000_000));
     assert!(invoke_times(&dir.path().join("none"), &wanted).is_empty());

@@ -6,7 +6,7 @@
 use super::marks::Mark;
 use super::{key_text, CONTEXT, MAX_ROWS};
 use crate::history::{OpType, Process};
-use crate::report::why::history_ops::for_each_op;
+use crate::report::why::ops::{for_each_op, must_exist};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
@@ -186,6 +186,7 @@ pub fn scan(dir: &Path, keys: &[&str], marks: &[&[Mark]]) -> Result<Vec<KeyLog>,
                 more_pairs,
             });
         }
-    })?;
+    })
+    .and_then(|found| must_exist(found, dir))?;
     Ok(keepers.into_iter().map(Keeper::finish).collect())
 }

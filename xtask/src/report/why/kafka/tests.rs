@@ -5,7 +5,7 @@ use crate::report::why::RunView;
 use serde_json::json;
 use std::path::Path;
 
-const MS: u64 = 1_000_000;
+use crate::report::why::test_run::{write_history, write_run_json, MS};
 
 /// A run directory with run.json (`nodes` nodes, 2 threads each) and
 /// history.jsonl from `ops` (ms, process, type, f, value).
@@ -21,20 +21,8 @@ fn run_dir(ops: &[(u64, u64, &str, &str, Value)]) -> tempfile::TempDir {
         "--concurrency",
         "2n",
     ];
-    std::fs::write(
-        dir.path().join("run.json"),
-        json!({ "args": args }).to_string(),
-    )
-    .unwrap();
-    let lines: Vec<String> = ops
-        .iter()
-        .enumerate()
-        .map(|(i, (t, p, kind, f, v))| {
-            json!({"index": i, "time": t * MS, "process": p, "type": kind, "f": f, "value": v})
-                .to_string()
-        })
-        .collect();
-    std::fs::write(dir.path().join("history.jsonl"), lines.join("\n")).unwrap();
+    write_run_json(dir.path(), &args);
+    write_history(dir.path(), ops);
     dir
 }
 

@@ -21,11 +21,11 @@
 
 mod counterexample;
 mod html;
-mod nodes;
 mod svg;
 #[cfg(test)]
 mod tests;
 
+use super::client_nodes::ClientNodes;
 use super::{Picture, RunView};
 use crate::checkers::linearizable::independent::{self, KeyHistory};
 use crate::checkers::linearizable::models::{CasRegister, Interner};
@@ -48,14 +48,14 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
         return Ok(Vec::new());
     }
     let history = crate::check::read_history(&run.dir.join("history.jsonl"))?;
-    let cluster = nodes::cluster(run.dir);
+    let cluster = ClientNodes::of_run(run.dir);
     let drawn = draw_history(&history, section, run.dir)?;
     Ok(drawn
         .into_iter()
         .map(|d| Picture {
             nodes: cluster
                 .as_ref()
-                .map(|c| nodes::nodes_of(&d.processes, c))
+                .map(|c| c.nodes_of(&d.processes))
                 .unwrap_or_default(),
             ..d.picture
         })

@@ -5,7 +5,7 @@
 use super::Wanted;
 use crate::history::{InFlight, Op, OpType, Process};
 use crate::report::why::client_nodes::ClientNodes;
-use crate::report::why::history_ops::for_each_op;
+use crate::report::why::ops::{for_each_op, must_exist};
 use serde_json::Value;
 use std::path::Path;
 
@@ -157,7 +157,8 @@ pub fn scan(
         } else if t.add_done.is_none() && t.process == Some(p) {
             t.add_done = Some((op.time, op.kind));
         }
-    })?;
+    })
+    .and_then(|found| must_exist(found, dir))?;
     let end_s = found.end_ns as f64 / 1e9;
     found.partitions = crate::report::perf::nemesis_intervals(
         nemesis.iter().map(|(t, f)| (*t, f.as_str())),
@@ -255,7 +256,8 @@ fn read_lanes(
                 track.last_missed = Some(last);
             }
         }
-    })?;
+    })
+    .and_then(|found| must_exist(found, dir))?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use crate::report::why::RunView;
 use serde_json::json;
 use std::path::Path;
 
-const MS: u64 = 1_000_000;
+use crate::report::why::test_run::{write_history, write_run_json, MS};
 
 /// A run directory: run.json for `nodes` nodes and as many threads,
 /// history.jsonl from `ops` (time ms, process, type, f, value), and a
@@ -24,20 +24,8 @@ fn run_dir(
         "--node-count",
         &nodes.to_string(),
     ];
-    std::fs::write(
-        dir.path().join("run.json"),
-        json!({ "args": args }).to_string(),
-    )
-    .unwrap();
-    let history: Vec<String> = ops
-        .iter()
-        .enumerate()
-        .map(|(i, (t, p, kind, f, v))| {
-            json!({"index": i, "time": t * MS, "process": p, "type": kind, "f": f, "value": v})
-                .to_string()
-        })
-        .collect();
-    std::fs::write(dir.path().join("history.jsonl"), history.join("\n")).unwrap();
+    write_run_json(dir.path(), &args);
+    write_history(dir.path(), ops);
     let journal: Vec<String> = via
         .iter()
         .enumerate()
@@ -215,11 +203,7 @@ fn a_malformed_history_line_is_an_error_naming_it() {
 fn a_100_000_op_history_gives_a_bounded_picture() {
     let dir = tempfile::tempdir().unwrap();
     let args = ["-w", "broadcast", "--bin", "x", "--node-count", "5"];
-    std::fs::write(
-        dir.path().join("run.json"),
-        json!({ "args": args }).to_string(),
-    )
-    .unwrap();
+    write_run_json(dir.path(), &args);
     let mut lines = String::new();
     let mut index = 0;
     let mut push = |t: u64, p: u64, kind: &str, f: &str, v: Value| {

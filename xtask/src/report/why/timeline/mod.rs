@@ -12,9 +12,10 @@ pub mod page;
 pub mod summary;
 pub mod windows;
 
+use super::client_nodes::ClientNodes;
 use super::ops::for_each_op;
 use super::{Picture, RunView};
-use crate::history::{InFlight, OpType};
+use crate::history::{InFlight, OpType, Process};
 use page::{Page, MAX_ROWS};
 use serde_json::Value;
 use windows::{Focus, LostElements};
@@ -58,16 +59,29 @@ pub fn draw(run: &RunView) -> Result<Vec<Picture>, String> {
     } else {
         focus.windows()
     };
+    // An invalid run's first window and the nodes its clients talked to:
+    // what why.json gives the results browser if no drawer shows the
+    // failure (`write_why_pictures` then promotes this page).
+    let invalid = run.results.get("valid?") != Some(&Value::Bool(true));
+    let first = focus.windows().first().copied().filter(|_| invalid);
+    let mut processes = Vec::new();
     let mut page = Page::new(&windows, end);
-    for_each_op(run.dir, |op| page.push(op))?;
+    for_each_op(run.dir, |op| {
+        if let (Some((a, b)), Process::Client(p)) = (first, op.process) {
+            if a <= op.time && op.time <= b && !processes.contains(&p) {
+                processes.push(p);
+            }
+        }
+        page.push(op)
+    })?;
     let html = page.finish(&format!("{} timeline", run.workload));
     std::fs::write(run.dir.join(FILE), html).map_err(|e| format!("cannot write {FILE}: {e}"))?;
     Ok(vec![Picture {
         file: FILE.into(),
         title: "Timeline: every operation by process".into(),
         anomaly: false,
-        window_ns: None,
-        nodes: vec![],
+        window_ns: first,
+        nodes: ClientNodes::of_run(run.dir).map_or(vec![], |c| c.nodes_of(&processes)),
     }])
 }
 
