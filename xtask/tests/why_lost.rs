@@ -113,7 +113,9 @@ fn broadcast_that_never_forwards_shows_its_lost_messages() {
 
 #[test]
 fn g_set_that_sends_once_shows_the_elements_partitions_lost() {
-    let args = format!("--node-count 3 --time-limit 3 --rate 40 {PARTITIONS}");
+    // The flags of workloads_crdt.rs `send_once_g_set_loses_elements_under_partitions`
+    // (a seed whose partitions drop some sends, 4 s to give them time).
+    let args = format!("--node-count 3 --time-limit 4 --rate 40 --seed 4 {PARTITIONS}");
     let r = run_fixture("g-set", "g_set_once.py", &args);
     assert_shows_a_lost_element(&r);
     let svg = r.store_file("lost-elements.svg");
