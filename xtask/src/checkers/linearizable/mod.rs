@@ -34,7 +34,8 @@ mod property;
 mod tests;
 
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A sequential specification, as Porcupine's `Model` (porcupine model.go)
@@ -137,13 +138,15 @@ pub fn check<M: Model>(model: &M, calls: &[Call<M::Op>], budget: &Budget) -> Ver
     search::Search::new(model, calls).run(budget, None)
 }
 
-/// Checks partitions concurrently, one thread each, and cancels the rest as
-/// soon as one is not linearizable, as Porcupine does when it is not asked
-/// for details (porcupine checker.go `checkParallel`): a history is as fast
-/// to reject as its easiest invalid partition. The verdicts are in
-/// partition order; cancelled partitions are `Unknown`; an invalid one names
-/// its failing op but, like Porcupine without `computeInfo`, carries no
-/// configurations or final paths.
+/// Checks partitions concurrently and cancels the rest as soon as one is
+/// not linearizable, as Porcupine does when it is not asked for details
+/// (porcupine checker.go `checkParallel`): a history is as fast to reject as
+/// its easiest invalid partition. A pool of one worker per core (this
+/// thread among them) takes partitions largest first, so a history of many
+/// small keys costs no thread per key and the longest search starts first.
+/// The verdicts are in partition order; cancelled partitions are `Unknown`;
+/// an invalid one names its failing op but, like Porcupine without
+/// `computeInfo`, carries no configurations or final paths.
 pub fn check_partitions<M>(
     model: &M,
     partitions: &[Vec<Call<M::Op>>],
@@ -155,28 +158,35 @@ where
     M::State: Send,
 {
     let cancel = AtomicBool::new(false);
+    let mut order: Vec<usize> = (0..partitions.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(partitions[i].len()));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, Verdict<M::State>)>> = Mutex::new(Vec::new());
+    let work = || loop {
+        let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            return;
+        };
+        let v = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut search = search::Search::new(model, &partitions[i]);
+            search.explain = false;
+            search.run(budget, Some(&cancel))
+        }))
+        .unwrap_or_else(|_| Verdict::Unknown("the search panicked".into()));
+        if v.is_invalid() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        done.lock().unwrap_or_else(|e| e.into_inner()).push((i, v));
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(partitions.len());
     std::thread::scope(|scope| {
-        let handles: Vec<_> = partitions
-            .iter()
-            .map(|p| {
-                let cancel = &cancel;
-                scope.spawn(move || {
-                    let mut search = search::Search::new(model, p);
-                    search.explain = false;
-                    let v = search.run(budget, Some(cancel));
-                    if v.is_invalid() {
-                        cancel.store(true, Ordering::Relaxed);
-                    }
-                    v
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Verdict::Unknown("the search panicked".into()))
-            })
-            .collect()
-    })
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, v)| v).collect()
 }
