@@ -445,8 +445,14 @@ fn go_test_seconds(stdout: &str) -> Option<f64> {
     (!durations.is_empty()).then(|| durations.iter().sum())
 }
 
+/// Seconds, or milliseconds under 10 ms (where three decimals of a second
+/// would print 0.000 s for Porcupine's smallest histories).
 fn secs(d: Duration) -> String {
-    format!("{:.3} s", d.as_secs_f64())
+    if d < Duration::from_millis(10) {
+        format!("{:.2} ms", d.as_secs_f64() * 1e3)
+    } else {
+        format!("{:.3} s", d.as_secs_f64())
+    }
 }
 
 pub fn run(opts: &Opts) -> Result<String, String> {
