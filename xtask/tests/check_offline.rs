@@ -45,7 +45,7 @@ fn txn_run_rechecks_to_the_same_results_with_its_models() {
     )
     .unwrap();
     let stale = stale.to_str().unwrap();
-    let strict = xtask(&["check", "txn-rw-register", stale]);
+    let strict = xtask(&["check", "txn-rw-register", stale, "--json"]);
     assert_eq!(strict.code, 1, "{}", strict.tail());
     let parsed: Value =
         serde_json::from_str(strict.stdout.rsplit_once("\n\n\n").unwrap().0).unwrap();
@@ -104,8 +104,16 @@ fn g_set_check_reads_an_ok_read_of_nil_as_the_empty_set() {
 {:index 5, :time 5000000, :type :ok, :process 1, :f :read, :value nil}
 ";
     std::fs::write(&path, history).expect("write the history");
-    let r = xtask(&["check", "g-set", path.to_str().unwrap()]);
+    let r = xtask(&["check", "g-set", path.to_str().unwrap(), "--json"]);
     assert_eq!(r.code, 1, "{}", r.tail());
+    // Without --json the results print as a run's console ends: EDN, then
+    // the verdict (fidelity X34).
+    let edn = xtask(&["check", "g-set", path.to_str().unwrap()]);
+    assert_eq!(edn.code, 1, "{}", edn.tail());
+    let (map, verdict) = edn.stdout.rsplit_once("\n\n").expect("a verdict line");
+    assert_eq!(verdict, "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻\n");
+    assert!(map.starts_with("{:"), "{}", edn.tail());
+    assert!(map.contains(":lost [0]"), "{}", edn.tail());
     let (pretty, _verdict) = r
         .stdout
         .rsplit_once("\n\n\n")

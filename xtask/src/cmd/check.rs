@@ -22,7 +22,8 @@ log (`INFO jepsen.util - 3 :invoke :read nil` lines). TEST FLAGS are
 --availability. --pictures DIR (lin-kv only) draws each failing key's
 counterexample into DIR, as a run does: independent/<key>/linear.svg and
 linear.html (linear.svg and linear.html for a history of one register);
-without it, check writes nothing.
+without it, check writes nothing. The results print in EDN, as a run's
+console ends; --json prints them as JSON.
 Exit: 0 valid, 1 invalid, 2 unknown, 254 usage or unreadable input.";
 
 /// The command; returns the exit status.
@@ -33,8 +34,18 @@ pub fn command(args: &[String]) -> ExitCode {
     }
     match run(args) {
         Ok((results, valid)) => {
-            let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
-            println!("{pretty}\n\n\n{}", analysis::verdict_line(valid));
+            // As a run's console ends (fidelity X34): the results map in
+            // EDN and the verdict, or with `--json` the map as JSON.
+            let verdict = analysis::verdict_line(valid);
+            if args.iter().any(|a| a == "--json") {
+                let pretty = serde_json::to_string_pretty(&results).unwrap_or_default();
+                println!("{pretty}\n\n\n{verdict}");
+            } else {
+                print!(
+                    "{}",
+                    crate::jepsen_files::results_and_last_line(&results, verdict)
+                );
+            }
             ExitCode::from(valid.exit_code())
         }
         Err(msg) => {

@@ -281,6 +281,7 @@ pub fn assert_rechecks(run: &Run, workload: &str, history_file: &str, check_flag
         history.to_str().unwrap(),
         "--journal",
         journal.to_str().unwrap(),
+        "--json",
     ];
     args.extend_from_slice(check_flags);
     let again = xtask(&args);
