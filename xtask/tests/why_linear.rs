@@ -10,22 +10,10 @@ mod support;
 use serde_json::{json, Value};
 use support::{fixture, flags, maelstrom_test, xtask};
 
-fn with_class<'a>(doc: &'a roxmltree::Document, class: &str) -> Vec<roxmltree::Node<'a, 'a>> {
-    doc.descendants()
-        .filter(|n| {
-            n.attribute("class")
-                .is_some_and(|c| c.split(' ').any(|w| w == class))
-        })
-        .collect()
-}
-
-fn label_of(rect: roxmltree::Node) -> String {
-    rect.parent()
-        .and_then(|g| g.children().find(|c| c.has_tag_name("text")))
-        .and_then(|t| t.text())
-        .unwrap_or("")
-        .to_string()
-}
+#[path = "../src/report/why/picture_checks.rs"]
+#[allow(dead_code)]
+mod picture_checks;
+use picture_checks::{label_of, with_class};
 
 /// An op's value as the picture prints it (Clojure's `nil`, else JSON).
 fn shown(v: &Value) -> String {

@@ -8,36 +8,10 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use support::{fixture, maelstrom_test, run_fixture};
 
-/// Every tag the page opens is closed, in order (void tags aside), and no
-/// `<` appears outside a tag: all text from the history is escaped.
-fn assert_balanced(html: &str) {
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        let end = rest.find('>').expect("a tag ends");
-        let tag = &rest[..end];
-        rest = &rest[end + 1..];
-        if tag.starts_with('!') {
-            continue;
-        }
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        assert!(!name.is_empty(), "a stray < before {tag:?}");
-        if ["br", "meta"].contains(&name.as_str()) {
-            continue;
-        }
-        if tag.starts_with('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "closing {tag}");
-        } else {
-            stack.push(name);
-        }
-    }
-    assert!(stack.is_empty(), "left open: {stack:?}");
-}
+#[path = "../src/report/why/picture_checks.rs"]
+#[allow(dead_code)]
+mod picture_checks;
+use picture_checks::assert_balanced;
 
 /// timeline.html's embedded data.
 fn timeline_data(html: &str) -> Value {

@@ -21,6 +21,8 @@ mod lost;
 mod op_rows;
 pub mod ops;
 #[cfg(test)]
+pub mod picture_checks;
+#[cfg(test)]
 mod test_run;
 pub mod timeline;
 

@@ -6,6 +6,7 @@ use crate::checkers::linearizable::independent::{check_history, check_register};
 use crate::checkers::linearizable::Budget;
 use crate::checkers::testing::op_at;
 use crate::history::{History, Op, OpType, Process};
+use crate::report::why::picture_checks::{label_of, with_class};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -29,25 +30,6 @@ fn section(h: &History) -> Value {
 
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
-
-/// Elements of `svg` whose class list holds `class`.
-fn with_class<'a>(doc: &'a roxmltree::Document, class: &str) -> Vec<roxmltree::Node<'a, 'a>> {
-    doc.descendants()
-        .filter(|n| {
-            n.attribute("class")
-                .is_some_and(|c| c.split(' ').any(|w| w == class))
-        })
-        .collect()
-}
-
-/// The text of the `<text>` beside a rect in its `<g>`.
-fn label_of(rect: roxmltree::Node) -> String {
-    rect.parent()
-        .and_then(|g| g.children().find(|c| c.has_tag_name("text")))
-        .and_then(|t| t.text())
-        .unwrap_or("")
-        .to_string()
 }
 
 use OpType::{Invoke, Ok as Done};

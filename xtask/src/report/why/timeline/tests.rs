@@ -20,36 +20,7 @@ fn op(index: usize, time_ms: u64, p: u64, kind: OpType, f: &str, value: Value) -
     }
 }
 
-/// Every tag the page opens is closed, in order (void tags aside), and no
-/// `<` appears that is not a tag: all text from the history is escaped.
-pub fn assert_balanced(html: &str) {
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        let end = rest.find('>').expect("a tag ends");
-        let tag = &rest[..end];
-        rest = &rest[end + 1..];
-        if tag.starts_with('!') {
-            continue;
-        }
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        assert!(!name.is_empty(), "a stray < before {tag:?}");
-        if ["br", "meta"].contains(&name.as_str()) {
-            continue;
-        }
-        if tag.starts_with('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "closing {tag}");
-        } else {
-            stack.push(name);
-        }
-    }
-    assert!(stack.is_empty(), "left open: {stack:?}");
-}
+pub use crate::report::why::picture_checks::assert_balanced;
 
 /// The page's embedded data.
 pub fn data(html: &str) -> Value {
