@@ -2,18 +2,9 @@ use super::*;
 use crate::history::{Op, OpType, Process};
 use serde_json::{json, Value};
 
+/// `op_at` with the time derived from the index.
 fn op(index: usize, process: Process, kind: OpType, f: &str, value: Value) -> Op {
-    Op {
-        index,
-        time: 1000 + index as u64,
-        process,
-        kind,
-        f: f.into(),
-        value,
-        error: None,
-        exception: None,
-        is_final: false,
-    }
+    crate::checkers::testing::op_at(index, 1000 + index as u64, process, kind, f, value)
 }
 
 /// One op of every workload's shape, completions with errors included.
